@@ -1,0 +1,14 @@
+// The registry of built-in detectors. Each family adds itself here.
+import type { Detector, KnownKey } from '../types.js';
+
+export interface DetectorOptions {
+  entropy: 'off' | 'context' | 'all';
+  knownKeys: KnownKey[];
+  knownSecrets: Buffer[];
+}
+
+/** All built-in detectors, in the order they run. */
+export function builtinDetectors(_opts: DetectorOptions): Detector[] {
+  const detectors: Detector[] = [];
+  return detectors;
+}
