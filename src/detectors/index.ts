@@ -5,6 +5,8 @@ export interface DetectorOptions {
   entropy: 'off' | 'context' | 'all';
   knownKeys: KnownKey[];
   knownSecrets: Buffer[];
+  /** User rules from the config file (validated by the rule schema). */
+  extraRules: unknown[];
 }
 
 /** All built-in detectors, in the order they run. */

@@ -1,0 +1,249 @@
+// The whole flow: open → format → scan → (redact → write temp → verify from disk → check input) → publish.
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { builtinDetectors } from './detectors/index.js';
+import { detectFormat } from './formats/index.js';
+import { scanInput, keyOfPublicKey } from './engine.js';
+import type { ScanOutput } from './engine.js';
+import { isAllowlisted, regionLabeler, toFinding } from './findings.js';
+import { applyRedaction, planRedaction } from './redact.js';
+import { DEFAULT_ENTROPY } from './options.js';
+import type { EntropyLevel, ScrubOptions } from './options.js';
+import * as files from './files.js';
+import type { InputFile } from './files.js';
+import type { FileResult, Finding, FormatInfo, Hit, KnownKey } from './types.js';
+
+const ENTROPY_ORDER: EntropyLevel[] = ['off', 'context', 'all'];
+
+/** The verify pass never looks less hard than the default, whatever the scan was told. */
+function verifyEntropy(user: EntropyLevel): EntropyLevel {
+  return ENTROPY_ORDER[Math.max(ENTROPY_ORDER.indexOf(user), ENTROPY_ORDER.indexOf(DEFAULT_ENTROPY))];
+}
+
+interface Analysis {
+  info: FormatInfo;
+  hits: Hit[];
+  sha256: string;
+  publicKeys: KnownKey[];
+}
+
+interface DetectSettings {
+  entropy: EntropyLevel;
+  knownKeys: KnownKey[];
+  knownSecrets: Buffer[];
+  extraRules: unknown[];
+}
+
+function safeFormat(input: InputFile): FormatInfo {
+  try {
+    return detectFormat((o, l) => input.readAt(o, l), input.size);
+  } catch (err) {
+    // formats are hints: a parser failure still leaves every byte to the raw scan
+    return { format: 'raw', regions: [], structural: [], extraViews: [], warnings: [`format parser failed (${(err as Error).name}); file scanned raw`] };
+  }
+}
+
+/** Scan all bytes; then, if the dump held public keys we did not know, hunt their private halves too. */
+async function analyze(input: InputFile, s: DetectSettings, opts: ScrubOptions, phase: 'scan' | 'verify'): Promise<Analysis> {
+  const info = safeFormat(input);
+  const detectors = builtinDetectors({ entropy: s.entropy, knownKeys: s.knownKeys, knownSecrets: s.knownSecrets, extraRules: s.extraRules });
+  const ctx = { knownKeys: s.knownKeys, knownSecrets: s.knownSecrets, extraViews: info.extraViews, entropy: s.entropy };
+  const onProgress = opts.onProgress && ((d: number, t: number) => opts.onProgress!(phase, d, t));
+  const first: ScanOutput = await scanInput(input, { detectors, ctx, chunkSize: opts.chunkSize, onProgress });
+  let hits = first.hits;
+  const known = new Set(s.knownKeys.map(keyOfPublicKey));
+  const fresh = opts.selfHunt ? first.publicKeys.filter((k) => !known.has(keyOfPublicKey(k))) : [];
+  const hunter = builtinDetectors({ entropy: 'off', knownKeys: fresh, knownSecrets: [], extraRules: [] }).filter((d) => d.id === 'known-key');
+  if (fresh.length && hunter.length) {
+    const second = await scanInput(input, { detectors: hunter, ctx: { ...ctx, knownKeys: fresh, knownSecrets: [] }, chunkSize: opts.chunkSize });
+    if (second.sha256 !== first.sha256) throw new files.IoError(`${input.path}: input changed during the run (content hash differs between passes)`);
+    hits = [...hits, ...second.hits].sort((a, b) => a.start - b.start || a.end - b.end);
+  }
+  return { info, hits, sha256: first.sha256, publicKeys: first.publicKeys };
+}
+
+function findingsOf(a: Analysis, filter: (h: Hit) => boolean = () => true): Finding[] {
+  const label = regionLabeler(a.info.regions);
+  return a.hits.filter(filter).map((h) => toFinding(h, label(h.start)));
+}
+
+function baseResult(file: string, size: number): FileResult {
+  return { file, size, format: 'raw', findings: [], verdict: 'clean', warnings: [], durationMs: 0 };
+}
+
+function scanSettings(opts: ScrubOptions): DetectSettings {
+  return { entropy: opts.entropy, knownKeys: opts.knownKeys, knownSecrets: opts.knownSecrets, extraRules: opts.extraRules };
+}
+
+/** Verification settings: all detectors, the default allowlist only, never weaker than the default. */
+function verifySettings(opts: ScrubOptions, extraKeys: KnownKey[]): DetectSettings {
+  const keys = new Map<string, KnownKey>();
+  for (const k of [...opts.knownKeys, ...extraKeys]) keys.set(keyOfPublicKey(k), k);
+  return { entropy: verifyEntropy(opts.entropy), knownKeys: [...keys.values()], knownSecrets: opts.knownSecrets, extraRules: opts.extraRules };
+}
+
+async function withInput<T>(file: string, fn: (input: InputFile) => Promise<T>): Promise<T> {
+  const input = await files.openInput(file);
+  try {
+    return await fn(input);
+  } finally {
+    await input.close();
+  }
+}
+
+/** Throws an IoError when the file at `file` is no longer the one we opened, or its bytes changed. */
+async function assertUnchanged(input: InputFile, file: string, hashes: string[]): Promise<void> {
+  const now = await input.fstat();
+  let atPath: files.FileIdentity | undefined;
+  try {
+    atPath = await files.identity(file);
+  } catch {
+    atPath = undefined;
+  }
+  const changed =
+    !files.sameIdentity(input.identity, now) || !atPath || !files.sameIdentity(input.identity, atPath) || new Set(hashes).size !== 1;
+  if (changed) throw new files.IoError(`${file}: input changed during the run (size, mtime or content hash differ)`);
+}
+
+function failure(result: FileResult, err: unknown, started: number): FileResult {
+  const usage = err instanceof files.UsageError;
+  const message = err instanceof Error ? err.message : 'unknown error';
+  return { ...result, verdict: usage ? 'usage-error' : 'io-error', error: message.slice(0, 300), durationMs: Date.now() - started };
+}
+
+/** Report findings; write nothing. */
+export async function scanFile(file: string, opts: ScrubOptions, display = file): Promise<FileResult> {
+  const started = Date.now();
+  let result = baseResult(display, 0);
+  try {
+    return await withInput(file, async (input) => {
+      result = baseResult(display, input.size);
+      const a = await analyze(input, scanSettings(opts), opts, 'scan');
+      await assertUnchanged(input, file, [a.sha256]);
+      const regexes = opts.allowlist.regexes.map((r) => new RegExp(r));
+      const findings = findingsOf(a, (h) => !isAllowlisted(h, opts.allowlist, regexes));
+      return {
+        ...result,
+        format: a.info.format,
+        findings,
+        warnings: a.info.warnings,
+        sha256: a.sha256,
+        verdict: findings.length ? 'secrets-found' : 'clean',
+        durationMs: Date.now() - started,
+      };
+    });
+  } catch (err) {
+    return failure(result, err, started);
+  }
+}
+
+/** The verification pass alone: every detector, the built-in allowlist only. */
+export async function verifyFile(file: string, opts: ScrubOptions, display = file): Promise<FileResult> {
+  const started = Date.now();
+  let result = baseResult(display, 0);
+  try {
+    return await withInput(file, async (input) => {
+      result = baseResult(display, input.size);
+      const a = await analyze(input, verifySettings(opts, []), opts, 'verify');
+      await assertUnchanged(input, file, [a.sha256]);
+      const findings = findingsOf(a);
+      return {
+        ...result,
+        format: a.info.format,
+        findings,
+        warnings: a.info.warnings,
+        sha256: a.sha256,
+        verdict: findings.length ? 'secrets-found' : 'clean',
+        durationMs: Date.now() - started,
+      };
+    });
+  } catch (err) {
+    return failure(result, err, started);
+  }
+}
+
+export interface Destination {
+  /** Final path, or '-' for stdout. */
+  path: string;
+  /** Directory for the temp file (the destination's own, so the rename is atomic). */
+  tempDir: string;
+}
+
+/**
+ * Write a redacted copy, verify it from disk, and publish it only if it is clean and the input
+ * did not change. Any doubt: nothing at the destination.
+ */
+export async function scrubFile(file: string, dest: Destination, opts: ScrubOptions, display = file): Promise<FileResult> {
+  const started = Date.now();
+  let result = baseResult(display, 0);
+  let temp: files.TempOutput | undefined;
+  try {
+    if (dest.path !== '-' && !opts.inPlace && (await files.sameFile(file, dest.path))) {
+      throw new files.UsageError(`${display}: input and output are the same file (use --in-place to replace the input)`);
+    }
+    return await withInput(file, async (input) => {
+      result = baseResult(display, input.size);
+      // scrub redacts everything verification would flag, so the user allowlist cannot leave a survivor
+      const a = await analyze(input, verifySettings(opts, []), opts, 'scan');
+      const findings = findingsOf(a);
+      const plan = planRedaction(findings, a.info.structural, opts.fill);
+
+      temp = await files.createTemp(dest.tempDir, path.basename(dest.path === '-' ? display : dest.path));
+      const inHash = createHash('sha256');
+      const buf = Buffer.allocUnsafe(Math.min(opts.chunkSize, Math.max(input.size, 1)));
+      for (let off = 0; off < input.size; off += buf.length) {
+        const want = Math.min(buf.length, input.size - off);
+        const got = await input.read(buf, off, want);
+        if (got !== want) throw new files.IoError(`${display}: input changed during the run (short read at offset ${off + got})`);
+        const chunk = buf.subarray(0, want);
+        inHash.update(chunk);
+        applyRedaction(chunk, off, plan);
+        await temp.write(chunk);
+        opts.onProgress?.('write', off + want, input.size);
+      }
+      await temp.commit();
+      const writtenInputHash = inHash.digest('hex');
+
+      // verification: the copy as it is on disk, all detectors, self-hunt with every key seen in the input
+      const check = await withInput(temp.path, async (copy) => {
+        if (copy.size !== input.size) throw new files.IoError(`${display}: written copy has ${copy.size} bytes, expected ${input.size}`);
+        return analyze(copy, verifySettings(opts, a.publicKeys), opts, 'verify');
+      });
+      await assertUnchanged(input, file, [a.sha256, writtenInputHash]);
+
+      const survivors = findingsOf(check);
+      const common = {
+        ...result,
+        format: a.info.format,
+        findings,
+        survivors,
+        warnings: [...a.info.warnings],
+        sha256: a.sha256,
+        outputSha256: check.sha256,
+      };
+      if (survivors.length) {
+        let where = '';
+        if (opts.quarantine) where = await files.quarantineFile(temp.path, opts.quarantine, display === '-' ? 'stdin' : display);
+        else await temp.discard();
+        temp = undefined;
+        return {
+          ...common,
+          verdict: 'survived-verification' as const,
+          error: `${survivors.length} finding(s) survived verification; nothing published${where ? `; copy quarantined at ${where}` : ''}`,
+          durationMs: Date.now() - started,
+        };
+      }
+      if (dest.path === '-') {
+        await files.streamToStdout(temp.path);
+        await temp.discard();
+      } else {
+        await files.publish(temp.path, dest.path);
+      }
+      temp = undefined;
+      return { ...common, output: dest.path, verdict: 'redacted-verified' as const, durationMs: Date.now() - started };
+    });
+  } catch (err) {
+    if (temp) await temp.discard();
+    return failure(result, err, started);
+  }
+}
