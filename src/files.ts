@@ -3,7 +3,8 @@ import { constants as C, createReadStream, createWriteStream, promises as fsp } 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createGunzip, createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import fg from 'fast-glob';
 
@@ -317,4 +318,42 @@ export function isEntryPoint(moduleUrl: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** True when the file starts with the gzip magic bytes. */
+export async function isGzip(p: string): Promise<boolean> {
+  const h = await fsp.open(p, C.O_RDONLY).catch(() => undefined);
+  if (!h) return false;
+  try {
+    const buf = Buffer.alloc(2);
+    const { bytesRead } = await h.read(buf, 0, 2, 0);
+    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+  } finally {
+    await h.close();
+  }
+}
+
+/** Decompress a gzip file (all members) into a new private file. */
+export async function gunzipFile(src: string, dest: string): Promise<void> {
+  try {
+    await pipeline(createReadStream(src), createGunzip(), createWriteStream(dest, { flags: 'wx', mode: 0o600 }));
+  } catch (err) {
+    throw new IoError(ioMessage(err, `cannot decompress ${src}`));
+  }
+}
+
+/** Compress `src` into an open temp output (committed by the caller). */
+export async function gzipInto(src: string, out: TempOutput): Promise<void> {
+  const gz = createReadStream(src).pipe(createGzip({ level: 6 }));
+  for await (const chunk of gz) await out.write(chunk as Buffer);
+}
+
+export async function hashFile(p: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(p)) hash.update(chunk as Buffer);
+  } catch (err) {
+    throw new IoError(ioMessage(err, `cannot read ${p}`));
+  }
+  return hash.digest('hex');
 }

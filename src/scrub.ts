@@ -111,8 +111,33 @@ function failure(result: FileResult, err: unknown, started: number): FileResult 
   return { ...result, verdict: usage ? 'usage-error' : 'io-error', error: message.slice(0, 300), durationMs: Date.now() - started };
 }
 
+/** Runs `fn` on the file, or on a private decompressed copy when it is gzip (offsets then refer to the plain stream). */
+async function onPlainBytes(file: string, fn: (plain: string) => Promise<FileResult>): Promise<FileResult> {
+  if (!(await files.isGzip(file))) return fn(file);
+  const dir = await files.makePrivateTempDir();
+  try {
+    const plain = path.join(dir, 'plain');
+    const before = await files.hashFile(file);
+    await files.gunzipFile(file, plain);
+    const r = await fn(plain);
+    if ((await files.hashFile(file)) !== before) return { ...r, verdict: 'io-error', error: `${r.file}: input changed during the run (content hash differs)` };
+    return { ...r, sha256: before, warnings: [...r.warnings, 'gzip input: offsets refer to the decompressed stream'] };
+  } finally {
+    await files.removeDir(dir);
+  }
+}
+
 /** Report findings; write nothing. */
 export async function scanFile(file: string, opts: ScrubOptions, display = file): Promise<FileResult> {
+  return onPlainBytes(file, (plain) => scanPlain(plain, opts, display));
+}
+
+/** The verification pass alone: every detector, the built-in allowlist only. */
+export async function verifyFile(file: string, opts: ScrubOptions, display = file): Promise<FileResult> {
+  return onPlainBytes(file, (plain) => verifyPlain(plain, opts, display));
+}
+
+async function scanPlain(file: string, opts: ScrubOptions, display: string): Promise<FileResult> {
   const started = Date.now();
   let result = baseResult(display, 0);
   try {
@@ -137,8 +162,7 @@ export async function scanFile(file: string, opts: ScrubOptions, display = file)
   }
 }
 
-/** The verification pass alone: every detector, the built-in allowlist only. */
-export async function verifyFile(file: string, opts: ScrubOptions, display = file): Promise<FileResult> {
+async function verifyPlain(file: string, opts: ScrubOptions, display: string): Promise<FileResult> {
   const started = Date.now();
   let result = baseResult(display, 0);
   try {
@@ -174,6 +198,11 @@ export interface Destination {
  * did not change. Any doubt: nothing at the destination.
  */
 export async function scrubFile(file: string, dest: Destination, opts: ScrubOptions, display = file): Promise<FileResult> {
+  if (await files.isGzip(file)) return scrubGzip(file, dest, opts, display);
+  return scrubPlain(file, dest, opts, display);
+}
+
+async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, display: string): Promise<FileResult> {
   const started = Date.now();
   let result = baseResult(display, 0);
   let temp: files.TempOutput | undefined;
@@ -245,5 +274,60 @@ export async function scrubFile(file: string, dest: Destination, opts: ScrubOpti
   } catch (err) {
     if (temp) await temp.discard();
     return failure(result, err, started);
+  }
+}
+
+/**
+ * `.gz` in, `.gz` out: decompress privately, scrub and verify the plain copy, recompress, then verify
+ * again by decompressing what was written, and publish only if the compressed input did not change.
+ */
+async function scrubGzip(file: string, dest: Destination, opts: ScrubOptions, display: string): Promise<FileResult> {
+  const started = Date.now();
+  const dir = await files.makePrivateTempDir();
+  let temp: files.TempOutput | undefined;
+  let result = baseResult(display, 0);
+  try {
+    if (dest.path !== '-' && !opts.inPlace && (await files.sameFile(file, dest.path))) {
+      throw new files.UsageError(`${display}: input and output are the same file (use --in-place to replace the input)`);
+    }
+    const before = await files.identity(file);
+    const inHash = await files.hashFile(file);
+    const plain = path.join(dir, 'plain');
+    await files.gunzipFile(file, plain);
+    const clean = path.join(dir, 'clean');
+    const inner = await scrubPlain(plain, { path: clean, tempDir: dir }, opts, display);
+    result = { ...inner, size: before.size, sha256: inHash };
+    if (inner.verdict !== 'redacted-verified') return { ...result, output: undefined, durationMs: Date.now() - started };
+
+    temp = await files.createTemp(dest.tempDir, path.basename(dest.path === '-' ? display : dest.path));
+    await files.gzipInto(clean, temp);
+    await temp.commit();
+    const check = path.join(dir, 'check');
+    await files.gunzipFile(temp.path, check);
+    const verified = await verifyPlain(check, opts, display);
+    if (verified.verdict === 'io-error') throw new files.IoError(verified.error ?? 'verification of the compressed copy failed');
+    const after = await files.identity(file);
+    if (!files.sameIdentity(before, after) || (await files.hashFile(file)) !== inHash) {
+      throw new files.IoError(`${display}: input changed during the run (size, mtime or content hash differ)`);
+    }
+    if (verified.findings.length) {
+      await temp.discard();
+      temp = undefined;
+      return { ...result, output: undefined, survivors: verified.findings, verdict: 'survived-verification', error: `${verified.findings.length} finding(s) survived verification of the compressed copy; nothing published`, durationMs: Date.now() - started };
+    }
+    const outputSha256 = await files.hashFile(temp.path);
+    if (dest.path === '-') {
+      await files.streamToStdout(temp.path);
+      await temp.discard();
+    } else {
+      await files.publish(temp.path, dest.path);
+    }
+    temp = undefined;
+    return { ...result, output: dest.path, outputSha256, verdict: 'redacted-verified', durationMs: Date.now() - started };
+  } catch (err) {
+    if (temp) await temp.discard();
+    return failure(result, err, started);
+  } finally {
+    await files.removeDir(dir);
   }
 }
