@@ -1,0 +1,45 @@
+// Accumulates what a parser learns; caps keep memory bounded on hostile input.
+import type { FormatInfo, Region, RegionKind } from '../types.js';
+import { SpanSet } from './reader.js';
+
+export const MAX_REGIONS = 1_000_000;
+const MAX_WARNINGS = 200;
+
+export class Collector {
+  readonly regions: Region[] = [];
+  readonly structural = new SpanSet();
+  readonly warnings: string[] = [];
+  private regionCapHit = false;
+  private droppedWarnings = 0;
+
+  constructor(readonly size: number) {}
+
+  region(start: number, end: number, kind: RegionKind, label: string, address?: bigint): void {
+    const s = Math.max(0, start);
+    const e = Math.min(this.size, end);
+    if (!(e > s)) return;
+    if (this.regions.length >= MAX_REGIONS) {
+      if (!this.regionCapHit) this.warn(`more than ${MAX_REGIONS} regions; later ones are unlabelled (bytes still scanned raw)`);
+      this.regionCapHit = true;
+      return;
+    }
+    const r: Region = { start: s, end: e, kind, label };
+    if (address !== undefined) r.address = address;
+    this.regions.push(r);
+  }
+
+  struct(start: number, end: number): void {
+    this.structural.add(start, end, this.size);
+  }
+
+  warn(message: string): void {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(message);
+    else this.droppedWarnings++;
+  }
+
+  result(format: FormatInfo['format'], extraViews: FormatInfo['extraViews'] = []): FormatInfo {
+    const warnings = [...this.warnings];
+    if (this.droppedWarnings) warnings.push(`${this.droppedWarnings} further warnings suppressed`);
+    return { format, regions: this.regions, structural: this.structural.result(), extraViews, warnings };
+  }
+}

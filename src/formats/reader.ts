@@ -1,0 +1,140 @@
+// Bounds-checked, page-cached random access for format parsers. Never reads past `size`.
+import type { ReadAt, Span } from '../types.js';
+
+/** Thrown (and caught inside formats/) when a structure runs past the end of the file. */
+export class Truncated extends Error {
+  constructor(readonly offset: number, readonly length: number) {
+    super(`read of ${length} bytes at 0x${offset.toString(16)} runs past the end of the file`);
+  }
+}
+
+const PAGE = 64 * 1024;
+const MAX_PAGES = 64;
+
+export class Bytes {
+  private readonly pages = new Map<number, Buffer>();
+  private cur: Buffer = Buffer.alloc(0);
+  private curStart = 0;
+
+  constructor(
+    private readonly readAt: ReadAt,
+    readonly size: number,
+    readonly littleEndian = true,
+  ) {}
+
+  /** True when [offset, offset+length) lies inside the file. */
+  has(offset: number, length: number): boolean {
+    return (
+      Number.isSafeInteger(offset) &&
+      Number.isSafeInteger(length) &&
+      offset >= 0 &&
+      length >= 0 &&
+      offset + length <= this.size
+    );
+  }
+
+  /** Bytes of [offset, offset+length); throws Truncated when out of range. */
+  slice(offset: number, length: number): Buffer {
+    if (!this.has(offset, length)) throw new Truncated(offset, length);
+    const first = Math.floor(offset / PAGE);
+    const last = Math.floor((offset + Math.max(length, 1) - 1) / PAGE);
+    if (first === last) {
+      const page = this.page(first);
+      const at = offset - first * PAGE;
+      if (at + length > page.length) throw new Truncated(offset, length);
+      return page.subarray(at, at + length);
+    }
+    const got = this.readAt(offset, length);
+    if (got.length < length) throw new Truncated(offset, length);
+    return got;
+  }
+
+  /** Local offset of [offset, offset+length) inside the current page, loading it when needed. */
+  private at(offset: number, length: number): number {
+    const local = offset - this.curStart;
+    if (local >= 0 && local + length <= this.cur.length && offset >= 0) return local;
+    const page = Math.floor(offset / PAGE);
+    if (offset >= 0 && this.has(offset, length) && Math.floor((offset + length - 1) / PAGE) === page) {
+      this.cur = this.page(page);
+      this.curStart = page * PAGE;
+      if (offset - this.curStart + length <= this.cur.length) return offset - this.curStart;
+    }
+    this.cur = this.slice(offset, length);
+    this.curStart = offset;
+    return 0;
+  }
+
+  u8(offset: number): number {
+    return this.cur[this.at(offset, 1)];
+  }
+
+  u16(offset: number): number {
+    const i = this.at(offset, 2);
+    return this.littleEndian ? this.cur.readUInt16LE(i) : this.cur.readUInt16BE(i);
+  }
+
+  u32(offset: number): number {
+    const i = this.at(offset, 4);
+    return this.littleEndian ? this.cur.readUInt32LE(i) : this.cur.readUInt32BE(i);
+  }
+
+  u64(offset: number): bigint {
+    const i = this.at(offset, 8);
+    return this.littleEndian ? this.cur.readBigUInt64LE(i) : this.cur.readBigUInt64BE(i);
+  }
+
+  /** A u64 as a number when it is a safe integer, else Infinity (so range checks fail). */
+  u64n(offset: number): number {
+    const v = this.u64(offset);
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : Infinity;
+  }
+
+  private page(index: number): Buffer {
+    let p = this.pages.get(index);
+    if (p) return p;
+    const start = index * PAGE;
+    p = this.readAt(start, Math.min(PAGE, this.size - start));
+    if (this.pages.size >= MAX_PAGES) {
+      const oldest = this.pages.keys().next().value;
+      if (oldest !== undefined) this.pages.delete(oldest);
+    }
+    this.pages.set(index, p);
+    return p;
+  }
+}
+
+/** Collects structural spans; adjacent/overlapping additions in file order merge cheaply. */
+export class SpanSet {
+  private readonly spans: Span[] = [];
+
+  add(start: number, end: number, size: number): void {
+    const s = Math.max(0, start);
+    const e = Math.min(size, end);
+    if (!(e > s)) return;
+    const last = this.spans[this.spans.length - 1];
+    if (last && s >= last.start && s <= last.end) {
+      if (e > last.end) last.end = e;
+      return;
+    }
+    this.spans.push({ start: s, end: e });
+  }
+
+  /** Sorted, merged, half-open spans. */
+  result(): Span[] {
+    return mergeSpans(this.spans);
+  }
+}
+
+export function mergeSpans(spans: Span[]): Span[] {
+  const sorted = spans.filter((s) => s.end > s.start).sort((a, b) => a.start - b.start || a.end - b.end);
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.start <= last.end) {
+      if (s.end > last.end) last.end = s.end;
+    } else out.push({ start: s.start, end: s.end });
+  }
+  return out;
+}
+
+export const hex = (n: number | bigint): string => '0x' + n.toString(16);
