@@ -357,3 +357,196 @@ export async function hashFile(p: string): Promise<string> {
   }
   return hash.digest('hex');
 }
+
+// --- gate / config helpers (brief F)
+
+/** One directory entry as lstat sees it (symlinks are not followed). */
+export interface DirEntry {
+  name: string;
+  path: string;
+  kind: 'file' | 'dir' | 'symlink' | 'other';
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  /** `dev:ino`, the key open-writer checks compare. */
+  key: string;
+}
+
+/** The entries directly inside `dir`; entries that vanish while listing are skipped. */
+export async function listDirEntries(dir: string): Promise<DirEntry[]> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch (err) {
+    throw new IoError(ioMessage(err, `cannot list ${dir}`));
+  }
+  const out: DirEntry[] = [];
+  for (const name of names.sort()) {
+    const p = path.join(dir, name);
+    let st: fs.Stats;
+    try {
+      st = await fsp.lstat(p);
+    } catch {
+      continue;
+    }
+    const kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
+    out.push({ name, path: p, kind, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, key: `${st.dev}:${st.ino}` });
+  }
+  return out;
+}
+
+/** Whether /proc exposes other processes' descriptors here (Linux). */
+export function canSeeOpenFiles(): boolean {
+  return process.platform === 'linux' && fs.existsSync('/proc/self/fdinfo');
+}
+
+/**
+ * The subset of `keys` (`dev:ino`) that some process has open for writing, from /proc/<pid>/fd links
+ * and the access mode in /proc/<pid>/fdinfo. Only links that resolve under `dirReal` are stat'ed.
+ */
+export async function openForWriting(keys: ReadonlySet<string>, dirReal: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  if (keys.size === 0 || !canSeeOpenFiles()) return found;
+  let pids: string[];
+  try {
+    pids = (await fsp.readdir('/proc')).filter((n) => /^\d+$/.test(n));
+  } catch {
+    return found;
+  }
+  const prefix = dirReal.endsWith(path.sep) ? dirReal : dirReal + path.sep;
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = await fsp.readdir(`/proc/${pid}/fd`);
+    } catch {
+      continue; // gone, or another user's process we may not inspect
+    }
+    for (const fd of fds) {
+      let target: string;
+      try {
+        target = await fsp.readlink(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      if (!target.startsWith(prefix)) continue;
+      try {
+        const st = await fsp.stat(`/proc/${pid}/fd/${fd}`);
+        const key = `${st.dev}:${st.ino}`;
+        if (!keys.has(key) || found.has(key)) continue;
+        const info = await fsp.readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+        const m = /^flags:\s+([0-7]+)$/m.exec(info);
+        // O_ACCMODE: 1 = O_WRONLY, 2 = O_RDWR
+        if (m && (parseInt(m[1], 8) & 3) !== 0) found.add(key);
+      } catch {
+        continue;
+      }
+    }
+  }
+  return found;
+}
+
+export async function realPath(p: string): Promise<string> {
+  try {
+    return await fsp.realpath(p);
+  } catch (err) {
+    throw new IoError(ioMessage(err, `cannot resolve ${p}`));
+  }
+}
+
+/** Create a directory (and parents) with mode 0700 if missing; it must end up a directory. */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  try {
+    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new IoError(ioMessage(err, `cannot create ${dir}`));
+  }
+  await ensureDir(dir);
+}
+
+/** `dir/name`, or `dir/stem.N.ext` with the first N that is free (checked, not reserved). */
+export async function freePath(dir: string, name: string): Promise<string> {
+  const ext = path.extname(name);
+  const stem = name.slice(0, name.length - ext.length);
+  for (let n = 0; n < 10_000; n++) {
+    const p = path.join(dir, n === 0 ? name : `${stem}.${n}${ext}`);
+    if (!(await exists(p))) return p;
+  }
+  throw new IoError(`no free name for ${name} in ${dir}`);
+}
+
+/** Move a file into `dir` without ever overwriting (link+unlink, or exclusive copy across devices); chmod `mode`. */
+export async function moveInto(src: string, dir: string, name: string, mode: number): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const dest = await freePath(dir, name);
+    try {
+      await fsp.link(src, dest);
+      await fsp.unlink(src);
+      await fsp.chmod(dest, mode);
+      return dest;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw new IoError(ioMessage(err, `cannot move ${src}`));
+      try {
+        await fsp.copyFile(src, dest, fs.constants.COPYFILE_EXCL);
+        await fsp.chmod(dest, mode);
+        await fsp.unlink(src);
+        return dest;
+      } catch (err2) {
+        if ((err2 as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw new IoError(ioMessage(err2, `cannot move ${src}`));
+      }
+    }
+  }
+  throw new IoError(`cannot move ${src}: destination names kept colliding`);
+}
+
+/** Write a small new file exclusively with mode 0600 (reason files). */
+export async function writePrivateFile(p: string, text: string): Promise<void> {
+  try {
+    await fsp.writeFile(p, text, { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    throw new IoError(ioMessage(err, `cannot write ${p}`));
+  }
+}
+
+export async function removeFile(p: string): Promise<void> {
+  try {
+    await fsp.unlink(p);
+  } catch (err) {
+    throw new IoError(ioMessage(err, `cannot remove ${p}`));
+  }
+}
+
+export async function fileMode(p: string): Promise<number> {
+  return (await fsp.stat(p)).mode & 0o777;
+}
+
+/** fs.watch on a directory; returns a closer, or null when the platform or file system cannot watch. */
+export function watchDirectory(dir: string, onChange: () => void, onError: (message: string) => void): (() => void) | null {
+  try {
+    const w = fs.watch(dir, { persistent: true }, () => onChange());
+    w.on('error', (err) => {
+      onError(ioMessage(err, `watch ${dir}`));
+      w.close();
+    });
+    return () => w.close();
+  } catch (err) {
+    onError(ioMessage(err, `watch ${dir}`));
+    return null;
+  }
+}
+
+/** A config file's text, or undefined when it does not exist. */
+export async function readTextIfExists(p: string): Promise<string | undefined> {
+  try {
+    const st = await fsp.stat(p);
+    if (!st.isFile()) throw new UsageError(`${p}: not a regular file`);
+    if (st.size > 4 * 1024 * 1024) throw new UsageError(`${p}: larger than 4 MiB`);
+    return await fsp.readFile(p, 'utf8');
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UsageError(ioMessage(err, `cannot read ${p}`));
+  }
+}
