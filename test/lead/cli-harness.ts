@@ -1,0 +1,79 @@
+// Runs the built CLI (dist/cli.js) as a user would, and makes test secrets at test time.
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync, createPrivateKey, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+export interface CliRun {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export function runCli(args: string[], opts: { input?: Buffer; cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js missing: run `npx tsc -p .` (npm test does it first)');
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    input: opts.input ?? Buffer.alloc(0),
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
+}
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'dumpscrub-test-'));
+}
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export function randomToken(n: number): string {
+  const b = randomBytes(n);
+  return Array.from(b, (x) => ALNUM[x % ALNUM.length]).join('');
+}
+
+/** A fresh RSA private key as PKCS#1 PEM (DER from the generator, re-imported: avoids the Node 20 keygen hang). */
+export function freshPem(bits = 2048): string {
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: bits,
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+  });
+  return String(createPrivateKey({ key: privateKey, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs1', format: 'pem' }));
+}
+
+/** Memory-like filler without secrets: zeros, pointers, a little prose. Seeded, so runs repeat. */
+export function filler(size: number, seed = 1): Buffer {
+  const buf = Buffer.alloc(size);
+  let s = seed >>> 0 || 1;
+  const next = () => ((s ^= s << 13), (s ^= s >>> 17), (s ^= s << 5), s >>> 0);
+  const words = ['the', 'thread', 'pool', 'worker', 'request', 'closed', 'socket', 'buffer', 'retry', 'ok'];
+  for (let off = 0; off < size; off += 4096) {
+    const kind = next() % 3;
+    const end = Math.min(size, off + 4096);
+    if (kind === 1) for (let i = off; i + 8 <= end; i += 8) buf.writeBigUInt64LE(0x7f0000000000n + BigInt(next() & 0xffff0), i);
+    else if (kind === 2) {
+      let text = '';
+      while (text.length < end - off) text += `${words[next() % words.length]} `;
+      buf.write(text.slice(0, end - off), off, 'latin1');
+    }
+  }
+  return buf;
+}
+
+/** Every encoding a leaked secret could take in an output stream. */
+export function leakForms(secret: string): Buffer[] {
+  const b = Buffer.from(secret, 'latin1');
+  return [b, Buffer.from(secret, 'utf16le'), Buffer.from(b.toString('base64')), Buffer.from(b.toString('hex'))];
+}
+
+/** Number of places any form of any secret appears in the haystack (never prints the secret). */
+export function leakCount(haystack: Buffer | string, secrets: string[]): number {
+  const h = typeof haystack === 'string' ? Buffer.from(haystack, 'utf8') : haystack;
+  let n = 0;
+  for (const s of secrets) for (const form of leakForms(s)) if (form.length >= 8 && h.includes(form)) n++;
+  return n;
+}

@@ -1,0 +1,274 @@
+// The foundation's contracts, end to end through the built CLI and the library API.
+import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync, gunzipSync } from 'node:zlib';
+import { runCli, tempDir, randomToken, freshPem, filler, leakCount } from './lead/cli-harness.js';
+import { scrub } from '../src/index.js';
+
+interface Planted {
+  file: string;
+  secrets: string[];
+  bytes: Buffer;
+}
+
+/** A memory-like image with a PEM key, a password assignment (ASCII and UTF-16LE) and a bearer JWT. */
+function plantedImage(dir: string, name = 'mem.bin', size = 256 * 1024): Planted {
+  const buf = filler(size, 7);
+  const pem = freshPem();
+  const password = randomToken(18);
+  const wide = randomToken(18);
+  const jwt = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from(`{"sub":"${randomToken(8)}"}`).toString('base64url')}.${randomToken(43)}`;
+  let at = 10_000;
+  const put = (b: Buffer) => {
+    b.copy(buf, at);
+    at += b.length + 4096 + 13;
+  };
+  put(Buffer.from(`\0${pem}\0`));
+  put(Buffer.from(`\0db_password=${password}\0`));
+  put(Buffer.from(`password=${wide}\0`, 'utf16le'));
+  put(Buffer.from(`\0Authorization: Bearer ${jwt}\r\n\0`));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, buf);
+  const pemBody = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
+  return { file, secrets: [password, wide, jwt, ...pemBody], bytes: buf };
+}
+
+function spansOf(reportJson: string): Array<{ start: number; end: number }> {
+  const doc = JSON.parse(reportJson);
+  return doc.files.flatMap((f: { findings: Array<{ start: number; end: number }> }) => f.findings);
+}
+
+describe('exit codes', () => {
+  it('scan: 0 on a clean file, 1 with secrets, 3 on a missing file, 2 on a bad flag', () => {
+    const dir = tempDir();
+    const clean = path.join(dir, 'clean.bin');
+    fs.writeFileSync(clean, filler(128 * 1024, 3));
+    expect(runCli(['scan', clean]).code).toBe(0);
+    const { file } = plantedImage(dir);
+    expect(runCli(['scan', file]).code).toBe(1);
+    const missing = runCli(['scan', path.join(dir, 'nope.dmp')]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/ENOENT/);
+    expect(runCli(['scan', '--no-such-flag', clean]).code).toBe(2);
+    expect(runCli(['scan', '--entropy', 'loud', clean]).code).toBe(2);
+  });
+
+  it('scrub: 2 for conflicting destinations and for input == output, nothing written', () => {
+    const dir = tempDir();
+    const { file } = plantedImage(dir);
+    expect(runCli(['scrub', file, '-o', path.join(dir, 'a'), '--out-dir', dir]).code).toBe(2);
+    const same = runCli(['scrub', file, '-o', file]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toMatch(/same file/);
+    expect(fs.readdirSync(dir).sort()).toEqual(['mem.bin']);
+  });
+
+  it('verify: 1 on the original, 0 on the scrubbed copy', () => {
+    const dir = tempDir();
+    const { file } = plantedImage(dir);
+    expect(runCli(['scrub', file]).code).toBe(0);
+    expect(runCli(['verify', file]).code).toBe(1);
+    expect(runCli(['verify', path.join(dir, 'mem.scrubbed.bin')]).code).toBe(0);
+  });
+
+  it('--help lists the commands and the exit codes', () => {
+    const r = runCli(['--help']);
+    expect(r.code).toBe(0);
+    const text = r.stdout.toString();
+    for (const word of ['scan', 'scrub', 'verify', 'rules', 'Exit codes', 'input changed']) expect(text).toContain(word);
+  });
+});
+
+describe('scrub writes a same-length copy that differs only inside findings', () => {
+  it('redacts every planted secret, keeps every other byte, and passes verify', () => {
+    const dir = tempDir();
+    const { file, secrets, bytes } = plantedImage(dir);
+    const out = path.join(dir, 'out.bin');
+    const r = runCli(['scrub', file, '-o', out, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const copy = fs.readFileSync(out);
+    expect(copy.length).toBe(bytes.length);
+    expect(leakCount(copy, secrets)).toBe(0);
+    const spans = spansOf(r.stdout.toString());
+    expect(spans.length).toBeGreaterThanOrEqual(4);
+    let outside = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] !== copy[i] && !spans.some((s) => s.start <= i && i < s.end)) outside++;
+    }
+    expect(outside).toBe(0);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true); // input untouched
+    expect((fs.statSync(out).mode & 0o777).toString(8)).toBe('600');
+  });
+
+  it('finds and fully redacts a secret straddling a chunk boundary', () => {
+    const dir = tempDir();
+    const buf = filler(64 * 1024, 11);
+    const password = randomToken(24);
+    const pem = freshPem();
+    const line = Buffer.from(`\0api_token=${password}\0`);
+    // the value crosses the 16 KiB boundary; the PEM crosses the 32 KiB one
+    line.copy(buf, 16 * 1024 - 14);
+    Buffer.from(`\0${pem}\0`).copy(buf, 32 * 1024 - 700);
+    const file = path.join(dir, 'straddle.bin');
+    fs.writeFileSync(file, buf);
+    const out = path.join(dir, 'straddle.out');
+    const r = runCli(['scrub', file, '-o', out, '--chunk-size', String(16 * 1024), '--format', 'json']);
+    expect(r.code).toBe(0);
+    const secrets = [password, ...pem.split('\n').filter((l) => l && !l.startsWith('-----'))];
+    expect(leakCount(fs.readFileSync(out), secrets)).toBe(0);
+  });
+
+  it('--in-place replaces the input only with a verified copy', () => {
+    const dir = tempDir();
+    const { file, secrets, bytes } = plantedImage(dir);
+    expect(runCli(['scrub', file, '--in-place']).code).toBe(0);
+    const now = fs.readFileSync(file);
+    expect(now.length).toBe(bytes.length);
+    expect(leakCount(now, secrets)).toBe(0);
+    expect(fs.readdirSync(dir)).toEqual(['mem.bin']);
+  });
+
+  it('--out-dir writes each input under its own name', () => {
+    const dir = tempDir();
+    const outDir = path.join(dir, 'clean');
+    fs.mkdirSync(outDir);
+    plantedImage(dir, 'a.bin');
+    plantedImage(dir, 'b.bin');
+    const r = runCli(['scrub', path.join(dir, '*.bin'), '--out-dir', outDir]);
+    expect(r.code).toBe(0);
+    expect(fs.readdirSync(outDir).sort()).toEqual(['a.bin', 'b.bin']);
+  });
+});
+
+describe('pipes', () => {
+  it('scrub - -o - streams the verified copy to stdout and the report to stderr', () => {
+    const dir = tempDir();
+    const { file, secrets, bytes } = plantedImage(dir);
+    const r = runCli(['scrub', '-', '-o', '-'], { input: bytes });
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBe(bytes.length);
+    expect(leakCount(r.stdout, secrets)).toBe(0);
+    const viaFile = path.join(dir, 'via-file.bin');
+    expect(runCli(['scrub', file, '-o', viaFile]).code).toBe(0);
+    expect(r.stdout.equals(fs.readFileSync(viaFile))).toBe(true);
+    expect(r.stderr).toMatch(/finding/);
+  });
+
+  it('scan - reads stdin', () => {
+    const dir = tempDir();
+    const { bytes } = plantedImage(dir);
+    expect(runCli(['scan', '-'], { input: bytes }).code).toBe(1);
+  });
+});
+
+describe('input changing during the run', () => {
+  it('gives an io-error verdict and publishes nothing (appended while writing)', async () => {
+    const dir = tempDir();
+    const { file } = plantedImage(dir, 'grow.bin', 4 * 1024 * 1024);
+    const out = path.join(dir, 'grow.out');
+    let touched = false;
+    const r = await scrub(file, out, {
+      chunkSize: 64 * 1024,
+      onProgress: (phase) => {
+        if (phase === 'write' && !touched) {
+          touched = true;
+          fs.appendFileSync(file, Buffer.from('more bytes arriving'));
+        }
+      },
+    });
+    expect(touched).toBe(true);
+    expect(r.verdict).toBe('io-error');
+    expect(r.error).toMatch(/changed/);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.dumpscrub-tmp-'))).toEqual([]);
+  });
+
+  it('catches a rewrite in place that keeps the size (content hash differs)', async () => {
+    const dir = tempDir();
+    const { file } = plantedImage(dir, 'rewrite.bin', 2 * 1024 * 1024);
+    const out = path.join(dir, 'rewrite.out');
+    let touched = false;
+    const r = await scrub(file, out, {
+      chunkSize: 64 * 1024,
+      onProgress: (phase, done) => {
+        if (phase === 'scan' && done > 1024 * 1024 && !touched) {
+          touched = true;
+          const fd = fs.openSync(file, 'r+');
+          fs.writeSync(fd, Buffer.from('X'), 0, 1, 5);
+          fs.closeSync(fd);
+        }
+      },
+    });
+    expect(touched).toBe(true);
+    expect(r.verdict).toBe('io-error');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('via the CLI: exit 3 and a FAILED line', async () => {
+    const dir = tempDir();
+    const { file } = plantedImage(dir, 'big.bin', 1024 * 1024);
+    // a FIFO is not a regular file: refused before anything is written
+    const fifo = path.join(dir, 'fifo');
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mkfifo', [fifo]);
+    const r = runCli(['scrub', fifo, '-o', path.join(dir, 'x')]);
+    expect(r.code).toBe(2);
+    expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
+    expect(runCli(['scan', file]).code).toBe(1);
+  });
+});
+
+describe('gzip', () => {
+  it('.gz in, .gz out, verified by decompressing what was written', () => {
+    const dir = tempDir();
+    const { bytes, secrets } = plantedImage(dir);
+    const gz = path.join(dir, 'core.dmp.gz');
+    fs.writeFileSync(gz, gzipSync(bytes));
+    expect(runCli(['scan', gz]).code).toBe(1);
+    const r = runCli(['scrub', gz]);
+    expect(r.code).toBe(0);
+    const out = path.join(dir, 'core.scrubbed.dmp.gz');
+    const plain = gunzipSync(fs.readFileSync(out));
+    expect(plain.length).toBe(bytes.length);
+    expect(leakCount(plain, secrets)).toBe(0);
+    expect(runCli(['verify', out]).code).toBe(0);
+  });
+});
+
+describe('no secret in any output', () => {
+  it('stdout, stderr and report files of every command and format carry no planted secret', () => {
+    const dir = tempDir();
+    const { file, secrets } = plantedImage(dir);
+    const outputs: Array<Buffer | string> = [];
+    for (const format of ['text', 'json', 'jsonl']) {
+      for (const args of [['scan', file], ['verify', file], ['scrub', file, '-o', path.join(dir, `o-${format}`)]]) {
+        const report = path.join(dir, `r-${format}-${args[0]}`);
+        const a = runCli([...args, '--format', format]);
+        const b = runCli([...args, '--format', format, '--report', report]);
+        outputs.push(a.stdout, a.stderr, b.stdout, b.stderr, fs.readFileSync(report));
+      }
+    }
+    outputs.push(runCli(['scan', file, '--known-secret', path.join(dir, 'missing')]).stderr);
+    const total = outputs.reduce((n, o) => n + leakCount(o, secrets), 0);
+    expect(total).toBe(0);
+  });
+});
+
+describe('large inputs', () => {
+  it('scans a sparse file over 2 GiB and reports a secret beyond 2^31 at its exact offset', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'huge.core');
+    const password = randomToken(20);
+    const offset = 2 ** 31 + 12345;
+    const fd = fs.openSync(file, 'w');
+    fs.writeSync(fd, Buffer.from(`\0secret_key=${password}\0`), 0, undefined, offset);
+    fs.ftruncateSync(fd, 2 ** 31 + 64 * 1024 * 1024);
+    fs.closeSync(fd);
+    const r = runCli(['scan', file, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const spans = spansOf(r.stdout.toString());
+    expect(spans).toContainEqual(expect.objectContaining({ start: offset + 12, end: offset + 12 + password.length }));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
+});
