@@ -9,6 +9,6 @@ export interface CatalogEntry {
 }
 
 export function listRules(): CatalogEntry[] {
-  const detectors = builtinDetectors({ entropy: 'context', knownKeys: [], knownSecrets: [], extraRules: [] });
+  const detectors = builtinDetectors({ entropy: 'context', knownKeys: [], knownSecrets: [], knownSecretDigests: [], extraRules: [] });
   return detectors.map((d) => ({ id: d.id, name: d.name, kind: d.kind, description: d.description }));
 }

@@ -93,7 +93,9 @@ async function buildOptions(flags: CommonFlags, extra: Partial<ScrubOptions> = {
   );
   const { loadKnownKeys, loadKnownSecrets } = await import('./known.js');
   parsed.knownKeys = await loadKnownKeys(flags.knownKey);
-  parsed.knownSecrets = await loadKnownSecrets(flags.knownSecret);
+  const secrets = await loadKnownSecrets(flags.knownSecret);
+  parsed.knownSecrets = secrets.literals;
+  parsed.knownSecretDigests = secrets.sha256;
   return parsed;
 }
 

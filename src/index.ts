@@ -10,11 +10,18 @@ export type { ScrubOptions, ScrubOptionsInput } from './options.js';
 export { EXIT } from './types.js';
 export { builtinDetectors } from './detectors/index.js';
 
-export type ApiOptions = ScrubOptionsInput & Partial<Pick<ScrubOptions, 'knownKeys' | 'knownSecrets' | 'extraRules' | 'onProgress' | 'onWarning'>>;
+export type ApiOptions = ScrubOptionsInput & Partial<Pick<ScrubOptions, 'knownKeys' | 'knownSecrets' | 'knownSecretDigests' | 'extraRules' | 'onProgress' | 'onWarning'>>;
 
 function resolve(options: ApiOptions): ScrubOptions {
-  const { knownKeys, knownSecrets, extraRules, onProgress, onWarning, ...rest } = options;
-  return makeOptions(rest, { knownKeys: knownKeys ?? [], knownSecrets: knownSecrets ?? [], extraRules: extraRules ?? [], onProgress, onWarning });
+  const { knownKeys, knownSecrets, knownSecretDigests, extraRules, onProgress, onWarning, ...rest } = options;
+  return makeOptions(rest, {
+    knownKeys: knownKeys ?? [],
+    knownSecrets: knownSecrets ?? [],
+    knownSecretDigests: knownSecretDigests ?? [],
+    extraRules: extraRules ?? [],
+    onProgress,
+    onWarning,
+  });
 }
 
 /** Report the secrets in one file; writes nothing. `verdict` is 'clean' or 'secrets-found' (or an error). */

@@ -49,6 +49,8 @@ export type ScrubOptions = z.infer<typeof ScrubOptionsSchema> & {
   knownKeys: KnownKey[];
   /** Literal secrets from --known-secret. */
   knownSecrets: Buffer[];
+  /** SHA-256 digests of secrets (from `sha256:` lines of --known-secret). */
+  knownSecretDigests: Buffer[];
   /** User rules from the config file, already validated against the rule schema. */
   extraRules: unknown[];
   /** Called with progress events; never writes stdout. */
@@ -58,5 +60,5 @@ export type ScrubOptions = z.infer<typeof ScrubOptionsSchema> & {
 };
 
 export function makeOptions(input: ScrubOptionsInput = {}, extra: Partial<ScrubOptions> = {}): ScrubOptions {
-  return { ...ScrubOptionsSchema.parse(input), knownKeys: [], knownSecrets: [], extraRules: [], ...extra };
+  return { ...ScrubOptionsSchema.parse(input), knownKeys: [], knownSecrets: [], knownSecretDigests: [], extraRules: [], ...extra };
 }

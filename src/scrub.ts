@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { builtinDetectors } from './detectors/index.js';
+import type { DetectorOptions } from './detectors/index.js';
 import { detectFormat } from './formats/index.js';
 import { scanInput, keyOfPublicKey } from './engine.js';
 import type { ScanOutput } from './engine.js';
@@ -27,12 +28,7 @@ interface Analysis {
   publicKeys: KnownKey[];
 }
 
-interface DetectSettings {
-  entropy: EntropyLevel;
-  knownKeys: KnownKey[];
-  knownSecrets: Buffer[];
-  extraRules: unknown[];
-}
+type DetectSettings = DetectorOptions;
 
 function safeFormat(input: InputFile): FormatInfo {
   try {
@@ -46,14 +42,14 @@ function safeFormat(input: InputFile): FormatInfo {
 /** Scan all bytes; then, if the dump held public keys we did not know, hunt their private halves too. */
 async function analyze(input: InputFile, s: DetectSettings, opts: ScrubOptions, phase: 'scan' | 'verify'): Promise<Analysis> {
   const info = safeFormat(input);
-  const detectors = builtinDetectors({ entropy: s.entropy, knownKeys: s.knownKeys, knownSecrets: s.knownSecrets, extraRules: s.extraRules });
+  const detectors = builtinDetectors(s);
   const ctx = { knownKeys: s.knownKeys, knownSecrets: s.knownSecrets, extraViews: info.extraViews, entropy: s.entropy };
   const onProgress = opts.onProgress && ((d: number, t: number) => opts.onProgress!(phase, d, t));
   const first: ScanOutput = await scanInput(input, { detectors, ctx, chunkSize: opts.chunkSize, onProgress });
   let hits = first.hits;
   const known = new Set(s.knownKeys.map(keyOfPublicKey));
   const fresh = opts.selfHunt ? first.publicKeys.filter((k) => !known.has(keyOfPublicKey(k))) : [];
-  const hunter = builtinDetectors({ entropy: 'off', knownKeys: fresh, knownSecrets: [], extraRules: [] }).filter((d) => d.id === 'known-key');
+  const hunter = builtinDetectors({ entropy: 'off', knownKeys: fresh, knownSecrets: [], knownSecretDigests: [], extraRules: [] }).filter((d) => d.id === 'known-key');
   if (fresh.length && hunter.length) {
     const second = await scanInput(input, { detectors: hunter, ctx: { ...ctx, knownKeys: fresh, knownSecrets: [] }, chunkSize: opts.chunkSize });
     if (second.sha256 !== first.sha256) throw new files.IoError(`${input.path}: input changed during the run (content hash differs between passes)`);
@@ -72,14 +68,14 @@ function baseResult(file: string, size: number): FileResult {
 }
 
 function scanSettings(opts: ScrubOptions): DetectSettings {
-  return { entropy: opts.entropy, knownKeys: opts.knownKeys, knownSecrets: opts.knownSecrets, extraRules: opts.extraRules };
+  return { entropy: opts.entropy, knownKeys: opts.knownKeys, knownSecrets: opts.knownSecrets, knownSecretDigests: opts.knownSecretDigests, extraRules: opts.extraRules };
 }
 
 /** Verification settings: all detectors, the default allowlist only, never weaker than the default. */
 function verifySettings(opts: ScrubOptions, extraKeys: KnownKey[]): DetectSettings {
   const keys = new Map<string, KnownKey>();
   for (const k of [...opts.knownKeys, ...extraKeys]) keys.set(keyOfPublicKey(k), k);
-  return { entropy: verifyEntropy(opts.entropy), knownKeys: [...keys.values()], knownSecrets: opts.knownSecrets, extraRules: opts.extraRules };
+  return { ...scanSettings(opts), entropy: verifyEntropy(opts.entropy), knownKeys: [...keys.values()] };
 }
 
 async function withInput<T>(file: string, fn: (input: InputFile) => Promise<T>): Promise<T> {

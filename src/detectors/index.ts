@@ -5,6 +5,8 @@ export interface DetectorOptions {
   entropy: 'off' | 'context' | 'all';
   knownKeys: KnownKey[];
   knownSecrets: Buffer[];
+  /** SHA-256 digests of secrets to find (the user would not hand over the value). */
+  knownSecretDigests: Buffer[];
   /** User rules from the config file (validated by the rule schema). */
   extraRules: unknown[];
 }
