@@ -272,3 +272,44 @@ describe('large inputs', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 });
+
+describe('a secret that cannot be redacted without breaking the format', () => {
+  /** A minidump whose stream directory bytes (structural: never touched) spell out a credential. */
+  function hostileMinidump(dir: string): { file: string; token: string } {
+    const token = randomToken(20);
+    const header = Buffer.alloc(32);
+    header.write('MDMP', 0, 'latin1');
+    header.writeUInt32LE(0xa793, 4);
+    header.writeUInt32LE(4, 8); // four directory entries = 48 bytes
+    header.writeUInt32LE(32, 12);
+    const directory = Buffer.alloc(48);
+    directory.write(`\0token=${token}\0`, 8, 'latin1');
+    const file = path.join(dir, 'hostile.dmp');
+    fs.writeFileSync(file, Buffer.concat([header, directory, filler(8192, 5)]));
+    return { file, token };
+  }
+
+  it('scrub exits 1, publishes nothing, and quarantines the copy with mode 0600', () => {
+    const dir = tempDir();
+    const { file, token } = hostileMinidump(dir);
+    const out = path.join(dir, 'out.dmp');
+    const q = path.join(dir, 'quarantine');
+    const r = runCli(['scrub', file, '-o', out, '--quarantine', q]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/dumpscrub: FAILED .*survived verification/);
+    expect(fs.existsSync(out)).toBe(false);
+    const held = fs.readdirSync(q);
+    expect(held.length).toBe(1);
+    expect((fs.statSync(path.join(q, held[0])).mode & 0o777).toString(8)).toBe('600');
+    expect(leakCount(r.stderr + r.stdout.toString(), [token])).toBe(0);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.dumpscrub-tmp-'))).toEqual([]);
+  });
+
+  it('scrub - -o - writes nothing at all to stdout', () => {
+    const dir = tempDir();
+    const { file } = hostileMinidump(dir);
+    const r = runCli(['scrub', '-', '-o', '-'], { input: fs.readFileSync(file) });
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBe(0);
+  });
+});
