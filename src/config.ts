@@ -5,10 +5,12 @@ import { z } from 'zod';
 import { AllowlistSchema, EntropySchema, FillSchema } from './options.js';
 import type { ScrubOptionsInput } from './options.js';
 import type { RegionKind } from './types.js';
+import { readTextIfExists, UsageError } from './files.js';
 
 export const CONFIG_FILE_NAME = 'dumpscrub.config.json';
 
-export class ConfigError extends Error {
+/** A usage error (exit 2) whose message names the file, the field and what was expected. */
+export class ConfigError extends UsageError {
   override name = 'ConfigError';
 }
 
@@ -232,4 +234,22 @@ export function globToRegExp(glob: string): RegExp {
     i++;
   }
   return new RegExp(`^${re}$`);
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the file it came from, or null for built-in defaults. */
+  source: string | null;
+}
+
+/** `--config FILE` (must exist) or ./dumpscrub.config.json (optional); file lists resolved against its directory. */
+export async function loadConfig(explicit: string | undefined, cwd: string = process.cwd()): Promise<LoadedConfig> {
+  const file = path.resolve(cwd, explicit ?? CONFIG_FILE_NAME);
+  const text = await readTextIfExists(file);
+  if (text === undefined) {
+    if (explicit !== undefined) throw new ConfigError(`${explicit}: config file not found`);
+    return { config: defaultConfig(), source: null };
+  }
+  const shown = explicit ?? CONFIG_FILE_NAME;
+  return { config: resolveConfigPaths(parseConfigText(text, shown), file), source: file };
 }
