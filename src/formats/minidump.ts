@@ -29,7 +29,7 @@ const STREAM_NAMES: Record<number, string> = {
 /** Fixed-layout numeric streams: every byte is structure a debugger reads. */
 const ALL_STRUCTURAL = new Set([13, 15, 17, 21, 22, 0x47670001, 0x47670008]);
 /** Streams that are lists of descriptors (their payloads live elsewhere in the file). */
-const DESCRIPTOR_STREAMS = new Set([3, 4, 5, 6, 7, 8, 9, 12, 14, 16, 24, 0x43500001]);
+const DESCRIPTOR_STREAMS = new Set([3, 4, 5, 6, 7, 8, 9, 12, 14, 16, 24, 0x43500001, 0x47670002]);
 
 export const streamName = (type: number): string => STREAM_NAMES[type] ?? `stream type ${hex(type)}`;
 
@@ -324,7 +324,9 @@ class Minidump {
   }
 
   private assertionInfo(rva: number, size: number): void {
-    // expression, function, file: 128 UTF-16 units each, then line and type.
+    // expression, function, file: 128 UTF-16 units each (redactable), then line and type.
+    const names = ['expression', 'function', 'file'];
+    for (let i = 0; i < 3 && size >= (i + 1) * 256; i++) this.c.region(rva + i * 256, rva + (i + 1) * 256, 'string', `assertion ${names[i]}`);
     if (size >= 776) this.c.struct(rva + 768, rva + 776);
   }
 

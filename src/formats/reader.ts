@@ -65,7 +65,8 @@ export class Bytes {
   }
 
   u8(offset: number): number {
-    return this.cur[this.at(offset, 1)];
+    const i = this.at(offset, 1);
+    return this.cur[i];
   }
 
   u16(offset: number): number {
