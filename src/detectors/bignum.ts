@@ -1,0 +1,110 @@
+// Big numbers as runtimes store them, and literal search for every encoding of a known value.
+import type { Hit, Encoding } from '../types.js';
+import { bigIntToBytes } from './asn1.js';
+import { rsaComponents } from './rsa-math.js';
+
+export interface Needle {
+  bytes: Buffer;
+  encoding: Encoding;
+  /** e.g. "LE limbs", "Java int[]", "hex", "base64url". */
+  form: string;
+}
+
+/** Little-endian bytes: OpenSSL BIGNUM limbs, Go nat, .NET BigInteger, CNG (CAPI) fields. */
+export function toLE(be: Buffer): Buffer {
+  return Buffer.from(be).reverse();
+}
+
+/** Java BigInteger mag: int[] most significant word first, each int stored little-endian. */
+export function toJava(be: Buffer): Buffer {
+  const padded = Buffer.alloc(Math.ceil(be.length / 4) * 4);
+  be.copy(padded, padded.length - be.length);
+  for (let i = 0; i < padded.length; i += 4) {
+    const a = padded[i];
+    const b = padded[i + 1];
+    padded[i] = padded[i + 3];
+    padded[i + 1] = padded[i + 2];
+    padded[i + 2] = b;
+    padded[i + 3] = a;
+  }
+  return padded;
+}
+
+/** Base64 of `raw` as it appears inside a longer base64 text at each of the 3 alignments. */
+export function base64Inner(raw: Buffer, url: boolean): string[] {
+  const out: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const enc = Buffer.concat([Buffer.alloc(shift), raw]).toString(url ? 'base64url' : 'base64').replace(/=+$/, '');
+    // drop chars mixed with the unknown neighbours at both ends
+    const skip = shift === 0 ? 0 : shift === 1 ? 2 : 3;
+    const total = shift + raw.length;
+    const tailMixed = total % 3 === 0 ? 0 : 1;
+    const s = enc.slice(skip, enc.length - tailMixed);
+    if (s.length >= 16) out.push(s);
+  }
+  return out;
+}
+
+/** Every encoding of a secret byte string: raw, hex, base64(url), and UTF-16LE of the text forms. */
+export function textNeedles(raw: Buffer): Needle[] {
+  const texts: Array<[string, string]> = [
+    [raw.toString('hex'), 'hex'],
+    [raw.toString('hex').toUpperCase(), 'HEX'],
+  ];
+  for (const s of base64Inner(raw, false)) texts.push([s, 'base64']);
+  for (const s of base64Inner(raw, true)) if (/[-_]/.test(s)) texts.push([s, 'base64url']);
+  const out: Needle[] = [];
+  for (const [s, form] of texts) {
+    out.push({ bytes: Buffer.from(s, 'latin1'), encoding: 'ascii', form });
+    out.push({ bytes: Buffer.from(s, 'utf16le'), encoding: 'utf16le', form: `${form} UTF-16LE` });
+  }
+  return out;
+}
+
+/** Binary and text encodings of a big number (minimal big-endian input). */
+export function bignumNeedles(be: Buffer): Needle[] {
+  const out: Needle[] = [
+    { bytes: be, encoding: 'binary', form: 'big-endian' },
+    { bytes: toLE(be), encoding: 'binary', form: 'little-endian limbs' },
+  ];
+  const java = toJava(be);
+  if (!java.equals(be) && !java.equals(toLE(be))) out.push({ bytes: java, encoding: 'binary', form: 'Java int[]' });
+  return out.concat(textNeedles(be));
+}
+
+/** Literal occurrences of every needle; spans relative to `bytes`. */
+export function findNeedles(bytes: Buffer, needles: Needle[], ruleId: string, secret: Buffer, what: string): Hit[] {
+  const hits: Hit[] = [];
+  for (const nd of needles) {
+    if (nd.bytes.length === 0) continue;
+    let at = bytes.indexOf(nd.bytes);
+    while (at !== -1) {
+      hits.push({ start: at, end: at + nd.bytes.length, ruleId, encoding: nd.encoding, secret, note: `${what} (${nd.form})` });
+      at = bytes.indexOf(nd.bytes, at + nd.bytes.length);
+    }
+  }
+  return hits;
+}
+
+/** Private RSA components of a factored key in all encodings. */
+export function rsaNeedles(n: bigint, e: bigint, p: bigint): Array<{ name: string; value: Buffer; needles: Needle[] }> {
+  const c = rsaComponents(n, e, p);
+  const out = [];
+  for (const [name, v] of Object.entries(c)) {
+    const value = bigIntToBytes(v);
+    out.push({ name, value, needles: bignumNeedles(value) });
+  }
+  return out;
+}
+
+/** Hits for every encoding of every private component of a factored RSA key. */
+export function rsaComponentHits(bytes: Buffer, n: bigint, e: bigint, p: bigint, label: string, ruleId = 'rsa-private-component'): Hit[] {
+  const hits: Hit[] = [];
+  for (const comp of rsaNeedles(n, e, p)) hits.push(...findNeedles(bytes, comp.needles, ruleId, comp.value, `RSA ${comp.name} of ${label}`));
+  return hits;
+}
+
+/** Hits for every encoding of an EC / OKP private scalar (big-endian input). */
+export function scalarHits(bytes: Buffer, scalar: Buffer, label: string, ruleId = 'ec-private-scalar'): Hit[] {
+  return findNeedles(bytes, bignumNeedles(scalar), ruleId, scalar, `private scalar of ${label}`);
+}

@@ -1,0 +1,276 @@
+// DER private keys: PKCS#1, PKCS#8 (RSA/EC/Ed25519/X25519/DSA/DH), SEC1, EncryptedPrivateKeyInfo, PFX.
+// Every candidate is validated by walking the ASN.1 (RSA: n == p*q) before it becomes a hit.
+import type { DetectContext, Detector, Hit, KnownKey } from '../types.js';
+import type { Tlv } from './asn1.js';
+import {
+  CURVE_BYTES, OID, PKCS12_PBE_PREFIX, PKCS5_PREFIX, TAG, bitLength, children, curveOfOid, fp, intValue,
+  isUnsignedInt, modulusFp, oidIs, readTlv, smallInt,
+} from './asn1.js';
+import { spkiOf } from '../keys/spki.js';
+import { keyId, pushKey } from '../keys/hint.js';
+import { rsaComponentHits, scalarHits } from './bignum.js';
+import type { HuntKey } from '../keys/hint.js';
+import { scanPemPublic } from '../keys/pem-scan.js';
+
+export interface KeyFound {
+  kind: string;
+  /** Safe description, e.g. "RSA-2048 private key (PKCS#1 DER) for modulus sha256:…". */
+  note: string;
+  /** Key to hunt the other encodings of (with its private hint). */
+  key?: HuntKey;
+}
+
+const MIN_SEQ = 0x22;
+
+/** PKCS#1 RSAPrivateKey at `t`, validated by n == p*q. */
+export function rsaPrivateOf(b: Uint8Array, t: Tlv, form: string): KeyFound | null {
+  if (t.tag !== TAG.SEQUENCE) return null;
+  const c = children(b, t, 12);
+  if (!c || c.length < 9) return null;
+  const v = smallInt(b, c[0]);
+  if (!(v === 0 && c.length === 9) && !(v === 1 && c.length === 10)) return null;
+  for (let i = 1; i < 9; i++) if (!isUnsignedInt(b, c[i])) return null;
+  // cheap before BigInt: the primes together are about as long as n
+  const nLen = c[1].end - c[1].body;
+  const pqLen = c[4].end - c[4].body + c[5].end - c[5].body;
+  if (nLen < 32 || Math.abs(nLen - pqLen) > 2) return null;
+  const n = intValue(b, c[1]);
+  const e = intValue(b, c[2]);
+  const p = intValue(b, c[4]);
+  const q = intValue(b, c[5]);
+  if (p < 2n || q < 2n || p * q !== n) return null;
+  const bits = bitLength(n);
+  const label = `RSA-${bits} modulus sha256:${modulusFp(n)}`;
+  return {
+    kind: 'rsa',
+    note: `RSA-${bits} private key (${form}) for modulus sha256:${modulusFp(n)}`,
+    key: { kind: 'rsa', n, e, label, privateHint: { p } },
+  };
+}
+
+function scalarKey(kind: 'ec' | 'okp', curve: string, scalar: Uint8Array, pub: Uint8Array | undefined): HuntKey {
+  const s = Buffer.from(scalar);
+  const publicKey = pub ? Buffer.from(pub) : undefined;
+  const id = publicKey ? `public key sha256:${fp(publicKey)}` : `key sha256:${fp(s).slice(0, 8)}`;
+  return { kind, curve, publicKey, label: `${curve} ${id}`, privateHint: { scalar: s } };
+}
+
+/** A private scalar that is all zero or one repeated byte is a placeholder, not a key. */
+function plausibleScalar(b: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 16) return false;
+  let distinct = 0;
+  const seen = new Uint8Array(256);
+  for (let i = start; i < end; i++) if (!seen[b[i]]++) distinct++;
+  return distinct >= Math.min(8, (end - start) >> 1);
+}
+
+/** SEC1 ECPrivateKey SEQUENCE { 1, OCTET STRING d, [0] curve?, [1] public? } at `t`. */
+export function ecPrivateOf(b: Uint8Array, t: Tlv, form: string, outerCurve?: string): KeyFound | null {
+  if (t.tag !== TAG.SEQUENCE) return null;
+  const c = children(b, t, 4);
+  if (!c || c.length < 2 || smallInt(b, c[0]) !== 1 || c[1].tag !== TAG.OCTET_STRING) return null;
+  let curve = outerCurve;
+  let pub: Uint8Array | undefined;
+  for (let i = 2; i < c.length; i++) {
+    if (c[i].tag === TAG.CTX0) {
+      const o = readTlv(b, c[i].body, c[i].end);
+      if (o) curve = curveOfOid(b, o) ?? curve;
+    } else if (c[i].tag === TAG.CTX1) {
+      const bs = readTlv(b, c[i].body, c[i].end);
+      if (!bs || bs.tag !== TAG.BIT_STRING || b[bs.body] !== 0 || b[bs.body + 1] !== 0x04) return null;
+      pub = b.subarray(bs.body + 1, bs.end);
+    } else return null;
+  }
+  const dLen = c[1].end - c[1].body;
+  if (curve && dLen !== CURVE_BYTES[curve]) return null;
+  if (!curve && ![32, 48, 66].includes(dLen)) return null;
+  if (!plausibleScalar(b, c[1].body, c[1].end)) return null;
+  const name = curve ?? `EC-${dLen * 8}`;
+  return { kind: 'ec', note: `${name} private key (${form})`, key: scalarKey('ec', name, b.subarray(c[1].body, c[1].end), pub) };
+}
+
+/** PKCS#8 PrivateKeyInfo / OneAsymmetricKey at `t`. */
+export function pkcs8Of(b: Uint8Array, t: Tlv): KeyFound | null {
+  if (t.tag !== TAG.SEQUENCE) return null;
+  const c = children(b, t, 5);
+  if (!c || c.length < 3) return null;
+  const v = smallInt(b, c[0]);
+  if (v !== 0 && v !== 1) return null;
+  if (c[1].tag !== TAG.SEQUENCE || c[2].tag !== TAG.OCTET_STRING) return null;
+  const alg = children(b, c[1], 3);
+  if (!alg || alg.length < 1) return null;
+  const inner = readTlv(b, c[2].body, c[2].end);
+  if (oidIs(b, alg[0], OID.rsaEncryption) || oidIs(b, alg[0], OID.rsaPss)) {
+    if (!inner || inner.end !== c[2].end) return null;
+    return rsaPrivateOf(b, inner, 'PKCS#8 DER');
+  }
+  if (oidIs(b, alg[0], OID.ecPublicKey)) {
+    if (!inner || inner.end !== c[2].end || alg.length < 2) return null;
+    return ecPrivateOf(b, inner, 'PKCS#8 DER', curveOfOid(b, alg[1]));
+  }
+  for (const [curve, oid] of [['Ed25519', OID.ed25519], ['X25519', OID.x25519], ['Ed448', OID.ed448], ['X448', OID.x448]] as const) {
+    if (!oidIs(b, alg[0], oid)) continue;
+    if (!inner || inner.tag !== TAG.OCTET_STRING || inner.end !== c[2].end) return null;
+    if (inner.end - inner.body !== CURVE_BYTES[curve] || !plausibleScalar(b, inner.body, inner.end)) return null;
+    let pub: Uint8Array | undefined;
+    const last = c[c.length - 1];
+    if (c.length > 3 && last.tag === 0x81 && last.end - last.body === CURVE_BYTES[curve] + 1) pub = b.subarray(last.body + 1, last.end);
+    return { kind: 'okp', note: `${curve} private key (PKCS#8 DER)`, key: scalarKey('okp', curve, b.subarray(inner.body, inner.end), pub) };
+  }
+  if (oidIs(b, alg[0], OID.dsa) || oidIs(b, alg[0], OID.dh)) {
+    if (!inner || inner.end !== c[2].end || !isUnsignedInt(b, inner) || inner.end - inner.body < 20) return null;
+    if (!plausibleScalar(b, inner.body, inner.end)) return null;
+    const what = oidIs(b, alg[0], OID.dsa) ? 'DSA' : 'DH';
+    return { kind: what.toLowerCase(), note: `${what} private key (PKCS#8 DER)` };
+  }
+  return null;
+}
+
+/** EncryptedPrivateKeyInfo SEQUENCE { AlgorithmIdentifier (PBES2 / PKCS#12 PBE), OCTET STRING } at `t`. */
+export function encryptedOf(b: Uint8Array, t: Tlv): KeyFound | null {
+  if (t.tag !== TAG.SEQUENCE) return null;
+  const c = children(b, t, 2);
+  if (!c || c.length !== 2 || c[0].tag !== TAG.SEQUENCE || c[1].tag !== TAG.OCTET_STRING) return null;
+  const alg = children(b, c[0], 2);
+  if (!alg || alg.length !== 2 || alg[0].tag !== TAG.OID || alg[1].tag !== TAG.SEQUENCE) return null;
+  const oidLen = alg[0].end - alg[0].body;
+  const isPbes2 = oidIs(b, alg[0], OID.pbes2);
+  const isPkcs12 = oidLen === 10 && prefixAt(b, alg[0].body, PKCS12_PBE_PREFIX);
+  const isPbes1 = oidLen === 9 && prefixAt(b, alg[0].body, PKCS5_PREFIX);
+  if (!isPbes2 && !isPkcs12 && !isPbes1) return null;
+  const dataLen = c[1].end - c[1].body;
+  if (dataLen < 32 || dataLen % 8 !== 0) return null;
+  return { kind: 'encrypted', note: `encrypted private key (PKCS#8 EncryptedPrivateKeyInfo DER, ${dataLen} bytes)` };
+}
+
+/** PFX SEQUENCE { 3, ContentInfo { data | signedData, [0] ... }, MacData? } at `t`. */
+export function pfxOf(b: Uint8Array, t: Tlv): KeyFound | null {
+  if (t.tag !== TAG.SEQUENCE) return null;
+  const c = children(b, t, 3);
+  if (!c || c.length < 2 || smallInt(b, c[0]) !== 3 || c[1].tag !== TAG.SEQUENCE) return null;
+  const ci = children(b, c[1], 2);
+  if (!ci || ci.length !== 2 || ci[1].tag !== TAG.CTX0) return null;
+  if (!oidIs(b, ci[0], OID.pkcs7data) && !oidIs(b, ci[0], OID.pkcs7signed)) return null;
+  if (c.length === 3 && c[2].tag !== TAG.SEQUENCE) return null;
+  return { kind: 'pfx', note: `PKCS#12 / PFX container (${t.end - t.start} bytes)` };
+}
+
+function prefixAt(b: Uint8Array, off: number, prefix: Uint8Array): boolean {
+  for (let i = 0; i < prefix.length; i++) if (b[off + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** Tries every private-key structure on the SEQUENCE at `t`. */
+export function privateKeyOf(b: Uint8Array, t: Tlv): KeyFound | null {
+  const h = t.body;
+  if (b[h] === TAG.INTEGER && b[h + 1] === 1) {
+    const v = b[h + 2];
+    if (v === 0) return rsaPrivateOf(b, t, 'PKCS#1 DER') ?? pkcs8Of(b, t);
+    if (v === 1) return ecPrivateOf(b, t, 'SEC1 DER') ?? pkcs8Of(b, t) ?? rsaPrivateOf(b, t, 'PKCS#1 DER');
+    if (v === 3) return pfxOf(b, t);
+    return null;
+  }
+  if (b[h] === TAG.SEQUENCE) return encryptedOf(b, t);
+  return null;
+}
+
+/** Cheap header test at a 0x30 byte: plausible length and a version INTEGER or AlgorithmIdentifier next. */
+function headerOk(b: Uint8Array, i: number, n: number): boolean {
+  const l = b[i + 1];
+  let h: number;
+  if (l < 0x80) {
+    if (l < MIN_SEQ) return false;
+    h = 2;
+  } else if (l === 0x81) h = 3;
+  else if (l === 0x82) h = 4;
+  else if (l === 0x83) h = 5;
+  else return false;
+  if (i + h + 3 > n) return false;
+  const t0 = b[i + h];
+  if (t0 === TAG.INTEGER) {
+    const v = b[i + h + 2];
+    return b[i + h + 1] === 1 && (v === 0 || v === 1 || v === 3);
+  }
+  // EncryptedPrivateKeyInfo: SEQUENCE { SEQUENCE { OID 1.2.840.113549.1.(5|12)... } }
+  return t0 === TAG.SEQUENCE && b[i + h + 2] === TAG.OID && b[i + h + 4] === 0x2a && b[i + h + 5] === 0x86;
+}
+
+const MAX_SPAN = 1 << 16;
+
+/** Scans `bytes` for DER private keys; pushes the keys it learns for self-hunt. */
+export function findDerKeys(bytes: Buffer, publicKeys?: KnownKey[]): Array<Hit & { found: KeyFound }> {
+  const hits: Array<Hit & { found: KeyFound }> = [];
+  const n = bytes.length;
+  let i = bytes.indexOf(TAG.SEQUENCE);
+  while (i !== -1 && i + 6 < n) {
+    let next = i + 1;
+    if (headerOk(bytes, i, n)) {
+      const t = readTlv(bytes, i, Math.min(n, i + MAX_SPAN));
+      const found = t && privateKeyOf(bytes, t);
+      if (t && found) {
+        hits.push({
+          start: t.start, end: t.end, ruleId: `der-${found.kind}`, encoding: 'binary',
+          secret: Buffer.from(bytes.subarray(t.start, t.end)), note: found.note, found,
+        });
+        if (found.key && publicKeys) pushKey(publicKeys, found.key);
+        next = t.end; // nested structures belong to this hit
+      }
+    }
+    i = next < n ? bytes.indexOf(TAG.SEQUENCE, next) : -1;
+  }
+  return hits;
+}
+
+// AlgorithmIdentifier bodies that start an SPKI: rsaEncryption, ecPublicKey, Ed25519, X25519.
+const SPKI_MARKERS = [
+  Buffer.from('06092a864886f70d010101', 'hex'),
+  Buffer.from('06072a8648ce3d0201', 'hex'),
+  Buffer.from('300506032b6570', 'hex'),
+  Buffer.from('300506032b656e', 'hex'),
+];
+
+/** Self-hunt: public keys held in the bytes as DER SPKI (alone or inside certificates) or PEM. */
+export function findPublicKeys(bytes: Buffer, out: KnownKey[]): void {
+  for (const marker of SPKI_MARKERS) {
+    let at = bytes.indexOf(marker);
+    while (at !== -1) {
+      // the AlgorithmIdentifier SEQUENCE starts 2 bytes before its OID (or is the marker itself)
+      const algStart = marker[0] === TAG.SEQUENCE ? at : at - 2;
+      for (const h of [2, 3, 4]) {
+        const s = algStart - h;
+        if (s < 0 || bytes[s] !== TAG.SEQUENCE) continue;
+        const t = readTlv(bytes, s, Math.min(bytes.length, s + 4096));
+        if (!t || t.body !== algStart) continue;
+        const k = spkiOf(bytes, t, 'SPKI');
+        if (k) pushKey(out, k);
+        break;
+      }
+      at = bytes.indexOf(marker, at + marker.length);
+    }
+  }
+  scanPemPublic(bytes, out);
+}
+
+export const derDetector: Detector = {
+  id: 'der-private-key',
+  name: 'DER private keys',
+  description: 'PKCS#1, PKCS#8 (RSA, EC, Ed25519, X25519, DSA), SEC1, EncryptedPrivateKeyInfo and PKCS#12 in binary, validated by walking the ASN.1',
+  kind: 'binary',
+  maxSpan: MAX_SPAN,
+  detect(bytes: Buffer, ctx: DetectContext): Hit[] {
+    const found = findDerKeys(bytes, ctx.publicKeys);
+    findPublicKeys(bytes, ctx.publicKeys);
+    const hits: Hit[] = found.map(({ found: _f, ...h }) => h);
+    // the same key's components in other encodings nearby (OpenSSL limbs, Java int[], hex…)
+    const done = new Set<string>();
+    for (const f of found) {
+      const k = f.found.key;
+      const id = k && keyId(k);
+      if (!k || !id || done.has(id)) continue;
+      done.add(id);
+      if (k.privateHint?.p && k.n && k.e) hits.push(...rsaComponentHits(bytes, k.n, k.e, k.privateHint.p, k.label));
+      else if (k.privateHint?.scalar) hits.push(...scalarHits(bytes, k.privateHint.scalar, k.label));
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,208 @@
+// Hunting the private half of a known public key, and known literal secrets in every encoding.
+import { createECDH, createPrivateKey, createPublicKey } from 'node:crypto';
+import type { DetectContext, Detector, Hit, KnownKey } from '../types.js';
+import { CURVE_BYTES, bitLength } from './asn1.js';
+import { rsaComponentHits, scalarHits, textNeedles, findNeedles } from './bignum.js';
+import { hintOf, pushKey } from '../keys/hint.js';
+import type { HuntKey } from '../keys/hint.js';
+
+/** Small primes r whose residue follows from byte sums over positions mod 6 (r | 2^48 - 1). */
+const SIEVE = [3, 5, 7, 13, 17, 97, 241, 257, 673];
+const SIEVE_W: number[][] = SIEVE.map((r) => Array.from({ length: 6 }, (_, j) => Number((256n ** BigInt(j)) % BigInt(r))));
+
+type Order = 'be' | 'le' | 'java';
+
+interface RsaTarget {
+  n: bigint;
+  /** Prime length in bytes. */
+  len: number;
+  /** Lower bound of the prime's top 16 bits: p > n / 2^k. */
+  top16: number;
+  /** Lowest top byte a prime of the expected bit length has. */
+  topMin: number;
+}
+
+function targetOf(n: bigint): RsaTarget | null {
+  const nBits = bitLength(n);
+  if (nBits < 256 || nBits % 16 !== 0) return null; // balanced primes of whole bytes only
+  const k = nBits / 2;
+  const len = k / 8;
+  const lower = n >> BigInt(k);
+  return { n, len, top16: Number(lower >> BigInt(k - 16)), topMin: 0x80 };
+}
+
+/** Byte index (from the window start) of the big-endian byte k, per storage order. */
+function posOf(order: Order, len: number, k: number): number {
+  if (order === 'be') return k;
+  if (order === 'le') return len - 1 - k;
+  return (k & ~3) + 3 - (k & 3); // Java int[]: big-endian words, each little-endian
+}
+
+/**
+ * Finds a prime factor of t.n stored at 4-byte alignment in any of the three orders.
+ * Filters: odd, top byte, p > n/2^k on the top 16 bits, byte diversity, small-prime sieve; then n mod p.
+ */
+export function huntFactor(bytes: Buffer, t: RsaTarget): { p: bigint; start: number; order: Order } | null {
+  const L = t.len;
+  const end = bytes.length - L;
+  if (end < 0) return null;
+  const scratch = Buffer.allocUnsafe(L);
+  const stamp = new Uint32Array(256);
+  let stampId = 0;
+  const acc = new Float64Array(6);
+  const orders: Order[] = ['le', 'be', 'java'];
+  for (const order of orders) {
+    if (order === 'java' && L % 4 !== 0) continue;
+    const msb = posOf(order, L, 0);
+    const msb2 = posOf(order, L, 1);
+    const lsb = posOf(order, L, L - 1);
+    for (let i = 0; i <= end; i += 4) {
+      if ((bytes[i + lsb] & 1) === 0) continue;
+      const top = bytes[i + msb];
+      if (top < t.topMin || ((top << 8) | bytes[i + msb2]) < t.top16) continue;
+      // sieve and diversity in one pass over the window
+      acc.fill(0);
+      stampId++;
+      let distinct = 0;
+      for (let k = 0; k < L; k++) {
+        const v = bytes[i + posOf(order, L, k)];
+        acc[(L - 1 - k) % 6] += v;
+        if (stamp[v] !== stampId) {
+          stamp[v] = stampId;
+          distinct++;
+        }
+      }
+      if (distinct < L >> 2) continue;
+      let composite = false;
+      for (let s = 0; s < SIEVE.length && !composite; s++) {
+        const w = SIEVE_W[s];
+        const r = SIEVE[s];
+        const m = (acc[0] * w[0] + acc[1] * w[1] + acc[2] * w[2] + acc[3] * w[3] + acc[4] * w[4] + acc[5] * w[5]) % r;
+        composite = m === 0;
+      }
+      if (composite) continue;
+      for (let k = 0; k < L; k++) scratch[k] = bytes[i + posOf(order, L, k)];
+      const p = BigInt('0x' + scratch.toString('hex'));
+      if (t.n % p === 0n) return { p, start: i, order };
+    }
+  }
+  return null;
+}
+
+const EC_NAMES: Record<string, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1', secp256k1: 'secp256k1' };
+const PKCS8_PREFIX: Record<string, Buffer> = {
+  Ed25519: Buffer.from('302e020100300506032b657004220420', 'hex'),
+  X25519: Buffer.from('302e020100300506032b656e04220420', 'hex'),
+};
+
+/** Public key of a candidate scalar, or null when the scalar is invalid for the curve. */
+function publicOf(curve: string, scalar: Buffer): Buffer | null {
+  try {
+    if (EC_NAMES[curve]) {
+      const ecdh = createECDH(EC_NAMES[curve]);
+      ecdh.setPrivateKey(scalar);
+      return ecdh.getPublicKey();
+    }
+    const prefix = PKCS8_PREFIX[curve];
+    if (!prefix) return null;
+    const key = createPrivateKey({ key: Buffer.concat([prefix, scalar]), format: 'der', type: 'pkcs8' });
+    const spki = createPublicKey(key).export({ type: 'spki', format: 'der' });
+    return spki.subarray(spki.length - 32);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Finds a private scalar of an EC/OKP key at 8-byte alignment (big- and little-endian). Each
+ * candidate costs a scalar multiplication, so only windows with at least 3/4 distinct bytes
+ * (what a random scalar has) are tried.
+ */
+export function huntScalar(bytes: Buffer, key: KnownKey): { scalar: Buffer; start: number } | null {
+  const len = key.curve ? CURVE_BYTES[key.curve] : 0;
+  if (!len || !key.publicKey) return null;
+  const want = key.publicKey;
+  const stamp = new Uint32Array(256);
+  let stampId = 0;
+  const minDistinct = Math.floor(len * 0.75);
+  for (let i = 0; i + len <= bytes.length; i += 8) {
+    stampId++;
+    let distinct = 0;
+    for (let k = i; k < i + len; k++) {
+      if (stamp[bytes[k]] !== stampId) {
+        stamp[bytes[k]] = stampId;
+        distinct++;
+      }
+    }
+    if (distinct < minDistinct) continue;
+    const be = Buffer.from(bytes.subarray(i, i + len));
+    for (const cand of [be, Buffer.from(be).reverse()]) {
+      const pub = publicOf(key.curve!, cand);
+      if (pub && pub.equals(want)) return { scalar: cand, start: i };
+    }
+  }
+  return null;
+}
+
+function huntOne(bytes: Buffer, k: HuntKey, found: KnownKey[]): Hit[] {
+  const hint = hintOf(k);
+  if (k.kind === 'rsa' && k.n && k.e) {
+    let p = hint?.p;
+    if (!p) {
+      const t = targetOf(k.n);
+      const f = t && huntFactor(bytes, t);
+      if (!f) return [];
+      p = f.p;
+      pushKey(found, { ...k, privateHint: { p } });
+    }
+    return rsaComponentHits(bytes, k.n, k.e, p, k.label, 'known-key');
+  }
+  if ((k.kind === 'ec' || k.kind === 'okp') && k.curve) {
+    let scalar = hint?.scalar;
+    if (!scalar) {
+      const f = huntScalar(bytes, k);
+      if (!f) return [];
+      scalar = f.scalar;
+      pushKey(found, { ...k, privateHint: { scalar } });
+    }
+    return scalarHits(bytes, scalar, k.label, 'known-key');
+  }
+  return [];
+}
+
+export const knownKeyDetector: Detector = {
+  id: 'known-key',
+  name: 'Private half of a known public key',
+  description: 'Finds the RSA primes (then d, dp, dq, qinv in every encoding) or the EC/Ed25519 scalar of public keys given with --known-key or found in the dump (certificates, SPKI, private structures)',
+  kind: 'binary',
+  maxSpan: 8192,
+  detect(bytes: Buffer, ctx: DetectContext): Hit[] {
+    const hits: Hit[] = [];
+    for (const k of ctx.knownKeys) for (const h of huntOne(bytes, k, ctx.publicKeys)) hits.push(h);
+    return hits;
+  },
+};
+
+/** Every encoding of a literal secret: raw, UTF-16LE, hex, HEX, base64, base64url (and their UTF-16LE). */
+export function secretHits(bytes: Buffer, secret: Buffer): Hit[] {
+  const needles = [
+    { bytes: secret, encoding: 'binary' as const, form: 'raw' },
+    { bytes: Buffer.from(secret.toString('utf8'), 'utf16le'), encoding: 'utf16le' as const, form: 'UTF-16LE' },
+    ...textNeedles(secret),
+  ];
+  if (secret.length < 8) return findNeedles(bytes, needles.slice(0, 2), 'known-secret', secret, 'known secret');
+  return findNeedles(bytes, needles, 'known-secret', secret, 'known secret');
+}
+
+export const knownSecretDetector: Detector = {
+  id: 'known-secret',
+  name: 'Known literal secrets',
+  description: 'Secrets given with --known-secret, raw, UTF-16LE, hex, base64 and base64url',
+  kind: 'binary',
+  maxSpan: 8192,
+  detect(bytes: Buffer, ctx: DetectContext): Hit[] {
+    const hits: Hit[] = [];
+    for (const s of ctx.knownSecrets) if (s.length) for (const h of secretHits(bytes, s)) hits.push(h);
+    return hits;
+  },
+};
