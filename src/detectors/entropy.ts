@@ -1,0 +1,185 @@
+// Entropy on candidate tokens only (never whole pages): per-alphabet thresholds relative to the
+// entropy a random string of the same length and alphabet is expected to have.
+import type { Hit } from '../types.js';
+import type { TextView } from '../views/view.js';
+import type { Detector } from '../types.js';
+import { KeywordIndex } from './prefilter.js';
+import { latin1View } from '../views/view.js';
+import { utf16View } from '../views/utf16.js';
+import { isPlaceholder } from './validators.js';
+
+export type EntropyMode = 'off' | 'context' | 'all';
+
+/** Recommended default (see test/entropy.test.ts for the measured false-positive rates). */
+export const DEFAULT_ENTROPY: EntropyMode = 'all';
+
+/** Credential words that lower the bar for the token right after them. */
+export const CONTEXT_KEYWORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'auth', 'credential', 'bearer', 'signature', 'private', 'session', 'cookie', 'apikey', 'access'];
+
+// token chars: base64 and base64url alphabets plus '='
+const TOK = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-') TOK[c.charCodeAt(0)] = 1;
+const CLASS = new Uint8Array(256); // 1 lower, 2 upper, 4 digit, 8 +/, 16 -_, 32 =
+for (let c = 97; c <= 122; c++) CLASS[c] = 1;
+for (let c = 65; c <= 90; c++) CLASS[c] = 2;
+for (let c = 48; c <= 57; c++) CLASS[c] = 4;
+CLASS[43] = CLASS[47] = 8;
+CLASS[45] = CLASS[95] = 16;
+CLASS[61] = 32;
+
+const expectedCache = new Map<number, number>();
+/** Expected Shannon entropy (bits/char) of a uniform random string: length L, alphabet A. */
+export function expectedEntropy(L: number, A: number): number {
+  const key = L * 1000 + A;
+  const hit = expectedCache.get(key);
+  if (hit !== undefined) return hit;
+  const p = 1 / A;
+  let h = 0;
+  // E[H] = -A * sum_k P(count = k) (k/L) log2(k/L), count ~ Binomial(L, 1/A)
+  let logC = 0;
+  for (let k = 1; k <= L; k++) {
+    logC += Math.log((L - k + 1) / k);
+    const logP = logC + k * Math.log(p) + (L - k) * Math.log(1 - p);
+    const q = k / L;
+    h -= Math.exp(logP) * q * Math.log2(q);
+  }
+  const v = A * h;
+  expectedCache.set(key, v);
+  return v;
+}
+
+const counts = new Int32Array(256);
+/** Entropy of buf[s, e) without allocating. */
+function entropyOf(buf: Uint8Array, s: number, e: number): number {
+  for (let i = s; i < e; i++) counts[buf[i]]++;
+  let h = 0;
+  const L = e - s;
+  for (let i = s; i < e; i++) {
+    const n = counts[buf[i]];
+    if (n > 0) {
+      const p = n / L;
+      h -= p * Math.log2(p);
+      counts[buf[i]] = 0;
+    }
+  }
+  return h;
+}
+
+function classesOf(buf: Uint8Array, s: number, e: number): number {
+  let m = 0;
+  for (let i = s; i < e; i++) m |= CLASS[buf[i]];
+  return m;
+}
+
+/** Alphabet size a token's characters suggest: 16 (hex), 62, or 64. */
+function alphabetOf(classes: number, buf: Uint8Array, s: number, e: number): number {
+  if ((classes & ~(1 | 4)) === 0 || (classes & ~(2 | 4)) === 0) {
+    let hex = true;
+    for (let i = s; i < e && hex; i++) {
+      const c = buf[i] | 0x20;
+      hex = (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+    }
+    if (hex) return 16;
+  }
+  return classes & (8 | 16) ? 64 : 62;
+}
+
+export interface EntropyThresholds {
+  /** Bits below the random expectation still accepted. */
+  margin: number;
+  minLen: number;
+}
+export const CONTEXT_T: EntropyThresholds = { margin: 0.75, minLen: 16 };
+export const ALL_T: EntropyThresholds = { margin: 0.3, minLen: 32 };
+const MAX_TOKEN = 1024;
+
+/** Judge token buf[s, e) (trailing '=' padding ignored); true if it looks random enough. */
+function judge(buf: Uint8Array, s: number, e: number, t: EntropyThresholds, contextFree: boolean): boolean {
+  while (e > s && buf[e - 1] === 61) e--;
+  const L = e - s;
+  if (L < t.minLen || L > MAX_TOKEN) return false;
+  const cls = classesOf(buf, s, e);
+  if (cls & 32) return false; // '=' inside: key=value text, not a token
+  const A = alphabetOf(cls, buf, s, e);
+  if (contextFree) {
+    // hex digests (build ids, hashes) are everywhere in memory; mixed case + digits required
+    if (A === 16 || (cls & 7) !== 7) return false;
+  } else if (A !== 16 && (cls & 4) === 0 && (cls & 3) !== 3) return false;
+  return entropyOf(buf, s, e) >= expectedEntropy(L, A) - t.margin;
+}
+
+/** PEM/MIME body lines (64 or 76 chars between newlines) are certificates unless a rule says otherwise. */
+function isArmorLine(buf: Uint8Array, s: number, e: number): boolean {
+  const L = e - s;
+  return (L === 64 || L === 76) && (buf[e] === 10 || buf[e] === 13) && s > 0 && buf[s - 1] === 10;
+}
+
+function push(view: TextView, s: number, e: number, ruleId: string, hits: Hit[]): void {
+  const str = view.buf.latin1Slice(s, e);
+  if (isPlaceholder(str)) return;
+  const span = view.toBytes(s, e);
+  hits.push({ ...span, ruleId, encoding: view.encoding, secret: Buffer.from(str, 'latin1'), note: 'high-entropy token' });
+}
+
+/** Context-free pass: every token run of the view. */
+export function entropyAll(view: TextView, hits: Hit[]): void {
+  const buf = view.buf;
+  const n = buf.length;
+  let s = -1;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && TOK[buf[i]] === 1) {
+      if (s < 0) s = i;
+      continue;
+    }
+    if (s >= 0 && i - s >= ALL_T.minLen && !isArmorLine(buf, s, i) && judge(buf, s, i, ALL_T, true)) {
+      push(view, s, i, 'entropy-token', hits);
+    }
+    s = -1;
+  }
+}
+
+/** Context pass: the first token within 40 chars after a credential keyword. */
+export function entropyNear(view: TextView, positions: number[], kwLens: number[], hits: Hit[]): void {
+  const buf = view.buf;
+  const n = buf.length;
+  let lastEnd = -1;
+  for (let k = 0; k < positions.length; k++) {
+    let i = positions[k] + kwLens[k];
+    if (i < lastEnd) continue;
+    // skip the rest of the identifier (api_key_id), then separators
+    while (i < n && (TOK[buf[i]] === 1) && buf[i] !== 61) i++;
+    const stop = Math.min(n, i + 40);
+    while (i < stop && TOK[buf[i]] !== 1 && buf[i] >= 0x20 && buf[i] < 0x7f) i++;
+    while (i < stop && buf[i] === 61) i++;
+    if (i >= stop) continue;
+    let e = i;
+    while (e < n && e - i <= MAX_TOKEN && TOK[buf[e]] === 1) e++;
+    if (judge(buf, i, e, CONTEXT_T, false)) {
+      push(view, i, e, 'entropy-context', hits);
+      lastEnd = e;
+    }
+  }
+}
+
+/** Stand-alone entropy detector (the rules detector runs the same passes on its own views). */
+export function entropyDetector(opts: { entropy: EntropyMode }): Detector {
+  const index = new KeywordIndex(CONTEXT_KEYWORDS);
+  return {
+    id: 'entropy',
+    name: 'High-entropy tokens',
+    description: 'Random-looking tokens near credential words (context) or anywhere (all)',
+    kind: 'text',
+    maxSpan: 2 * (MAX_TOKEN + 64),
+    detect(bytes, ctx) {
+      const mode = ctx.entropy ?? opts.entropy;
+      const hits: Hit[] = [];
+      if (mode === 'off') return hits;
+      for (const view of [latin1View(bytes), utf16View(bytes)]) {
+        const { kw, pos } = index.scan(view.buf);
+        entropyNear(view, pos, kw.map((k) => index.keywords[k].length), hits);
+        if (mode === 'all') entropyAll(view, hits);
+      }
+      return hits;
+    },
+  };
+}

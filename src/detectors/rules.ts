@@ -1,0 +1,135 @@
+// The rules engine: keyword prefilter -> regex in a window around each keyword -> validators,
+// on every text view of the chunk (latin1, UTF-16LE both alignments, UTF-16BE on request).
+import type { Detector, DetectContext, Hit } from '../types.js';
+import type { Rule } from '../rules/schema.js';
+import type { TextView } from '../views/view.js';
+import { latin1View } from '../views/view.js';
+import { utf16View } from '../views/utf16.js';
+import { KeywordIndex } from './prefilter.js';
+import { isPlaceholder, runValidator, shannon } from './validators.js';
+import { CONTEXT_KEYWORDS, entropyAll, entropyNear, type EntropyMode } from './entropy.js';
+
+/** Context around a window so look-behinds at its edge see real characters. */
+const PAD = 64;
+
+interface Compiled {
+  rule: Rule;
+  reach: number;
+}
+
+export interface RulesDetectorOptions {
+  entropy: EntropyMode;
+}
+
+export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detector {
+  const compiled: Compiled[] = rules.map((rule) => ({ rule, reach: Math.max(rule.window ?? 0, rule.maxLen) }));
+  const index = new KeywordIndex([...rules.flatMap((r) => r.keywords), ...CONTEXT_KEYWORDS]);
+  const byKeyword: number[][] = index.keywords.map(() => []);
+  compiled.forEach((c, ri) => {
+    for (const k of c.rule.keywords) byKeyword[index.id(k)].push(ri);
+  });
+  const contextIds = new Set(CONTEXT_KEYWORDS.map((k) => index.id(k)));
+  const kwLen = index.keywords.map((k) => k.length);
+  const maxLen = Math.max(1024, ...rules.map((r) => r.maxLen));
+
+  function scanView(view: TextView, mode: EntropyMode, hits: Hit[]): void {
+    const n = view.buf.length;
+    if (n === 0) return;
+    const { kw, pos } = index.scan(view.buf);
+    // per rule: merged windows [start, end) as a flat list
+    const wins: number[][] = compiled.map(() => []);
+    const ctxPos: number[] = [];
+    const ctxLen: number[] = [];
+    for (let i = 0; i < kw.length; i++) {
+      const p = pos[i];
+      const k = kw[i];
+      if (mode !== 'off' && contextIds.has(k)) (ctxPos.push(p), ctxLen.push(kwLen[k]));
+      for (const ri of byKeyword[k]) {
+        const reach = compiled[ri].reach;
+        const ws = Math.max(0, p - reach - PAD);
+        const we = Math.min(n, p + kwLen[k] + reach + PAD);
+        const w = wins[ri];
+        if (w.length && ws <= w[w.length - 1]) w[w.length - 1] = Math.max(w[w.length - 1], we);
+        else w.push(ws, we);
+      }
+    }
+    for (let ri = 0; ri < compiled.length; ri++) {
+      const w = wins[ri];
+      for (let j = 0; j < w.length; j += 2) runRule(compiled[ri].rule, view, w[j], w[j + 1], n, hits);
+    }
+    if (mode !== 'off') entropyNear(view, ctxPos, ctxLen, hits);
+    if (mode === 'all') entropyAll(view, hits);
+  }
+
+  return {
+    id: 'rules',
+    name: 'Credential rules',
+    description: `${rules.length} keyword-gated token and credential rules on latin1 and UTF-16 views, plus entropy`,
+    kind: 'text',
+    // UTF-16 doubles the bytes of the longest match
+    maxSpan: 2 * (maxLen + PAD),
+    detect(bytes: Buffer, ctx: DetectContext): Hit[] {
+      const mode = ctx?.entropy ?? opts.entropy;
+      const hits: Hit[] = [];
+      scanView(latin1View(bytes), mode, hits);
+      scanView(utf16View(bytes), mode, hits);
+      if (ctx?.extraViews?.includes('utf16be')) scanView(utf16View(bytes, true), mode, hits);
+      return dedupe(hits);
+    },
+  };
+}
+
+/** Run one rule's regex over view text [ws, we) and push validated hits. */
+export function runRule(rule: Rule, view: TextView, ws: number, we: number, n: number, hits: Hit[]): void {
+  const sub = view.text().slice(ws, we);
+  const re = rule.re;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(sub)) !== null) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    const g = m.indices?.groups?.secret ?? m.indices![0];
+    const a = ws + g[0];
+    const b = ws + g[1];
+    // a match reaching into the padding belongs to a neighbouring window (or is cut short)
+    if ((ws > 0 && ws + m.index < ws + PAD) || (we < n && ws + m.index + m[0].length > we - PAD)) {
+      re.lastIndex = m.index + 1;
+      continue;
+    }
+    const secret = sub.slice(g[0], g[1]);
+    if (!accept(rule, secret)) continue;
+    const span = view.toBytes(a, b);
+    hits.push({ start: span.start, end: span.end, ruleId: rule.id, encoding: view.encoding, secret: Buffer.from(secret, 'latin1') });
+  }
+}
+
+function accept(rule: Rule, secret: string): boolean {
+  if (secret.length === 0) return false;
+  if (rule.rejectPlaceholders && isPlaceholder(secret)) return false;
+  if (rule.minEntropy !== undefined && shannon(secret) < rule.minEntropy) return false;
+  for (const v of rule.validators) if (!runValidator(v, secret)) return false;
+  return true;
+}
+
+function dedupe(hits: Hit[]): Hit[] {
+  const seen = new Set<string>();
+  return hits.filter((h) => {
+    const k = `${h.start}:${h.end}:${h.ruleId}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Run the rules on a string (tests, `dumpscrub rules --test`): latin1 bytes of the text. */
+export function detectText(rules: Rule[], text: string, entropy: EntropyMode = 'off'): Hit[] {
+  return rulesDetector(rules, { entropy }).detect(Buffer.from(text, 'latin1'), {
+    knownKeys: [],
+    knownSecrets: [],
+    extraViews: [],
+    entropy,
+    publicKeys: [],
+  });
+}

@@ -1,0 +1,99 @@
+// Structure checks run after a regex matched; each is a pure function of the matched text.
+import type { ValidatorName } from '../rules/schema.js';
+import { base62Crc } from '../rules/template.js';
+
+/** ghp_/gho_/ghu_/ghs_/ghr_/npm_: last 6 base62 chars are the CRC32 of the 30 before them. */
+export function githubChecksumOk(token: string): boolean {
+  const body = token.slice(token.indexOf('_') + 1);
+  if (body.length !== 36) return false;
+  return base62Crc(body.slice(0, 30)) === body.slice(30);
+}
+
+function b64decode(s: string): Buffer {
+  return Buffer.from(s.replace(/[^A-Za-z0-9+/_-]/g, ''), 'base64');
+}
+
+/** JWT header must decode to a JSON object carrying `alg`. */
+export function jwtHeaderOk(token: string): boolean {
+  const dot = token.indexOf('.');
+  if (dot < 4) return false;
+  try {
+    const h = JSON.parse(b64decode(token.slice(0, dot)).toString('utf8')) as unknown;
+    return typeof h === 'object' && h !== null && typeof (h as { alg?: unknown }).alg === 'string';
+  } catch {
+    return false;
+  }
+}
+
+const PRIVATE_PEM = /-----BEGIN [A-Z0-9 .]{0,40}PRIVATE KEY/;
+
+/** A base64 run that decodes to a PEM private key (kubeconfig client-key-data, env vars). */
+export function base64PemOk(s: string): boolean {
+  return PRIVATE_PEM.test(b64decode(s).toString('latin1'));
+}
+
+export function hexPemOk(s: string): boolean {
+  const even = s.length & ~1;
+  return PRIVATE_PEM.test(Buffer.from(s.slice(0, even), 'hex').toString('latin1'));
+}
+
+/** Basic credentials decode to printable `user:password`. */
+export function basicAuthOk(s: string): boolean {
+  const d = b64decode(s).toString('latin1');
+  const colon = d.indexOf(':');
+  return colon >= 0 && colon < d.length - 1 && /^[\x20-\x7e]{3,}$/.test(d);
+}
+
+const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
+  'github-crc32': githubChecksumOk,
+  jwt: jwtHeaderOk,
+  'base64-pem': base64PemOk,
+  'hex-pem': hexPemOk,
+  'basic-auth': basicAuthOk,
+  'mixed-case': (s) => /[a-z]/.test(s) && /[A-Z]/.test(s),
+  'has-digit': (s) => /[0-9]/.test(s),
+  'not-hex-only': (s) => !/^[0-9a-fA-F]+$/.test(s),
+  // a URL password that is a ${VAR} or the literal word 'password' is a template
+  'url-password': (s) => !/^(?:password|pass|pwd|secret|\$\{?[A-Za-z_]{1,40}\}?)$/i.test(s),
+};
+
+export function runValidator(name: ValidatorName, secret: string): boolean {
+  return VALIDATORS[name](secret);
+}
+
+/** Shannon entropy in bits per character. */
+export function shannon(s: string): number {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+const TEMPLATE = /^(?:\$\{[^}]{0,80}\}|\$\([^)]{0,80}\)|%[A-Za-z_][A-Za-z0-9_]{0,60}%|\{\{[^}]{0,80}\}\}|<[^>]{1,80}>|\[[A-Za-z_ -]{1,40}\])$/;
+const WORDS = /^(?:null|none|nil|undefined|true|false|string|str|bool|int|object|redacted|hidden|masked|removed|placeholder|your[_-]?[a-z_-]{0,30}|xxx+|\*+|\.\.\.|n\/a)$/i;
+
+/**
+ * Values that cannot be a real credential: all one character (incl. a redacted `*****`), template
+ * references (${VAR}, <password>, {{x}}, %VAR%), type names, and vendor documentation keys (EXAMPLE).
+ * Default passwords such as "changeme" are NOT placeholders: in a dump they are likely the real value.
+ */
+export function isPlaceholder(s: string): boolean {
+  if (s.length === 0) return true;
+  let same = true;
+  for (let i = 1; i < s.length; i++) {
+    if (s.charCodeAt(i) !== s.charCodeAt(0)) {
+      same = false;
+      break;
+    }
+  }
+  if (same) return true;
+  if (s.includes('EXAMPLE') || /\*{4}/.test(s)) return true;
+  return TEMPLATE.test(s) || WORDS.test(s);
+}

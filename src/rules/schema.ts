@@ -1,0 +1,118 @@
+// Rule schema: the one shape for built-in rules and user rules from a JSON config.
+import { z } from 'zod';
+
+/** Names of validators a rule may ask for (implemented in detectors/validators.ts). */
+export const VALIDATOR_NAMES = [
+  'github-crc32',
+  'jwt',
+  'base64-pem',
+  'hex-pem',
+  'basic-auth',
+  'mixed-case',
+  'has-digit',
+  'not-hex-only',
+  'url-password',
+] as const;
+export type ValidatorName = (typeof VALIDATOR_NAMES)[number];
+
+/**
+ * Cheap ReDoS guard: every quantifier must have an upper bound. Rejects `*`, `+` and `{n,}`
+ * outside character classes; returns a reason or null.
+ */
+export function unboundedQuantifier(pattern: string): string | null {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '*' || c === '+') return `unbounded quantifier '${c}' at ${i}`;
+    else if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i, i + 16));
+      if (m && m[2] !== undefined && m[3] === '') return `unbounded quantifier '${m[0]}' at ${i}`;
+      if (m && m[3] !== undefined && Number(m[3]) > 20000) return `quantifier bound over 20000 at ${i}`;
+    }
+  }
+  return null;
+}
+
+const patternSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .superRefine((p, ctx) => {
+    const why = unboundedQuantifier(p);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+    try {
+      new RegExp(p, 'gd');
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `pattern does not compile: ${(e as Error).message}` });
+    }
+  });
+
+export const RuleSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
+    name: z.string().min(1).max(120),
+    description: z.string().min(1).max(400),
+    family: z.string().min(1).max(40),
+    /** Case-insensitive literals; the rule's regex runs only near one of them. */
+    keywords: z.array(z.string().min(3).max(64)).min(1).max(32),
+    /** Regex source with bounded quantifiers; the secret is group `secret` (else the whole match). */
+    pattern: patternSchema,
+    /** Only `i` (case-insensitive); the engine adds its own flags. */
+    flags: z.string().regex(/^i?$/).default(''),
+    /** Longest match in characters; bounds the window around each keyword. */
+    maxLen: z.number().int().min(4).max(20000),
+    /** Farthest a keyword may sit from the match (context keywords); defaults to maxLen. */
+    window: z.number().int().min(0).max(20000).optional(),
+    validators: z.array(z.enum(VALIDATOR_NAMES)).default([]),
+    /** Minimum Shannon entropy (bits per char) of the secret. */
+    minEntropy: z.number().min(0).max(8).optional(),
+    /** Reject placeholder values (all one char, ${VAR}, <password>, EXAMPLE...). */
+    rejectPlaceholders: z.boolean().default(true),
+    /** Example texts; «secret» marks each expected span, {{gen:N}} are generated fields. */
+    examples: z.array(z.string().min(1)).default([]),
+    negativeExamples: z.array(z.string().min(1)).default([]),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (!r.examples.every((e) => e.includes('«'))) {
+      ctx.addIssue({ code: 'custom', message: `rule ${r.id}: every example must mark its secret with «»` });
+    }
+  });
+
+export type RuleInput = z.input<typeof RuleSchema>;
+export type RuleData = z.output<typeof RuleSchema>;
+
+/** A validated rule with its compiled regex. */
+export interface Rule extends RuleData {
+  re: RegExp;
+}
+
+/** Validate and compile rules; throws with every problem listed. */
+export function compileRules(inputs: unknown[], source = 'rules'): Rule[] {
+  const out: Rule[] = [];
+  const errors: string[] = [];
+  const ids = new Set<string>();
+  inputs.forEach((input, i) => {
+    const parsed = RuleSchema.safeParse(input);
+    if (!parsed.success) {
+      const id = (input as { id?: unknown })?.id;
+      errors.push(`${source}[${i}] ${String(id ?? '?')}: ${parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`);
+      return;
+    }
+    const r = parsed.data;
+    if (ids.has(r.id)) errors.push(`${source}[${i}]: duplicate rule id ${r.id}`);
+    ids.add(r.id);
+    out.push({ ...r, keywords: r.keywords.map((k) => k.toLowerCase()), re: new RegExp(r.pattern, 'gd' + r.flags) });
+  });
+  if (errors.length) throw new Error(`invalid rules:\n${errors.join('\n')}`);
+  return out;
+}

@@ -1,0 +1,94 @@
+// UTF-16 text runs (LE at even AND odd offsets; BE on request), narrowed to one byte per char.
+import type { Span } from '../types.js';
+import type { TextView } from './view.js';
+
+/** Printable ASCII plus tab, LF, CR: the characters a UTF-16 credential run is made of. */
+const PRINT = new Uint8Array(256);
+for (let c = 0x20; c < 0x7f; c++) PRINT[c] = 1;
+PRINT[9] = PRINT[10] = PRINT[13] = 1;
+
+export interface Utf16Runs {
+  /** Byte offset where each run starts. */
+  byteStart: number[];
+  /** Offset of each run in the narrowed buffer. */
+  viewStart: number[];
+  /** Narrowed characters, runs separated by one 0x00 so no match crosses runs. */
+  buf: Buffer;
+}
+
+/**
+ * Runs of at least `minChars` UTF-16 code units in 0x09..0x7e. A run may start at any byte offset,
+ * so strings at odd addresses (packed structs, misaligned copies) are found too.
+ */
+export function utf16Runs(bytes: Uint8Array, minChars = 4, bigEndian = false): Utf16Runs {
+  const n = bytes.length;
+  const starts: number[] = [];
+  const lens: number[] = [];
+  const minBytes = minChars * 2;
+  let s0 = -1;
+  let s1 = -1;
+  const cOff = bigEndian ? 1 : 0;
+  const zOff = bigEndian ? 0 : 1;
+  for (let i = 0; i + 1 < n; i++) {
+    const ok = bytes[i + zOff] === 0 && PRINT[bytes[i + cOff]] === 1;
+    if ((i & 1) === 0) {
+      if (ok) {
+        if (s0 < 0) s0 = i;
+      } else if (s0 >= 0) {
+        if (i - s0 >= minBytes) (starts.push(s0), lens.push((i - s0) >> 1));
+        s0 = -1;
+      }
+    } else if (ok) {
+      if (s1 < 0) s1 = i;
+    } else if (s1 >= 0) {
+      if (i - s1 >= minBytes) (starts.push(s1), lens.push((i - s1) >> 1));
+      s1 = -1;
+    }
+  }
+  // close runs that reach the end: a pair starting at i covers [i, i+2)
+  for (const s of [s0, s1]) {
+    if (s < 0) continue;
+    const endPair = s + (((n - s) >> 1) << 1);
+    if (endPair - s >= minBytes) (starts.push(s), lens.push((endPair - s) >> 1));
+  }
+  // runs of both alignments were pushed in close order; sort by start for the binary search
+  const order = starts.map((_, i) => i).sort((a, b) => starts[a] - starts[b]);
+  let total = 0;
+  for (const i of order) total += lens[i] + 1;
+  const buf = Buffer.allocUnsafe(total);
+  const byteStart: number[] = [];
+  const viewStart: number[] = [];
+  let o = 0;
+  for (const i of order) {
+    byteStart.push(starts[i]);
+    viewStart.push(o);
+    let p = starts[i] + cOff;
+    for (let k = 0; k < lens[i]; k++, p += 2) buf[o++] = bytes[p];
+    buf[o++] = 0;
+  }
+  return { byteStart, viewStart, buf };
+}
+
+/** Map view characters [start, end) of one run back to bytes (2 per char). */
+function mapRun(r: Utf16Runs, start: number, end: number): Span {
+  let lo = 0;
+  let hi = r.viewStart.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (r.viewStart[mid] <= start) lo = mid;
+    else hi = mid - 1;
+  }
+  const b = r.byteStart[lo] + 2 * (start - r.viewStart[lo]);
+  return { start: b, end: b + 2 * (end - start) };
+}
+
+export function utf16View(bytes: Uint8Array, bigEndian = false, minChars = 4): TextView {
+  const r = utf16Runs(bytes, minChars, bigEndian);
+  let s: string | undefined;
+  return {
+    encoding: bigEndian ? 'utf16be' : 'utf16le',
+    buf: r.buf,
+    text: () => (s ??= r.buf.latin1Slice(0, r.buf.length)),
+    toBytes: (start, end) => mapRun(r, start, end),
+  };
+}
