@@ -10,6 +10,8 @@ import * as files from './files.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Report } from './types.js';
 import { decideColor, renderJson, renderJsonl, renderText } from './report.js';
+import { addReportFlags, applyConfigOptions, configCommand, installConfig, sarifFor, skipAllowlistedPaths, withProgress, writeSummary } from './cli-pipelines.js';
+import { gateCommand } from './gate.js';
 import { listRules } from './catalog.js';
 import { VERSION } from './version.js';
 
@@ -34,7 +36,9 @@ Examples:
   dumpscrub scan /srv/dumps --format json --report findings.json`;
 
 interface CommonFlags {
-  format: 'text' | 'json' | 'jsonl';
+  format: 'text' | 'json' | 'jsonl' | 'sarif';
+  summary?: boolean;
+  verbose?: boolean;
   report?: string;
   entropy: 'off' | 'context' | 'all';
   knownKey: string[];
@@ -60,8 +64,8 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 function addCommon(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'jsonl']).default('text'))
+  return addReportFlags(cmd)
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'jsonl', 'sarif']).default('text'))
     .option('--report <file>', 'write the report to a file instead of the terminal')
     .addOption(new Option('--entropy <level>', 'entropy detection: off, context (near a credential keyword), all').choices(EntropySchema.options).default('context'))
     .option('--known-key <file>', 'public key / certificate / JWKS / ssh public key whose private half to hunt (repeatable)', collect, [])
@@ -96,7 +100,7 @@ async function buildOptions(flags: CommonFlags, extra: Partial<ScrubOptions> = {
   const secrets = await loadKnownSecrets(flags.knownSecret);
   parsed.knownSecrets = secrets.literals;
   parsed.knownSecretDigests = secrets.sha256;
-  return parsed;
+  return applyConfigOptions(parsed, flags);
 }
 
 function exitCodeOf(results: FileResult[]): ExitCode {
@@ -139,7 +143,7 @@ class Runner {
       if (p === '-') out.push({ file: await files.spoolStdin(await this.privateDir()), display: '-' });
       else out.push({ file: p, display: p });
     }
-    return out;
+    return skipAllowlistedPaths(out, this.flags);
   }
 
   add(result: FileResult): void {
@@ -154,11 +158,13 @@ class Runner {
     const report: Report = { tool: { name: 'dumpscrub', version: VERSION }, command: this.command, files: this.results, exitCode };
     let text: string;
     if (this.flags.format === 'json') text = renderJson(report);
+    else if (this.flags.format === 'sarif') text = sarifFor(report, listRules());
     else if (this.flags.format === 'jsonl') text = this.results.map((r) => renderJsonl(r)).join('');
     else if (this.flags.quiet && !this.flags.report) text = '';
-    else text = renderText(report, { color: decideColor({ env: process.env, isTTY: Boolean(this.out.isTTY), flag: this.flags.color }) });
+    else text = renderText(report, { color: decideColor({ env: process.env, isTTY: Boolean(this.out.isTTY), flag: this.flags.color }), verbose: this.flags.verbose });
     if (this.flags.report) await files.writeTextFile(this.flags.report, text);
     else if (this.flags.format !== 'jsonl') this.out.write(text);
+    writeSummary(report, this.flags);
     return exitCode;
   }
 }
@@ -167,7 +173,7 @@ async function runScanLike(command: 'scan' | 'verify', patterns: string[], flags
   const opts = await buildOptions(flags);
   const runner = new Runner(command, flags, process.stdout);
   for (const { file, display } of await runner.inputs(patterns)) {
-    runner.add(command === 'scan' ? await scanFile(file, opts, display) : await verifyFile(file, opts, display));
+    runner.add(await withProgress(file, display, flags, opts, () => (command === 'scan' ? scanFile(file, opts, display) : verifyFile(file, opts, display))));
   }
   return runner.finish();
 }
@@ -196,7 +202,10 @@ async function runScrub(patterns: string[], flags: ScrubFlags): Promise<ExitCode
   const inputs = await runner.inputs(patterns);
   if (flags.output && inputs.length !== 1) throw new files.UsageError(`-o/--output takes exactly one input, got ${inputs.length}`);
   if (flags.inPlace && inputs.some((i) => i.display === '-')) throw new files.UsageError('--in-place cannot be used with stdin');
-  for (const input of inputs) runner.add(await scrubFile(input.file, await destinationFor(input, flags, runner), opts, input.display));
+  for (const input of inputs) {
+    const dest = await destinationFor(input, flags, runner);
+    runner.add(await withProgress(input.file, input.display, flags, opts, () => scrubFile(input.file, dest, opts, input.display)));
+  }
   return runner.finish();
 }
 
@@ -209,6 +218,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     .showHelpAfterError()
     .addHelpText('after', `${EXAMPLES}\n${EXIT_HELP}`)
     .exitOverride();
+  installConfig(program);
 
   addCommon(program.command('scan').description('report secrets in dumps; writes nothing').argument('<paths...>', 'files, directories, globs, or - for stdin'))
     .addHelpText('after', EXIT_HELP)
@@ -241,6 +251,8 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
       else for (const r of rules) process.stdout.write(`${r.id.padEnd(36)} ${r.kind.padEnd(7)} ${r.name}\n`);
       setExit(EXIT.CLEAN);
     });
+  program.addCommand(configCommand(setExit).copyInheritedSettings(program));
+  program.addCommand(gateCommand(setExit).copyInheritedSettings(program));
   return program;
 }
 

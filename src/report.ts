@@ -8,7 +8,6 @@ import type { FileResult, Finding, Report, Verdict } from './types.js';
 export const REPORT_SCHEMA = 'dumpscrub.report/v1';
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINGERPRINT_KEY = 'dumpscrubFingerprint/v1';
-const INFORMATION_URI = 'https://github.com/dumpscrub/dumpscrub';
 
 export interface RuleDescriptor {
   id: string;
@@ -342,7 +341,6 @@ export function renderSarif(report: Report, rules: readonly RuleDescriptor[]): s
             name: report.tool.name,
             version: report.tool.version,
             semanticVersion: report.tool.version,
-            informationUri: INFORMATION_URI,
             rules: ruleList.map((r) => ({
               id: r.id,
               name: r.name,
