@@ -23,7 +23,7 @@ export class Collector {
       this.regionCapHit = true;
       return;
     }
-    const r: Region = { start: s, end: e, kind, label };
+    const r: Region = { start: s, end: e, kind, label: cleanLabel(label) };
     if (address !== undefined) r.address = address;
     this.regions.push(r);
   }
@@ -33,7 +33,7 @@ export class Collector {
   }
 
   warn(message: string): void {
-    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(message);
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(cleanLabel(message, 300));
     else this.droppedWarnings++;
   }
 
@@ -42,4 +42,11 @@ export class Collector {
     if (this.droppedWarnings) warnings.push(`${this.droppedWarnings} further warnings suppressed`);
     return { format, regions: this.regions, structural: this.structural.result(), extraViews, warnings };
   }
+}
+
+/** Labels quote dump contents (module, thread, file names): printable, one line, bounded. */
+export function cleanLabel(label: string, max = 160): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = label.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffd]/g, '?');
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }

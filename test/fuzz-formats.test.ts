@@ -1,0 +1,58 @@
+// Seeded quick fuzz of the format parsers (the long run is scripts/fuzz-formats.mjs).
+import { describe, expect, it } from 'vitest';
+import { detectFormat, regionAt } from '../src/formats/index.js';
+import type { FormatInfo } from '../src/types.js';
+// @ts-expect-error plain ESM helper without types
+import { runFuzz } from '../fixtures/gen/fuzz.mjs';
+import { violation } from './helpers/formats.js';
+
+const check = (info: FormatInfo, size: number): string | undefined => {
+  const v = violation(info, size);
+  if (v) return v;
+  // Lookups over whatever came out must work too.
+  for (let o = 0; o < size; o += Math.max(1, size >> 4)) regionAt(info.regions, o);
+  return undefined;
+};
+
+describe('fuzz: format parsers', () => {
+  it('2000 mutated minidumps, ELF cores and HPROFs: no throw, bounded time, sane output', () => {
+    const t0 = performance.now();
+    const stats = runFuzz({ detectFormat, check, cases: 2000, seed: 20261123, maxMsPerCase: 250 });
+    const ms = performance.now() - t0;
+    expect(stats.failures.slice(0, 5)).toEqual([]);
+    expect(stats.cases).toBe(2000);
+    expect(stats.warned).toBeGreaterThan(500); // mutations are noticed, not silently accepted
+    expect(ms).toBeLessThan(20_000);
+    console.log(`fuzz-formats: ${stats.cases} cases in ${ms.toFixed(0)} ms (max ${stats.maxMs.toFixed(1)} ms/case), formats ${JSON.stringify(stats.byFormat)}`);
+  });
+
+  it('hostile headers: huge counts, directory loops, RVAs past the end', () => {
+    const hdr = Buffer.alloc(64);
+    hdr.write('MDMP', 0);
+    hdr.writeUInt32LE(0xa793, 4);
+    hdr.writeUInt32LE(0xffffffff, 8); // streams
+    hdr.writeUInt32LE(0, 12); // directory overlaps the header
+    const i = detectFormat((o, l) => hdr.subarray(o, o + l), hdr.length);
+    expect(violation(i, hdr.length)).toBeUndefined();
+    expect(i.warnings.some((w) => /stream directory truncated at 0x/.test(w))).toBe(true);
+    // A MemoryList that claims 2^32-1 ranges.
+    const md = Buffer.alloc(80);
+    md.write('MDMP', 0);
+    md.writeUInt32LE(0xa793, 4);
+    md.writeUInt32LE(1, 8);
+    md.writeUInt32LE(32, 12);
+    md.writeUInt32LE(5, 32);
+    md.writeUInt32LE(40, 36);
+    md.writeUInt32LE(44, 40);
+    md.writeUInt32LE(0xffffffff, 44);
+    const j = detectFormat((o, l) => md.subarray(o, o + l), md.length);
+    expect(violation(j, md.length)).toBeUndefined();
+    expect(j.warnings.some((w) => /MemoryList claims 4294967295 entries/.test(w))).toBe(true);
+    // A reader that throws is a raw fallback, not a crash.
+    const k = detectFormat(() => {
+      throw new Error('EIO');
+    }, 100);
+    expect(k.format).toBe('raw');
+    expect(k.warnings[0]).toMatch(/EIO/);
+  });
+});
