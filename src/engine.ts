@@ -1,14 +1,38 @@
-// Chunked scanning: every byte of the input passes every detector, chunk by chunk, with overlap.
+// Chunked scanning: every byte of the input passes every detector, chunk by chunk, with overlap;
+// chunks go to a pool of worker threads when the input is large enough and a recipe is given.
 import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { DetectContext, Detector, Hit, KnownKey } from './types.js';
 import type { InputFile } from './files.js';
 import { IoError } from './files.js';
+import type { DetectorRecipe } from './workers/protocol.js';
+import { revive } from './workers/protocol.js';
+import { ScanPool } from './workers/pool.js';
 
 export interface ScanPlan {
   detectors: Detector[];
   ctx: Omit<DetectContext, 'publicKeys'>;
   chunkSize: number;
   onProgress?: (done: number, total: number) => void;
+  /** Worker threads; 0 = one per core; 1 or absent = scan in this thread. */
+  jobs?: number;
+  /** How a worker rebuilds `detectors`; without it scanning stays in this thread. */
+  recipe?: DetectorRecipe;
+  /** Worker entry (tests); default: the compiled `workers/scan-worker.js` next to this module. */
+  workerUrl?: URL;
+}
+
+/** How a scan ran (for tests and the benchmark). */
+export interface ScanStats {
+  workers: number;
+  chunks: number;
+  /** Most chunks read but not yet scanned at any moment. */
+  peakInFlight: number;
+  /** Chunk buffers allocated (each chunkSize + overlap bytes). */
+  buffers: number;
 }
 
 export interface ScanOutput {
@@ -18,6 +42,7 @@ export interface ScanOutput {
   sha256: string;
   /** Public keys detectors saw (for self-hunt), deduplicated by label. */
   publicKeys: KnownKey[];
+  stats: ScanStats;
 }
 
 export class DetectorError extends Error {}
@@ -49,33 +74,147 @@ export function keyOfPublicKey(k: KnownKey): string {
   return `label:${k.label}`;
 }
 
+/** Chunk buffers in flight never take more than this (plus one per worker), whatever the core count. */
+const IN_FLIGHT_BYTES = 256 * 1024 * 1024;
+
+const DEFAULT_WORKER = new URL('./workers/scan-worker.js', import.meta.url);
+
+/** The worker entry exists only as compiled JS (dist/); from sources (vitest) scanning stays in-thread. */
+function workerEntry(plan: ScanPlan): URL | undefined {
+  const url = plan.workerUrl ?? DEFAULT_WORKER;
+  return existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+/** Workers to use: none for one chunk, jobs=1, or no recipe; never more than chunks. */
+export function workersFor(plan: ScanPlan, size: number): number {
+  const chunks = Math.ceil(size / plan.chunkSize);
+  const jobs = plan.jobs === 0 ? availableParallelism() : (plan.jobs ?? 1);
+  if (!plan.recipe || jobs <= 1 || chunks < 2) return 0;
+  return Math.min(jobs, chunks);
+}
+
+/** At most ~2 chunks per worker, fewer when chunks are big, never fewer than one per worker. */
+export function inFlightLimit(workers: number, bufBytes: number): number {
+  return Math.max(workers, Math.min(2 * workers, Math.floor(IN_FLIGHT_BYTES / bufBytes)));
+}
+
+class Collector {
+  readonly seen = new Set<string>();
+  readonly hits: Hit[] = [];
+  readonly keys = new Map<string, KnownKey>();
+
+  add(h: Hit): void {
+    const key = `${h.ruleId}:${h.start}:${h.end}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.hits.push(h);
+  }
+
+  addKey(k: KnownKey): void {
+    this.keys.set(keyOfPublicKey(k), k);
+  }
+
+  output(hash: Hash, stats: ScanStats): ScanOutput {
+    // chunks finish in any order: sort so the result does not depend on scheduling
+    this.hits.sort((a, b) => a.start - b.start || a.end - b.end || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+    return { hits: this.hits, sha256: hash.digest('hex'), publicKeys: [...this.keys.values()], stats };
+  }
+}
+
+async function readChunk(input: InputFile, buf: Buffer, base: number, want: number): Promise<void> {
+  const got = await input.read(buf, base, want);
+  if (got !== want) throw new IoError(`${input.path}: input changed during the run (short read at offset ${base + got})`);
+}
+
 /** Scan a whole input in chunks of `chunkSize` (+ overlap); a hit belongs to the chunk it starts in. */
 export async function scanInput(input: InputFile, plan: ScanPlan): Promise<ScanOutput> {
+  const workers = workersFor(plan, input.size);
+  const url = workers ? workerEntry(plan) : undefined;
+  if (url && plan.recipe) {
+    let pool: ScanPool | undefined;
+    try {
+      pool = new ScanPool(url, { recipe: plan.recipe, ctx: plan.ctx }, workers, (m) => new DetectorError(m));
+    } catch (err) {
+      // options that cannot cross to a worker (e.g. functions in user rules): scan here instead
+      if ((err as Error)?.name !== 'DataCloneError') throw err;
+    }
+    if (pool) return scanWithPool(input, plan, pool);
+  }
+  return scanInThread(input, plan);
+}
+
+async function scanInThread(input: InputFile, plan: ScanPlan): Promise<ScanOutput> {
   const overlap = overlapFor(plan.detectors);
   const size = input.size;
   const hash = createHash('sha256');
-  const seen = new Set<string>();
-  const hits: Hit[] = [];
-  const keys = new Map<string, KnownKey>();
+  const out = new Collector();
   const buf = Buffer.allocUnsafe(Math.min(plan.chunkSize + overlap, Math.max(size, 1)));
+  let chunks = 0;
   for (let base = 0; base < size; base += plan.chunkSize) {
     const want = Math.min(plan.chunkSize + overlap, size - base);
-    const got = await input.read(buf, base, want);
-    if (got !== want) throw new IoError(`${input.path}: input changed during the run (short read at offset ${base + got})`);
+    await readChunk(input, buf, base, want);
     const owned = Math.min(plan.chunkSize, want);
     hash.update(buf.subarray(0, owned));
     const ctx: DetectContext = { ...plan.ctx, publicKeys: [] };
     for (const h of scanChunk(buf.subarray(0, want), plan.detectors, ctx)) {
       if (h.start >= owned) continue; // the next chunk owns it
-      const abs: Hit = { ...h, start: h.start + base, end: h.end + base };
-      const key = `${abs.ruleId}:${abs.start}:${abs.end}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      hits.push(abs);
+      // a secret that views the chunk buffer would be overwritten by the next read
+      const secret = h.secret.buffer === buf.buffer ? Buffer.from(h.secret) : h.secret;
+      out.add({ ...h, start: h.start + base, end: h.end + base, secret });
     }
-    for (const k of ctx.publicKeys) keys.set(keyOfPublicKey(k), k);
+    for (const k of ctx.publicKeys) out.addKey(k);
+    chunks++;
     plan.onProgress?.(base + owned, size);
   }
-  hits.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { hits, sha256: hash.digest('hex'), publicKeys: [...keys.values()] };
+  return out.output(hash, { workers: 0, chunks, peakInFlight: chunks ? 1 : 0, buffers: chunks ? 1 : 0 });
+}
+
+/** Read in order on this thread (hashing as we go), scan on the pool, reuse returned buffers. */
+async function scanWithPool(input: InputFile, plan: ScanPlan, pool: ScanPool): Promise<ScanOutput> {
+  const overlap = overlapFor(plan.detectors);
+  const size = input.size;
+  const bufBytes = Math.min(plan.chunkSize + overlap, size);
+  const limit = inFlightLimit(pool.size, bufBytes);
+  const hash = createHash('sha256');
+  const out = new Collector();
+  const free: ArrayBuffer[] = [];
+  const pending = new Set<Promise<void>>();
+  let failure: unknown;
+  let buffers = 0;
+  let peak = 0;
+  let done = 0;
+  let id = 0;
+  try {
+    for (let base = 0; base < size; base += plan.chunkSize) {
+      while (pending.size >= limit && failure === undefined) await Promise.race(pending);
+      if (failure !== undefined) break;
+      const want = Math.min(plan.chunkSize + overlap, size - base);
+      const ab = free.pop() ?? (buffers++, new ArrayBuffer(bufBytes));
+      const view = Buffer.from(ab, 0, want);
+      await readChunk(input, view, base, want);
+      const owned = Math.min(plan.chunkSize, want);
+      hash.update(view.subarray(0, owned));
+      const job = pool.scan({ id: id++, base, len: want, owned, buf: ab }).then(
+        (r) => {
+          for (const h of r.hits) out.add(revive(h));
+          for (const k of r.publicKeys) out.addKey(revive(k));
+          free.push(r.buf);
+          done += owned;
+          plan.onProgress?.(done, size);
+        },
+        (err: unknown) => {
+          failure ??= err;
+        },
+      );
+      // settled promises leave the set; none of them ever rejects
+      const tracked: Promise<void> = job.then(() => void pending.delete(tracked));
+      pending.add(tracked);
+      peak = Math.max(peak, pending.size);
+    }
+    await Promise.all(pending);
+    if (failure !== undefined) throw failure;
+    return out.output(hash, { workers: pool.size, chunks: id, peakInFlight: peak, buffers });
+  } finally {
+    await pool.close();
+  }
 }

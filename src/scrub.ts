@@ -12,6 +12,7 @@ import { DEFAULT_ENTROPY } from './options.js';
 import type { EntropyLevel, ScrubOptions } from './options.js';
 import * as files from './files.js';
 import type { InputFile } from './files.js';
+import { waitStable } from './stable.js';
 import type { FileResult, Finding, FormatInfo, Hit, KnownKey } from './types.js';
 
 const ENTROPY_ORDER: EntropyLevel[] = ['off', 'context', 'all'];
@@ -45,13 +46,14 @@ async function analyze(input: InputFile, s: DetectSettings, opts: ScrubOptions, 
   const detectors = builtinDetectors(s);
   const ctx = { knownKeys: s.knownKeys, knownSecrets: s.knownSecrets, extraViews: info.extraViews, entropy: s.entropy };
   const onProgress = opts.onProgress && ((d: number, t: number) => opts.onProgress!(phase, d, t));
-  const first: ScanOutput = await scanInput(input, { detectors, ctx, chunkSize: opts.chunkSize, onProgress });
+  const first: ScanOutput = await scanInput(input, { detectors, ctx, chunkSize: opts.chunkSize, onProgress, jobs: opts.jobs, recipe: { options: s } });
   let hits = first.hits;
   const known = new Set(s.knownKeys.map(keyOfPublicKey));
   const fresh = opts.selfHunt ? first.publicKeys.filter((k) => !known.has(keyOfPublicKey(k))) : [];
-  const hunter = builtinDetectors({ entropy: 'off', knownKeys: fresh, knownSecrets: [], knownSecretDigests: [], extraRules: [] }).filter((d) => d.id === 'known-key');
+  const hunterOptions: DetectorOptions = { entropy: 'off', knownKeys: fresh, knownSecrets: [], knownSecretDigests: [], extraRules: [] };
+  const hunter = builtinDetectors(hunterOptions).filter((d) => d.id === 'known-key');
   if (fresh.length && hunter.length) {
-    const second = await scanInput(input, { detectors: hunter, ctx: { ...ctx, knownKeys: fresh, knownSecrets: [] }, chunkSize: opts.chunkSize });
+    const second = await scanInput(input, { detectors: hunter, ctx: { ...ctx, knownKeys: fresh, knownSecrets: [] }, chunkSize: opts.chunkSize, jobs: opts.jobs, recipe: { options: hunterOptions, only: ['known-key'] } });
     if (second.sha256 !== first.sha256) throw new files.IoError(`${input.path}: input changed during the run (content hash differs between passes)`);
     hits = [...hits, ...second.hits].sort((a, b) => a.start - b.start || a.end - b.end);
   }
@@ -125,11 +127,15 @@ async function onPlainBytes(file: string, fn: (plain: string) => Promise<FileRes
 
 /** Report findings; write nothing. */
 export async function scanFile(file: string, opts: ScrubOptions, display = file): Promise<FileResult> {
+  const unsettled = await settle(file, opts, display);
+  if (unsettled) return unsettled;
   return onPlainBytes(file, (plain) => scanPlain(plain, opts, display));
 }
 
 /** The verification pass alone: every detector, the built-in allowlist only. */
 export async function verifyFile(file: string, opts: ScrubOptions, display = file): Promise<FileResult> {
+  const unsettled = await settle(file, opts, display);
+  if (unsettled) return unsettled;
   return onPlainBytes(file, (plain) => verifyPlain(plain, opts, display));
 }
 
@@ -194,8 +200,35 @@ export interface Destination {
  * did not change. Any doubt: nothing at the destination.
  */
 export async function scrubFile(file: string, dest: Destination, opts: ScrubOptions, display = file): Promise<FileResult> {
-  if (await files.isGzip(file)) return scrubGzip(file, dest, opts, display);
-  return scrubPlain(file, dest, opts, display);
+  const cleaned = dest.path === '-' ? [] : await cleanLeftovers(dest.tempDir, opts);
+  const unsettled = await settle(file, opts, display);
+  const r = unsettled ?? ((await files.isGzip(file)) ? await scrubGzip(file, dest, opts, display) : await scrubPlain(file, dest, opts, display));
+  return cleaned.length ? { ...r, warnings: [...cleaned, ...r.warnings] } : r;
+}
+
+/** --wait-stable: an io-error result when the input did not settle, undefined when it is ready. */
+async function settle(file: string, opts: ScrubOptions, display: string): Promise<FileResult | undefined> {
+  if (!(opts.waitStable > 0) || display === '-') return undefined;
+  const started = Date.now();
+  try {
+    await waitStable(file, opts.waitStable, { onWait: (why) => opts.onWarning?.(`${display}: waiting for the file to settle (${why})`) });
+    return undefined;
+  } catch (err) {
+    return failure(baseResult(display, 0), err, started);
+  }
+}
+
+const lastCleaned = new Map<string, number>();
+
+/** Remove temp files of runs that died in this destination directory (once per directory every 10 s). */
+async function cleanLeftovers(dir: string, opts: ScrubOptions): Promise<string[]> {
+  const now = Date.now();
+  if ((lastCleaned.get(dir) ?? -Infinity) > now - 10_000) return [];
+  lastCleaned.set(dir, now);
+  const removed = await files.removeStaleTemps(dir);
+  const lines = removed.map((p) => `removed leftover temp file ${p} of an interrupted run`);
+  for (const l of lines) opts.onWarning?.(l);
+  return lines;
 }
 
 async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, display: string): Promise<FileResult> {
