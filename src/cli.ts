@@ -14,6 +14,8 @@ import { addReportFlags, applyConfigOptions, configCommand, installConfig, sarif
 import { gateCommand } from './gate.js';
 import { listRules } from './catalog.js';
 import { VERSION } from './version.js';
+import { AuditWriter } from './audit.js';
+import { parseSeconds } from './stable.js';
 
 const EXIT_HELP = `
 Exit codes:
@@ -50,6 +52,8 @@ interface CommonFlags {
   fillText?: string;
   fillBinary?: string;
   followSymlinks?: boolean;
+  auditLog?: string;
+  waitStable?: string;
 }
 
 interface ScrubFlags extends CommonFlags {
@@ -72,6 +76,8 @@ function addCommon(cmd: Command): Command {
     .option('--known-secret <file>', 'file of literal secrets (one per line, or sha256:<hex>) to find in every encoding (repeatable)', collect, [])
     .option('-j, --jobs <n>', 'worker threads (default: one per core)')
     .option('--follow-symlinks', 'follow directory symlinks when expanding directories and globs')
+    .option('--audit-log <file>', 'append one JSON line per file (hashes, counts per rule, verdict; never a secret)')
+    .option('--wait-stable <seconds>', 'wait until each input kept its size and mtime this long and nobody has it open for writing')
     .option('-q, --quiet', 'print only failures')
     .option('--no-color', 'no colour in the text report (NO_COLOR is honoured too)')
     .addOption(new Option('--chunk-size <bytes>', 'bytes per scanning chunk').hideHelp())
@@ -91,6 +97,7 @@ async function buildOptions(flags: CommonFlags, extra: Partial<ScrubOptions> = {
       entropy: flags.entropy,
       jobs: toInt(flags.jobs, '--jobs'),
       chunkSize: toInt(flags.chunkSize, '--chunk-size'),
+      waitStable: parseSeconds(flags.waitStable, '--wait-stable'),
       fill: { text: flags.fillText ?? '*', binary: toInt(flags.fillBinary, '--fill-binary') ?? 0 },
     },
     extra,
@@ -123,6 +130,7 @@ export function defaultOutputName(input: string): string {
 class Runner {
   private readonly results: FileResult[] = [];
   private tempDir: string | undefined;
+  private audit: AuditWriter | undefined;
   constructor(
     private readonly command: Report['command'],
     private readonly flags: CommonFlags,
@@ -148,13 +156,15 @@ class Runner {
 
   add(result: FileResult): void {
     this.results.push(result);
+    if (this.flags.auditLog) (this.audit ??= new AuditWriter(this.flags.auditLog, this.command)).record(result);
     if (result.error) process.stderr.write(`dumpscrub: FAILED ${result.file}: ${result.error}\n`);
     if (this.flags.format === 'jsonl' && !this.flags.report) this.out.write(renderJsonl(result));
   }
 
   async finish(): Promise<ExitCode> {
     if (this.tempDir) await files.removeDir(this.tempDir);
-    const exitCode = exitCodeOf(this.results);
+    // an audit trail that could not be written is an I/O failure, not a success
+    const exitCode = (await this.audit?.close()) === false ? EXIT.IO : exitCodeOf(this.results);
     const report: Report = { tool: { name: 'dumpscrub', version: VERSION }, command: this.command, files: this.results, exitCode };
     let text: string;
     if (this.flags.format === 'json') text = renderJson(report);

@@ -550,3 +550,97 @@ export async function readTextIfExists(p: string): Promise<string | undefined> {
     throw new UsageError(ioMessage(err, `cannot read ${p}`));
   }
 }
+
+// --- reliability helpers (brief E)
+
+/** A leftover temp file of a run that died, found in a destination directory. */
+export interface StaleTemp {
+  path: string;
+  pid: number;
+}
+
+/** Whether `pid` names a live process (EPERM: alive, just not ours). */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Start time of a Linux process in ms since the epoch, or undefined where /proc cannot tell. */
+function processStartMs(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // fields after the parenthesised command name; starttime is field 22 (index 19 after the name)
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const btime = /^btime\s+(\d+)$/m.exec(fs.readFileSync('/proc/stat', 'latin1'));
+    if (!Number.isFinite(ticks) || !btime) return undefined;
+    return Number(btime[1]) * 1000 + (ticks * 1000) / 100; // USER_HZ is 100 on every Linux ABI
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Temp files (`.dumpscrub-tmp-<pid>-…`) in `dir` whose creator is gone: its pid is dead, or was
+ * reused by a process that started after the file was last written.
+ */
+export async function findStaleTemps(dir: string): Promise<StaleTemp[]> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return [];
+  }
+  const out: StaleTemp[] = [];
+  for (const name of names) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const m = /^(\d{1,10})-/.exec(name.slice(TEMP_PREFIX.length));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid) continue;
+    const p = path.join(dir, name);
+    let st: fs.Stats;
+    try {
+      st = await fsp.lstat(p);
+    } catch {
+      continue;
+    }
+    if (!st.isFile()) continue;
+    if (pidAlive(pid)) {
+      const started = processStartMs(pid);
+      // 2 s slack for clock granularity: only a clearly younger process proves pid reuse
+      if (started === undefined || started <= st.mtimeMs + 2000) continue;
+    }
+    out.push({ path: p, pid });
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Remove stale temps in `dir`; returns the paths removed (unlink never follows a link). */
+export async function removeStaleTemps(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const t of await findStaleTemps(dir)) {
+    try {
+      await fsp.unlink(t.path);
+      removed.push(t.path);
+    } catch {
+      // another run cleaned it first, or we may not: either way it is not ours to report
+    }
+  }
+  return removed;
+}
+
+/** Size and mtime of `p` now, following symlinks like openInput does. */
+export async function sizeAndMtime(p: string): Promise<{ size: number; mtimeMs: number; key: string }> {
+  try {
+    const st = await fsp.stat(p);
+    return { size: st.size, mtimeMs: st.mtimeMs, key: `${st.dev}:${st.ino}` };
+  } catch (err) {
+    throw new IoError(ioMessage(err, `cannot stat ${p}`));
+  }
+}
