@@ -29,6 +29,8 @@ export interface Progress {
   advance(bytes: number): void;
   /** Sets the bytes done in the current phase (for callbacks that report absolute positions). */
   set(done: number): void;
+  /** Restarts the rate clock at `done` bytes (a callback that first reports mid-phase). */
+  rebase(done: number): void;
   /** Clears the line; safe to call twice. */
   done(): void;
 }
@@ -52,7 +54,7 @@ function clock(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-const NOOP: Progress = { phase() {}, advance() {}, set() {}, done() {} };
+const NOOP: Progress = { phase() {}, advance() {}, set() {}, rebase() {}, done() {} };
 
 export function createProgress(opts: ProgressOptions): Progress {
   if (!opts.enabled) return NOOP;
@@ -62,16 +64,18 @@ export function createProgress(opts: ProgressOptions): Progress {
   let phase: Phase = 'scan';
   let done = 0;
   let phaseStart = now();
+  let baseDone = 0;
   let lastDraw = -Infinity;
   let drawn = false;
   let finished = false;
 
   const line = (t: number): string => {
     const elapsed = (t - phaseStart) / 1000;
-    const rate = elapsed > 0 ? done / elapsed : 0;
+    // too short a window gives absurd rates; show none until there is one
+    const rate = elapsed >= 0.1 && done > baseDone ? (done - baseDone) / elapsed : 0;
     const pct = total > 0 ? Math.min(100, (done / total) * 100) : 100;
     const eta = rate > 0 ? (total - done) / rate : Number.NaN;
-    const text = `${label}  ${phase.padEnd(6)} ${pct.toFixed(0).padStart(3)}%  ${formatBytes(done)} / ${formatBytes(total)}  ${(rate / 1e6).toFixed(1)} MB/s  ETA ${clock(eta)}`;
+    const text = `${label}  ${phase.padEnd(6)} ${pct.toFixed(0).padStart(3)}%  ${formatBytes(done)} / ${formatBytes(total)}  ${rate > 0 ? (rate / 1e6).toFixed(1) : '--'} MB/s  ETA ${clock(eta)}`;
     const width = opts.stream.columns && opts.stream.columns > 20 ? opts.stream.columns - 1 : 0;
     return width && text.length > width ? `…${text.slice(text.length - width + 1)}` : text;
   };
@@ -90,8 +94,9 @@ export function createProgress(opts: ProgressOptions): Progress {
       if (finished || name === phase) return;
       phase = name;
       done = 0;
+      baseDone = 0;
       phaseStart = now();
-      draw(false);
+      // no draw here: the next advance/set shows the new phase with its real position
     },
     advance(bytes) {
       done = Math.min(total, done + Math.max(0, bytes));
@@ -100,6 +105,11 @@ export function createProgress(opts: ProgressOptions): Progress {
     set(value) {
       done = Math.min(total, Math.max(0, value));
       draw(false);
+    },
+    rebase(value) {
+      done = Math.min(total, Math.max(0, value));
+      baseDone = done;
+      phaseStart = now();
     },
     done() {
       if (finished) return;
@@ -116,6 +126,7 @@ export function progressCallback(p: Progress): (phase: Phase, done: number, tota
     if (phase !== current) {
       current = phase;
       p.phase(phase);
+      p.rebase(done);
     }
     p.set(done);
   };
