@@ -1,0 +1,241 @@
+import { spawnSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isCandidateName, isStable, reasonText, runGate } from '../src/gate.js';
+import type { GateResult } from '../src/gate.js';
+import { makeOptions } from '../src/options.js';
+import type { FileResult } from '../src/types.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function workspace(): { root: string; inbox: string; outbox: string; quarantine: string; audit: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dumpscrub-gate-'));
+  dirs.push(root);
+  const inbox = path.join(root, 'inbox');
+  const outbox = path.join(root, 'outbox');
+  fs.mkdirSync(inbox);
+  fs.mkdirSync(outbox);
+  return { root, inbox, outbox, quarantine: path.join(root, 'quarantine'), audit: path.join(root, 'audit.jsonl') };
+}
+
+/** A fresh RSA private key as PEM (DER from the generator, re-imported: avoids the Node 20 keygen hang). */
+function freshPem(): { pem: string; body: string[] } {
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+  });
+  const pem = String(createPrivateKey({ key: privateKey, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs1', format: 'pem' }));
+  return { pem, body: pem.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----')) };
+}
+
+/** A memory-like image with a PEM key in the middle. */
+function dumpWithKey(size = 96 * 1024): { bytes: Buffer; body: string[] } {
+  const { pem, body } = freshPem();
+  const bytes = Buffer.alloc(size, 0x20);
+  for (let i = 0; i < size; i += 4096) bytes.write('worker thread pool request ok\n', i, 'latin1');
+  bytes.write(`\0${pem}\0`, size / 2 - 1024, 'latin1');
+  return { bytes, body };
+}
+
+const leaks = (text: string, secrets: string[]) => secrets.filter((s) => text.includes(s)).length;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await sleep(25);
+  }
+  return check();
+}
+
+function startGate(ws: ReturnType<typeof workspace>, stableSeconds: number, extra: Partial<Parameters<typeof runGate>[0]> = {}) {
+  const ac = new AbortController();
+  const log: string[] = [];
+  const done: Promise<GateResult> = runGate({
+    inbox: ws.inbox,
+    outbox: ws.outbox,
+    quarantine: ws.quarantine,
+    once: false,
+    originals: 'delete',
+    auditLog: ws.audit,
+    stableSeconds,
+    maxWaitSeconds: 60,
+    scrub: makeOptions({ jobs: 1 }),
+    log: (l) => log.push(l),
+    signal: ac.signal,
+    pollMs: 50,
+    ...extra,
+  });
+  return { stop: async () => (ac.abort(), done), log };
+}
+
+describe('gate helpers', () => {
+  it('ignores names a producer is still writing', () => {
+    expect(isCandidateName('core.1234')).toBe(true);
+    expect(isCandidateName('app.dmp')).toBe(true);
+    for (const n of ['.app.dmp', 'app.dmp.part', 'x.tmp', 'y.partial', 'z.crdownload', 'w.filepart']) expect(isCandidateName(n)).toBe(false);
+  });
+
+  it('calls a file stable after the window, by observation or by an old mtime, never on first sight', () => {
+    const o = { key: '1:2', size: 10, mtimeMs: 0, since: 0, polls: 1 };
+    expect(isStable(o, 10_000, 10_000, 1000)).toBe(false);
+    expect(isStable({ ...o, polls: 2 }, 500, 500, 1000)).toBe(false);
+    expect(isStable({ ...o, polls: 2 }, 1000, 500, 1000)).toBe(true);
+    expect(isStable({ ...o, polls: 2, since: 900 }, 1000, 1200, 1000)).toBe(true);
+    expect(isStable({ ...o, polls: 1 }, 0, 0, 0)).toBe(true);
+  });
+
+  it('writes reasons with spans and fingerprints, never secrets', () => {
+    const r: FileResult = {
+      file: 'a.dmp',
+      size: 100,
+      format: 'raw',
+      findings: [{ start: 1, end: 9, ruleId: 'jwt', encoding: 'ascii', fingerprint: 'abcdefabcdef', preview: 'eyJh****', region: 'raw' }],
+      survivors: [],
+      verdict: 'survived-verification',
+      warnings: [],
+      error: '1 finding(s) survived verification',
+      durationMs: 1,
+    };
+    const text = reasonText(r, 'a.dmp');
+    expect(text).toContain('verdict: survived-verification');
+    expect(text).toContain('[1, 9) jwt ascii region=raw fp=abcdefabcdef');
+    expect(text.includes('eyJh')).toBe(false);
+  });
+});
+
+describe('gate watching a directory', () => {
+  it('does not touch a file that arrives slowly until it has been stable for the window', async () => {
+    const ws = workspace();
+    const gate = startGate(ws, 1);
+    const { bytes, body } = dumpWithKey();
+    const target = path.join(ws.inbox, 'slow.dmp');
+    const pieces = 5;
+    const step = Math.ceil(bytes.length / pieces);
+    for (let i = 0; i < pieces; i++) {
+      fs.appendFileSync(target, bytes.subarray(i * step, (i + 1) * step));
+      await sleep(400);
+      expect(fs.readdirSync(ws.outbox)).toEqual([]);
+    }
+    const lastWrite = fs.statSync(target).mtimeMs;
+    const published = path.join(ws.outbox, 'slow.dmp');
+    expect(await waitFor(() => fs.existsSync(published), 10_000)).toBe(true);
+    const waited = fs.statSync(published).mtimeMs - lastWrite;
+    expect(waited).toBeGreaterThanOrEqual(950);
+    const result = await gate.stop();
+
+    const copy = fs.readFileSync(published);
+    expect(copy.length).toBe(bytes.length);
+    expect(leaks(copy.toString('latin1'), body)).toBe(0);
+    expect(fs.existsSync(target)).toBe(false);
+    expect(result.exitCode).toBe(0);
+    const audit = fs.readFileSync(ws.audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ event: 'published', file: 'slow.dmp', verdict: 'redacted-verified', original: 'deleted', exitCode: 0 });
+    expect(audit[0].findings).toBeGreaterThan(0);
+    expect(leaks(JSON.stringify(audit) + gate.log.join('\n'), body)).toBe(0);
+  }, 30_000);
+
+  it.skipIf(!fs.existsSync('/proc/self/fdinfo'))('waits while a process still holds the file open for writing', async () => {
+    const ws = workspace();
+    const gate = startGate(ws, 0.3);
+    const target = path.join(ws.inbox, 'held.dmp');
+    const fd = fs.openSync(target, 'w');
+    fs.writeSync(fd, Buffer.alloc(64 * 1024, 0x41));
+    await sleep(1500); // well past the stable window, but still open for writing
+    expect(fs.readdirSync(ws.outbox)).toEqual([]);
+    expect(fs.existsSync(target)).toBe(true);
+    fs.closeSync(fd);
+    expect(await waitFor(() => fs.existsSync(path.join(ws.outbox, 'held.dmp')), 10_000)).toBe(true);
+    const result = await gate.stop();
+    expect(result.exitCode).toBe(0);
+  }, 30_000);
+
+  it('never overwrites an existing copy in the outbox', async () => {
+    const ws = workspace();
+    fs.writeFileSync(path.join(ws.outbox, 'same.bin'), 'older copy');
+    fs.writeFileSync(path.join(ws.inbox, 'same.bin'), Buffer.alloc(4096, 0x42));
+    const gate = startGate(ws, 0);
+    expect(await waitFor(() => fs.existsSync(path.join(ws.outbox, 'same.1.bin')), 10_000)).toBe(true);
+    await gate.stop();
+    expect(fs.readFileSync(path.join(ws.outbox, 'same.bin'), 'utf8')).toBe('older copy');
+  }, 30_000);
+});
+
+describe.skipIf(!fs.existsSync(CLI))('dumpscrub gate --once (CLI)', () => {
+  function run(args: string[], cwd = ROOT) {
+    const r = spawnSync(process.execPath, [CLI, 'gate', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it('publishes verified copies, quarantines failures 0600 with a reason, retains originals, audits, exits with the worst', () => {
+    const ws = workspace();
+    const { bytes, body } = dumpWithKey();
+    fs.writeFileSync(path.join(ws.inbox, 'good.dmp'), bytes);
+    // not a valid gzip stream: the scrub cannot even start, so it must be quarantined, not published
+    fs.writeFileSync(path.join(ws.inbox, 'broken.gz'), Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), randomBytes(64)]));
+    const old = new Date(Date.now() - 60_000);
+    for (const f of fs.readdirSync(ws.inbox)) fs.utimesSync(path.join(ws.inbox, f), old, old);
+
+    const r = run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--quarantine', ws.quarantine, '--once', '--retain-originals', '--audit-log', ws.audit, '--stable-seconds', '1']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/published good\.dmp/);
+    expect(r.stderr).toMatch(/QUARANTINED broken\.gz/);
+
+    expect(fs.readdirSync(ws.outbox)).toEqual(['good.dmp']);
+    expect(leaks(fs.readFileSync(path.join(ws.outbox, 'good.dmp')).toString('latin1'), body)).toBe(0);
+
+    const retained = path.join(ws.inbox, '.dumpscrub-originals', 'good.dmp');
+    expect(fs.existsSync(retained)).toBe(true);
+    expect((fs.statSync(retained).mode & 0o777).toString(8)).toBe('600');
+
+    const held = path.join(ws.quarantine, 'broken.gz');
+    expect((fs.statSync(held).mode & 0o777).toString(8)).toBe('600');
+    const reason = fs.readFileSync(`${held}.reason.txt`, 'utf8');
+    expect(reason).toMatch(/verdict: io-error/);
+    expect((fs.statSync(`${held}.reason.txt`).mode & 0o777).toString(8)).toBe('600');
+    expect(fs.readdirSync(ws.inbox).filter((n) => !n.startsWith('.'))).toEqual([]);
+
+    const audit = fs.readFileSync(ws.audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(audit.map((a) => [a.file, a.event, a.exitCode]).sort()).toEqual([
+      ['broken.gz', 'quarantined', 3],
+      ['good.dmp', 'published', 0],
+    ]);
+    expect(leaks(fs.readFileSync(ws.audit, 'utf8') + r.stderr + reason, body)).toBe(0);
+  }, 60_000);
+
+  it('leaves a file that never settles in the inbox and exits 3', () => {
+    const ws = workspace();
+    fs.writeFileSync(path.join(ws.inbox, 'fresh.dmp'), Buffer.alloc(1024));
+    const r = run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', '30', '--max-wait', '1', '--audit-log', ws.audit]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/did not settle/);
+    expect(fs.existsSync(path.join(ws.inbox, 'fresh.dmp'))).toBe(true);
+    expect(fs.readdirSync(ws.outbox)).toEqual([]);
+    expect(JSON.parse(fs.readFileSync(ws.audit, 'utf8')).event).toBe('pending');
+  }, 30_000);
+
+  it('exits 0 on an empty inbox and 2 on contradictory or bad settings', () => {
+    const ws = workspace();
+    expect(run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once']).code).toBe(0);
+    expect(run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--retain-originals', '--delete-originals']).code).toBe(2);
+    expect(run(['--inbox', ws.inbox, '--outbox', ws.inbox, '--once']).code).toBe(2);
+    expect(run(['--inbox', ws.inbox, '--once']).code).toBe(2);
+    expect(run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', 'soon']).code).toBe(2);
+    fs.writeFileSync(path.join(ws.root, 'bad.json'), '{"gate":{"stableSeconds":-1}}');
+    const bad = run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--config', path.join(ws.root, 'bad.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/gate\.stableSeconds: expected a number >= 0/);
+  }, 30_000);
+});
