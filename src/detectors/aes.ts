@@ -1,0 +1,320 @@
+// Expanded AES key schedules (as aeskeyfind finds them), encryption and decryption, in the
+// standard byte order (AES-NI, most libraries) and in native-u32 order (OpenSSL's C code, Java int[]).
+import type { DetectContext, Detector, Hit } from '../types.js';
+import { findNeedles } from './bignum.js';
+
+// ---- AES tables -------------------------------------------------------------------------------
+const SBOX = new Uint8Array(256);
+const MUL = (a: number, b: number): number => {
+  let r = 0;
+  while (b) {
+    if (b & 1) r ^= a;
+    a = (a << 1) ^ (a & 0x80 ? 0x11b : 0);
+    b >>= 1;
+  }
+  return r & 0xff;
+};
+{
+  // S-box from the multiplicative inverse and the affine map
+  const inv = new Uint8Array(256);
+  for (let a = 1; a < 256; a++) for (let b = 1; b < 256; b++) if (MUL(a, b) === 1) { inv[a] = b; break; }
+  for (let x = 0; x < 256; x++) {
+    let s = inv[x];
+    let r = s;
+    for (let i = 0; i < 4; i++) {
+      s = ((s << 1) | (s >> 7)) & 0xff;
+      r ^= s;
+    }
+    SBOX[x] = r ^ 0x63;
+  }
+}
+const M = (k: number) => Uint8Array.from({ length: 256 }, (_, a) => MUL(a, k));
+const M2 = M(2), M3 = M(3), M9 = M(9), M11 = M(11), M13 = M(13), M14 = M(14);
+const RCON = [0, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36];
+
+/** Words are big-endian u32: byte 0 of the column is the top byte. */
+function subWord(w: number): number {
+  return ((SBOX[w >>> 24] << 24) | (SBOX[(w >>> 16) & 255] << 16) | (SBOX[(w >>> 8) & 255] << 8) | SBOX[w & 255]) >>> 0;
+}
+function rotSub(w: number): number {
+  return subWord(((w << 8) | (w >>> 24)) >>> 0);
+}
+function mixColumn(w: number): number {
+  const a0 = w >>> 24, a1 = (w >>> 16) & 255, a2 = (w >>> 8) & 255, a3 = w & 255;
+  return (((M2[a0] ^ M3[a1] ^ a2 ^ a3) << 24) | ((a0 ^ M2[a1] ^ M3[a2] ^ a3) << 16) | ((a0 ^ a1 ^ M2[a2] ^ M3[a3]) << 8) | (M3[a0] ^ a1 ^ a2 ^ M2[a3])) >>> 0;
+}
+function invMixColumn(w: number): number {
+  const a0 = w >>> 24, a1 = (w >>> 16) & 255, a2 = (w >>> 8) & 255, a3 = w & 255;
+  return (((M14[a0] ^ M11[a1] ^ M13[a2] ^ M9[a3]) << 24) | ((M9[a0] ^ M14[a1] ^ M11[a2] ^ M13[a3]) << 16) | ((M13[a0] ^ M9[a1] ^ M14[a2] ^ M11[a3]) << 8) | (M11[a0] ^ M13[a1] ^ M9[a2] ^ M14[a3])) >>> 0;
+}
+
+/** FIPS-197 key expansion; key words big-endian. */
+export function expandKey(key: Uint32Array | number[]): Uint32Array {
+  const nk = key.length;
+  const nr = nk + 6;
+  const w = new Uint32Array(4 * (nr + 1));
+  for (let i = 0; i < nk; i++) w[i] = key[i] >>> 0;
+  for (let i = nk; i < w.length; i++) {
+    let t = w[i - 1];
+    if (i % nk === 0) t = (rotSub(t) ^ (RCON[i / nk] << 24)) >>> 0;
+    else if (nk > 6 && i % nk === 4) t = subWord(t);
+    w[i] = (w[i - nk] ^ t) >>> 0;
+  }
+  return w;
+}
+
+/** The equivalent-inverse-cipher schedule: rounds reversed, InvMixColumns on the middle rounds. */
+export function decryptSchedule(enc: Uint32Array): Uint32Array {
+  const nr = enc.length / 4 - 1;
+  const d = new Uint32Array(enc.length);
+  for (let r = 0; r <= nr; r++) {
+    for (let c = 0; c < 4; c++) {
+      const v = enc[4 * (nr - r) + c];
+      d[4 * r + c] = r === 0 || r === nr ? v : invMixColumn(v);
+    }
+  }
+  return d;
+}
+
+/** Schedule bytes in standard order (swap=false) or as little-endian u32 words (swap=true). */
+export function scheduleBytes(words: Uint32Array, swap: boolean): Buffer {
+  const out = Buffer.allocUnsafe(words.length * 4);
+  for (let i = 0; i < words.length; i++) {
+    if (swap) out.writeUInt32LE(words[i], i * 4);
+    else out.writeUInt32BE(words[i], i * 4);
+  }
+  return out;
+}
+
+// ---- scanning ---------------------------------------------------------------------------------
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+function bswap(x: number): number {
+  return (((x & 255) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+}
+
+/** Most flipped bits a whole schedule may carry and still count (memory decay, as aeskeyfind). */
+export const MAX_BIT_ERRORS = 24;
+
+export interface ScheduleFound {
+  /** Byte offsets in the scanned buffer. */
+  start: number;
+  end: number;
+  bits: 128 | 192 | 256;
+  decrypt: boolean;
+  /** Native-u32 (OpenSSL C / Java) word order rather than standard byte order. */
+  swapped: boolean;
+  /** The cipher key, standard byte order. */
+  key: Buffer;
+  bitErrors: number;
+}
+
+const ALLOW = Buffer.from('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', 'hex');
+
+function isAllowlistedKey(key: Buffer): boolean {
+  if (key.equals(ALLOW.subarray(0, key.length))) return true;
+  for (let i = 1; i < key.length; i++) if (key[i] !== key[0]) return false;
+  return true; // a key of one repeated byte is a fill pattern
+}
+
+/** Reads word j of a phase view as a schedule word. */
+type View = Int32Array;
+
+function errorsAgainst(v: View, s: number, expected: Uint32Array, swap: boolean, limit: number): number {
+  let err = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const got = swap ? v[s + i] >>> 0 : bswap(v[s + i]);
+    err += popcount((got ^ expected[i]) >>> 0);
+    if (err > limit) return err;
+  }
+  return err;
+}
+
+function keyBytes(words: Uint32Array | number[], nk: number): Buffer {
+  const b = Buffer.allocUnsafe(nk * 4);
+  for (let i = 0; i < nk; i++) b.writeUInt32BE(words[i] >>> 0, i * 4);
+  return b;
+}
+
+/** Tries an encryption schedule of nk key words starting at word s. */
+function tryEnc(v: View, s: number, nk: number, swap: boolean): { key: Buffer; errors: number } | null {
+  const total = 4 * (nk + 7);
+  if (s < 0 || s + total > v.length) return null;
+  const rd = (i: number) => (swap ? v[s + i] >>> 0 : bswap(v[s + i]));
+  let nonzero = 0;
+  for (let i = 0; i < nk; i++) nonzero |= v[s + i];
+  if (!nonzero) return null;
+  // first expansion word, tolerant to a couple of flips
+  const w = (rd(0) ^ rotSub(rd(nk - 1)) ^ (RCON[1] << 24)) >>> 0;
+  if (popcount((w ^ rd(nk)) >>> 0) > 4) return null;
+  const key: number[] = [];
+  for (let i = 0; i < nk; i++) key.push(rd(i));
+  const exp = expandKey(key);
+  const errors = errorsAgainst(v, s, exp, swap, MAX_BIT_ERRORS);
+  return errors <= MAX_BIT_ERRORS ? { key: keyBytes(key, nk), errors } : null;
+}
+
+/** Tries a decryption schedule of nk key words starting at word s. */
+function tryDec(v: View, s: number, nk: number, swap: boolean): { key: Buffer; errors: number } | null {
+  const nr = nk + 6;
+  const total = 4 * (nr + 1);
+  if (s < 0 || s + total > v.length) return null;
+  const rd = (i: number) => (swap ? v[s + i] >>> 0 : bswap(v[s + i]));
+  const last = 4 * nr;
+  const key: number[] = [rd(last), rd(last + 1), rd(last + 2), rd(last + 3)];
+  if (!(key[0] | key[1] | key[2] | key[3])) return null;
+  // key words 4.. come from the previous round keys, un-InvMixColumn-ed
+  for (let i = 4; i < nk; i++) key.push(mixColumn(rd(last - 4 + (i - 4))));
+  if (nk === 4) {
+    const w4 = (key[0] ^ rotSub(key[3]) ^ (RCON[1] << 24)) >>> 0;
+    if (popcount((w4 ^ mixColumn(rd(last - 4))) >>> 0) > 4) return null;
+  } else if (nk === 8) {
+    const w8 = (key[0] ^ rotSub(key[7]) ^ (RCON[1] << 24)) >>> 0;
+    if (popcount((w8 ^ mixColumn(rd(last - 8))) >>> 0) > 4) return null;
+  }
+  const exp = decryptSchedule(expandKey(key));
+  const errors = errorsAgainst(v, s, exp, swap, MAX_BIT_ERRORS);
+  return errors <= MAX_BIT_ERRORS ? { key: keyBytes(key, nk), errors } : null;
+}
+
+interface Scan {
+  nk: number;
+  decrypt: boolean;
+  /** Word distance of the XOR partner: w[k] = w[k - nk] ^ w[k - 1] (enc) or dec[u] = dec[u + d] ^ dec[u - 1]. */
+  back: number;
+  fwd: number;
+  stride: number;
+}
+
+// XOR relations hold byte-wise, so they do not care about the word byte order.
+// Stride 7 visits every residue of the relation's period (4, 6 or 8 words) within a schedule,
+// and each schedule holds 30+ words where the relation is true, so it is hit several times.
+const SCANS: Scan[] = [
+  { nk: 4, decrypt: false, back: 4, fwd: 0, stride: 7 },
+  { nk: 6, decrypt: false, back: 6, fwd: 0, stride: 7 },
+  { nk: 8, decrypt: false, back: 8, fwd: 0, stride: 7 },
+  { nk: 4, decrypt: true, back: 0, fwd: 4, stride: 7 },
+  { nk: 8, decrypt: true, back: 0, fwd: 8, stride: 7 },
+];
+
+/** Full check around a relation hit at word j: confirm, then find the schedule's start. */
+function locate(v: View, j: number, sc: Scan, base: number): ScheduleFound | null {
+  const n = v.length;
+  const d = sc.back || sc.fwd;
+  const off = sc.back ? -d : d;
+  // confirm with the same column one key-length away before searching for the start
+  const j2 = j + d;
+  const ok2 = j2 + d < n && (v[j2] ^ v[j2 - 1] ^ v[j2 + off]) === 0;
+  const j3 = j - d;
+  const ok3 = j3 - d >= 1 && (v[j3] ^ v[j3 - 1] ^ v[j3 + off]) === 0;
+  if (!ok2 && !ok3) return null;
+  const total = 4 * (sc.nk + 7);
+  for (let s = Math.max(0, j - total + 1); s <= j - 1; s++) {
+    for (const swap of [false, true]) {
+      const r = sc.decrypt ? tryDec(v, s, sc.nk, swap) : tryEnc(v, s, sc.nk, swap);
+      if (r && !isAllowlistedKey(r.key)) {
+        return {
+          start: base + 4 * s, end: base + 4 * (s + total), bits: (sc.nk * 32) as 128 | 192 | 256,
+          decrypt: sc.decrypt, swapped: swap, key: r.key, bitErrors: r.errors,
+        };
+      }
+    }
+  }
+  return null;
+}
+
+/** Scans relation positions j in [from, to) of one phase view; the view extends ±MARGIN words around. */
+function scanRange(v: View, from: number, to: number, base: number, out: ScheduleFound[]): void {
+  const n = v.length;
+  for (const sc of SCANS) {
+    const d = sc.back || sc.fwd;
+    const off = sc.back ? -d : d;
+    const stride = sc.stride;
+    const hi = Math.min(to, n - sc.fwd - d);
+    let j = Math.max(from, sc.back, 1);
+    while (j < hi) {
+      j = nextCandidate(v, j, hi, off, stride);
+      if (j >= hi) break;
+      const hit = locate(v, j, sc, base);
+      if (hit) {
+        out.push(hit);
+        j = Math.max(j + stride, (hit.end - base) / 4);
+      } else j += stride;
+    }
+  }
+}
+
+/** Hot loop: the next word j (stepping by `stride`) where w[j] ^ w[j-1] ^ w[j+off] == 0 on non-zero data. */
+function nextCandidate(v: View, j: number, hi: number, off: number, stride: number): number {
+  while (j < hi) {
+    const a = v[j];
+    const b = v[j - 1];
+    if ((a ^ b ^ v[j + off]) === 0 && (a | b) !== 0) return j;
+    j += stride;
+  }
+  return hi;
+}
+
+const BLOCK = 1 << 16;
+const MARGIN = 256;
+
+/**
+ * All AES schedules in `bytes`, at every byte alignment. Works block by block so that the five
+ * relation scans of the four alignments read a block from memory once, not twenty times.
+ */
+export function findSchedules(bytes: Uint8Array): ScheduleFound[] {
+  const out: ScheduleFound[] = [];
+  if (bytes.length < 176) return out;
+  const scratch = new Uint8Array(BLOCK + 2 * MARGIN + 4);
+  for (let bs = 0; bs < bytes.length; bs += BLOCK) {
+    for (let phase = 0; phase < 4; phase++) {
+      const from = Math.max(0, bs - MARGIN) + phase;
+      const to = Math.min(bytes.length, bs + BLOCK + MARGIN);
+      const nw = Math.floor((to - from) / 4);
+      if (nw < 44) continue;
+      scratch.set(bytes.subarray(from, from + nw * 4));
+      const v = new Int32Array(scratch.buffer, 0, nw);
+      // relation positions owned by this block: byte offsets [bs, bs + BLOCK)
+      const j0 = Math.max(0, Math.ceil((bs - from) / 4));
+      const j1 = Math.ceil((bs + BLOCK - from) / 4);
+      scanRange(v, j0, j1, from, out);
+    }
+  }
+  // a schedule can be reached from two blocks' relation positions
+  const seen = new Set<string>();
+  return out.filter((f) => {
+    const k = `${f.start}:${f.bits}:${f.decrypt}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  }).sort((x, y) => x.start - y.start);
+}
+
+export const aesDetector: Detector = {
+  id: 'aes-schedule',
+  name: 'AES key schedules',
+  description: 'Expanded AES-128/192/256 encryption schedules and AES-128/256 decryption schedules, standard and native-u32 (Java/OpenSSL C) word order, tolerating flipped bits; the raw key elsewhere too',
+  kind: 'binary',
+  maxSpan: 4 * 60,
+  detect(bytes: Buffer, _ctx: DetectContext): Hit[] {
+    const hits: Hit[] = [];
+    const keys = new Map<string, Buffer>();
+    for (const f of findSchedules(bytes)) {
+      const kind = `AES-${f.bits} ${f.decrypt ? 'decryption' : 'encryption'} key schedule (${f.swapped ? 'native u32 words' : 'standard byte order'}${f.bitErrors ? `, ${f.bitErrors} flipped bits` : ''})`;
+      hits.push({ start: f.start, end: f.end, ruleId: 'aes-schedule', encoding: 'binary', secret: f.key, note: kind });
+      keys.set(f.key.toString('hex'), f.key);
+    }
+    // the raw key wherever else it lies (a cipher context keeps a copy, so do key buffers)
+    for (const key of keys.values()) {
+      const swapped = Buffer.from(key);
+      swapped.swap32();
+      const needles = [{ bytes: key, encoding: 'binary' as const, form: 'raw' }];
+      if (!swapped.equals(key)) needles.push({ bytes: swapped, encoding: 'binary' as const, form: 'native u32 words' });
+      hits.push(...findNeedles(bytes, needles, 'aes-key', key, `AES-${key.length * 8} key`));
+    }
+    return hits;
+  },
+};
