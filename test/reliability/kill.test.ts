@@ -1,0 +1,49 @@
+// Kill at any moment (seeded short version of scripts/kill-harness.mjs): nothing lost, nothing half-written published.
+import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { CLI, ROOT, tempDir } from '../lead/cli-harness.js';
+import { tempsIn } from './util.js';
+
+interface Kill {
+  killed: boolean;
+  dest: string;
+  newTemps: number;
+}
+interface HarnessResult {
+  kills: Kill[];
+  failures: string[];
+  tempsLeftByKills: number;
+}
+
+describe('SIGKILL at random points', () => {
+  it('5 seeded kills on a 64 MiB file: input intact, destination absent/old/complete, temps cleaned', async () => {
+    const { runHarness } = (await import(path.join(ROOT, 'scripts', 'kill-harness.mjs'))) as {
+      runHarness: (o: { kills: number; sizeMib: number; seed: number }) => Promise<HarnessResult>;
+    };
+    const res = await runHarness({ kills: 5, sizeMib: 64, seed: 20261123 });
+    expect(res.failures).toEqual([]);
+    expect(res.kills.length).toBe(5);
+    expect(res.kills.some((k) => k.killed)).toBe(true);
+    expect(res.kills.every((k) => ['absent', 'old copy intact', 'complete'].includes(k.dest))).toBe(true);
+  }, 240_000);
+
+  it('a leftover temp file of a dead pid is removed by the next run and named in a warning', () => {
+    const dir = tempDir();
+    const input = path.join(dir, 'in.bin');
+    fs.writeFileSync(input, Buffer.alloc(64 * 1024, 0x41));
+    // a pid that cannot be alive: above the kernel's pid_max
+    const stale = path.join(dir, '.dumpscrub-tmp-4194305-0123456789ab-out.bin');
+    fs.writeFileSync(stale, Buffer.alloc(1000));
+    // a temp of a live process (ours) must be left alone
+    const live = path.join(dir, `.dumpscrub-tmp-${process.pid}-0123456789ab-out.bin`);
+    fs.writeFileSync(live, Buffer.alloc(10));
+    const r = spawnSync(process.execPath, [CLI, 'scrub', input, '-o', path.join(dir, 'out.bin')], { env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(live)).toBe(true);
+    expect(r.stderr.toString()).toMatch(/removed leftover temp file .*\.dumpscrub-tmp-4194305-0123456789ab-out\.bin/);
+    expect(tempsIn(dir)).toEqual([path.basename(live)]);
+  });
+});
