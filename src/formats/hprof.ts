@@ -7,6 +7,8 @@ import { Collector } from './collect.js';
 import { Bytes, Truncated, hex } from './reader.js';
 
 const MAX_RECORDS = 50_000_000;
+/** Beyond this many structural spans (~250 MiB) the rest of the file is left unparsed (still scanned raw). */
+const MAX_SPANS = 4_000_000;
 const TYPE_SIZE: Record<number, number> = { 4: 1, 5: 2, 6: 4, 7: 8, 8: 1, 9: 2, 10: 4, 11: 8 };
 const TYPE_NAME: Record<number, string> = { 4: 'boolean', 5: 'char', 6: 'float', 7: 'double', 8: 'byte', 9: 'short', 10: 'int', 11: 'long' };
 
@@ -35,8 +37,8 @@ class Hprof {
     let pos = nul + 13;
     c.struct(0, pos);
     while (pos < b.size) {
-      if (++this.records > MAX_RECORDS) {
-        c.warn(`more than ${MAX_RECORDS} HPROF records; rest from ${hex(pos)} scanned raw`);
+      if (++this.records > MAX_RECORDS || c.structural.count > MAX_SPANS) {
+        c.warn(`HPROF too large to map; records from ${hex(pos)} scanned raw and their headers are not protected from redaction`);
         break;
       }
       if (!b.has(pos, 9)) {
@@ -82,6 +84,10 @@ class Hprof {
   private heapDump(pos: number, end: number): void {
     const { b, c, id } = this;
     while (pos < end) {
+      if (c.structural.count > MAX_SPANS) {
+        c.warn(`HPROF too large to map; heap records from ${hex(pos)} scanned raw and their headers are not protected from redaction`);
+        return;
+      }
       const start = pos;
       const sub = b.u8(pos++);
       switch (sub) {

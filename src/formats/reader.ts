@@ -120,6 +120,10 @@ export class SpanSet {
     this.spans.push({ start: s, end: e });
   }
 
+  get count(): number {
+    return this.spans.length;
+  }
+
   /** Sorted, merged, half-open spans. */
   result(): Span[] {
     return mergeSpans(this.spans);

@@ -19,10 +19,11 @@ export interface Cored {
   exe: string;
 }
 
-/** Starts `cmd args`, waits for `ready` on its stdout (or a short delay), gcores it, then kills it. */
-export async function coreOf(cmd: string, args: string[], ready?: string): Promise<Cored | string> {
+/** Starts `cmd args`, feeds `input`, waits for `ready` on its stdout (or a short delay), gcores it, then kills it. */
+export async function coreOf(cmd: string, args: string[], ready?: string, input?: string): Promise<Cored | string> {
   const dir = mkdtempSync(join(tmpdir(), 'gcore-'));
-  const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child: ChildProcess = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  if (input !== undefined) child.stdin!.write(input); // secrets go in via stdin, never argv
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => (ready ? reject(new Error('child never became ready')) : resolve()), ready ? 10_000 : 300);
