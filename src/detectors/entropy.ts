@@ -115,7 +115,7 @@ function isArmorLine(buf: Uint8Array, s: number, e: number): boolean {
 }
 
 function push(view: TextView, s: number, e: number, ruleId: string, hits: Hit[]): void {
-  const str = view.buf.latin1Slice(s, e);
+  const str = view.buf.toString('latin1', s, e);
   if (isPlaceholder(str)) return;
   const span = view.toBytes(s, e);
   hits.push({ ...span, ruleId, encoding: view.encoding, secret: Buffer.from(str, 'latin1'), note: 'high-entropy token' });

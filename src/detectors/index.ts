@@ -1,5 +1,7 @@
 // The registry of built-in detectors. Each family adds itself here.
 import type { Detector, KnownKey } from '../types.js';
+import { rulesDetector } from './rules.js';
+import { builtinRules, compileRules } from '../rules/index.js';
 
 export interface DetectorOptions {
   entropy: 'off' | 'context' | 'all';
@@ -14,5 +16,6 @@ export interface DetectorOptions {
 /** All built-in detectors, in the order they run. */
 export function builtinDetectors(_opts: DetectorOptions): Detector[] {
   const detectors: Detector[] = [];
+  detectors.push(rulesDetector([...builtinRules, ...compileRules(_opts.extraRules ?? [], 'config')], { entropy: _opts.entropy }));
   return detectors;
 }

@@ -1,8 +1,12 @@
 // The built-in catalog, validated and compiled once at load.
 import { compileRules, type Rule, type RuleInput } from './schema.js';
 import { keyRules } from './keys.js';
+import { tokenRules } from './tokens.js';
+import { contextRules } from './context.js';
+import { protocolRules } from './protocol.js';
+import { genericRules } from './generic.js';
 
-export const builtinRuleInputs: RuleInput[] = [...keyRules];
+export const builtinRuleInputs: RuleInput[] = [...keyRules, ...tokenRules, ...contextRules, ...protocolRules, ...genericRules];
 
 export const builtinRules: Rule[] = compileRules(builtinRuleInputs, 'builtin');
 

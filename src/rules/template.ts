@@ -104,7 +104,8 @@ function generate(gen: string, arg: string, rng: Rng): string {
     case 'basic':
       return Buffer.from(`${draw(ALPHABETS.lower, 6, rng)}:${generate('pw', '14', rng)}`).toString('base64');
     default:
-      throw new Error(`unknown template generator {{${gen}}}`);
+      // not a generator: literal text such as a {{PLACEHOLDER}} in a negative example
+      return `{{${gen}${arg ? ':' + arg : ''}}}`;
   }
 }
 

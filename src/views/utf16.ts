@@ -88,7 +88,7 @@ export function utf16View(bytes: Uint8Array, bigEndian = false, minChars = 4): T
   return {
     encoding: bigEndian ? 'utf16be' : 'utf16le',
     buf: r.buf,
-    text: () => (s ??= r.buf.latin1Slice(0, r.buf.length)),
+    text: () => (s ??= r.buf.toString('latin1')),
     toBytes: (start, end) => mapRun(r, start, end),
   };
 }

@@ -17,7 +17,7 @@ export function latin1View(bytes: Buffer): TextView {
   return {
     encoding: 'ascii',
     buf: bytes,
-    text: () => (s ??= bytes.latin1Slice(0, bytes.length)),
+    text: () => (s ??= bytes.toString('latin1')),
     toBytes: (start, end) => ({ start, end }),
   };
 }
