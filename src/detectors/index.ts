@@ -2,6 +2,10 @@
 import type { Detector, KnownKey } from '../types.js';
 import { rulesDetector } from './rules.js';
 import { builtinRules, compileRules } from '../rules/index.js';
+import { derDetector } from './der.js';
+import { cngDetector } from './cng.js';
+import { aesDetector } from './aes.js';
+import { knownKeyDetector, knownSecretDetector } from './known-key.js';
 
 export interface DetectorOptions {
   entropy: 'off' | 'context' | 'all';
@@ -17,5 +21,6 @@ export interface DetectorOptions {
 export function builtinDetectors(_opts: DetectorOptions): Detector[] {
   const detectors: Detector[] = [];
   detectors.push(rulesDetector([...builtinRules, ...compileRules(_opts.extraRules ?? [], 'config')], { entropy: _opts.entropy }));
+  detectors.push(derDetector, cngDetector, aesDetector, knownKeyDetector, knownSecretDetector);
   return detectors;
 }
