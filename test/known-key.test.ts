@@ -154,3 +154,15 @@ describe('known secrets', () => {
     at.forEach((a, i) => expect(covered(hits, a + (i >= 3 ? 4 : 0), i >= 3 ? 20 : forms[i].length)).toBe(true));
   });
 });
+
+describe('known secrets by digest', () => {
+  it('finds a token, or the value after = or :, whose SHA-256 was given', async () => {
+    const { createHash } = await import('node:crypto');
+    const { knownDigestDetector } = await import('../src/detectors/known-key.js');
+    const secret = randomBytes(18).toString('base64url');
+    const digest = createHash('sha256').update(secret).digest();
+    const bg = Buffer.from(`noise tokens here "password=${secret}", other=value ${secret}\n`);
+    const hits = knownDigestDetector([digest]).detect(bg, ctx([]));
+    expect(hits.map((h) => bg.subarray(h.start, h.end).equals(Buffer.from(secret)))).toEqual([true, true]);
+  });
+});

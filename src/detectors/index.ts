@@ -5,7 +5,7 @@ import { builtinRules, compileRules } from '../rules/index.js';
 import { derDetector } from './der.js';
 import { cngDetector } from './cng.js';
 import { aesDetector } from './aes.js';
-import { knownKeyDetector, knownSecretDetector } from './known-key.js';
+import { knownDigestDetector, knownKeyDetector, knownSecretDetector } from './known-key.js';
 
 export interface DetectorOptions {
   entropy: 'off' | 'context' | 'all';
@@ -22,5 +22,6 @@ export function builtinDetectors(_opts: DetectorOptions): Detector[] {
   const detectors: Detector[] = [];
   detectors.push(rulesDetector([...builtinRules, ...compileRules(_opts.extraRules ?? [], 'config')], { entropy: _opts.entropy }));
   detectors.push(derDetector, cngDetector, aesDetector, knownKeyDetector, knownSecretDetector);
+  if (_opts.knownSecretDigests?.length) detectors.push(knownDigestDetector(_opts.knownSecretDigests));
   return detectors;
 }

@@ -1,5 +1,5 @@
 // Hunting the private half of a known public key, and known literal secrets in every encoding.
-import { createECDH, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createECDH, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { DetectContext, Detector, Hit, KnownKey } from '../types.js';
 import { CURVE_BYTES, bitLength } from './asn1.js';
 import { rsaComponentHits, scalarHits, textNeedles, findNeedles } from './bignum.js';
@@ -206,3 +206,49 @@ export const knownSecretDetector: Detector = {
     return hits;
   },
 };
+
+// Token bytes for digest matching: printable ASCII minus quotes, brackets and separators.
+const TOKEN = new Uint8Array(256);
+for (let c = 0x21; c < 0x7f; c++) TOKEN[c] = 1;
+for (const c of '"\'`,;()[]{}<>\\') TOKEN[c.charCodeAt(0)] = 0;
+
+/**
+ * Secrets known only by their SHA-256 (--known-secret sha256:<hex>): every printable token of
+ * 6..512 bytes is hashed, and so is its tail after each '=' or ':' (key=value, user:password).
+ */
+export function knownDigestDetector(digests: Buffer[]): Detector {
+  const want = new Set(digests.map((d) => d.toString('hex')));
+  return {
+    id: 'known-secret-digest',
+    name: 'Known secrets by SHA-256',
+    description: 'Printable tokens whose SHA-256 equals a digest given with --known-secret sha256:<hex>',
+    kind: 'text',
+    maxSpan: 512,
+    detect(bytes: Buffer): Hit[] {
+      const hits: Hit[] = [];
+      if (!want.size) return hits;
+      const n = bytes.length;
+      let i = 0;
+      while (i < n) {
+        if (!TOKEN[bytes[i]]) {
+          i++;
+          continue;
+        }
+        let j = i;
+        while (j < n && TOKEN[bytes[j]]) j++;
+        if (j - i >= 6 && j - i <= 512) {
+          for (let s = i; s < j - 5; s++) {
+            if (s !== i && bytes[s - 1] !== 0x3d && bytes[s - 1] !== 0x3a) continue;
+            const tok = bytes.subarray(s, j);
+            if (want.has(createHash('sha256').update(tok).digest('hex'))) {
+              hits.push({ start: s, end: j, ruleId: 'known-secret-digest', encoding: 'ascii', secret: Buffer.from(tok), note: 'secret known by its SHA-256' });
+              break;
+            }
+          }
+        }
+        i = j;
+      }
+      return hits;
+    },
+  };
+}
