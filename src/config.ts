@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { AllowlistSchema, EntropySchema, FillSchema } from './options.js';
+import { RuleSchema } from './rules/schema.js';
 import type { ScrubOptionsInput } from './options.js';
 import type { RegionKind } from './types.js';
 import { readTextIfExists, UsageError } from './files.js';
@@ -14,8 +15,14 @@ export class ConfigError extends UsageError {
   override name = 'ConfigError';
 }
 
-/** Custom rules go through the same schema as built-in rules; swap in src/rules/schema.ts's RuleSchema when it lands. */
-const RuleListSchema = z.array(z.unknown());
+/** Custom rules go through the same schema as built-in rules (ids must be unique among them). */
+const RuleListSchema = z.array(RuleSchema).superRefine((rules, ctx) => {
+  const seen = new Set<string>();
+  rules.forEach((r, i) => {
+    if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate rule id "${r.id}"` });
+    seen.add(r.id);
+  });
+});
 
 const REGION_KINDS = [
   'memory',

@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
@@ -13,6 +18,18 @@ import {
 import { makeOptions } from '../src/options.js';
 
 const SRC = 'dumpscrub.config.json';
+const CLI = join(dirname(import.meta.dirname), 'dist', 'cli.js');
+
+/** A custom rule in the same shape as the built-in ones. */
+const ACME_RULE = {
+  id: 'acme-token',
+  name: 'ACME API token',
+  description: 'Tokens of the fictional ACME API.',
+  family: 'custom',
+  keywords: ['acme_'],
+  pattern: 'acme_(?<secret>[a-z0-9]{32})',
+  maxLen: 40,
+};
 
 function errorOf(json: unknown): string {
   try {
@@ -39,7 +56,7 @@ describe('parseConfig', () => {
     const c = parseConfig(
       {
         $schema: './node_modules/dumpscrub/config.schema.json',
-        rules: [{ id: 'acme-token', name: 'ACME token', keywords: ['acme_'], pattern: 'acme_[a-z0-9]{32}' }],
+        rules: [ACME_RULE],
         allowlist: { ruleIds: ['jwt'], fingerprints: ['0123456789ab'], regexes: ['^EXAMPLE'], paths: ['**/fixtures/**'] },
         fill: { text: '#', binary: 255 },
         entropy: 'all',
@@ -81,6 +98,14 @@ describe('parseConfig', () => {
     );
     expect(errorOf({ rules: {} })).toBe('dumpscrub.config.json: rules: expected array, got an object');
     expect(errorOf([])).toBe('dumpscrub.config.json: (top level): expected object, got an array');
+  });
+
+  it('validates custom rules with the built-in rule schema', () => {
+    expect(errorOf({ rules: [{ ...ACME_RULE, pattern: 'acme_[a-z0-9]+' }] })).toMatch(/^dumpscrub\.config\.json: rules\[0\]\.pattern: unbounded quantifier '\+'/);
+    const { description: _d, ...noDescription } = ACME_RULE;
+    expect(errorOf({ rules: [noDescription] })).toBe('dumpscrub.config.json: rules[0].description: expected string, got nothing');
+    expect(errorOf({ rules: [ACME_RULE, ACME_RULE] })).toBe('dumpscrub.config.json: rules[1].id: duplicate rule id "acme-token"');
+    expect(errorOf({ rules: [{ ...ACME_RULE, id: 'Bad Id' }] })).toMatch(/^dumpscrub\.config\.json: rules\[0\]\.id: /);
   });
 
   it('reports bad JSON with the file name', () => {
@@ -127,5 +152,64 @@ describe('path allowlist globs', () => {
     expect(pathAllowlisted('dumps/test.core', ['*.dmp'])).toBe(false);
     expect(pathAllowlisted('dumps/test.dmp', ['other/*.dmp'])).toBe(false);
     expect(pathAllowlisted('x', [])).toBe(false);
+  });
+});
+
+describe.skipIf(!existsSync(CLI))('config through the CLI', () => {
+  function setup(config: unknown) {
+    const dir = mkdtempSync(join(tmpdir(), 'dumpscrub-config-'));
+    const token = randomBytes(16).toString('hex');
+    writeFileSync(join(dir, 'dumpscrub.config.json'), JSON.stringify(config));
+    const dump = Buffer.alloc(64 * 1024);
+    dump.write(`\0key=acme_${token}\0`, 30_000, 'latin1');
+    writeFileSync(join(dir, 'app.dmp'), dump);
+    return { dir, token };
+  }
+  const cli = (dir: string, args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('finds with a custom rule, allowlists it in scan, but scrub still redacts it', () => {
+    const { dir, token } = setup({ rules: [ACME_RULE] });
+    const scan = cli(dir, ['scan', 'app.dmp', '--format', 'json']);
+    expect(scan.code).toBe(1);
+    const finding = JSON.parse(scan.stdout).files[0].findings[0];
+    expect(finding).toMatchObject({ ruleId: 'acme-token', start: 30_000 + 10, end: 30_000 + 10 + 32 });
+    expect(scan.stdout.includes(token)).toBe(false);
+
+    writeFileSync(join(dir, 'dumpscrub.config.json'), JSON.stringify({ rules: [ACME_RULE], allowlist: { ruleIds: ['acme-token'] } }));
+    expect(cli(dir, ['scan', 'app.dmp']).code).toBe(0);
+    const scrub = cli(dir, ['scrub', 'app.dmp', '-o', 'clean.dmp']);
+    expect(scrub.code).toBe(0);
+    expect(readFileSync(join(dir, 'clean.dmp')).includes(Buffer.from(token))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes report defaults from the file, lets flags win, and skips allowlisted paths', () => {
+    const { dir } = setup({ rules: [ACME_RULE], report: { format: 'json', summary: true }, allowlist: { paths: ['*.skip'] } });
+    const r = cli(dir, ['scan', 'app.dmp']);
+    expect(JSON.parse(r.stdout).schema).toBe('dumpscrub.report/v1');
+    expect(r.stderr).toMatch(/^dumpscrub scan: 1 file, 1 finding, 0 survivors, exit 1$/m);
+    expect(cli(dir, ['scan', 'app.dmp', '--format', 'text']).stdout).toMatch(/acme-token/);
+    writeFileSync(join(dir, 'other.skip'), Buffer.alloc(10));
+    const skipped = cli(dir, ['scan', 'other.skip', '--format', 'text']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toMatch(/skipping other\.skip \(allowlist\.paths\)/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('config --print shows the effective config; a bad file or a missing --config exits 2', () => {
+    const { dir } = setup({ entropy: 'all' });
+    const printed = cli(dir, ['config', '--print']);
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.stdout)).toMatchObject({ source: join(realpathSync(dir), 'dumpscrub.config.json'), entropy: 'all' });
+    writeFileSync(join(dir, 'dumpscrub.config.json'), JSON.stringify({ allowlist: { fingerprints: ['zz'] } }));
+    const bad = cli(dir, ['scan', 'app.dmp']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('dumpscrub: dumpscrub.config.json: allowlist.fingerprints[0]: expected 12 lowercase hex characters\n');
+    expect(cli(dir, ['--config', 'missing.json', 'scan', 'app.dmp']).code).toBe(2);
+    expect(cli(dir, ['config', '--config', 'missing.json']).code).toBe(2);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
