@@ -185,14 +185,23 @@ export async function createTemp(dir: string, base: string): Promise<TempOutput>
     path: p,
     async write(buf) {
       let done = 0;
-      while (done < buf.length) {
-        const { bytesWritten } = await handle!.write(buf, done, buf.length - done);
-        done += bytesWritten;
+      try {
+        while (done < buf.length) {
+          const { bytesWritten } = await handle!.write(buf, done, buf.length - done);
+          done += bytesWritten;
+        }
+      } catch (err) {
+        // ENOSPC / EIO / EDQUOT: name the file, keep the one-line code (brief E)
+        throw new IoError(ioMessage(err, `cannot write ${p}`));
       }
     },
     async commit() {
-      await handle!.sync();
-      await handle!.close();
+      try {
+        await handle!.sync();
+        await handle!.close();
+      } catch (err) {
+        throw new IoError(ioMessage(err, `cannot flush ${p} to disk`));
+      }
       open = false;
     },
     async discard() {
