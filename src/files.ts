@@ -653,3 +653,19 @@ export async function sizeAndMtime(p: string): Promise<{ size: number; mtimeMs: 
     throw new IoError(ioMessage(err, `cannot stat ${p}`));
   }
 }
+
+/**
+ * Why replacing `p` by rename would leave the dump readable elsewhere: `p` is a symbolic link (the
+ * rename replaces the link), or the file has other hard links (they keep the old bytes). Else undefined.
+ */
+export async function inPlaceHazard(p: string): Promise<string | undefined> {
+  let st: fs.Stats;
+  try {
+    st = await fsp.lstat(p);
+  } catch {
+    return undefined;
+  }
+  if (st.isSymbolicLink()) return 'is a symbolic link; --in-place would replace the link, not the dump it points to (pass the real path)';
+  if (st.isFile() && st.nlink > 1) return `has ${st.nlink - 1} other hard link(s) that would keep the unscrubbed bytes; refusing --in-place`;
+  return undefined;
+}

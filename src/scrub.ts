@@ -200,6 +200,9 @@ export interface Destination {
  * did not change. Any doubt: nothing at the destination.
  */
 export async function scrubFile(file: string, dest: Destination, opts: ScrubOptions, display = file): Promise<FileResult> {
+  const hazard = opts.inPlace && dest.path !== '-' ? await files.inPlaceHazard(dest.path) : undefined;
+  // renaming over a link (or one of several hard links) would leave the dump readable under another name
+  if (hazard) return failure(baseResult(display, 0), new files.UsageError(`${display}: ${hazard}`), Date.now());
   const cleaned = dest.path === '-' ? [] : await cleanLeftovers(dest.tempDir, opts);
   const unsettled = await settle(file, opts, display);
   const r = unsettled ?? ((await files.isGzip(file)) ? await scrubGzip(file, dest, opts, display) : await scrubPlain(file, dest, opts, display));
