@@ -89,7 +89,7 @@ export interface EntropyThresholds {
   margin: number;
   minLen: number;
 }
-export const CONTEXT_T: EntropyThresholds = { margin: 0.75, minLen: 16 };
+export const CONTEXT_T: EntropyThresholds = { margin: 0.6, minLen: 16 };
 export const ALL_T: EntropyThresholds = { margin: 0.3, minLen: 32 };
 const MAX_TOKEN = 1024;
 
@@ -101,17 +101,48 @@ function judge(buf: Uint8Array, s: number, e: number, t: EntropyThresholds, cont
   const cls = classesOf(buf, s, e);
   if (cls & 32) return false; // '=' inside: key=value text, not a token
   const A = alphabetOf(cls, buf, s, e);
+  // paths, options and Itanium-mangled C++ symbols (_Z...) are not tokens
+  if (buf[s] === 47 || buf[s] === 45 || (buf[s] === 95 && buf[s + 1] === 90)) return false;
   if (contextFree) {
     // hex digests (build ids, hashes) are everywhere in memory; mixed case + digits required
     if (A === 16 || (cls & 7) !== 7) return false;
-  } else if (A !== 16 && (cls & 4) === 0 && (cls & 3) !== 3) return false;
+  } else if (A === 16) {
+    if (L < 32) return false;
+  } else if ((cls & 4) === 0 || (cls & 3) === 0) return false;
   return entropyOf(buf, s, e) >= expectedEntropy(L, A) - t.margin;
 }
 
-/** PEM/MIME body lines (64 or 76 chars between newlines) are certificates unless a rule says otherwise. */
+/** Length of the token run starting at i (bounded). */
+function runAt(buf: Uint8Array, i: number): number {
+  let e = i;
+  while (e < buf.length && e - i < 80 && TOK[buf[e]] === 1) e++;
+  return e - i;
+}
+
+/**
+ * Armored base64 (PEM/MIME body of certificates and public keys): lines of 64 or 76 chars. A run
+ * next to a newline whose neighbour line has armor length is part of such a block; private-key
+ * blocks are the rules' business.
+ */
 function isArmorLine(buf: Uint8Array, s: number, e: number): boolean {
   const L = e - s;
-  return (L === 64 || L === 76) && (buf[e] === 10 || buf[e] === 13) && s > 0 && buf[s - 1] === 10;
+  if (L > 76) return false;
+  const armor = (n: number): boolean => n === 64 || n === 76;
+  if (e < buf.length && (buf[e] === 10 || buf[e] === 13)) {
+    const next = buf[e] === 13 && buf[e + 1] === 10 ? e + 2 : e + 1;
+    const n = runAt(buf, next);
+    // the next line is an armor line, the padded last line, or the END marker
+    if (armor(L) || armor(n) || (n >= 4 && buf[next + n - 1] === 61) || buf[next] === 45) return true;
+  }
+  if (s > 0 && buf[s - 1] === 10) {
+    let p = s - 1;
+    if (p > 0 && buf[p - 1] === 13) p--;
+    let q = p;
+    while (q > 0 && p - q < 80 && TOK[buf[q - 1]] === 1) q--;
+    // previous line is an armor line or the BEGIN marker
+    if (armor(L) || armor(p - q) || (p > 0 && buf[p - 1] === 45)) return true;
+  }
+  return false;
 }
 
 function push(view: TextView, s: number, e: number, ruleId: string, hits: Hit[]): void {

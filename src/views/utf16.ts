@@ -30,16 +30,15 @@ export function utf16Runs(bytes: Uint8Array, minChars = 4, bigEndian = false): U
   const cOff = bigEndian ? 1 : 0;
   const zOff = bigEndian ? 0 : 1;
   for (let i = 0; i + 1 < n; i++) {
-    const ok = bytes[i + zOff] === 0 && PRINT[bytes[i + cOff]] === 1;
-    if ((i & 1) === 0) {
-      if (ok) {
+    if (PRINT[bytes[i + cOff]] === 1 && bytes[i + zOff] === 0) {
+      if ((i & 1) === 0) {
         if (s0 < 0) s0 = i;
-      } else if (s0 >= 0) {
+      } else if (s1 < 0) s1 = i;
+    } else if ((i & 1) === 0) {
+      if (s0 >= 0) {
         if (i - s0 >= minBytes) (starts.push(s0), lens.push((i - s0) >> 1));
         s0 = -1;
       }
-    } else if (ok) {
-      if (s1 < 0) s1 = i;
     } else if (s1 >= 0) {
       if (i - s1 >= minBytes) (starts.push(s1), lens.push((i - s1) >> 1));
       s1 = -1;

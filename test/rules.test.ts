@@ -1,0 +1,115 @@
+// One table-driven test over every rule: examples found with exact spans (ascii and UTF-16LE at
+// both alignments), negatives not found, redacted examples not found again.
+import { describe, expect, test } from 'vitest';
+import { builtinRules, builtinRuleInputs, ruleCatalog } from '../src/rules/index.js';
+import { compileRules, RuleSchema, unboundedQuantifier, type Rule } from '../src/rules/schema.js';
+import { expandTemplate, seededRng } from '../src/rules/template.js';
+import { detectText, rulesDetector } from '../src/detectors/rules.js';
+import type { DetectContext, Hit } from '../src/types.js';
+
+const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', publicKeys: [] };
+const spansOf = (hits: Hit[], id: string): string[] =>
+  hits
+    .filter((h) => h.ruleId === id)
+    .map((h) => `${h.start}-${h.end}`)
+    .sort();
+
+function encode(text: string, enc: 'ascii' | 'utf16le', pad: number): Buffer {
+  const body = Buffer.from(text, enc === 'ascii' ? 'latin1' : 'utf16le');
+  return Buffer.concat([Buffer.alloc(pad), body, Buffer.alloc(2)]);
+}
+
+describe('catalog', () => {
+  test('has at least 150 rules, unique ids, all listed', () => {
+    expect(builtinRules.length).toBeGreaterThanOrEqual(150);
+    expect(new Set(builtinRules.map((r) => r.id)).size).toBe(builtinRules.length);
+    expect(ruleCatalog().length).toBe(builtinRules.length);
+  });
+
+  test('every rule has examples and a bounded pattern', () => {
+    const missing = builtinRules.filter((r) => r.examples.length === 0).map((r) => r.id);
+    expect(missing).toEqual([]);
+    for (const r of builtinRules) expect(unboundedQuantifier(r.pattern)).toBeNull();
+  });
+
+  test('a rule without examples fails the catalog check', () => {
+    const [r] = compileRules([{ ...builtinRuleInputs[0], id: 'no-examples', examples: [] }]);
+    expect(r.examples.length).toBe(0);
+  });
+});
+
+describe('schema', () => {
+  const base = { id: 'user-rule', name: 'n', description: 'd', family: 'user', keywords: ['acme_'], pattern: 'acme_(?<secret>[a-z0-9]{32})', maxLen: 40 };
+
+  test('accepts a user rule from JSON and compiles it', () => {
+    const [r] = compileRules([JSON.parse(JSON.stringify(base))], 'config');
+    const hits = detectText([r], 'x acme_0123456789abcdef0123456789abcdef y');
+    expect(hits.map((h) => [h.start, h.end])).toEqual([[7, 39]]);
+  });
+
+  test.each([
+    ['star', 'acme_.*'],
+    ['plus', 'acme_[a-z]+'],
+    ['open range', 'acme_[a-z]{4,}'],
+    ['does not compile', 'acme_(['],
+  ])('rejects pattern: %s', (_n, pattern) => {
+    expect(RuleSchema.safeParse({ ...base, pattern }).success).toBe(false);
+    expect(() => compileRules([{ ...base, pattern }])).toThrow(/invalid rules/);
+  });
+
+  test('rejects bad ids, short keywords, unknown validators, unknown fields, duplicates', () => {
+    expect(RuleSchema.safeParse({ ...base, id: 'Bad Id' }).success).toBe(false);
+    expect(RuleSchema.safeParse({ ...base, keywords: ['ab'] }).success).toBe(false);
+    expect(RuleSchema.safeParse({ ...base, validators: ['nope'] }).success).toBe(false);
+    expect(RuleSchema.safeParse({ ...base, extra: 1 }).success).toBe(false);
+    expect(() => compileRules([base, base])).toThrow(/duplicate/);
+  });
+
+  test('allows escaped quantifier characters and classes containing + and *', () => {
+    expect(unboundedQuantifier('a\\+b[+*]{1,4}c{2}')).toBeNull();
+  });
+});
+
+describe.each(builtinRules.map((r) => [r.id, r] as [string, Rule]))('rule %s', (_id, rule) => {
+  const detector = rulesDetector([rule], { entropy: 'off' });
+  const examples = rule.examples.map((e) => expandTemplate(e, seededRng(rule.id)));
+
+  test('examples: exact spans in ascii and UTF-16LE (even and odd offsets)', () => {
+    expect(examples.length).toBeGreaterThan(0);
+    for (const ex of examples) {
+      for (const [enc, pad] of [['ascii', 0], ['ascii', 3], ['utf16le', 2], ['utf16le', 1]] as const) {
+        const unit = enc === 'ascii' ? 1 : 2;
+        const want = ex.spans.map(([s, e]) => `${pad + s * unit}-${pad + e * unit}`).sort();
+        const hits = detector.detect(encode(ex.text, enc, pad), ctx);
+        const got = spansOf(hits, rule.id);
+        expect({ enc, pad, got }).toEqual({ enc, pad, got: want });
+        for (const h of hits) expect(h.encoding).toBe(enc);
+      }
+    }
+  });
+
+  test('the same secret gives the same secret bytes in ascii and UTF-16LE', () => {
+    const ex = examples[0];
+    const a = detector.detect(encode(ex.text, 'ascii', 0), ctx).map((h) => h.secret.toString('hex'));
+    const u = detector.detect(encode(ex.text, 'utf16le', 0), ctx).map((h) => h.secret.toString('hex'));
+    expect(u).toEqual(a);
+  });
+
+  test('negative examples are not found', () => {
+    for (const n of rule.negativeExamples) {
+      const text = expandTemplate(n, seededRng(rule.id)).text;
+      const found = spansOf(detectText([rule], text), rule.id);
+      expect({ text: text.length, found }).toEqual({ text: text.length, found: [] });
+    }
+  });
+
+  test('redacted examples are not found again (verification pass)', () => {
+    for (const ex of examples) {
+      const chars = [...ex.text];
+      for (const [s, e] of ex.spans) for (let i = s; i < e; i++) chars[i] = '*';
+      const redacted = chars.join('');
+      const again = detectText(builtinRules, redacted).filter((h) => ex.spans.some(([s, e]) => h.start < e && h.end > s));
+      expect(again.map((h) => h.ruleId)).toEqual([]);
+    }
+  });
+});
