@@ -1,0 +1,260 @@
+// `npm run bench`: dumpscrub against the tools people would use instead, on the same file in the
+// same run. Usage:
+//   node bench/bench.mjs [file] [--size 1G] [--sizes 256M,1G,4G] [--seed 1] [--jobs-list 1,2,4,8,16]
+//                        [--no-peers] [--no-install] [--no-scrub] [--no-rules] [--timeout 1800]
+// Prints MB/s, ratios dumpscrub/peer and peak RSS; writes the same as JSON to bench/results/.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateImage, parseSize, GENERATOR_VERSION } from './gen-image.mjs';
+import { measure, which } from './measure.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const PEERS = path.join(ROOT, 'bench', 'peers');
+const MiB = 1024 * 1024;
+
+function parseArgs(argv) {
+  const o = { size: '1G', sizes: undefined, seed: 1, jobsList: undefined, peers: true, install: true, scrub: true, rules: true, timeout: 1800, file: undefined, tmp: path.join(os.tmpdir(), 'dumpscrub-bench') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i];
+    if (a === '--size') o.size = next();
+    else if (a === '--sizes') o.sizes = (argv[i + 1] && !argv[i + 1].startsWith('--') ? next() : '256M,1G,4G').split(',');
+    else if (a === '--seed') o.seed = Number(next());
+    else if (a === '--jobs-list') o.jobsList = next().split(',').map(Number);
+    else if (a === '--no-peers') o.peers = false;
+    else if (a === '--no-install') o.install = false;
+    else if (a === '--no-scrub') o.scrub = false;
+    else if (a === '--no-rules') o.rules = false;
+    else if (a === '--timeout') o.timeout = Number(next());
+    else if (a === '--tmp') o.tmp = next();
+    else if (a === '-h' || a === '--help') {
+      console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 5).join('\n'));
+      process.exit(0);
+    } else if (!a.startsWith('--')) o.file = a;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+function machine() {
+  const lscpu = spawnSync('lscpu', [], { encoding: 'utf8' });
+  const model = /Model name:\s*(.+)/.exec(lscpu.stdout ?? '')?.[1]?.trim() ?? os.cpus()[0]?.model;
+  return { cpus: os.availableParallelism(), model, memGiB: Math.round(os.totalmem() / 1024 ** 3), node: process.version, platform: `${os.type()} ${os.release()}` };
+}
+
+function ensureBuilt() {
+  if (fs.existsSync(CLI) && fs.existsSync(path.join(ROOT, 'dist', 'workers', 'scan-worker.js'))) return;
+  console.log('building dist/ (npx tsc -p .)');
+  spawnSync('npx', ['tsc', '-p', ROOT], { stdio: 'inherit' });
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js missing: run npm ci && npm run build');
+}
+
+/** The generated image for (size, seed), cached in the temp dir between runs. */
+function imageFor(size, o) {
+  fs.mkdirSync(o.tmp, { recursive: true });
+  const file = path.join(o.tmp, `image-${size}-s${o.seed}-g${GENERATOR_VERSION}.bin`);
+  const manifest = `${file}.json`;
+  if (fs.existsSync(file) && fs.existsSync(manifest) && fs.statSync(file).size === size) return file;
+  process.stdout.write(`generating ${fmtSize(size)} memory-like image (seed ${o.seed}) ... `);
+  const t0 = Date.now();
+  const m = generateImage(file, size, o.seed);
+  fs.writeFileSync(manifest, JSON.stringify(m, null, 2));
+  console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return file;
+}
+
+/** Read the file once so every tool starts from the page cache. */
+function warm(file) {
+  const fd = fs.openSync(file, 'r');
+  const b = Buffer.allocUnsafe(16 * MiB);
+  for (let off = 0; fs.readSync(fd, b, 0, b.length, off) > 0; off += b.length);
+  fs.closeSync(fd);
+}
+
+function fmtSize(n) {
+  return n >= 1024 ** 3 ? `${+(n / 1024 ** 3).toFixed(2)} GiB` : `${+(n / MiB).toFixed(1)} MiB`;
+}
+
+const APT = { yara: 'yara', rg: 'ripgrep', aeskeyfind: 'aeskeyfind', rsakeyfind: 'rsakeyfind' };
+
+function installPeers(o) {
+  const missing = Object.keys(APT).filter((c) => !which(c));
+  if (!missing.length || !o.install) return;
+  if (process.env.CI === 'true' || process.getuid?.() !== 0 || !which('apt-get')) {
+    console.log(`peers missing (${missing.join(', ')}): not installing (needs root and apt-get, not CI)`);
+    return;
+  }
+  console.log(`installing peers with apt-get: ${missing.map((c) => APT[c]).join(' ')}`);
+  spawnSync('apt-get', ['install', '-y', ...missing.map((c) => APT[c])], { stdio: 'ignore', timeout: 300_000 });
+}
+
+/** dumpscrub's JSON report → number of findings (reports hold fingerprints, never values). */
+function findingsOf(r) {
+  try {
+    const rep = JSON.parse(r.stdout);
+    return rep.files.reduce((n, f) => n + f.findings.length, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+function cliArgs(cmd, file, jobs, out) {
+  const a = [CLI, cmd, file, '--jobs', String(jobs), '-f', 'json'];
+  if (cmd === 'scrub') a.push('-o', out);
+  return a;
+}
+
+async function runDumpscrub(cmd, file, jobs, o) {
+  const out = path.join(o.tmp, `scrubbed-${process.pid}.bin`);
+  const r = await measure(process.execPath, cliArgs(cmd, file, jobs, out), { timeoutS: o.timeout, keepStdout: true });
+  fs.rmSync(out, { force: true });
+  // scan exits 1 when it finds the planted secrets; scrub exits 0 once the copy verified clean
+  const ok = cmd === 'scan' ? r.code === 0 || r.code === 1 : r.code === 0;
+  const res = { tool: `dumpscrub ${cmd} --jobs ${jobs}`, ok, code: r.code, seconds: r.seconds, peakRssMiB: r.peakRssMiB, found: findingsOf(r) };
+  if (!ok) res.error = (r.stderrTail || '').slice(-400);
+  return res;
+}
+
+/** Peers print what they find: only exit codes and line counts are kept. */
+async function runPeer(name, file, o) {
+  const bin = which(name === 'secretlint' ? 'secretlint' : name);
+  if (!bin) return { tool: name, skipped: 'not installed' };
+  const argsOf = {
+    yara: ['-c', path.join(PEERS, 'credentials.yar'), file],
+    rg: ['-a', '-c', '-f', path.join(PEERS, 'patterns.txt'), file],
+    aeskeyfind: [file],
+    rsakeyfind: [file],
+    secretlint: ['--format', 'json', file],
+  };
+  const r = await measure(bin, argsOf[name], { timeoutS: o.timeout, keepStdout: name !== 'aeskeyfind' && name !== 'rsakeyfind' });
+  const ok = r.code === 0 || (name === 'rg' && r.code === 1) || (name === 'secretlint' && r.code === 1);
+  let found = r.stdoutLines;
+  if (name === 'rg' || name === 'yara') found = Number((r.stdout ?? '').trim()) || 0;
+  if (name === 'yara') found = `${found} rule(s) matched`;
+  if (name === 'rg') found = `${found} line(s)`;
+  if (name === 'aeskeyfind') found = `${r.stdoutLines} key line(s)`;
+  if (name === 'rsakeyfind') found = `${r.stdoutLines} output line(s)`;
+  return { tool: name, ok, code: r.code, seconds: r.seconds, peakRssMiB: r.peakRssMiB, found };
+}
+
+function mbps(size, r) {
+  return r && r.ok && r.seconds ? size / 1e6 / r.seconds : undefined;
+}
+
+function row(size, r) {
+  if (r.skipped) return `  ${r.tool.padEnd(30)} skipped: ${r.skipped}`;
+  const rate = mbps(size, r);
+  const status = r.ok ? '' : `  FAILED (exit ${r.code})${r.error ? `: ${r.error.replace(/\s+/g, ' ').slice(0, 200)}` : ''}`;
+  return `  ${r.tool.padEnd(30)} ${r.seconds.toFixed(2).padStart(8)} s ${rate ? rate.toFixed(1).padStart(9) : '        -'} MB/s ${String(r.peakRssMiB).padStart(8)} MiB peak   found: ${r.found ?? '-'}${status}`;
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  ensureBuilt();
+  const m = machine();
+  const all = m.cpus;
+  console.log(`machine: ${m.cpus} CPUs, ${m.model}, ${m.memGiB} GiB RAM, node ${m.node}, ${m.platform}`);
+  if (o.peers) installPeers(o);
+
+  const size = o.file ? fs.statSync(o.file).size : parseSize(o.size);
+  const file = o.file ?? imageFor(size, o);
+  warm(file);
+  console.log(`\ninput: ${file} (${fmtSize(size)})`);
+  const results = [];
+  const jobsList = o.jobsList ?? [...new Set([1, all])];
+  for (const j of jobsList) results.push(await runDumpscrub('scan', file, j, o));
+  if (o.scrub) for (const j of [...new Set([1, all])]) results.push(await runDumpscrub('scrub', file, j, o));
+  if (o.peers) for (const p of ['yara', 'rg', 'aeskeyfind', 'rsakeyfind', 'secretlint']) results.push(await runPeer(p, file, o));
+  for (const r of results) console.log(row(size, r));
+
+  const get = (t) => results.find((r) => r.tool === t);
+  const scan1 = get('dumpscrub scan --jobs 1');
+  const scanN = get(`dumpscrub scan --jobs ${all}`);
+  const ratios = {};
+  console.log('\nratios (same file, same run):');
+  for (const p of ['yara', 'rg', 'aeskeyfind', 'rsakeyfind', 'secretlint']) {
+    const pr = mbps(size, get(p));
+    if (!pr) continue;
+    for (const [label, s] of [['jobs 1', scan1], [`jobs ${all}`, scanN]]) {
+      const d = mbps(size, s);
+      if (!d) continue;
+      ratios[`scan(${label})/${p}`] = d / pr;
+      console.log(`  dumpscrub scan (${label}) / ${p}: ${(d / pr).toFixed(2)}x throughput`);
+    }
+  }
+  const targets = [];
+  const target = (name, value, ok) => {
+    if (value === undefined || Number.isNaN(value)) return;
+    targets.push({ name, value, pass: ok });
+    console.log(`  ${ok ? 'PASS' : 'MISS'}  ${name}: ${typeof value === 'number' ? value.toFixed(2) : value}`);
+  };
+  console.log('\ntargets (issue 7):');
+  target(`scan (jobs ${all}) / yara >= 1.5x`, ratios[`scan(jobs ${all})/yara`], ratios[`scan(jobs ${all})/yara`] >= 1.5);
+  target(`scan (jobs ${all}) / aeskeyfind >= 5x`, ratios[`scan(jobs ${all})/aeskeyfind`], ratios[`scan(jobs ${all})/aeskeyfind`] >= 5);
+  for (const j of [...new Set([1, all])]) {
+    const sc = get(`dumpscrub scrub --jobs ${j}`);
+    const sn = get(`dumpscrub scan --jobs ${j}`);
+    if (sc?.ok && sn?.ok) target(`scrub/scan time (jobs ${j}) <= 2.5x`, sc.seconds / sn.seconds, sc.seconds / sn.seconds <= 2.5);
+  }
+  const scan2 = get('dumpscrub scan --jobs 2');
+  if (scan1?.ok && scan2?.ok) target('2 workers / 1 worker >= 1.7x', scan1.seconds / scan2.seconds, scan1.seconds / scan2.seconds >= 1.7);
+  if (jobsList.length > 2) {
+    console.log('\nscaling curve (scan):');
+    for (const j of jobsList) {
+      const r = get(`dumpscrub scan --jobs ${j}`);
+      if (r?.ok) console.log(`  jobs ${String(j).padStart(3)}: ${mbps(size, r).toFixed(1)} MB/s, speed-up ${(scan1.seconds / r.seconds).toFixed(2)}x, ${r.peakRssMiB} MiB peak`);
+    }
+  }
+
+  // linearity: same tool on images of growing size
+  const linearity = [];
+  if (!o.file) {
+    const sizes = (o.sizes ?? ['256M', o.size]).map(parseSize);
+    console.log(`\nlinearity (scan --jobs ${all}):`);
+    for (const s of [...new Set(sizes)].sort((a, b) => a - b)) {
+      const f = s === size ? file : imageFor(s, o);
+      if (f !== file) warm(f);
+      const r = s === size && scanN ? scanN : await runDumpscrub('scan', f, all, o);
+      linearity.push({ bytes: s, ...r });
+      console.log(`  ${fmtSize(s).padStart(10)}: ${r.ok ? `${r.seconds.toFixed(2)} s, ${mbps(s, r).toFixed(1)} MB/s, ${(r.seconds / (s / 1024 ** 3)).toFixed(2)} s/GiB` : `FAILED (exit ${r.code})`}, ${r.peakRssMiB} MiB peak`);
+      if (s >= 4 * 1024 ** 3) target(`peak RSS on ${fmtSize(s)} <= 512 MiB`, r.peakRssMiB, r.peakRssMiB <= 512);
+      if (f !== file && s > 1024 ** 3) fs.rmSync(f, { force: true }); // multi-GiB images are not worth the disk
+    }
+    const ok = linearity.filter((l) => l.ok);
+    if (ok.length >= 2) {
+      const a = ok[0];
+      const b = ok[ok.length - 1];
+      target(`cost per byte ${fmtSize(b.bytes)} vs ${fmtSize(a.bytes)} (1.0 = linear) <= 1.2`, b.seconds / b.bytes / (a.seconds / a.bytes), b.seconds / b.bytes / (a.seconds / a.bytes) <= 1.2);
+    }
+  }
+
+  let rules;
+  if (o.rules) {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'rules-scaling.mjs'), file, '--mib', '256'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    try {
+      rules = JSON.parse(r.stdout.trim().split('\n').pop());
+      console.log(`\nrules engine alone, ${fmtSize(rules.bytes)}, one thread, entropy off:`);
+      console.log(`  ${rules.few.rules} rules: ${rules.few.mbPerS.toFixed(1)} MB/s;  all ${rules.all.rules} rules: ${rules.all.mbPerS.toFixed(1)} MB/s`);
+      target(`cost all/10 rules (${rules.ruleRatio.toFixed(1)}x the rules) sub-linear`, rules.costRatio, rules.costRatio < rules.ruleRatio);
+    } catch {
+      console.log(`\nrules scaling: skipped (${(r.stderr || 'no output').split('\n')[0].slice(0, 200)})`);
+    }
+  }
+
+  const outDir = path.join(ROOT, 'bench', 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const json = path.join(outDir, `bench-${stamp}.json`);
+  const strip = (r) => ({ ...r, error: r.error ? r.error.slice(0, 400) : undefined });
+  fs.writeFileSync(json, JSON.stringify({ when: new Date().toISOString(), machine: m, input: { file, bytes: size, seed: o.file ? undefined : o.seed, generator: GENERATOR_VERSION }, results: results.map(strip), ratios, targets, linearity: linearity.map(strip), rules }, null, 2));
+  console.log(`\nwrote ${path.relative(ROOT, json)}`);
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${err?.message ?? err}`);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+// Runs one command and measures wall time and peak RSS; its output is counted, never printed
+// (peers print the secrets they find).
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const TIME = '/usr/bin/time';
+const hasGnuTime = (() => {
+  try {
+    return spawnSync(TIME, ['-f', '%M', 'true'], { stdio: 'ignore' }).status === 0;
+  } catch {
+    return false;
+  }
+})();
+
+export function which(cmd) {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Peak RSS of a process tree root from /proc (fallback when GNU time is missing). */
+function pollHwm(pid, state) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    if (m) state.kb = Math.max(state.kb, Number(m[1]));
+  } catch {
+    // process already gone
+  }
+}
+
+/**
+ * Run `cmd args`; resolves { ok, code, seconds, peakRssMiB, stdoutLines, stdout (first 4 MiB, kept
+ * in memory for parsing only), stderrTail }.
+ */
+export function measure(cmd, args, { timeoutS = 1800, keepStdout = false, env } = {}) {
+  const rssFile = path.join(os.tmpdir(), `dumpscrub-bench-rss-${process.pid}-${Date.now()}`);
+  const argv = hasGnuTime ? [TIME, '-f', '%M', '-o', rssFile, cmd, ...args] : [cmd, ...args];
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const hwm = { kb: 0 };
+    const poll = hasGnuTime ? undefined : setInterval(() => pollHwm(child.pid, hwm), 50);
+    let lines = 0;
+    const kept = [];
+    let keptBytes = 0;
+    let errTail = '';
+    child.stdout.on('data', (d) => {
+      for (const b of d) if (b === 10) lines++;
+      if (keepStdout && keptBytes < 4 * 1024 * 1024) {
+        kept.push(d);
+        keptBytes += d.length;
+      }
+    });
+    child.stderr.on('data', (d) => {
+      errTail = (errTail + d.toString('utf8')).slice(-2000);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (poll) clearInterval(poll);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      let kb = hwm.kb;
+      if (hasGnuTime) {
+        try {
+          const t = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
+          kb = Number(t[t.length - 1]) || 0;
+          fs.rmSync(rssFile, { force: true });
+        } catch {
+          kb = 0;
+        }
+      }
+      resolve({
+        code: signal ? null : code,
+        signal: signal ?? undefined,
+        seconds,
+        peakRssMiB: Math.round((kb / 1024) * 10) / 10,
+        stdoutLines: lines,
+        stdout: keepStdout ? Buffer.concat(kept).toString('utf8') : undefined,
+        stderrTail: errTail,
+      });
+    });
+  });
+}
