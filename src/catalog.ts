@@ -1,14 +1,19 @@
-// What `dumpscrub rules` lists: every detector, and every rule inside the rules engine.
+// What `dumpscrub rules` lists: every rule of the rules engine, then every other detector.
 import { builtinDetectors } from './detectors/index.js';
+import { builtinRules } from './rules/index.js';
 
 export interface CatalogEntry {
   id: string;
   name: string;
-  kind: 'text' | 'binary' | 'rule';
+  kind: 'rule' | 'text' | 'binary';
+  family: string;
   description: string;
 }
 
 export function listRules(): CatalogEntry[] {
-  const detectors = builtinDetectors({ entropy: 'context', knownKeys: [], knownSecrets: [], knownSecretDigests: [], extraRules: [] });
-  return detectors.map((d) => ({ id: d.id, name: d.name, kind: d.kind, description: d.description }));
+  const rules: CatalogEntry[] = builtinRules.map((r) => ({ id: r.id, name: r.name, kind: 'rule', family: r.family, description: r.description }));
+  const detectors = builtinDetectors({ entropy: 'context', knownKeys: [], knownSecrets: [], knownSecretDigests: [], extraRules: [] })
+    .filter((d) => d.id !== 'rules')
+    .map((d): CatalogEntry => ({ id: d.id, name: d.name, kind: d.kind, family: 'detector', description: d.description }));
+  return [...rules, ...detectors];
 }
