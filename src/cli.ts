@@ -157,6 +157,7 @@ class Runner {
   add(result: FileResult): void {
     this.results.push(result);
     if (this.flags.auditLog) (this.audit ??= new AuditWriter(this.flags.auditLog, this.command)).record(result);
+    if (!this.flags.quiet) for (const w of result.warnings) process.stderr.write(`dumpscrub: warning ${result.file}: ${w}\n`);
     if (result.error) process.stderr.write(`dumpscrub: FAILED ${result.file}: ${result.error}\n`);
     if (this.flags.format === 'jsonl' && !this.flags.report) this.out.write(renderJsonl(result));
   }
@@ -258,7 +259,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     .action((flags: { format: string }) => {
       const rules = listRules();
       if (flags.format === 'json') process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
-      else for (const r of rules) process.stdout.write(`${r.id.padEnd(36)} ${r.kind.padEnd(7)} ${r.name}\n`);
+      else for (const r of rules) process.stdout.write(`${r.id.padEnd(36)} ${r.family.padEnd(12)} ${r.name}\n`);
       setExit(EXIT.CLEAN);
     });
   program.addCommand(configCommand(setExit).copyInheritedSettings(program));
