@@ -2,6 +2,13 @@
 // Structural = ELF header, program/section header tables, note headers+names, the numeric parts of
 // notes debuggers rely on (NT_FILE table, auxv, siginfo, prstatus/prpsinfo prefixes). Register
 // values (prstatus pr_reg, FP/xstate) stay scannable and redactable: AES round keys live in xmm.
+// NT_FILE: the (start, end, offset) table is structural, since one changed word would misplace every
+// mapping gdb rebuilds from it; the path names stay redactable, and a redacted name only costs
+// gdb the symbols of that one file (it cannot find it on disk), the core still loads.
+// Labels: "[stack]" is the PT_LOAD holding the main thread's SP (pid == NT_PRPSINFO pr_pid), other
+// threads' SPs give "stack of thread N"; "[heap]" is a guess: the first anonymous PT_LOAD within
+// 128 MiB above the executable's last NT_FILE mapping (the one holding AT_ENTRY), preferring one
+// not directly adjacent (that is usually the .bss tail; brk is randomised further up).
 import type { FormatInfo } from '../types.js';
 import { Collector } from './collect.js';
 import { baseName } from './minidump.js';
@@ -93,7 +100,7 @@ class ElfCore {
     c.struct(phoff, phoff + phnum * phentsize);
     this.sections(shoff, shentsize, shnum, shstrndx, minSh);
     const notes: Segment[] = [];
-    for (let i = 0; i < phnum; i++) {
+    for (let i = 0; i < phnum && c.step(); i++) {
       const at = phoff + i * phentsize;
       const type = b.u32(at);
       const offset = is64 ? b.u64n(at + 8) : b.u32(at + 4);
@@ -119,7 +126,14 @@ class ElfCore {
       if (type === PT_LOAD) this.segments.push(seg);
       else notes.push(seg);
     }
+    notes.sort((x, y) => x.offset - y.offset);
+    let notesEnd = 0;
     for (const n of notes) {
+      if (n.offset < notesEnd) {
+        c.warn(`PT_NOTE at ${hex(n.offset)} overlaps another PT_NOTE; parsed once, bytes scanned raw`);
+        continue;
+      }
+      notesEnd = n.offset + n.fileSize;
       c.region(n.offset, n.offset + n.fileSize, 'note', 'PT_NOTE');
       try {
         this.notes(n.offset, n.offset + n.fileSize);
@@ -151,7 +165,7 @@ class ElfCore {
   private notes(start: number, end: number): void {
     const { b, c } = this;
     let pos = start;
-    for (let k = 0; k < MAX_NOTES && pos + 12 <= end; k++) {
+    for (let k = 0; k < MAX_NOTES && pos + 12 <= end && c.step(); k++) {
       const namesz = b.u32(pos);
       const descsz = b.u32(pos + 4);
       const type = b.u32(pos + 8);
@@ -223,7 +237,8 @@ class ElfCore {
     const w = is64 ? 8 : 4;
     const claimed = this.wordn(at);
     const fit = Math.max(0, Math.floor((end - at - 2 * w) / (3 * w)));
-    const count = Math.min(claimed, fit, MAX_PHDRS);
+    let count = Math.min(claimed, fit, MAX_PHDRS);
+    if (!c.step(count)) count = 0;
     if (claimed > count) c.warn(`NT_FILE claims ${claimed} mappings but ${count} fit; names beyond scanned raw`);
     const namesAt = at + 2 * w + count * 3 * w;
     c.struct(at, namesAt);
@@ -249,17 +264,19 @@ class ElfCore {
     let exeEnd = 0n;
     if (exe) for (const f of files) if (f.name === exe.name && f.end > exeEnd) exeEnd = f.end;
     const stackOf = new Map<Segment, string>();
+    const sorted = [...this.segments].sort((x, y) => cmp(x.vaddr, y.vaddr));
     for (const t of this.threads) {
-      if (t.sp === undefined) continue;
-      const seg = this.segments.find((s) => s.vaddr <= t.sp! && t.sp! < s.vaddr + s.memSize);
+      if (t.sp === undefined || !c.step()) continue;
+      const i = lastAtOrBelow(sorted, t.sp, (s) => s.vaddr);
+      const seg = i >= 0 && t.sp < sorted[i].vaddr + sorted[i].memSize ? sorted[i] : undefined;
       if (!seg || stackOf.has(seg)) continue;
       const main = t.pid === this.processPid;
       stackOf.set(seg, `${main ? '[stack] ' : ''}stack of thread ${t.pid}${main ? ' (main)' : ''}`);
     }
     let heap: Segment | undefined;
     let fallback: Segment | undefined;
-    const sorted = [...this.segments].sort((x, y) => cmp(x.vaddr, y.vaddr));
     for (const s of sorted) {
+      if (!c.step()) break;
       if (!exe || s.vaddr < exeEnd || s.vaddr >= exeEnd + 0x8000000n || stackOf.has(s)) continue;
       if (overlapsAny(files, s.vaddr, s.vaddr + s.memSize)) continue;
       if (s.vaddr === exeEnd) fallback ??= s; // bss tail or an unrandomised brk
@@ -270,14 +287,15 @@ class ElfCore {
     }
     heap ??= fallback;
     for (const s of this.segments) {
-      if (s.fileSize === 0) continue;
+      if (c.full) break;
+      if (s.fileSize === 0 || !c.step()) continue;
       const vEnd = s.vaddr + BigInt(s.fileSize);
       const stack = stackOf.get(s);
       if (stack) c.region(s.offset, s.offset + s.fileSize, 'stack', stack, s.vaddr);
       else if (s === heap) c.region(s.offset, s.offset + s.fileSize, 'heap', '[heap]', s.vaddr);
       else c.region(s.offset, s.offset + s.fileSize, 'memory', `memory ${hex(s.vaddr)}-${hex(s.vaddr + s.memSize)}`, s.vaddr);
-      let k = Math.max(0, lastAtOrBelow(files, s.vaddr));
-      for (; k < files.length && files[k].start < vEnd; k++) {
+      let k = Math.max(0, lastAtOrBelow(files, s.vaddr, (f) => f.start));
+      for (; k < files.length && files[k].start < vEnd && !c.full && c.step(); k++) {
         const f = files[k];
         const lo = f.start > s.vaddr ? f.start : s.vaddr;
         const hi = f.end < vEnd ? f.end : vEnd;
@@ -293,13 +311,13 @@ class ElfCore {
 const align4 = (n: number): number => n + ((4 - (n % 4)) % 4);
 const cmp = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function lastAtOrBelow(xs: FileMapping[], v: bigint): number {
+function lastAtOrBelow<T>(xs: T[], v: bigint, key: (x: T) => bigint): number {
   let lo = 0;
   let hi = xs.length - 1;
   let ans = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (xs[mid].start <= v) {
+    if (key(xs[mid]) <= v) {
       ans = mid;
       lo = mid + 1;
     } else hi = mid - 1;
@@ -308,9 +326,10 @@ function lastAtOrBelow(xs: FileMapping[], v: bigint): number {
 }
 
 function overlapsAny(files: FileMapping[], lo: bigint, hi: bigint): boolean {
-  const k = Math.max(0, lastAtOrBelow(files, lo));
-  for (let i = k; i < files.length && files[i].start < hi; i++) if (files[i].end > lo) return true;
-  return false;
+  // Mappings do not overlap in a sane core; checking the neighbours is enough and stays O(log n).
+  const k = lastAtOrBelow(files, lo, (f) => f.start);
+  if (k >= 0 && files[k].end > lo) return true;
+  return k + 1 < files.length && files[k + 1].start < hi;
 }
 
 export function parseElfCore(readAt: ReadAt, size: number): FormatInfo {

@@ -73,7 +73,8 @@ class Minidump {
     }
     c.struct(dirRva, dirRva + n * 12);
     const seen = new Set<string>();
-    for (let i = 0; i < n; i++) {
+    const listDone = new Set<number>();
+    for (let i = 0; i < n && c.step(); i++) {
       const at = dirRva + i * 12;
       const type = b.u32(at);
       let size = b.u32(at + 4);
@@ -83,10 +84,15 @@ class Minidump {
       if (seen.has(key)) continue;
       seen.add(key);
       const name = streamName(type);
+      if (DESCRIPTOR_STREAMS.has(type) && listDone.has(type)) {
+        c.warn(`second ${name} stream at ${hex(rva)} ignored (debuggers read the first); its bytes are scanned raw`);
+        continue;
+      }
       if (rva >= b.size) {
         c.warn(`${name} stream at ${hex(rva)} starts past the end of the file; skipped`);
         continue;
       }
+      listDone.add(type);
       if (rva + size > b.size) {
         c.warn(`${name} stream at ${hex(rva)} truncated at ${hex(b.size)}; remaining bytes scanned raw`);
         size = b.size - rva;
@@ -148,7 +154,7 @@ class Minidump {
       this.c.warn(`${name} has ${count} entries; only ${MAX_LIST} parsed, remaining bytes scanned raw`);
       count = MAX_LIST;
     }
-    return count;
+    return this.c.step(count) ? count : 0;
   }
 
   private threadList(rva: number, size: number, entrySize: number): void {
@@ -414,6 +420,7 @@ class Minidump {
     const modules = this.modules.filter((m) => m.size > 0).sort((x, y) => cmp(x.base, y.base));
     const byVa = [...mem].sort((x, y) => cmp(x.va, y.va));
     for (const r of mem) {
+      if (c.full || !c.step()) break;
       const end = r.va + BigInt(r.size);
       const mi = findContaining(info, r.va, (m) => m.base, (m) => m.base + m.size);
       const heap = mi && mi.type === 0x20000 && (mi.protect & 0x44) !== 0 && mi.state === 0x1000;
@@ -421,7 +428,7 @@ class Minidump {
       c.region(r.rva, r.rva + r.size, heap ? 'heap' : 'memory', heap ? `heap/private ${label}` : label, r.va);
       // Modules overlapping this range: modules are sorted, start from the last one at or below r.va.
       let k = lastAtOrBelow(modules, r.va, (m) => m.base);
-      for (k = Math.max(0, k); k < modules.length && modules[k].base < end; k++) {
+      for (k = Math.max(0, k); k < modules.length && modules[k].base < end && !c.full && c.step(); k++) {
         const m = modules[k];
         this.overlap(r, m.base, m.base + BigInt(m.size), 'image', `image of ${baseName(m.name)}`);
       }
@@ -433,7 +440,7 @@ class Minidump {
       if (t.stackSize > 0) {
         const tEnd = t.stackVa + BigInt(t.stackSize);
         let k = Math.max(0, lastAtOrBelow(byVa, t.stackVa, (m) => m.va));
-        for (; k < byVa.length && byVa[k].va < tEnd; k++) covered = this.overlap(byVa[k], t.stackVa, tEnd, 'stack', label) || covered;
+        for (; k < byVa.length && byVa[k].va < tEnd && !c.full && c.step(); k++) covered = this.overlap(byVa[k], t.stackVa, tEnd, 'stack', label) || covered;
       }
       if (!covered && t.stackSize > 0 && b.has(t.stackRva, t.stackSize)) {
         c.region(t.stackRva, t.stackRva + t.stackSize, 'stack', label, t.stackVa);
