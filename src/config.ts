@@ -260,3 +260,11 @@ export async function loadConfig(explicit: string | undefined, cwd: string = pro
   const shown = explicit ?? CONFIG_FILE_NAME;
   return { config: resolveConfigPaths(parseConfigText(text, shown), file), source: file };
 }
+
+export type RegionSelection = Config['regions'];
+
+/** Whether `scan` reports a finding in a region of this kind (empty include = every kind). Never used by verification. */
+export function regionSelected(kind: RegionKind, sel: RegionSelection): boolean {
+  if (sel.exclude.includes(kind)) return false;
+  return sel.include.length === 0 || sel.include.includes(kind);
+}

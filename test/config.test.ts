@@ -12,6 +12,7 @@ import {
   parseConfig,
   parseConfigText,
   pathAllowlisted,
+  regionSelected,
   renderConfig,
   resolveConfigPaths,
 } from '../src/config.js';
@@ -138,6 +139,16 @@ describe('config mapping', () => {
     expect(out.entropy).toBe('all');
     expect(out).not.toHaveProperty('$schema');
     expect(JSON.parse(renderConfig(defaultConfig(), null)).source).toBeNull();
+  });
+});
+
+describe('region selection', () => {
+  it('reports everything by default, honours include and lets exclude win', () => {
+    expect(regionSelected('heap', { include: [], exclude: [] })).toBe(true);
+    expect(regionSelected('heap', { include: ['stack'], exclude: [] })).toBe(false);
+    expect(regionSelected('stack', { include: ['stack'], exclude: [] })).toBe(true);
+    expect(regionSelected('stack', { include: ['stack'], exclude: ['stack'] })).toBe(false);
+    expect(regionSelected('raw', { include: [], exclude: ['image'] })).toBe(true);
   });
 });
 
