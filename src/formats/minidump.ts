@@ -442,7 +442,7 @@ class Minidump {
         let k = Math.max(0, lastAtOrBelow(byVa, t.stackVa, (m) => m.va));
         for (; k < byVa.length && byVa[k].va < tEnd && !c.full && c.step(); k++) covered = this.overlap(byVa[k], t.stackVa, tEnd, 'stack', label) || covered;
       }
-      if (!covered && t.stackSize > 0 && b.has(t.stackRva, t.stackSize)) {
+      if (!covered && t.stackSize > 0 && t.stackRva !== 0 && b.has(t.stackRva, t.stackSize)) {
         c.region(t.stackRva, t.stackRva + t.stackSize, 'stack', label, t.stackVa);
       }
     }
