@@ -2,6 +2,7 @@
 // same run. Usage:
 //   node bench/bench.mjs [file] [--size 1G] [--sizes 256M,1G,4G] [--seed 1] [--jobs-list 1,2,4,8,16]
 //                        [--no-peers] [--no-install] [--no-scrub] [--no-rules] [--timeout 1800]
+//                        [--cli path/to/dist/cli.js] (e.g. a snapshot of dist/ while others rebuild it)
 // Prints MB/s, ratios dumpscrub/peer and peak RSS; writes the same as JSON to bench/results/.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,7 +13,7 @@ import { generateImage, parseSize, GENERATOR_VERSION } from './gen-image.mjs';
 import { measure, which } from './measure.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+let CLI = path.join(ROOT, 'dist', 'cli.js');
 const PEERS = path.join(ROOT, 'bench', 'peers');
 const MiB = 1024 * 1024;
 
@@ -31,6 +32,7 @@ function parseArgs(argv) {
     else if (a === '--no-rules') o.rules = false;
     else if (a === '--timeout') o.timeout = Number(next());
     else if (a === '--tmp') o.tmp = next();
+    else if (a === '--cli') o.cli = path.resolve(next());
     else if (a === '-h' || a === '--help') {
       console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 5).join('\n'));
       process.exit(0);
@@ -154,7 +156,8 @@ function row(size, r) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
-  ensureBuilt();
+  if (o.cli) CLI = o.cli;
+  else ensureBuilt();
   const m = machine();
   const all = m.cpus;
   console.log(`machine: ${m.cpus} CPUs, ${m.model}, ${m.memGiB} GiB RAM, node ${m.node}, ${m.platform}`);
@@ -234,7 +237,7 @@ async function main() {
 
   let rules;
   if (o.rules) {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'rules-scaling.mjs'), file, '--mib', '256'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'rules-scaling.mjs'), file, '--mib', '256', '--dist', path.dirname(CLI)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     try {
       rules = JSON.parse(r.stdout.trim().split('\n').pop());
       console.log(`\nrules engine alone, ${fmtSize(rules.bytes)}, one thread, entropy off:`);

@@ -14,6 +14,24 @@ const hasGnuTime = (() => {
   }
 })();
 
+const running = new Set();
+
+/** The command runs in its own process group (under GNU time): kill the whole group. */
+function killTree(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    // stop the measured command too, so an interrupted bench leaves nothing behind
+    for (const c of running) killTree(c);
+    process.exit(130);
+  });
+}
+
 export function which(cmd) {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
@@ -38,7 +56,8 @@ export function measure(cmd, args, { timeoutS = 1800, keepStdout = false, env } 
   const argv = hasGnuTime ? [TIME, '-f', '%M', '-o', rssFile, cmd, ...args] : [cmd, ...args];
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true });
+    running.add(child);
     const hwm = { kb: 0 };
     const poll = hasGnuTime ? undefined : setInterval(() => pollHwm(child.pid, hwm), 50);
     let lines = 0;
@@ -55,9 +74,10 @@ export function measure(cmd, args, { timeoutS = 1800, keepStdout = false, env } 
     child.stderr.on('data', (d) => {
       errTail = (errTail + d.toString('utf8')).slice(-2000);
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000);
+    const timer = setTimeout(() => killTree(child), timeoutS * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      running.delete(child);
       if (poll) clearInterval(poll);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       let kb = hwm.kb;

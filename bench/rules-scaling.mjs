@@ -1,14 +1,18 @@
 // Rule-count scaling of the rules engine alone, in one thread: the first 10 rules vs all of them,
 // on the same bytes (the first --mib MiB of the image), entropy off so only rules are timed.
-// Usage: node bench/rules-scaling.mjs <image> [--mib 256]; prints one JSON line.
+// Usage: node bench/rules-scaling.mjs <image> [--mib 256] [--dist dir]; prints one JSON line.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
 const file = args[0];
 const mibAt = args.indexOf('--mib');
 const mib = mibAt >= 0 ? Number(args[mibAt + 1]) : 256;
-const { builtinRules } = await import('../dist/rules/index.js');
-const { rulesDetector } = await import('../dist/detectors/rules.js');
+const distAt = args.indexOf('--dist');
+const dist = distAt >= 0 ? pathToFileURL(path.resolve(args[distAt + 1])).href : new URL('../dist', import.meta.url).href;
+const { builtinRules } = await import(`${dist}/rules/index.js`);
+const { rulesDetector } = await import(`${dist}/detectors/rules.js`);
 
 const CHUNK = 16 * 1024 * 1024;
 const size = Math.min(fs.statSync(file).size, mib * 1024 * 1024);

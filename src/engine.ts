@@ -93,6 +93,11 @@ export function workersFor(plan: ScanPlan, size: number): number {
   return Math.min(jobs, chunks);
 }
 
+/** Chunk size with a pool: many workers get smaller chunks, so buffers and per-worker views stay bounded. */
+export function poolChunkSize(chunkSize: number, workers: number): number {
+  return Math.min(chunkSize, Math.max(4 * 1024 * 1024, Math.floor(IN_FLIGHT_BYTES / 2 / workers)));
+}
+
 /** At most ~2 chunks per worker, fewer when chunks are big, never fewer than one per worker. */
 export function inFlightLimit(workers: number, bufBytes: number): number {
   return Math.max(workers, Math.min(2 * workers, Math.floor(IN_FLIGHT_BYTES / bufBytes)));
@@ -173,7 +178,8 @@ async function scanInThread(input: InputFile, plan: ScanPlan): Promise<ScanOutpu
 async function scanWithPool(input: InputFile, plan: ScanPlan, pool: ScanPool): Promise<ScanOutput> {
   const overlap = overlapFor(plan.detectors);
   const size = input.size;
-  const bufBytes = Math.min(plan.chunkSize + overlap, size);
+  const chunkSize = poolChunkSize(plan.chunkSize, pool.size);
+  const bufBytes = Math.min(chunkSize + overlap, size);
   const limit = inFlightLimit(pool.size, bufBytes);
   const hash = createHash('sha256');
   const out = new Collector();
@@ -185,14 +191,14 @@ async function scanWithPool(input: InputFile, plan: ScanPlan, pool: ScanPool): P
   let done = 0;
   let id = 0;
   try {
-    for (let base = 0; base < size; base += plan.chunkSize) {
+    for (let base = 0; base < size; base += chunkSize) {
       while (pending.size >= limit && failure === undefined) await Promise.race(pending);
       if (failure !== undefined) break;
-      const want = Math.min(plan.chunkSize + overlap, size - base);
+      const want = Math.min(chunkSize + overlap, size - base);
       const ab = free.pop() ?? (buffers++, new ArrayBuffer(bufBytes));
       const view = Buffer.from(ab, 0, want);
       await readChunk(input, view, base, want);
-      const owned = Math.min(plan.chunkSize, want);
+      const owned = Math.min(chunkSize, want);
       hash.update(view.subarray(0, owned));
       const job = pool.scan({ id: id++, base, len: want, owned, buf: ab }).then(
         (r) => {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
-import { DetectorError, inFlightLimit, overlapFor, scanInput, workersFor } from '../src/engine.js';
+import { DetectorError, inFlightLimit, overlapFor, poolChunkSize, scanInput, workersFor } from '../src/engine.js';
 import type { ScanOutput, ScanPlan } from '../src/engine.js';
 import type { InputFile } from '../src/files.js';
 import type { Detector, Hit } from '../src/types.js';
@@ -69,6 +69,11 @@ describe('chunk engine', () => {
     expect(workersFor({ ...p, recipe: undefined }, 10 * CHUNK)).toBe(0);
     expect(inFlightLimit(4, 16 * 1024 * 1024)).toBe(8);
     expect(inFlightLimit(64, 16 * 1024 * 1024)).toBe(64); // big machines: byte budget, one chunk per worker
+    const MiB = 1024 * 1024;
+    expect(poolChunkSize(16 * MiB, 2)).toBe(16 * MiB);
+    expect(poolChunkSize(16 * MiB, 16)).toBe(8 * MiB); // 16 workers × 2 chunks stay within 256 MiB
+    expect(poolChunkSize(16 * MiB, 256)).toBe(4 * MiB);
+    expect(poolChunkSize(CHUNK, 4)).toBe(CHUNK);
   });
 
   it('in-thread scanning finds markers that straddle every chunk boundary', async () => {
