@@ -52,6 +52,8 @@ const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
   'basic-auth': basicAuthOk,
   'mixed-case': (s) => /[a-z]/.test(s) && /[A-Z]/.test(s),
   'has-digit': (s) => /[0-9]/.test(s),
+  // a digit, or long mixed-case: rules out words and identifiers, keeps random letters-only tokens
+  'token-like': (s) => /[0-9]/.test(s) || (s.length >= 16 && /[a-z]/.test(s) && /[A-Z]/.test(s)),
   'not-hex-only': (s) => !/^[0-9a-fA-F]+$/.test(s),
   // a URL password that is a ${VAR} or the literal word 'password' is a template
   'url-password': (s) => !/^(?:password|pass|pwd|secret|\$\{?[A-Za-z_]{1,40}\}?)$/i.test(s),

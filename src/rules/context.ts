@@ -127,7 +127,7 @@ export const contextRules: RuleInput[] = [
     gen: '{{b62:30}}',
     window: 200,
     maxLen: 30,
-    validators: ['mixed-case', 'has-digit'],
+    validators: ['token-like'],
     examples: ['ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{{b62:20}}\nALIBABA_CLOUD_ACCESS_KEY_SECRET=$\n', 'aliyun accessKeySecret: "$"'],
     negatives: ['alibaba ******************************'],
   }),
@@ -141,7 +141,7 @@ export const contextRules: RuleInput[] = [
     gen: '{{b62:32}}',
     window: 200,
     maxLen: 32,
-    validators: ['mixed-case', 'has-digit'],
+    validators: ['token-like'],
     examples: ['TENCENTCLOUD_SECRET_ID=AKID{{b62:32}} TENCENTCLOUD_SECRET_KEY=$'],
   }),
   near({
@@ -167,7 +167,7 @@ export const contextRules: RuleInput[] = [
     edge: 'A-Za-z0-9_\\-',
     gen: '{{b64u:40}}',
     maxLen: 40,
-    minEntropy: 3.5,
+    minEntropy: 3,
     examples: ['CLOUDFLARE_API_TOKEN=$', 'X-Auth-Key: «{{hex:37}}»'],
   }),
   near({

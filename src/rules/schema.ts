@@ -10,6 +10,7 @@ export const VALIDATOR_NAMES = [
   'basic-auth',
   'mixed-case',
   'has-digit',
+  'token-like',
   'not-hex-only',
   'url-password',
 ] as const;

@@ -71,7 +71,7 @@ const rows: Row[] = [
   ['gcp-oauth-access-token', 'Google OAuth access token', 'gcp', 'ya29.', '[0-9A-Za-z_\\-]{30,2000}', 'ya29.{{b64u:150}}', 2010, { edge: 'A-Za-z0-9_\\-' }],
   ['gcp-oauth-refresh-token', 'Google OAuth refresh token', 'gcp', '1//0', '[A-Za-z0-9_\\-]{40,300}', '1//0{{b64u:99}}', 310, { edge: 'A-Za-z0-9_\\-' }],
   ['azure-devops-pat', 'Azure DevOps personal access token (new format)', 'azure', '', '[A-Za-z0-9]{52}JQQJ9(?:9|D|H)[A-Za-z0-9][A-L][A-Za-z0-9]{2}AZDO[A-Za-z0-9]{4}', '{{b62:52}}JQQJ99{{b62:1}}C{{b62:2}}AZDO{{b62:4}}', 84, { keywords: ['azdo'] }],
-  ['alibaba-access-key-id', 'Alibaba Cloud AccessKey ID', 'cloud', 'LTAI', '[A-Za-z0-9]{12,20}', 'LTAI{{b62:20}}', 24, { validators: ['has-digit'] }],
+  ['alibaba-access-key-id', 'Alibaba Cloud AccessKey ID', 'cloud', 'LTAI', '[A-Za-z0-9]{12,20}', 'LTAI{{b62:20}}', 24, { validators: ['token-like'] }],
   ['tencent-secret-id', 'Tencent Cloud SecretId', 'cloud', 'AKID', '[A-Za-z0-9]{32}', 'AKID{{b62:32}}', 36],
   ['digitalocean-pat', 'DigitalOcean personal access token', 'cloud', 'dop_v1_', '[a-f0-9]{64}', 'dop_v1_{{hex:64}}', 71],
   ['digitalocean-oauth', 'DigitalOcean OAuth access token', 'cloud', 'doo_v1_', '[a-f0-9]{64}', 'doo_v1_{{hex:64}}', 71],
@@ -88,7 +88,7 @@ const rows: Row[] = [
   ['planetscale-password', 'PlanetScale database password', 'cloud', 'pscale_pw_', '[A-Za-z0-9_.\\-]{32,64}', 'pscale_pw_{{b64u:43}}', 75, { edge: 'A-Za-z0-9_.\\-' }],
   ['planetscale-oauth', 'PlanetScale OAuth token', 'cloud', 'pscale_oauth_', '[A-Za-z0-9_.\\-]{32,64}', 'pscale_oauth_{{b64u:43}}', 78, { edge: 'A-Za-z0-9_.\\-' }],
   ['databricks-token', 'Databricks personal access token', 'cloud', 'dapi', '[a-f0-9]{32}(?:-[0-9])?', 'dapi{{hex:32}}', 38],
-  ['scaleway-access-key', 'Scaleway access key', 'cloud', 'SCW', '[A-Z0-9]{17}', 'SCW{{ALNUM:17}}', 20, { validators: ['has-digit'] }],
+  ['scaleway-access-key', 'Scaleway access key', 'cloud', 'SCW', '[A-Z0-9]{17}', 'SCW{{ALNUM:17}}', 20],
   ['yandex-api-key', 'Yandex Cloud API key', 'cloud', 'AQVN', '[A-Za-z0-9_\\-]{35,38}', 'AQVN{{b64u:36}}', 42, { edge: 'A-Za-z0-9_\\-' }],
   ['yandex-oauth-token', 'Yandex OAuth token', 'cloud', 'y0_', '[A-Za-z0-9_\\-]{55,60}', 'y0_{{b64u:55}}', 63, { edge: 'A-Za-z0-9_\\-' }],
   // AI

@@ -1,0 +1,90 @@
+// Text views map every character back to exact buffer bytes.
+import { describe, expect, test } from 'vitest';
+import { utf16Runs, utf16View } from '../src/views/utf16.js';
+import { latin1View } from '../src/views/view.js';
+import { KeywordIndex } from '../src/detectors/prefilter.js';
+import { rulesDetector } from '../src/detectors/rules.js';
+import { builtinRules } from '../src/rules/index.js';
+
+describe('latin1 view', () => {
+  test('string index is byte offset, no mapping', () => {
+    const b = Buffer.from([0, 0xff, 0x41, 0x80, 0x42]);
+    const v = latin1View(b);
+    expect(v.text().length).toBe(5);
+    expect(v.text().charCodeAt(1)).toBe(0xff);
+    expect(v.toBytes(2, 5)).toEqual({ start: 2, end: 5 });
+  });
+});
+
+describe('UTF-16 runs', () => {
+  const word = 'password=hunter2x';
+  for (const pad of [0, 1, 2, 3, 7]) {
+    test(`LE run at offset ${pad} maps back exactly`, () => {
+      const b = Buffer.concat([Buffer.alloc(pad, 0xee), Buffer.from(word, 'utf16le'), Buffer.from([0xee, 0xee])]);
+      const v = utf16View(b);
+      const at = v.text().indexOf('hunter2x');
+      expect(at).toBeGreaterThanOrEqual(0);
+      expect(v.toBytes(at, at + 8)).toEqual({ start: pad + 2 * 9, end: pad + 2 * 17 });
+    });
+  }
+
+  test('runs at both alignments in one buffer, sorted, separated by NUL', () => {
+    const a = Buffer.from('first-run-even', 'utf16le');
+    const b = Buffer.from('second-run-odd', 'utf16le');
+    const buf = Buffer.concat([a, Buffer.from([0xff, 0xff, 0xff]), b, Buffer.from([0xff])]);
+    const r = utf16Runs(buf);
+    expect(r.byteStart).toEqual([0, a.length + 3]);
+    expect(r.buf.toString('latin1')).toBe('first-run-even\0second-run-odd\0');
+  });
+
+  test('run reaching the end of the buffer is kept', () => {
+    const buf = Buffer.concat([Buffer.from([1, 2, 3]), Buffer.from('tail-run', 'utf16le')]);
+    const v = utf16View(buf);
+    expect(v.text()).toBe('tail-run\0');
+    expect(v.toBytes(0, 8)).toEqual({ start: 3, end: 19 });
+  });
+
+  test('short runs and binary are ignored', () => {
+    expect(utf16Runs(Buffer.from('abc', 'utf16le')).buf.length).toBe(0);
+    expect(utf16Runs(Buffer.alloc(4096)).buf.length).toBe(0);
+  });
+
+  test('big-endian view for Java heap dumps', () => {
+    const text = Buffer.from('token=abc', 'utf16le').swap16();
+    const buf = Buffer.concat([Buffer.from([9]), text]);
+    const v = utf16View(buf, true);
+    expect(v.encoding).toBe('utf16be');
+    expect(v.text()).toBe('token=abc\0');
+    expect(v.toBytes(6, 9)).toEqual({ start: 1 + 12, end: 1 + 18 });
+  });
+
+  test('UTF-16BE is scanned only when the format asks for it', () => {
+    const d = rulesDetector(builtinRules, { entropy: 'off' });
+    const s = `db_password=Kq7!x9ZpLm2`;
+    // BE text shifted by one byte reads as LE (minus its last char); only the BE view gets it whole
+    const buf = Buffer.concat([Buffer.alloc(1), Buffer.from(s, 'utf16le').swap16(), Buffer.from([0xff, 0xff])]);
+    const base = { knownKeys: [], knownSecrets: [], entropy: 'off' as const, publicKeys: [] };
+    const exact = (h: { ruleId: string; encoding: string; start: number; end: number }): boolean =>
+      h.ruleId === 'password-assignment' && h.encoding === 'utf16be' && h.start === 1 + 24 && h.end === 1 + 2 * s.length;
+    expect(d.detect(buf, { ...base, extraViews: [] }).some(exact)).toBe(false);
+    expect(d.detect(buf, { ...base, extraViews: ['utf16be'] }).some(exact)).toBe(true);
+  });
+});
+
+describe('keyword prefilter', () => {
+  test('finds every occurrence case-insensitively, overlapping ones too', () => {
+    const idx = new KeywordIndex(['abc', 'ABCD', 'bcd', '-----begin ']);
+    const { kw, pos } = idx.scan(Buffer.from('xAbCdabcd -----BEGIN x'));
+    const got = kw.map((k, i) => `${idx.keywords[k]}@${pos[i]}`).sort();
+    expect(got).toEqual(['-----begin @10', 'abc@1', 'abc@5', 'abcd@1', 'abcd@5', 'bcd@2', 'bcd@6'].sort());
+  });
+
+  test('a keyword cut by the end of the buffer is not reported', () => {
+    const idx = new KeywordIndex(['secret']);
+    expect(idx.scan(Buffer.from('xx secre')).pos).toEqual([]);
+  });
+
+  test('rejects keywords shorter than 3 bytes', () => {
+    expect(() => new KeywordIndex(['ab'])).toThrow();
+  });
+});
