@@ -6,24 +6,11 @@ import { describe, expect, test } from 'vitest';
 import { builtinRules } from '../src/rules/index.js';
 import { expandTemplate } from '../src/rules/template.js';
 import { rulesDetector } from '../src/detectors/rules.js';
-import type { DetectContext, Hit } from '../src/types.js';
-import { makeMemImage } from './helpers/memimage.js';
+import type { DetectContext } from '../src/types.js';
+import { makeMemImage, ppm } from './helpers/memimage.js';
 
 const ctx = (entropy: DetectContext['entropy']): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy, publicKeys: [] });
 const fresh = (n: number): number => randomInt(n);
-
-/** Bytes covered by the union of hit spans, per million bytes of input. */
-export function ppm(hits: Hit[], size: number): number {
-  const spans = hits.map((h) => [h.start, h.end]).sort((a, b) => a[0] - b[0]);
-  let covered = 0;
-  let end = -1;
-  for (const [s, e] of spans) {
-    if (e <= end) continue;
-    covered += e - Math.max(s, end);
-    end = e;
-  }
-  return (covered / size) * 1e6;
-}
 
 describe('recall on planted fresh credentials', () => {
   const SIZE = 12 << 20;

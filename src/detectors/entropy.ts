@@ -84,6 +84,14 @@ function alphabetOf(classes: number, buf: Uint8Array, s: number, e: number): num
   return classes & (8 | 16) ? 64 : 62;
 }
 
+const MANGLE_NEXT = new Uint8Array(256);
+for (const c of 'NSTLZK0123456789') MANGLE_NEXT[c.charCodeAt(0)] = 1;
+/** `_Z` + N/S/T/L/Z/K/digit anywhere in the token: an Itanium C++ mangled name. */
+function hasMangledPrefix(buf: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i + 2 < e; i++) if (buf[i] === 95 && buf[i + 1] === 90 && MANGLE_NEXT[buf[i + 2]] === 1) return true;
+  return false;
+}
+
 export interface EntropyThresholds {
   /** Bits below the random expectation still accepted. */
   margin: number;
@@ -101,8 +109,8 @@ function judge(buf: Uint8Array, s: number, e: number, t: EntropyThresholds, cont
   const cls = classesOf(buf, s, e);
   if (cls & 32) return false; // '=' inside: key=value text, not a token
   const A = alphabetOf(cls, buf, s, e);
-  // paths, options and Itanium-mangled C++ symbols (_Z...) are not tokens
-  if (buf[s] === 47 || buf[s] === 45 || (buf[s] === 95 && buf[s + 1] === 90)) return false;
+  // paths, options and Itanium-mangled C++ symbols (_ZN..., possibly glued to code bytes) are not tokens
+  if (buf[s] === 47 || buf[s] === 45 || hasMangledPrefix(buf, s, e)) return false;
   if (contextFree) {
     // hex digests (build ids, hashes) are everywhere in memory; mixed case + digits required
     if (A === 16 || (cls & 7) !== 7) return false;

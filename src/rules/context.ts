@@ -200,7 +200,7 @@ export const contextRules: RuleInput[] = [
     name: 'Scaleway secret key',
     family: 'cloud',
     description: 'UUID secret key near a Scaleway keyword or SCW access key',
-    keywords: ['scaleway', 'scw_secret_key', 'scw'],
+    keywords: ['scaleway', 'scw_secret_key'],
     secret: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
     gen: '{{uuid}}',
     maxLen: 36,

@@ -173,3 +173,17 @@ export function plant(buf: Buffer, offset: number, text: string, encoding: 'asci
   bytes.copy(buf, offset);
   return { start: offset, end: offset + bytes.length };
 }
+
+/** Bytes covered by the union of hit spans, per million bytes of input. */
+export function ppm(hits: Array<{ start: number; end: number }>, size: number): number {
+  const spans = hits.map((h) => [h.start, h.end]).sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  let end = -1;
+  for (const [s, e] of spans) {
+    if (e <= end) continue;
+    covered += e - Math.max(s, end);
+    end = e;
+  }
+  return (covered / size) * 1e6;
+}
+

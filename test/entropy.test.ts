@@ -1,0 +1,97 @@
+// Entropy: per-alphabet thresholds relative to a random string's expected entropy; lower bar near
+// credential words; a context-free pass for long mixed-case tokens; measured false-positive rates.
+import { randomBytes } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { ALL_T, CONTEXT_T, DEFAULT_ENTROPY, entropyDetector, expectedEntropy } from '../src/detectors/entropy.js';
+import { rulesDetector } from '../src/detectors/rules.js';
+import { builtinRules } from '../src/rules/index.js';
+import type { DetectContext, Hit } from '../src/types.js';
+import { DEFAULT_MIX, makeMemImage, ppm, TEXT_MIX } from './helpers/memimage.js';
+
+const ctx = (entropy: DetectContext['entropy']): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy, publicKeys: [] });
+const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+function b62(n: number): string {
+  // mixed classes guaranteed, rest uniform
+  return 'aZ0' + [...randomBytes(n - 3)].map((b) => B62[b % 62]).join('');
+}
+const hitsIn = (text: string, mode: DetectContext['entropy']): Hit[] => entropyDetector({ entropy: mode }).detect(Buffer.concat([Buffer.alloc(1), Buffer.from(text, 'latin1'), Buffer.alloc(1)]), ctx(mode));
+
+describe('expected entropy', () => {
+  test('matches known values for random strings', () => {
+    expect(expectedEntropy(40, 62)).toBeGreaterThan(4.7);
+    expect(expectedEntropy(40, 62)).toBeLessThan(5.1);
+    expect(expectedEntropy(32, 16)).toBeGreaterThan(3.5);
+    expect(expectedEntropy(32, 16)).toBeLessThan(3.8);
+    expect(expectedEntropy(1000, 64)).toBeGreaterThan(5.9);
+  });
+  test('thresholds: context bar is lower than the context-free bar', () => {
+    expect(CONTEXT_T.margin).toBeGreaterThan(ALL_T.margin);
+    expect(CONTEXT_T.minLen).toBeLessThan(ALL_T.minLen);
+  });
+});
+
+describe('modes', () => {
+  test('a context-free 40-char base62 token is found with mode all, not with context/off', () => {
+    const tok = b62(40);
+    const text = `\nobject cache entry ${tok} loaded\n`;
+    const all = hitsIn(text, 'all');
+    expect(all.some((h) => h.ruleId === 'entropy-token' && h.end - h.start === 40)).toBe(true);
+    expect(hitsIn(text, 'context').length).toBe(0);
+    expect(hitsIn(text, 'off').length).toBe(0);
+  });
+
+  test('near a credential word a shorter token is enough (context)', () => {
+    const tok = b62(20);
+    const text = `client credential: "${tok}"`;
+    const hits = hitsIn(text, 'context');
+    expect(hits.some((h) => h.ruleId === 'entropy-context' && h.end - h.start === 20)).toBe(true);
+    expect(hitsIn(`cache entry "${tok}"`, 'context').length).toBe(0);
+  });
+
+  test('UTF-16LE tokens are found too, spans in bytes', () => {
+    const tok = b62(48);
+    const buf = Buffer.concat([Buffer.alloc(3), Buffer.from(`key ${tok}`, 'utf16le'), Buffer.alloc(2)]);
+    const hits = entropyDetector({ entropy: 'all' }).detect(buf, ctx('all'));
+    expect(hits.some((h) => h.encoding === 'utf16le' && h.start === 3 + 8 && h.end === 3 + 8 + 96)).toBe(true);
+  });
+
+  test.each([
+    ['sha256 digest', () => `sha256:${randomBytes(32).toString('hex')}`],
+    ['uuid', () => `id=6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f`],
+    ['English', () => 'The quick brown fox jumps over the lazy dog near the riverbank today'],
+    ['path', () => '/usr/lib/x86_64-linux-gnu/libQt5WebEngineCore.so.5.15.8'],
+    ['mangled C++ symbol', () => '_ZN2v88internal7Isolate4InitEPNS0_16SnapshotDataEPS2_S5_b'],
+    ['certificate armor', () => `-----BEGIN CERTIFICATE-----\n${randomBytes(48).toString('base64')}\n${randomBytes(48).toString('base64')}\n-----END CERTIFICATE-----`],
+    ['redacted token', () => `token=${'*'.repeat(40)}`],
+    ['all-same token', () => `token=${'A'.repeat(40)}`],
+  ])('not flagged in mode all: %s', (_name, make) => {
+    expect(hitsIn(`\n${make()}\n`, 'all').length).toBe(0);
+  });
+
+  test('the detector follows ctx.entropy over its construction default', () => {
+    const tok = b62(40);
+    const buf = Buffer.from(`\n${tok}\n`);
+    expect(rulesDetector(builtinRules, { entropy: 'off' }).detect(buf, ctx('all')).length).toBe(1);
+    expect(rulesDetector(builtinRules, { entropy: 'all' }).detect(buf, ctx('off')).length).toBe(0);
+  });
+});
+
+describe('false positives on clean memory-like images (ppm of bytes changed)', () => {
+  const results: Record<string, number> = {};
+  test.each([
+    ['memory mix', DEFAULT_MIX, 31],
+    ['text only', TEXT_MIX, 32],
+  ] as const)('%s', (name, mix, seed) => {
+    const size = 8 << 20;
+    const img = makeMemImage(size, seed, mix);
+    for (const mode of ['off', 'context', 'all'] as const) {
+      const hits = rulesDetector(builtinRules, { entropy: mode }).detect(img, ctx(mode));
+      results[`${name}/${mode}`] = ppm(hits, size);
+    }
+    console.log(`${name}: ` + ['off', 'context', 'all'].map((m) => `${m}=${results[`${name}/${m}`].toFixed(1)}ppm`).join(' '));
+    // the default mode must stay cheap on clean memory; text-only pages are the worst case
+    expect(results[`${name}/off`]).toBeLessThan(10);
+    expect(results[`${name}/context`]).toBeLessThan(50);
+    expect(results[`${name}/${DEFAULT_ENTROPY}`]).toBeLessThan(name === 'text only' ? 500 : 100);
+  });
+});
