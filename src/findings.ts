@@ -2,17 +2,19 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Hit, Region } from './types.js';
 import type { Allowlist } from './options.js';
+import { builtinRules } from './rules/index.js';
 
 export function fingerprintOf(secret: Buffer): string {
   return createHash('sha256').update(secret).digest('hex').slice(0, 12);
 }
 
-/** At most a 4-character prefix of long text secrets (usually a public token prefix), then the length. */
+/** A token's public format marker ("ghp_", "xoxb-", "AKIA", "eyJ"), shown to tell findings apart; never secret text. */
+const PUBLIC_PREFIX = /^(?:[A-Za-z]{2,6}[_-]|AKIA|ASIA|AIza|eyJ|-----BEGIN)/;
+
 export function maskedPreview(hit: Hit): string {
   const len = hit.secret.length;
   if (hit.encoding === 'binary') return `<${len} bytes>`;
-  const text = hit.secret.toString('latin1');
-  const prefix = len >= 20 && /^[\x21-\x7e]{4}/.test(text) ? text.slice(0, 4) : '';
+  const prefix = len >= 16 ? (PUBLIC_PREFIX.exec(hit.secret.subarray(0, 16).toString('latin1'))?.[0] ?? '') : '';
   return `${prefix}****(${len} chars)`;
 }
 
@@ -54,3 +56,53 @@ export function isAllowlisted(hit: Hit, allow: Allowlist, regexes: readonly RegE
   }
   return false;
 }
+
+/** How specific a rule is: an entropy guess < a generic assignment/header rule < a provider or key rule. */
+export type Specificity = (ruleId: string) => number;
+
+/**
+ * One finding per span: identical spans keep the most specific rule (the others are named in the
+ * note), and an entropy guess inside a span some rule already explains is dropped. Redaction is
+ * unchanged by this: the surviving hits cover every byte the dropped ones did.
+ */
+export function collapseHits(hits: readonly Hit[], rank: Specificity): Hit[] {
+  const bySpan = new Map<string, Hit[]>();
+  for (const h of hits) {
+    const key = `${h.start}:${h.end}`;
+    const list = bySpan.get(key);
+    if (list) list.push(h);
+    else bySpan.set(key, [h]);
+  }
+  const kept: Hit[] = [];
+  for (const list of bySpan.values()) {
+    list.sort((a, b) => rank(b.ruleId) - rank(a.ruleId));
+    const [best, ...rest] = list;
+    const also = [...new Set(rest.map((h) => h.ruleId))].filter((id) => id !== best.ruleId);
+    kept.push(also.length ? { ...best, note: [best.note, `also: ${also.join(', ')}`].filter(Boolean).join('; ') } : best);
+  }
+  kept.sort((a, b) => a.start - b.start || a.end - b.end);
+  // prefix maximum of ends over the explained (non-guess) hits, for an O(log n) containment test
+  const explained = kept.filter((h) => rank(h.ruleId) > 0);
+  const maxEnd: number[] = [];
+  for (const h of explained) maxEnd.push(Math.max(maxEnd[maxEnd.length - 1] ?? -1, h.end));
+  return kept.filter((h) => {
+    if (rank(h.ruleId) > 0) return true;
+    let lo = 0;
+    let hi = explained.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (explained[mid].start <= h.start) lo = mid + 1;
+      else hi = mid;
+    }
+    return !(lo > 0 && maxEnd[lo - 1] >= h.end);
+  });
+}
+
+const GENERIC_FAMILIES = new Set(['generic', 'http', 'cookies', 'config-file']);
+const FAMILY = new Map(builtinRules.map((r) => [r.id, r.family]));
+
+/** Built-in ranking: entropy guesses 0, generic rules 1, provider/key rules and binary detectors 2. */
+export const specificity: Specificity = (ruleId) => {
+  if (ruleId.startsWith('entropy')) return 0;
+  return GENERIC_FAMILIES.has(FAMILY.get(ruleId) ?? '') ? 1 : 2;
+};
