@@ -1,7 +1,14 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FINGERPRINT_KEY, renderSarif, toUri } from '../src/report.js';
 import { makeFixture } from './support/report-fixture.js';
 import { validateSarif } from './support/sarif-subset.js';
+
+const CLI = join(dirname(import.meta.dirname), 'dist', 'cli.js');
 
 const RULES = [
   { id: 'pem-private-key', name: 'PEM private key', description: 'A PEM-armoured private key of any label.' },
@@ -93,5 +100,39 @@ describe('renderSarif', () => {
   it('turns paths into uri-references', () => {
     expect(toUri('a b/c#d.dmp')).toBe('a%20b/c%23d.dmp');
     expect(toUri('/x/y z')).toBe('file:///x/y%20z');
+  });
+});
+
+describe.skipIf(!existsSync(CLI))('dumpscrub scan --format sarif (CLI)', () => {
+  it('writes a schema-valid log whose results point at the planted secret, without it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dumpscrub-sarif-'));
+    // random, but always upper+lower+digit so no validator can reject it by chance
+    const password = `Zq7${randomBytes(12).toString('base64url')}`;
+    const dump = Buffer.alloc(128 * 1024);
+    const at = 40_000;
+    dump.write(`\0db_password=${password}\0`, at, 'latin1');
+    writeFileSync(join(dir, 'app.dmp'), dump);
+    const r = spawnSync(process.execPath, [CLI, 'scan', 'app.dmp', '--format', 'sarif', '--report', 'out.sarif', '--summary'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^dumpscrub scan: 1 file, \d+ findings?, 0 survivors, exit 1$/m);
+    const text = readFileSync(join(dir, 'out.sarif'), 'utf8');
+    expect(text.includes(password)).toBe(false);
+    const log = JSON.parse(text);
+    expect(validateSarif(log)).toEqual([]);
+    const run = log.runs[0];
+    expect(run.invocations[0]).toMatchObject({ exitCode: 1, executionSuccessful: true });
+    const start = at + '\0db_password='.length;
+    const hit = run.results.find(
+      (x: { locations: Array<{ physicalLocation: { region: { byteOffset: number; byteLength: number } } }> }) =>
+        x.locations[0].physicalLocation.region.byteOffset === start && x.locations[0].physicalLocation.region.byteLength === password.length,
+    );
+    expect(hit).toBeDefined();
+    expect(hit.locations[0].physicalLocation.artifactLocation.uri).toBe('app.dmp');
+    expect(run.tool.driver.rules[hit.ruleIndex].id).toBe(hit.ruleId);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
