@@ -1,5 +1,6 @@
 // DER private keys: PKCS#1, PKCS#8 (RSA/EC/Ed25519/X25519/DSA/DH), SEC1, EncryptedPrivateKeyInfo, PFX.
 // Every candidate is validated by walking the ASN.1 (RSA: n == p*q) before it becomes a hit.
+import { X509Certificate } from 'node:crypto';
 import type { DetectContext, Detector, Hit, KnownKey } from '../types.js';
 import type { Tlv } from './asn1.js';
 import {
@@ -229,6 +230,27 @@ const SPKI_MARKERS = [
   Buffer.from('300506032b656e', 'hex'),
 ];
 
+const V3 = Buffer.from('a003020102', 'hex');
+
+/** 'ca' / 'leaf' when the SPKI at `spki` lies inside a DER X.509 certificate, else null. */
+function enclosingCertificate(bytes: Buffer, spki: number): 'ca' | 'leaf' | null {
+  const from = Math.max(0, spki - 2048);
+  const v3 = bytes.lastIndexOf(V3, spki);
+  if (v3 < from) return null;
+  for (const back of [8, 7, 6, 5, 4]) {
+    const s = v3 - back;
+    if (s < 0 || bytes[s] !== TAG.SEQUENCE) continue;
+    const t = readTlv(bytes, s, Math.min(bytes.length, s + 65536));
+    if (!t || t.end <= spki) continue;
+    try {
+      return new X509Certificate(bytes.subarray(t.start, t.end)).ca ? 'ca' : 'leaf';
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
+
 /** Self-hunt: public keys held in the bytes as DER SPKI (alone or inside certificates) or PEM. */
 export function findPublicKeys(bytes: Buffer, out: KnownKey[]): void {
   for (const marker of SPKI_MARKERS) {
@@ -241,7 +263,9 @@ export function findPublicKeys(bytes: Buffer, out: KnownKey[]): void {
         if (s < 0 || bytes[s] !== TAG.SEQUENCE) continue;
         const t = readTlv(bytes, s, Math.min(bytes.length, s + 4096));
         if (!t || t.body !== algStart) continue;
-        const k = spkiOf(bytes, t, 'SPKI');
+        const cert = enclosingCertificate(bytes, s);
+        if (cert === 'ca') break;
+        const k = spkiOf(bytes, t, cert ? 'certificate' : 'SPKI');
         if (k) pushKey(out, k);
         break;
       }

@@ -4,7 +4,6 @@ import type { DetectContext, Detector, Hit, KnownKey } from '../types.js';
 import { CURVE_BYTES, bitLength } from './asn1.js';
 import { rsaComponentHits, scalarHits, textNeedles, findNeedles } from './bignum.js';
 import { hintOf, pushKey } from '../keys/hint.js';
-import type { HuntKey } from '../keys/hint.js';
 
 /** Small primes r whose residue follows from byte sums over positions mod 6 (r | 2^48 - 1). */
 const SIEVE = [3, 5, 7, 13, 17, 97, 241, 257, 673];
@@ -39,13 +38,19 @@ function posOf(order: Order, len: number, k: number): number {
 }
 
 /**
- * Finds a prime factor of t.n stored at 4-byte alignment in any of the three orders.
- * Filters: odd, top byte, p > n/2^k on the top 16 bits, byte diversity, small-prime sieve; then n mod p.
+ * Finds prime factors of the targets' moduli (all of one prime length) stored at 4-byte alignment
+ * in any of the three orders, in one pass shared by all targets. Filters: odd, top byte,
+ * p > n/2^k on the top 16 bits, byte diversity, small-prime sieve; then n mod p per target.
  */
-export function huntFactor(bytes: Buffer, t: RsaTarget): { p: bigint; start: number; order: Order } | null {
-  const L = t.len;
+export function huntFactors(bytes: Buffer, targets: RsaTarget[]): Map<RsaTarget, bigint> {
+  const found = new Map<RsaTarget, bigint>();
+  if (!targets.length) return found;
+  const L = targets[0].len;
   const end = bytes.length - L;
-  if (end < 0) return null;
+  if (end < 0) return found;
+  let active = targets.slice();
+  let minTop16 = Math.min(...active.map((t) => t.top16));
+  const topMin = 0x80;
   const scratch = Buffer.allocUnsafe(L);
   const stamp = new Uint32Array(256);
   let stampId = 0;
@@ -56,10 +61,12 @@ export function huntFactor(bytes: Buffer, t: RsaTarget): { p: bigint; start: num
     const msb = posOf(order, L, 0);
     const msb2 = posOf(order, L, 1);
     const lsb = posOf(order, L, L - 1);
-    for (let i = 0; i <= end; i += 4) {
+    for (let i = 0; i <= end && active.length; i += 4) {
       if ((bytes[i + lsb] & 1) === 0) continue;
       const top = bytes[i + msb];
-      if (top < t.topMin || ((top << 8) | bytes[i + msb2]) < t.top16) continue;
+      if (top < topMin) continue;
+      const top16 = (top << 8) | bytes[i + msb2];
+      if (top16 < minTop16) continue;
       // sieve and diversity in one pass over the window
       acc.fill(0);
       stampId++;
@@ -76,17 +83,28 @@ export function huntFactor(bytes: Buffer, t: RsaTarget): { p: bigint; start: num
       let composite = false;
       for (let s = 0; s < SIEVE.length && !composite; s++) {
         const w = SIEVE_W[s];
-        const r = SIEVE[s];
-        const m = (acc[0] * w[0] + acc[1] * w[1] + acc[2] * w[2] + acc[3] * w[3] + acc[4] * w[4] + acc[5] * w[5]) % r;
+        const m = (acc[0] * w[0] + acc[1] * w[1] + acc[2] * w[2] + acc[3] * w[3] + acc[4] * w[4] + acc[5] * w[5]) % SIEVE[s];
         composite = m === 0;
       }
       if (composite) continue;
       for (let k = 0; k < L; k++) scratch[k] = bytes[i + posOf(order, L, k)];
       const p = BigInt('0x' + scratch.toString('hex'));
-      if (t.n % p === 0n) return { p, start: i, order };
+      for (const t of active) {
+        if (top16 >= t.top16 && t.n % p === 0n) found.set(t, p);
+      }
+      if (found.size && active.some((t) => found.has(t))) {
+        active = active.filter((t) => !found.has(t));
+        minTop16 = active.length ? Math.min(...active.map((t) => t.top16)) : 0;
+      }
     }
   }
-  return null;
+  return found;
+}
+
+/** One target: kept for callers that hunt a single modulus. */
+export function huntFactor(bytes: Buffer, t: RsaTarget): { p: bigint } | null {
+  const p = huntFactors(bytes, [t]).get(t);
+  return p ? { p } : null;
 }
 
 const EC_NAMES: Record<string, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1', secp256k1: 'secp256k1' };
@@ -144,30 +162,44 @@ export function huntScalar(bytes: Buffer, key: KnownKey): { scalar: Buffer; star
   return null;
 }
 
-function huntOne(bytes: Buffer, k: HuntKey, found: KnownKey[]): Hit[] {
-  const hint = hintOf(k);
-  if (k.kind === 'rsa' && k.n && k.e) {
-    let p = hint?.p;
-    if (!p) {
-      const t = targetOf(k.n);
-      const f = t && huntFactor(bytes, t);
-      if (!f) return [];
-      p = f.p;
-      pushKey(found, { ...k, privateHint: { p } });
+function hunt(bytes: Buffer, keys: KnownKey[], found: KnownKey[]): Hit[] {
+  const hits: Hit[] = [];
+  // RSA keys without a known factor: one shared sliding pass per prime length
+  const byLen = new Map<number, Array<{ t: RsaTarget; k: KnownKey }>>();
+  for (const k of keys) {
+    if (k.kind !== 'rsa' || !k.n || !k.e) continue;
+    const p = hintOf(k)?.p;
+    if (p) {
+      hits.push(...rsaComponentHits(bytes, k.n, k.e, p, k.label, 'known-key'));
+      continue;
     }
-    return rsaComponentHits(bytes, k.n, k.e, p, k.label, 'known-key');
+    const t = targetOf(k.n);
+    if (!t) continue;
+    const list = byLen.get(t.len) ?? [];
+    list.push({ t, k });
+    byLen.set(t.len, list);
   }
-  if ((k.kind === 'ec' || k.kind === 'okp') && k.curve) {
-    let scalar = hint?.scalar;
+  for (const list of byLen.values()) {
+    const res = huntFactors(bytes, list.map((x) => x.t));
+    for (const { t, k } of list) {
+      const p = res.get(t);
+      if (!p) continue;
+      pushKey(found, { ...k, privateHint: { p } });
+      hits.push(...rsaComponentHits(bytes, k.n!, k.e!, p, k.label, 'known-key'));
+    }
+  }
+  for (const k of keys) {
+    if ((k.kind !== 'ec' && k.kind !== 'okp') || !k.curve) continue;
+    let scalar = hintOf(k)?.scalar;
     if (!scalar) {
       const f = huntScalar(bytes, k);
-      if (!f) return [];
+      if (!f) continue;
       scalar = f.scalar;
       pushKey(found, { ...k, privateHint: { scalar } });
     }
-    return scalarHits(bytes, scalar, k.label, 'known-key');
+    hits.push(...scalarHits(bytes, scalar, k.label, 'known-key'));
   }
-  return [];
+  return hits;
 }
 
 export const knownKeyDetector: Detector = {
@@ -177,9 +209,7 @@ export const knownKeyDetector: Detector = {
   kind: 'binary',
   maxSpan: 8192,
   detect(bytes: Buffer, ctx: DetectContext): Hit[] {
-    const hits: Hit[] = [];
-    for (const k of ctx.knownKeys) for (const h of huntOne(bytes, k, ctx.publicKeys)) hits.push(h);
-    return hits;
+    return hunt(bytes, ctx.knownKeys, ctx.publicKeys);
   },
 };
 

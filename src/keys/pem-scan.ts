@@ -25,10 +25,10 @@ export function pemBody(bytes: Uint8Array, begin: number, limit: number): { type
 }
 
 /** Public key of a PEM block's DER by its type, or null. */
-export function keyOfPem(type: string, der: Buffer, label: string): KnownKey | null {
+export function keyOfPem(type: string, der: Buffer, label: string, skipCa = false): KnownKey | null {
   const t = readTlv(der, 0, der.length);
   if (!t || t.end !== der.length) return null;
-  if (type === 'CERTIFICATE' || type === 'TRUSTED CERTIFICATE') return certificateKeyOf(der, label);
+  if (type === 'CERTIFICATE' || type === 'TRUSTED CERTIFICATE') return certificateKeyOf(der, label, skipCa);
   if (type === 'PUBLIC KEY') return spkiOf(der, t, label);
   if (type === 'RSA PUBLIC KEY') return rsaPublicOf(der, t, label);
   return null;
@@ -39,7 +39,7 @@ export function scanPemPublic(bytes: Buffer, out: KnownKey[]): void {
   while (at !== -1) {
     const pem = pemBody(bytes, at, MAX_PEM);
     if (pem) {
-      const k = keyOfPem(pem.type, pem.der, `PEM ${pem.type.toLowerCase()}`);
+      const k = keyOfPem(pem.type, pem.der, `PEM ${pem.type.toLowerCase()}`, true);
       if (k) pushKey(out, k);
     }
     at = bytes.indexOf(BEGIN, at + BEGIN.length);
