@@ -86,9 +86,11 @@ export function addReportFlags(cmd: Command): Command {
     .option('-v, --verbose', 'list warnings, hashes and output paths in the text report');
 }
 
-/** Renders the SARIF report for `--format sarif`. */
-export function sarifFor(report: Report, rules: readonly RuleDescriptor[]): string {
-  return renderSarif(report, rules);
+/** Renders the SARIF report for `--format sarif`; custom rules from the config are described too. */
+export function sarifFor(report: Report, rules: readonly RuleDescriptor[], flags: object = {}): string {
+  const loaded = (flags as Record<string, unknown>)[LOADED] as LoadedConfig | undefined;
+  const custom = (loaded?.config.rules ?? []).map((r) => ({ id: r.id, name: r.name, description: r.description }));
+  return renderSarif(report, [...rules, ...custom]);
 }
 
 /** After the report: the --summary block on stderr (stdout may carry JSON or the scrubbed bytes). */

@@ -169,7 +169,7 @@ class Runner {
     const report: Report = { tool: { name: 'dumpscrub', version: VERSION }, command: this.command, files: this.results, exitCode };
     let text: string;
     if (this.flags.format === 'json') text = renderJson(report);
-    else if (this.flags.format === 'sarif') text = sarifFor(report, listRules());
+    else if (this.flags.format === 'sarif') text = sarifFor(report, listRules(), this.flags);
     else if (this.flags.format === 'jsonl') text = this.results.map((r) => renderJsonl(r)).join('');
     else if (this.flags.quiet && !this.flags.report) text = '';
     else text = renderText(report, { color: decideColor({ env: process.env, isTTY: Boolean(this.out.isTTY), flag: this.flags.color }), verbose: this.flags.verbose });
