@@ -188,6 +188,9 @@ describe.skipIf(!existsSync(CLI))('config through the CLI', () => {
     const finding = JSON.parse(scan.stdout).files[0].findings[0];
     expect(finding).toMatchObject({ ruleId: 'acme-token', start: 30_000 + 10, end: 30_000 + 10 + 32 });
     expect(scan.stdout.includes(token)).toBe(false);
+    const sarif = JSON.parse(cli(dir, ['scan', 'app.dmp', '--format', 'sarif']).stdout);
+    const rules = sarif.runs[0].tool.driver.rules;
+    expect(rules[sarif.runs[0].results[0].ruleIndex]).toMatchObject({ id: 'acme-token', name: 'ACME API token' });
 
     writeFileSync(join(dir, 'dumpscrub.config.json'), JSON.stringify({ rules: [ACME_RULE], allowlist: { ruleIds: ['acme-token'] } }));
     expect(cli(dir, ['scan', 'app.dmp']).code).toBe(0);
