@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM generator without types
-import { makeFullMinidump } from '../fixtures/gen/dumps.mjs';
+import { makeFullMinidump, makeHprof } from '../fixtures/gen/dumps.mjs';
 import type { Span } from '../src/types.js';
 import { FIXTURES, hasPython, independentRanges } from './helpers/formats.js';
 import { coreOf, hasGcore } from './helpers/gcore.js';
@@ -129,6 +129,23 @@ describe.skipIf(!READY)('end to end: minidumps with planted secrets', () => {
       }
     });
   }
+});
+
+describe.skipIf(!HAVE_CLI)('end to end: HPROF char[] (UTF-16BE)', () => {
+  it('redacts a secret held only as a Java char[]; record structure unchanged', () => {
+    const token = randomToken(24);
+    const gen = makeHprof(8, { text: `password=${token}` });
+    const buf: Buffer = gen.bytes;
+    buf.fill(0x20, gen.layout.latin1.start, gen.layout.latin1.end); // leave only the UTF-16BE copy
+    const dir = tempDir();
+    writeFileSync(join(dir, 'heap.hprof'), buf);
+    const r = runCli(['scrub', join(dir, 'heap.hprof'), '-o', join(dir, 'clean.hprof')]);
+    expect(r.code, r.stderr.slice(0, 300)).toBe(0);
+    const out = readFileSync(join(dir, 'clean.hprof'));
+    expect(out.includes(Buffer.from(token, 'utf16le').swap16())).toBe(false);
+    const stray = diffSpans(buf, out).filter((d) => !inside(d, [gen.layout.chars]));
+    expect(stray).toEqual([]);
+  });
 });
 
 const GCORE = hasGcore();
