@@ -29,6 +29,8 @@ export interface Progress {
   advance(bytes: number): void;
   /** Sets the bytes done in the current phase (for callbacks that report absolute positions). */
   set(done: number): void;
+  /** Changes the byte total (a gzip input reports progress over its decompressed size). */
+  resize(total: number): void;
   /** Restarts the rate clock at `done` bytes (a callback that first reports mid-phase). */
   rebase(done: number): void;
   /** Clears the line; safe to call twice. */
@@ -54,12 +56,12 @@ function clock(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-const NOOP: Progress = { phase() {}, advance() {}, set() {}, rebase() {}, done() {} };
+const NOOP: Progress = { phase() {}, advance() {}, set() {}, resize() {}, rebase() {}, done() {} };
 
 export function createProgress(opts: ProgressOptions): Progress {
   if (!opts.enabled) return NOOP;
   const now = opts.now ?? (() => performance.now());
-  const total = Math.max(0, opts.total);
+  let total = Math.max(0, opts.total);
   const label = safeText(opts.label);
   let phase: Phase = 'scan';
   let done = 0;
@@ -106,6 +108,9 @@ export function createProgress(opts: ProgressOptions): Progress {
       done = Math.min(total, Math.max(0, value));
       draw(false);
     },
+    resize(value) {
+      total = Math.max(0, value);
+    },
     rebase(value) {
       done = Math.min(total, Math.max(0, value));
       baseDone = done;
@@ -122,7 +127,8 @@ export function createProgress(opts: ProgressOptions): Progress {
 /** Adapts a Progress to ScrubOptions.onProgress (phase, absolute done, total). */
 export function progressCallback(p: Progress): (phase: Phase, done: number, total: number) => void {
   let current: Phase | undefined;
-  return (phase, done) => {
+  return (phase, done, total) => {
+    p.resize(total);
     if (phase !== current) {
       current = phase;
       p.phase(phase);

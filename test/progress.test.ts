@@ -82,6 +82,9 @@ describe('createProgress', () => {
     cb('write', 250, 1000);
     expect(writes.at(-1)).toContain('write');
     expect(writes.at(-1)).toContain(' 25%');
+    t = 1000;
+    cb('verify', 1000, 4000); // totals from the callback win (gzip: decompressed size)
+    expect(writes.at(-1)).toContain(' 25%');
   });
 });
 
