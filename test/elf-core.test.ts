@@ -62,6 +62,70 @@ describe('ELF core: synthetic x86_64', () => {
   });
 });
 
+/** A minimal core of another word size / byte order: one PT_NOTE (prstatus) and two PT_LOADs. */
+function tinyCore(is64: boolean, le: boolean, machine: number): { buf: Buffer; loads: [number, number][]; regs: [number, number] } {
+  const buf = Buffer.alloc(0x3000);
+  const u16 = (v: number, at: number) => (le ? buf.writeUInt16LE(v, at) : buf.writeUInt16BE(v, at));
+  const u32 = (v: number, at: number) => (le ? buf.writeUInt32LE(v, at) : buf.writeUInt32BE(v, at));
+  const word = (v: number, at: number) => (is64 ? (le ? buf.writeBigUInt64LE(BigInt(v), at) : buf.writeBigUInt64BE(BigInt(v), at)) : u32(v, at));
+  buf.write('\x7fELF', 0, 'latin1');
+  buf[4] = is64 ? 2 : 1;
+  buf[5] = le ? 1 : 2;
+  buf[6] = 1;
+  u16(4, 16);
+  u16(machine, 18);
+  const eh = is64 ? 64 : 52;
+  const phent = is64 ? 56 : 32;
+  word(eh, is64 ? 32 : 28);
+  u16(eh, is64 ? 52 : 40);
+  u16(phent, is64 ? 54 : 42);
+  u16(3, is64 ? 56 : 44);
+  const prSize = is64 ? 336 : 144;
+  const note = 0x200;
+  u32(5, note);
+  u32(prSize, note + 4);
+  u32(1, note + 8);
+  buf.write('CORE', note + 12);
+  const desc = note + 20;
+  u32(777, desc + (is64 ? 32 : 24));
+  const ph = (i: number, type: number, off: number, va: number, size: number) => {
+    const p = eh + i * phent;
+    u32(type, p);
+    if (is64) {
+      word(off, p + 8);
+      word(va, p + 16);
+      word(size, p + 32);
+      word(size, p + 40);
+    } else {
+      u32(off, p + 4);
+      u32(va, p + 8);
+      u32(size, p + 16);
+      u32(size, p + 20);
+    }
+  };
+  ph(0, 4, note, 0, 20 + prSize);
+  ph(1, 1, 0x1000, 0x8000000, 0x1000);
+  ph(2, 1, 0x2000, 0xbf000000, 0x1000);
+  const reg = is64 ? 112 : 72;
+  return { buf, loads: [[0x1000, 0x2000], [0x2000, 0x3000]], regs: [desc + reg, desc + prSize] };
+}
+
+describe('ELF core: other word sizes and byte orders', () => {
+  for (const [name, is64, le, machine] of [['i386 (ELF32 LE)', false, true, 3], ['s390x (ELF64 BE)', true, false, 22], ['arm (ELF32 LE)', false, true, 40]] as const) {
+    it(name, () => {
+      const { buf, loads, regs } = tinyCore(is64, le, machine);
+      const info = parse(buf);
+      expect(info.format).toBe('elf-core');
+      expect(info.warnings).toEqual([]);
+      expect(segmentRegions(info).map((r) => [r.start, r.end])).toEqual(loads);
+      const r = info.regions.find((x) => x.kind === 'registers')!;
+      expect([r.start, r.end]).toEqual(regs);
+      expect(r.label).toBe('registers of thread 777');
+      expect(uncovered({ start: 0x200, end: 0x200 + 20 }, info.structural)).toBe(0);
+    });
+  }
+});
+
 const GCORE = hasGcore();
 if (!GCORE) console.warn('elf-core.test: gcore/gdb not installed: the live-process core test is SKIPPED (apt-get install -y gdb)');
 
