@@ -226,6 +226,19 @@ describe.skipIf(!fs.existsSync(CLI))('dumpscrub gate --once (CLI)', () => {
     expect(JSON.parse(fs.readFileSync(ws.audit, 'utf8')).event).toBe('pending');
   }, 30_000);
 
+  it('never follows a symlink dropped into the inbox', () => {
+    const ws = workspace();
+    const outside = path.join(ws.root, 'secret.dmp');
+    fs.writeFileSync(outside, dumpWithKey().bytes);
+    fs.symlinkSync(outside, path.join(ws.inbox, 'link.dmp'));
+    const r = run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', '0']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/ignoring link\.dmp: not a regular file \(symlink\)/);
+    expect(fs.readdirSync(ws.outbox)).toEqual([]);
+    expect(fs.lstatSync(path.join(ws.inbox, 'link.dmp')).isSymbolicLink()).toBe(true);
+    expect(fs.existsSync(outside)).toBe(true);
+  });
+
   it('exits 0 on an empty inbox and 2 on contradictory or bad settings', () => {
     const ws = workspace();
     expect(run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once']).code).toBe(0);
