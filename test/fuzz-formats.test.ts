@@ -1,9 +1,16 @@
 // Seeded quick fuzz of the format parsers (the long run is scripts/fuzz-formats.mjs).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scan } from '../src/index.js';
 import { detectFormat, regionAt } from '../src/formats/index.js';
 import type { FormatInfo } from '../src/types.js';
 // @ts-expect-error plain ESM helper without types
-import { runFuzz } from '../fixtures/gen/fuzz.mjs';
+import { corpus, runFuzz } from '../fixtures/gen/fuzz.mjs';
+// @ts-expect-error plain ESM helper without types
+import { mutate } from '../fixtures/gen/mutate.mjs';
 // @ts-expect-error plain ESM helper without types
 import { hostileElf, hostileMinidump } from '../fixtures/gen/hostile.mjs';
 import { violation } from './helpers/formats.js';
@@ -65,7 +72,30 @@ describe('fuzz: format parsers', () => {
       const ms = performance.now() - t0;
       expect(violation(info, buf.length), name).toBeUndefined();
       expect(ms, name).toBeLessThan(3000); // ~0.25 s here; generous for a loaded 2-core CI box
+      console.log(`fuzz-formats: hostile ${name} (${(buf.length / 2 ** 20).toFixed(1)} MiB) parsed in ${ms.toFixed(0)} ms`);
       expect(info.warnings.length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('a secret planted in a mutated dump is still found (every byte is scanned raw)', async () => {
+    const seeds = corpus() as { name: string; bytes: Buffer }[];
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-plant-'));
+    try {
+      for (let i = 0; i < 24; i++) {
+        const seed = seeds[i % seeds.length];
+        const { bytes } = mutate(seed.bytes, 4242 + i) as { bytes: Buffer };
+        if (bytes.length < 128) continue;
+        const token = randomBytes(18).toString('hex');
+        const at = Math.floor(((i * 2654435761) % 997) / 997 * (bytes.length - 80));
+        bytes.write(`\0password=${token}\0`, at, 'latin1');
+        const file = join(dir, `case-${i}.bin`);
+        writeFileSync(file, bytes);
+        const r = await scan(file);
+        expect(r.verdict, `${seed.name} case ${i}`).toBe('secrets-found');
+        expect(r.findings.some((f) => f.start <= at + 10 && f.end >= at + 10 + token.length), `${seed.name} case ${i}`).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
