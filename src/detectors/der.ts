@@ -1,6 +1,5 @@
 // DER private keys: PKCS#1, PKCS#8 (RSA/EC/Ed25519/X25519/DSA/DH), SEC1, EncryptedPrivateKeyInfo, PFX.
 // Every candidate is validated by walking the ASN.1 (RSA: n == p*q) before it becomes a hit.
-import { X509Certificate } from 'node:crypto';
 import type { DetectContext, Detector, Hit, KnownKey } from '../types.js';
 import type { Tlv } from './asn1.js';
 import {
@@ -231,22 +230,26 @@ const SPKI_MARKERS = [
 ];
 
 const V3 = Buffer.from('a003020102', 'hex');
+const BASIC_CONSTRAINTS = Buffer.from('0603551d13', 'hex');
 
-/** 'ca' / 'leaf' when the SPKI at `spki` lies inside a DER X.509 certificate, else null. */
+/**
+ * 'ca' / 'leaf' when the SPKI at `spki` lies inside a DER certificate or a bare TBSCertificate
+ * (OpenSSL keeps those), else null. CA-ness: basicConstraints with cA TRUE.
+ */
 function enclosingCertificate(bytes: Buffer, spki: number): 'ca' | 'leaf' | null {
   const from = Math.max(0, spki - 2048);
   const v3 = bytes.lastIndexOf(V3, spki);
-  if (v3 < from) return null;
-  for (const back of [8, 7, 6, 5, 4]) {
+  if (v3 < from || v3 < 0) return null;
+  for (const back of [4, 3, 2]) {
     const s = v3 - back;
     if (s < 0 || bytes[s] !== TAG.SEQUENCE) continue;
     const t = readTlv(bytes, s, Math.min(bytes.length, s + 65536));
-    if (!t || t.end <= spki) continue;
-    try {
-      return new X509Certificate(bytes.subarray(t.start, t.end)).ca ? 'ca' : 'leaf';
-    } catch {
-      continue;
-    }
+    if (!t || t.end <= spki || t.body !== v3) continue;
+    const bc = bytes.indexOf(BASIC_CONSTRAINTS, spki);
+    if (bc === -1 || bc >= t.end) return 'leaf';
+    // extnID, [critical BOOLEAN], OCTET STRING { SEQUENCE { cA BOOLEAN TRUE … } }
+    const ext = bytes.subarray(bc, Math.min(t.end, bc + 20));
+    return ext.indexOf(Buffer.from([0x01, 0x01, 0xff]), 5) !== -1 && ext.indexOf(Buffer.from([0x30]), 5) !== -1 ? 'ca' : 'leaf';
   }
   return null;
 }

@@ -4,6 +4,7 @@ import type { DetectContext, Detector, Hit, KnownKey } from '../types.js';
 import { CURVE_BYTES, bitLength } from './asn1.js';
 import { rsaComponentHits, scalarHits, textNeedles, findNeedles } from './bignum.js';
 import { hintOf, pushKey } from '../keys/hint.js';
+import type { HuntKey } from '../keys/hint.js';
 
 /** Small primes r whose residue follows from byte sums over positions mod 6 (r | 2^48 - 1). */
 const SIEVE = [3, 5, 7, 13, 17, 97, 241, 257, 673];
@@ -191,6 +192,8 @@ function hunt(bytes: Buffer, keys: KnownKey[], found: KnownKey[]): Hit[] {
   for (const k of keys) {
     if ((k.kind !== 'ec' && k.kind !== 'okp') || !k.curve) continue;
     let scalar = hintOf(k)?.scalar;
+    // a scalar hunt costs a point multiplication per candidate: only for keys the user named
+    if (!scalar && (k as HuntKey).fromDump) continue;
     if (!scalar) {
       const f = huntScalar(bytes, k);
       if (!f) continue;

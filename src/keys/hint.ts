@@ -2,6 +2,7 @@
 // self-hunt pass can search every encoding of it with cheap literal searches in every chunk.
 // The hint never reaches a report: reports print only `label`.
 import type { KnownKey } from '../types.js';
+import { isBundledRoot } from './roots.js';
 
 export interface PrivateHint {
   /** One RSA prime factor of n. */
@@ -12,14 +13,21 @@ export interface PrivateHint {
 
 export interface HuntKey extends KnownKey {
   privateHint?: PrivateHint;
+  /** Seen in the dump (self-hunt) rather than given by the user. */
+  fromDump?: boolean;
 }
 
 export function hintOf(k: KnownKey): PrivateHint | undefined {
   return (k as HuntKey).privateHint;
 }
 
-/** Pushes `k` unless an equal key is already there; a key with a hint replaces one without. */
+/**
+ * Pushes a key seen in the dump unless an equal key is already there (a key with a hint replaces
+ * one without); public keys of bundled root CAs are left out.
+ */
 export function pushKey(list: KnownKey[], k: HuntKey): void {
+  if (!k.privateHint && isBundledRoot(k)) return;
+  k = { ...k, fromDump: true };
   const id = keyId(k);
   for (let i = 0; i < list.length; i++) {
     if (keyId(list[i]) !== id) continue;
