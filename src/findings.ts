@@ -18,19 +18,6 @@ export function maskedPreview(hit: Hit): string {
   return `${prefix}****(${len} chars)`;
 }
 
-/** Returns a function that labels an offset with the most specific region holding it. */
-export function regionLabeler(regions: readonly Region[]): (offset: number) => Region | undefined {
-  const sorted = [...regions].sort((a, b) => a.start - b.start);
-  return (offset) => {
-    let best: Region | undefined;
-    for (const r of sorted) {
-      if (r.start > offset) break;
-      if (offset < r.end && (!best || r.end - r.start <= best.end - best.start)) best = r;
-    }
-    return best;
-  };
-}
-
 export function toFinding(hit: Hit, region: Region | undefined): Finding {
   const f: Finding = {
     ruleId: hit.ruleId,

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { builtinDetectors } from './detectors/index.js';
 import type { DetectorOptions } from './detectors/index.js';
-import { detectFormat } from './formats/index.js';
+import { detectFormat, regionAt } from './formats/index.js';
 import { scanInput, keyOfPublicKey } from './engine.js';
 import type { ScanOutput } from './engine.js';
-import { collapseHits, isAllowlisted, regionLabeler, specificity, toFinding } from './findings.js';
+import { collapseHits, isAllowlisted, specificity, toFinding } from './findings.js';
 import { applyRedaction, planRedaction } from './redact.js';
 import { DEFAULT_ENTROPY } from './options.js';
 import type { EntropyLevel, ScrubOptions } from './options.js';
@@ -61,8 +61,7 @@ async function analyze(input: InputFile, s: DetectSettings, opts: ScrubOptions, 
 }
 
 function findingsOf(a: Analysis, filter: (h: Hit) => boolean = () => true): Finding[] {
-  const label = regionLabeler(a.info.regions);
-  return collapseHits(a.hits.filter(filter), specificity).map((h) => toFinding(h, label(h.start)));
+  return collapseHits(a.hits.filter(filter), specificity).map((h) => toFinding(h, regionAt(a.info.regions, h.start)));
 }
 
 function baseResult(file: string, size: number): FileResult {
