@@ -1,0 +1,142 @@
+// Proof on a real process: a Node child holding an RSA KeyObject, a certificate and a live AES-GCM
+// cipher is dumped with gcore; the detectors must find every representation that exists, and
+// (once the CLI is built) `dumpscrub scrub` must leave none of them in the copy.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
+import { derDetector } from '../src/detectors/der.js';
+import { aesDetector, expandKey, scheduleBytes } from '../src/detectors/aes.js';
+import { knownKeyDetector } from '../src/detectors/known-key.js';
+import { cngDetector } from '../src/detectors/cng.js';
+import { rsaComponents } from '../src/detectors/rsa-math.js';
+import { bigIntToBytes } from '../src/detectors/asn1.js';
+import { toJava, toLE } from '../src/detectors/bignum.js';
+import { parseKnownKeys } from '../src/keys/parse.js';
+import type { DetectContext, Detector, Hit, KnownKey } from '../src/types.js';
+
+const which = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const HAVE_GCORE = which('gcore');
+const HAVE_OPENSSL = which('openssl');
+const CLI = resolve('dist/cli.js');
+if (!HAVE_GCORE || !HAVE_OPENSSL) {
+  console.warn(`\n*** real-process tests SKIPPED: ${HAVE_GCORE ? '' : 'gcore (apt-get install -y gdb) '}${HAVE_OPENSSL ? '' : 'openssl '}not installed ***\n`);
+}
+
+interface Needle {
+  name: string;
+  bytes: Buffer;
+}
+
+let dir = '';
+let core = Buffer.alloc(0);
+let corePath = '';
+let needles: Needle[] = [];
+let certDer = Buffer.alloc(0);
+let certPem = '';
+let keyPemLines: string[] = [];
+let known: KnownKey;
+
+function occurrences(hay: Buffer, needle: Buffer): number[] {
+  const out: number[] = [];
+  for (let at = hay.indexOf(needle); at !== -1; at = hay.indexOf(needle, at + 1)) out.push(at);
+  return out;
+}
+
+/** Runs detectors chunk by chunk as the pipeline does (16 MiB + overlap). */
+function scan(detectors: Detector[], knownKeys: KnownKey[] = []): Hit[] {
+  const CH = 16 << 20;
+  const hits: Hit[] = [];
+  for (let base = 0; base < core.length; base += CH) {
+    const ctx: DetectContext = { knownKeys, knownSecrets: [], extraViews: [], entropy: 'off', publicKeys: [] };
+    const view = core.subarray(base, Math.min(core.length, base + CH + 65536));
+    for (const d of detectors) for (const h of d.detect(view, ctx)) if (h.start < CH) hits.push({ ...h, start: h.start + base, end: h.end + base });
+  }
+  return hits;
+}
+
+const covered = (hits: Hit[], at: number, len: number) => hits.some((h) => h.start <= at && h.end >= at + len);
+
+describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: Node with an RSA KeyObject and an AES-GCM cipher', () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ds-real-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=real-process.example.test', '-days', '2'], { stdio: 'ignore' });
+    const keyPem = readFileSync(join(dir, 'key.pem'), 'utf8');
+    certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
+    certDer = Buffer.from(new X509Certificate(certPem).raw);
+    keyPemLines = keyPem.split('\n').filter((l) => l.length === 64);
+    const priv = createPrivateKey(keyPem);
+    const der = priv.export({ type: 'pkcs8', format: 'der' });
+    [known] = parseKnownKeys(Buffer.from(certPem), 'cert.pem');
+    const jwkP = BigInt('0x' + Buffer.from(priv.export({ format: 'jwk' }).p as string, 'base64url').toString('hex'));
+    const comps = rsaComponents(known.n!, known.e!, jwkP);
+    const aes = randomBytes(32);
+    needles = [{ name: 'PKCS#8 DER', bytes: der }, { name: 'AES key', bytes: aes }];
+    for (const [name, v] of Object.entries(comps)) {
+      if (!['p', 'q', 'd', 'dp', 'dq', 'qinv'].includes(name)) continue;
+      const be = bigIntToBytes(v);
+      needles.push({ name: `${name} BE`, bytes: be }, { name: `${name} LE`, bytes: toLE(be) }, { name: `${name} Java`, bytes: toJava(be) });
+    }
+    const w: number[] = [];
+    for (let i = 0; i < 32; i += 4) w.push(aes.readUInt32BE(i));
+    needles.push({ name: 'AES-256 schedule', bytes: scheduleBytes(expandKey(w), false) }, { name: 'AES-256 schedule (u32)', bytes: scheduleBytes(expandKey(w), true) });
+
+    // small V8 heap, one malloc arena: a smaller core, same key material
+    const child = spawn(process.execPath, ['--max-semi-space-size=1', '--max-old-space-size=24', resolve('fixtures/gen/child-keys.mjs')], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, MALLOC_ARENA_MAX: '1', UV_THREADPOOL_SIZE: '1' },
+    });
+    child.stdin.end(Buffer.concat([Buffer.from(JSON.stringify({ keyDerB64: der.toString('base64'), certPem, keyPem }) + '\n'), aes]));
+    await new Promise((r) => child.stdout.once('data', r));
+    await new Promise((r) => setTimeout(r, 200));
+    try {
+      execFileSync('gcore', ['-o', join(dir, 'core'), String(child.pid)], { stdio: 'ignore', timeout: 60_000 });
+    } finally {
+      child.kill('SIGKILL');
+    }
+    corePath = join(dir, readdirSync(dir).find((f) => f.startsWith('core.'))!);
+    core = readFileSync(corePath);
+  }, 120_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds every representation of the RSA key and the AES key that exists in the core', () => {
+    const present = needles.map((n) => ({ ...n, at: occurrences(core, n.bytes) }));
+    const summary = present.map((n) => `${n.name}: ${n.at.length}`).join(', ');
+    console.log(`representations in the core (${(core.length / 1e6).toFixed(0)} MB): ${summary}`);
+    // what a Node/OpenSSL process must hold: BIGNUM limbs of p, q, d and an AES schedule
+    for (const must of ['p LE', 'q LE', 'd LE', 'AES-256 schedule']) expect(present.find((n) => n.name === must)!.at.length).toBeGreaterThan(0);
+
+    const t0 = performance.now();
+    const structural = scan([derDetector, cngDetector, aesDetector]);
+    const t1 = performance.now();
+    // the certificate alone (no DER key in hand): hunting by the public key must find it all too
+    const hunted = scan([knownKeyDetector], [known]);
+    const t2 = performance.now();
+    console.log(`scan: der+cng+aes ${((core.length / 1e6) / ((t1 - t0) / 1000)).toFixed(0)} MB/s, known-key hunt ${((core.length / 1e6) / ((t2 - t1) / 1000)).toFixed(0)} MB/s`);
+    for (const n of present) {
+      for (const at of n.at) {
+        const rsaPart = !n.name.startsWith('AES');
+        expect({ what: n.name, at, found: covered(structural, at, n.bytes.length) }).toEqual({ what: n.name, at, found: true });
+        if (rsaPart && n.name !== 'PKCS#8 DER') expect({ what: n.name, at, hunted: covered(hunted, at, n.bytes.length) }).toEqual({ what: n.name, at, hunted: true });
+      }
+    }
+  });
+
+  it.skipIf(!existsSync(CLI))('dumpscrub scrub leaves no p, q, d, DER, PEM line or AES key in the copy, and keeps the certificate', () => {
+    const certBefore = occurrences(core, certDer).length + occurrences(core, Buffer.from(certPem.split('\n')[1])).length;
+    const out = join(dir, 'scrubbed.core');
+    const r = spawnSync(process.execPath, [CLI, 'scrub', corePath, '-o', out, '-f', 'json'], { encoding: 'utf8', timeout: 240_000 });
+    expect({ status: r.status, stderr: r.stderr.slice(-500) }).toEqual({ status: 0, stderr: expect.any(String) });
+    const copy = readFileSync(out);
+    expect(copy.length).toBe(core.length);
+    for (const n of needles) expect({ what: n.name, left: occurrences(copy, n.bytes).length }).toEqual({ what: n.name, left: 0 });
+    for (const line of keyPemLines) expect(copy.includes(Buffer.from(line))).toBe(false);
+    const certAfter = occurrences(copy, certDer).length + occurrences(copy, Buffer.from(certPem.split('\n')[1])).length;
+    expect(certAfter).toBe(certBefore);
+  }, 300_000);
+});
