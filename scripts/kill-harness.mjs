@@ -2,7 +2,10 @@
 // Kill-anywhere harness: SIGKILL `dumpscrub scrub` at seeded random moments and prove nothing is lost,
 // nothing half-written is published, and the next run cleans the leftovers.
 //
-//   node scripts/kill-harness.mjs [--kills 20] [--size-mib 256] [--seed 1] [--dir DIR] [--keep] [--json]
+//   node scripts/kill-harness.mjs [--kills 20] [--size-mib 256] [--seed 1] [--gzip] [--dir DIR] [--keep] [--json]
+//
+// --gzip scrubs a .gz input (decompressed into a private temp dir): a killed run's plain copy must be
+// removed by a later run too.
 //
 // Exit 0 when every kill left: the input byte-identical, the destination absent / unchanged / a complete
 // verified copy, only recognisably named temp files; and a final run removed them all.
@@ -11,13 +14,14 @@ import { createHash, createPrivateKey, generateKeyPairSync, randomBytes } from '
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const TEMP_RE = /^\.dumpscrub-tmp-(\d+)-[0-9a-f]{12}-/;
 
 function args(argv) {
-  const o = { kills: 20, sizeMib: 256, seed: 1, dir: undefined, keep: false, json: false };
+  const o = { kills: 20, sizeMib: 256, seed: 1, gzip: false, dir: undefined, keep: false, json: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--kills') o.kills = Number(argv[++i]);
@@ -25,6 +29,7 @@ function args(argv) {
     else if (a === '--seed') o.seed = Number(argv[++i]);
     else if (a === '--dir') o.dir = argv[++i];
     else if (a === '--keep') o.keep = true;
+    else if (a === '--gzip') o.gzip = true;
     else if (a === '--json') o.json = true;
     else throw new Error(`unknown argument ${a}`);
   }
@@ -109,13 +114,20 @@ function killAfter(cliArgs, delayMs) {
 export async function runHarness(o) {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli.js missing: build first (npx tsc -p .)');
   const dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dumpscrub-kill-'));
-  const input = path.join(dir, 'core.bin');
-  const dest = path.join(dir, 'core.clean.bin');
-  const ref = path.join(dir, 'reference.bin');
+  const ext = o.gzip ? '.bin.gz' : '.bin';
+  const input = path.join(dir, `core${ext}`);
+  const dest = path.join(dir, `core.clean${ext}`);
+  const ref = path.join(dir, `reference${ext}`);
+  const killedPids = [];
   const failures = [];
   const kills = [];
   try {
-    makeInput(input, o.sizeMib, o.seed);
+    if (o.gzip) {
+      const plain = path.join(dir, 'plain.tmp');
+      makeInput(plain, o.sizeMib, o.seed);
+      fs.writeFileSync(input, gzipSync(fs.readFileSync(plain), { level: 1 }));
+      fs.rmSync(plain);
+    } else makeInput(input, o.sizeMib, o.seed);
     const inputHash = sha256(input);
     const t0 = Date.now();
     const first = runToEnd(['scrub', input, '-o', ref, '-q']);
@@ -132,8 +144,10 @@ export async function runHarness(o) {
       fs.rmSync(dest, { force: true });
       if (preexisting) fs.copyFileSync(sentinel, dest);
       const before = new Set(temps(dir));
-      const delayMs = Math.round(next() * fullMs * 1.15);
+      // stratified: round i lands in the i-th slice of the run, so every phase gets its share of kills
+      const delayMs = Math.round(((i + next()) / o.kills) * fullMs * 1.15);
       const r = await killAfter(['scrub', input, '-o', dest, '-q'], delayMs);
+      if (r.signal === 'SIGKILL') killedPids.push(r.pid);
       const k = { round: i, delayMs, killed: r.signal === 'SIGKILL', exit: r.code, preexisting, dest: 'absent', newTemps: 0 };
       if (sha256(input) !== inputHash) failures.push(`round ${i}: INPUT CHANGED`);
       if (fs.existsSync(dest)) {
@@ -162,14 +176,17 @@ export async function runHarness(o) {
     // the next run removes every leftover of the dead runs and names each one
     const leftovers = temps(dir);
     const last = runToEnd(['scrub', input, '-o', dest]);
-    if (last.code !== 0) failures.push(`final run exited ${last.code}`);
+    if (last.code !== 0) failures.push(`final run exited ${last.code}: ${last.stderr.split('\n').filter((l) => l.includes('FAILED')).join(' | ')}`);
     const remaining = temps(dir);
     if (remaining.length) failures.push(`${remaining.length} temp file(s) left after the final run`);
     for (const n of leftovers) if (!last.stderr.includes(n)) failures.push(`final run did not report removing ${n}`);
-    if (sha256(dest) !== refHash) failures.push('final copy differs from the reference');
+    if (!fs.existsSync(dest) || sha256(dest) !== refHash) failures.push('final copy missing or different from the reference');
+    // private temp dirs (stdin spools, decompressed gzip: unredacted bytes) of killed runs are gone too
+    const privateLeft = fs.readdirSync(os.tmpdir()).filter((n) => killedPids.some((pid) => n.startsWith(`dumpscrub-${pid}-`)));
+    if (privateLeft.length) failures.push(`${privateLeft.length} private temp dir(s) of killed runs left in ${os.tmpdir()}`);
     if (sha256(input) !== inputHash) failures.push('INPUT CHANGED');
     const tempsLeftByKills = kills.reduce((n, k) => n + k.newTemps, 0);
-    return { sizeMib: o.sizeMib, seed: o.seed, fullRunMs: fullMs, kills, tempsLeftByKills, leftoversCleaned: leftovers.length, failures };
+    return { sizeMib: o.sizeMib, seed: o.seed, gzip: o.gzip, fullRunMs: fullMs, kills, tempsLeftByKills, leftoversCleaned: leftovers.length, failures };
   } finally {
     if (!o.keep && !o.dir) fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -180,7 +197,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   const res = await runHarness(o);
   if (o.json) process.stdout.write(`${JSON.stringify(res)}\n`);
   else {
-    console.log(`input ${res.sizeMib} MiB, seed ${res.seed}, uninterrupted run ${res.fullRunMs} ms`);
+    console.log(`input ${res.sizeMib} MiB${res.gzip ? ' (gzip)' : ''}, seed ${res.seed}, uninterrupted run ${res.fullRunMs} ms`);
     for (const k of res.kills) console.log(`  kill ${String(k.round).padStart(2)} at ${String(k.delayMs).padStart(6)} ms: ${k.phase.padEnd(20)} destination ${k.dest}${k.preexisting ? ' (had an older copy)' : ''}, new temps ${k.newTemps}`);
     console.log(`temp files left by killed runs: ${res.tempsLeftByKills}; all removed by later runs (the final run named the last ${res.leftoversCleaned})`);
     console.log(res.failures.length ? `FAILED:\n  ${res.failures.join('\n  ')}` : 'OK: nothing lost, nothing half-written published');

@@ -256,7 +256,9 @@ export async function removeQuietly(p: string): Promise<void> {
 
 /** A private temp directory (0700) for stdin spools and decompressed copies. */
 export async function makePrivateTempDir(): Promise<string> {
-  return fsp.mkdtemp(path.join(os.tmpdir(), 'dumpscrub-'));
+  // the pid in the name lets a later run remove what a killed one left (plain, unredacted copies)
+  await removeStalePrivateDirsOnce();
+  return fsp.mkdtemp(path.join(os.tmpdir(), `${PRIVATE_PREFIX}${process.pid}-`));
 }
 
 export async function removeDir(dir: string): Promise<void> {
@@ -619,12 +621,7 @@ export async function findStaleTemps(dir: string): Promise<StaleTemp[]> {
     } catch {
       continue;
     }
-    if (!st.isFile()) continue;
-    if (pidAlive(pid)) {
-      const started = processStartMs(pid);
-      // 2 s slack for clock granularity: only a clearly younger process proves pid reuse
-      if (started === undefined || started <= st.mtimeMs + 2000) continue;
-    }
+    if (!st.isFile() || !creatorGone(pid, st.mtimeMs)) continue;
     out.push({ path: p, pid });
   }
   return out.sort((a, b) => a.path.localeCompare(b.path));
@@ -668,4 +665,52 @@ export async function inPlaceHazard(p: string): Promise<string | undefined> {
   if (st.isSymbolicLink()) return 'is a symbolic link; --in-place would replace the link, not the dump it points to (pass the real path)';
   if (st.isFile() && st.nlink > 1) return `has ${st.nlink - 1} other hard link(s) that would keep the unscrubbed bytes; refusing --in-place`;
   return undefined;
+}
+
+/** Private temp directories are `<tmpdir>/dumpscrub-<pid>-XXXXXX`. */
+export const PRIVATE_PREFIX = 'dumpscrub-';
+
+/** Whether the process that wrote something last at `mtimeMs` is certainly gone (dead, or its pid reused since). */
+function creatorGone(pid: number, mtimeMs: number): boolean {
+  if (!pidAlive(pid)) return true;
+  const started = processStartMs(pid);
+  // 2 s slack for clock granularity: only a clearly younger process proves pid reuse
+  return started !== undefined && started > mtimeMs + 2000;
+}
+
+/**
+ * Remove private temp directories of dead runs (stdin spools and decompressed gzip inputs: unredacted
+ * bytes) from the system temp directory; only our own, only real directories. Returns what was removed.
+ */
+export async function removeStalePrivateDirs(tmp: string = os.tmpdir()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(tmp);
+  } catch {
+    return [];
+  }
+  const uid = process.getuid?.();
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = /^dumpscrub-(\d{1,10})-[A-Za-z0-9]{6}$/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    const p = path.join(tmp, name);
+    try {
+      const st = await fsp.lstat(p);
+      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
+      if (!creatorGone(Number(m[1]), st.mtimeMs)) continue;
+      await fsp.rm(p, { recursive: true, force: true });
+      removed.push(p);
+    } catch {
+      continue;
+    }
+  }
+  return removed;
+}
+
+let privateDirsSwept = false;
+async function removeStalePrivateDirsOnce(): Promise<void> {
+  if (privateDirsSwept) return;
+  privateDirsSwept = true;
+  await removeStalePrivateDirs();
 }

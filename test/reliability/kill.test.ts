@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { CLI, ROOT, tempDir } from '../lead/cli-harness.js';
+import { spawn, spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { CLI, ROOT, filler, tempDir } from '../lead/cli-harness.js';
 import { tempsIn } from './util.js';
 
 interface Kill {
@@ -46,4 +48,28 @@ describe('SIGKILL at random points', () => {
     expect(r.stderr.toString()).toMatch(/removed leftover temp file .*\.dumpscrub-tmp-4194305-0123456789ab-out\.bin/);
     expect(tempsIn(dir)).toEqual([path.basename(live)]);
   });
+
+  it('the unredacted plain copy of a killed gzip scrub is removed from the temp dir by the next run', async () => {
+    const dir = tempDir();
+    const gz = path.join(dir, 'core.bin.gz');
+    fs.writeFileSync(gz, gzipSync(filler(48 * 1024 * 1024, 3), { level: 1 }));
+    const child = spawn(process.execPath, [CLI, 'scrub', gz, '-o', path.join(dir, 'out.gz')], { stdio: 'ignore' });
+    const prefix = `dumpscrub-${child.pid}-`;
+    const privateDir = () => fs.readdirSync(os.tmpdir()).find((n) => n.startsWith(prefix));
+    // kill as soon as the decompressed copy exists
+    const deadline = Date.now() + 60_000;
+    let seen: string | undefined;
+    while (Date.now() < deadline && child.exitCode === null) {
+      seen = privateDir();
+      if (seen && fs.existsSync(path.join(os.tmpdir(), seen, 'plain'))) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(seen).toBeDefined();
+    expect(privateDir()).toBe(seen);
+    const next = spawnSync(process.execPath, [CLI, 'scan', gz, '-q'], { env: { ...process.env, NO_COLOR: '1' } });
+    expect(next.status).toBe(0);
+    expect(privateDir()).toBeUndefined();
+  }, 120_000);
 });
