@@ -6,7 +6,7 @@ import * as zlib from 'node:zlib';
 
 const PAGE = 4096;
 const BLOCK = 16 * 1024 * 1024;
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 /** xorshift32: deterministic choices (page kinds, offsets). */
 function prng(seed) {
@@ -35,6 +35,8 @@ const WORDS = (
   'error warning info debug trace failed success started stopped loaded parsed invalid expected ' +
   'password token secret key auth credential bearer api private access'
 ).split(' ');
+/** JSON keys: no credential words, so JSON lines do not read as password fields. */
+const FIELDS = ['user', 'id', 'name', 'path', 'status', 'module', 'region', 'count', 'size', 'kind', 'host', 'port', 'retries', 'elapsed'];
 const LEVELS = ['INFO', 'DEBUG', 'WARN', 'ERROR', 'TRACE'];
 const PATHS = ['/usr/lib/x86_64-linux-gnu/libssl.so.3', '/var/log/app/server.log', 'C:\\Program Files\\App\\bin\\app.dll', '/home/build/src/main.cc', '/etc/ssl/certs/ca-certificates.crt', '/proc/self/maps'];
 const ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin', 'HOME=/home/app', 'LANG=en_US.UTF-8', 'SHELL=/bin/bash', 'TERM=xterm-256color', 'JAVA_HOME=/usr/lib/jvm/java-17', 'PWD=/srv/app'];
@@ -52,7 +54,7 @@ function textCorpus(rand, bytes) {
       line = `${t} ${pick(LEVELS)} worker-${Math.floor(rand() * 16)} ${pick(WORDS)} ${pick(WORDS)} /api/v1/${pick(WORDS)}/${Math.floor(rand() * 100000)} took ${Math.floor(rand() * 900)}ms`;
     } else if (r < 0.5) line = pick(PATHS);
     else if (r < 0.6) line = pick(ENV);
-    else if (r < 0.75) line = `{"${pick(WORDS)}":"${pick(WORDS)}","${pick(WORDS)}_count":${Math.floor(rand() * 1000)},"ok":${rand() < 0.5}}`;
+    else if (r < 0.75) line = `{"${pick(FIELDS)}":"${pick(WORDS)}","${pick(FIELDS)}_count":${Math.floor(rand() * 1000)},"ok":${rand() < 0.5}}`;
     else {
       const k = 4 + Math.floor(rand() * 14);
       const w = [];

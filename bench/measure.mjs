@@ -8,7 +8,7 @@ import * as path from 'node:path';
 const TIME = '/usr/bin/time';
 const hasGnuTime = (() => {
   try {
-    return spawnSync(TIME, ['-f', '%M', 'true'], { stdio: 'ignore' }).status === 0;
+    return spawnSync(TIME, ['-f', '%M %U %S', 'true'], { stdio: 'ignore' }).status === 0;
   } catch {
     return false;
   }
@@ -48,12 +48,12 @@ function pollHwm(pid, state) {
 }
 
 /**
- * Run `cmd args`; resolves { ok, code, seconds, peakRssMiB, stdoutLines, stdout (first 4 MiB, kept
+ * Run `cmd args`; resolves { code, seconds, cpuSeconds (user + sys, with GNU time), peakRssMiB, stdoutLines, stdout (first 4 MiB, kept
  * in memory for parsing only), stderrTail }.
  */
 export function measure(cmd, args, { timeoutS = 1800, keepStdout = false, env } = {}) {
   const rssFile = path.join(os.tmpdir(), `dumpscrub-bench-rss-${process.pid}-${Date.now()}`);
-  const argv = hasGnuTime ? [TIME, '-f', '%M', '-o', rssFile, cmd, ...args] : [cmd, ...args];
+  const argv = hasGnuTime ? [TIME, '-f', '%M %U %S', '-o', rssFile, cmd, ...args] : [cmd, ...args];
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true });
@@ -81,10 +81,13 @@ export function measure(cmd, args, { timeoutS = 1800, keepStdout = false, env } 
       if (poll) clearInterval(poll);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       let kb = hwm.kb;
+      let cpu;
       if (hasGnuTime) {
         try {
           const t = fs.readFileSync(rssFile, 'utf8').trim().split('\n');
-          kb = Number(t[t.length - 1]) || 0;
+          const [m, u, sys] = t[t.length - 1].split(' ').map(Number);
+          kb = m || 0;
+          cpu = (u || 0) + (sys || 0);
           fs.rmSync(rssFile, { force: true });
         } catch {
           kb = 0;
@@ -94,6 +97,7 @@ export function measure(cmd, args, { timeoutS = 1800, keepStdout = false, env } 
         code: signal ? null : code,
         signal: signal ?? undefined,
         seconds,
+        cpuSeconds: cpu,
         peakRssMiB: Math.round((kb / 1024) * 10) / 10,
         stdoutLines: lines,
         stdout: keepStdout ? Buffer.concat(kept).toString('utf8') : undefined,
