@@ -62,6 +62,7 @@ export function applyConfigOptions(opts: ScrubOptions, flags: object): ScrubOpti
   opts.allowlist = c.allowlist;
   opts.extraRules = [...opts.extraRules, ...c.rules];
   opts.selfHunt = c.selfHunt;
+  opts.regions = c.regions;
   return opts;
 }
 

@@ -9,7 +9,7 @@ import type { Destination } from './scrub.js';
 import * as files from './files.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Report } from './types.js';
-import { decideColor, renderJson, renderJsonl, renderText } from './report.js';
+import { decideColor, renderJson, renderJsonl, renderJsonlEnd, renderText } from './report.js';
 import { addReportFlags, applyConfigOptions, configCommand, installConfig, sarifFor, skipAllowlistedPaths, withProgress, writeSummary } from './cli-pipelines.js';
 import { gateCommand } from './gate.js';
 import { listRules } from './catalog.js';
@@ -170,11 +170,11 @@ class Runner {
     let text: string;
     if (this.flags.format === 'json') text = renderJson(report);
     else if (this.flags.format === 'sarif') text = sarifFor(report, listRules(), this.flags);
-    else if (this.flags.format === 'jsonl') text = this.results.map((r) => renderJsonl(r)).join('');
+    else if (this.flags.format === 'jsonl') text = (this.flags.report ? this.results.map((r) => renderJsonl(r)).join('') : '') + renderJsonlEnd(report);
     else if (this.flags.quiet && !this.flags.report) text = '';
     else text = renderText(report, { color: decideColor({ env: process.env, isTTY: Boolean(this.out.isTTY), flag: this.flags.color }), verbose: this.flags.verbose });
     if (this.flags.report) await files.writeTextFile(this.flags.report, text);
-    else if (this.flags.format !== 'jsonl') this.out.write(text);
+    else this.out.write(text);
     writeSummary(report, this.flags);
     return exitCode;
   }

@@ -2,7 +2,7 @@
 // Pure: the CLI reads the file (src/files.ts) and hands the text or parsed JSON here.
 import * as path from 'node:path';
 import { z } from 'zod';
-import { AllowlistSchema, EntropySchema, FillSchema } from './options.js';
+import { AllowlistSchema, EntropySchema, FillSchema, RegionSelectionSchema } from './options.js';
 import { RuleSchema } from './rules/schema.js';
 import type { ScrubOptionsInput } from './options.js';
 import type { RegionKind } from './types.js';
@@ -24,19 +24,6 @@ const RuleListSchema = z.array(RuleSchema).superRefine((rules, ctx) => {
   });
 });
 
-const REGION_KINDS = [
-  'memory',
-  'stack',
-  'heap',
-  'image',
-  'mapped-file',
-  'registers',
-  'note',
-  'stream',
-  'string',
-  'structure',
-  'raw',
-] as const satisfies readonly RegionKind[];
 
 /** User regexes must compile; they are matched against secret text, so a bad one is a config error, not a crash later. */
 const RegexStringSchema = z.string().min(1, 'expected a non-empty regular expression').refine(
@@ -53,12 +40,6 @@ const RegexStringSchema = z.string().min(1, 'expected a non-empty regular expres
 
 const ConfigAllowlistSchema = AllowlistSchema.extend({ regexes: z.array(RegexStringSchema).default([]) });
 
-const RegionSelectionSchema = z
-  .object({
-    include: z.array(z.enum(REGION_KINDS)).default([]),
-    exclude: z.array(z.enum(REGION_KINDS)).default([]),
-  })
-  .strict();
 
 export const ReportFormatSchema = z.enum(['text', 'json', 'jsonl', 'sarif']);
 
@@ -259,12 +240,4 @@ export async function loadConfig(explicit: string | undefined, cwd: string = pro
   }
   const shown = explicit ?? CONFIG_FILE_NAME;
   return { config: resolveConfigPaths(parseConfigText(text, shown), file), source: file };
-}
-
-export type RegionSelection = Config['regions'];
-
-/** Whether `scan` reports a finding in a region of this kind (empty include = every kind). Never used by verification. */
-export function regionSelected(kind: RegionKind, sel: RegionSelection): boolean {
-  if (sel.exclude.includes(kind)) return false;
-  return sel.include.length === 0 || sel.include.includes(kind);
 }

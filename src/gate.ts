@@ -172,7 +172,8 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     exitCode = worst(exitCode, rec.exitCode);
     if (!o.auditLog) return;
     try {
-      await files.appendLine(o.auditLog, JSON.stringify({ time: rec.time, event: rec.event, file: rec.file, ...rec }));
+      const { time, event, file, ...rest } = rec;
+      await files.appendLine(o.auditLog, JSON.stringify({ time, event, file, ...rest }));
     } catch (err) {
       o.log(`gate: FAILED to write the audit log: ${(err as Error).message}`);
       exitCode = worst(exitCode, EXIT.IO);

@@ -1,6 +1,6 @@
 // Runtime options of one scan/scrub/verify run, validated with zod (CLI flags and config both land here).
 import { z } from 'zod';
-import type { KnownKey } from './types.js';
+import type { KnownKey, RegionKind } from './types.js';
 
 export const EntropySchema = z.enum(['off', 'context', 'all']);
 export type EntropyLevel = z.infer<typeof EntropySchema>;
@@ -26,6 +26,34 @@ export const FillSchema = z
   .strict();
 export type Fill = z.infer<typeof FillSchema>;
 
+const REGION_KINDS = [
+  'memory',
+  'stack',
+  'heap',
+  'image',
+  'mapped-file',
+  'registers',
+  'note',
+  'stream',
+  'string',
+  'structure',
+  'raw',
+] as const satisfies readonly RegionKind[];
+
+export const RegionSelectionSchema = z
+  .object({
+    include: z.array(z.enum(REGION_KINDS)).default([]),
+    exclude: z.array(z.enum(REGION_KINDS)).default([]),
+  })
+  .strict();
+export type RegionSelection = z.infer<typeof RegionSelectionSchema>;
+
+/** Whether findings in a region of this kind are reported by `scan` (never narrows scrub or verify). */
+export function regionSelected(kind: RegionKind, sel: RegionSelection): boolean {
+  if (sel.exclude.includes(kind)) return false;
+  return sel.include.length === 0 || sel.include.includes(kind);
+}
+
 export const ScrubOptionsSchema = z.object({
   entropy: EntropySchema.default(DEFAULT_ENTROPY),
   allowlist: AllowlistSchema.default({ ruleIds: [], fingerprints: [], regexes: [], paths: [] }),
@@ -41,6 +69,8 @@ export const ScrubOptionsSchema = z.object({
   /** Seconds the input must be unchanged (and not open for writing) before starting. */
   waitStable: z.number().min(0).default(0),
   inPlace: z.boolean().default(false),
+  /** Region kinds `scan` reports (scrub and verify always cover everything). */
+  regions: RegionSelectionSchema.default({ include: [], exclude: [] }),
 });
 export type ScrubOptionsInput = z.input<typeof ScrubOptionsSchema>;
 

@@ -8,7 +8,7 @@ import { scanInput, keyOfPublicKey } from './engine.js';
 import type { ScanOutput } from './engine.js';
 import { collapseHits, isAllowlisted, specificity, toFinding } from './findings.js';
 import { applyRedaction, planRedaction } from './redact.js';
-import { DEFAULT_ENTROPY } from './options.js';
+import { DEFAULT_ENTROPY, regionSelected } from './options.js';
 import type { EntropyLevel, ScrubOptions } from './options.js';
 import * as files from './files.js';
 import type { InputFile } from './files.js';
@@ -147,7 +147,8 @@ async function scanPlain(file: string, opts: ScrubOptions, display: string): Pro
       const a = await analyze(input, scanSettings(opts), opts, 'scan');
       await assertUnchanged(input, file, [a.sha256]);
       const regexes = opts.allowlist.regexes.map((r) => new RegExp(r));
-      const findings = findingsOf(a, (h) => !isAllowlisted(h, opts.allowlist, regexes));
+      const reported = (h: Hit) => !isAllowlisted(h, opts.allowlist, regexes) && regionSelected(regionAt(a.info.regions, h.start)?.kind ?? 'raw', opts.regions);
+      const findings = findingsOf(a, reported);
       return {
         ...result,
         format: a.info.format,

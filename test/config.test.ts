@@ -12,11 +12,10 @@ import {
   parseConfig,
   parseConfigText,
   pathAllowlisted,
-  regionSelected,
   renderConfig,
   resolveConfigPaths,
 } from '../src/config.js';
-import { makeOptions } from '../src/options.js';
+import { makeOptions, regionSelected } from '../src/options.js';
 
 const SRC = 'dumpscrub.config.json';
 const CLI = join(dirname(import.meta.dirname), 'dist', 'cli.js');
