@@ -2,6 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { scrub } from '../../src/index.js';
 import { runCli, tempDir } from '../lead/cli-harness.js';
@@ -25,14 +26,44 @@ function remountReadOnly(dir: string): void {
   execFileSync('mount', ['-o', 'remount,ro', dir], { stdio: 'ignore' });
 }
 
-afterAll(() => {
-  for (const m of mounts) {
-    try {
-      execFileSync('umount', [m], { stdio: 'ignore' });
-    } catch {
-      // already gone
-    }
+const loops: string[] = [];
+const extMounts: string[] = [];
+
+/**
+ * ext4 on a loop device whose backing file sits on a tmpfs smaller than the file system: write()
+ * succeeds into the page cache, the block layer fails later (kernel: error -5), and only fsync tells.
+ */
+function deferredFailureFs(): string | undefined {
+  const back = smallTmpfs('24m');
+  if (!back) return undefined;
+  const img = path.join(back, 'backing.img');
+  try {
+    execFileSync('truncate', ['-s', '256M', img]);
+    execFileSync('mkfs.ext4', ['-q', '-E', 'lazy_itable_init=1,lazy_journal_init=1', img], { stdio: 'ignore' });
+    const loop = execFileSync('losetup', ['-f', '--show', img]).toString().trim();
+    loops.push(loop);
+    const mnt = tempDir();
+    execFileSync('mount', ['-o', 'errors=continue', loop, mnt], { stdio: 'ignore' });
+    extMounts.push(mnt);
+    return mnt;
+  } catch {
+    return undefined;
   }
+}
+
+function quietly(cmd: string, args: string[]): void {
+  try {
+    execFileSync(cmd, args, { stdio: 'ignore' });
+  } catch {
+    // already gone
+  }
+}
+
+afterAll(() => {
+  // file systems on loop devices, then the loop devices, then the tmpfs mounts under them
+  for (const m of extMounts) quietly('umount', [m]);
+  for (const l of loops) quietly('losetup', ['-d', l]);
+  for (const m of mounts) quietly('umount', [m]);
 });
 
 let canMount = false;
@@ -78,6 +109,21 @@ describe('real file systems (root with mount rights; skipped otherwise, the inje
     expect(fs.readdirSync(mnt)).toEqual([]);
     expect([sha256File(a), sha256File(b)]).toEqual(before);
   });
+
+  it('a write error the kernel reports only at fsync (loop device over a full tmpfs): exit 3, nothing published', (ctx) => {
+    if (!canMount) ctx.skip();
+    const mnt = deferredFailureFs();
+    if (!mnt) ctx.skip();
+    const dir = tempDir();
+    const input = path.join(dir, 'big.bin');
+    fs.writeFileSync(input, randomBytes(40 * 1024 * 1024));
+    const before = sha256File(input);
+    const r = runCli(['scrub', input, '-o', path.join(mnt!, 'big.clean')]);
+    expect(r.code).toBe(3);
+    expect(failedLines(r.stderr)).toEqual([expect.stringMatching(/^dumpscrub: FAILED .*big\.bin: cannot (flush|write) .*: (ENOSPC|EIO)$/)]);
+    expect(fs.readdirSync(mnt!).filter((n) => n !== 'lost+found')).toEqual([]);
+    expect(sha256File(input)).toBe(before);
+  }, 120_000);
 
   it('a report or audit log that cannot be written turns a clean run into exit 3', (ctx) => {
     if (!canMount) ctx.skip();
