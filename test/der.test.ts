@@ -122,3 +122,16 @@ describe('DER private keys', () => {
     expect(c.publicKeys.find((k) => k.kind === 'ec')?.publicKey?.equals(ec.point)).toBe(true);
   });
 });
+
+describe('DER keys as text', () => {
+  it('finds the whole key as base64 in JSON, as a PEM body and as hex, beside the binary', () => {
+    const b64 = Buffer.from(`{"keyDerB64":"${rsa.pkcs8.toString('base64')}"}`);
+    const pemBody = Buffer.from(rsa.pkcs8.toString('base64').match(/.{1,64}/g)!.join('\r\n'));
+    const hex = Buffer.from(rsa.pkcs1.toString('hex'));
+    const { bytes, offsets } = embed([rsa.pkcs8, b64, pemBody, hex]);
+    const hits = derDetector.detect(bytes, ctx());
+    expect(hasSpan(hits, offsets[1] + 14, offsets[1] + b64.length - 2)).toBe(true);
+    expect(hasSpan(hits, offsets[2], offsets[2] + pemBody.length)).toBe(true);
+    expect(hasSpan(hits, offsets[3], offsets[3] + hex.length)).toBe(true);
+  });
+});

@@ -1,7 +1,7 @@
 // Big numbers as runtimes store them, and literal search for every encoding of a known value.
 import type { Hit, Encoding } from '../types.js';
 import { bigIntToBytes } from './asn1.js';
-import { rsaComponents } from './rsa-math.js';
+import { rsaComponents, rsaPrivateDers } from './rsa-math.js';
 
 export interface Needle {
   bytes: Buffer;
@@ -51,6 +51,8 @@ export function textNeedles(raw: Buffer): Needle[] {
     [raw.toString('hex'), 'hex'],
     [raw.toString('hex').toUpperCase(), 'HEX'],
   ];
+  // the complete encoding with its padding, then the inner parts at every alignment
+  texts.push([raw.toString('base64'), 'base64']);
   for (const s of base64Inner(raw, false)) texts.push([s, 'base64']);
   for (const s of base64Inner(raw, true)) if (/[-_]/.test(s)) texts.push([s, 'base64url']);
   const out: Needle[] = [];
@@ -101,10 +103,29 @@ export function rsaNeedles(n: bigint, e: bigint, p: bigint): Array<{ name: strin
 export function rsaComponentHits(bytes: Buffer, n: bigint, e: bigint, p: bigint, label: string, ruleId = 'rsa-private-component'): Hit[] {
   const hits: Hit[] = [];
   for (const comp of rsaNeedles(n, e, p)) hits.push(...findNeedles(bytes, comp.needles, ruleId, comp.value, `RSA ${comp.name} of ${label}`));
+  // the whole key as base64 / PEM / hex text, so that no public-prefix remnant stays behind
+  for (const der of rsaPrivateDers(n, e, p)) {
+    const bin = [{ bytes: der, encoding: 'binary' as const, form: 'DER' }];
+    hits.push(...findNeedles(bytes, [...bin, ...derTextNeedles(der)], ruleId, der, `RSA private key DER of ${label}`));
+  }
   return hits;
 }
 
 /** Hits for every encoding of an EC / OKP private scalar (big-endian input). */
 export function scalarHits(bytes: Buffer, scalar: Buffer, label: string, ruleId = 'ec-private-scalar'): Hit[] {
   return findNeedles(bytes, bignumNeedles(scalar), ruleId, scalar, `private scalar of ${label}`);
+}
+
+/** Text forms of a whole DER structure: hex, base64 (any alignment), and PEM bodies (LF and CRLF). */
+export function derTextNeedles(der: Buffer): Needle[] {
+  const out = textNeedles(der);
+  const b64 = der.toString('base64');
+  const lines = b64.match(/.{1,64}/g) ?? [];
+  if (lines.length > 1) {
+    for (const [eol, form] of [['\n', 'PEM body'], ['\r\n', 'PEM body CRLF']] as const) {
+      const body = lines.join(eol);
+      out.push({ bytes: Buffer.from(body, 'latin1'), encoding: 'ascii', form }, { bytes: Buffer.from(body, 'utf16le'), encoding: 'utf16le', form: `${form} UTF-16LE` });
+    }
+  }
+  return out;
 }

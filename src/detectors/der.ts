@@ -8,7 +8,7 @@ import {
 } from './asn1.js';
 import { spkiOf } from '../keys/spki.js';
 import { keyId, pushKey } from '../keys/hint.js';
-import { rsaComponentHits, scalarHits } from './bignum.js';
+import { derTextNeedles, findNeedles, rsaComponentHits, scalarHits } from './bignum.js';
 import type { HuntKey } from '../keys/hint.js';
 import { scanPemPublic } from '../keys/pem-scan.js';
 
@@ -298,6 +298,8 @@ export const derDetector: Detector = {
       if (k.privateHint?.p && k.n && k.e) hits.push(...rsaComponentHits(bytes, k.n, k.e, k.privateHint.p, k.label));
       else if (k.privateHint?.scalar) hits.push(...scalarHits(bytes, k.privateHint.scalar, k.label));
     }
+    // the exact structure as text too (base64 in JSON, PEM bodies, hex), whatever key type it holds
+    for (const f of found) hits.push(...findNeedles(bytes, derTextNeedles(f.secret), f.ruleId, f.secret, `${f.found.note} as text`));
     return hits;
   },
 };
