@@ -180,6 +180,7 @@ export async function createTemp(dir: string, base: string): Promise<TempOutput>
   } catch (err) {
     throw new IoError(ioMessage(err, `cannot create temp file in ${dir}`));
   }
+  inflight.add(p);
   let open = true;
   return {
     path: p,
@@ -210,6 +211,7 @@ export async function createTemp(dir: string, base: string): Promise<TempOutput>
         await handle!.close().catch(() => undefined);
       }
       await fsp.rm(p, { force: true }).catch(() => undefined);
+      inflight.delete(p);
     },
   };
 }
@@ -221,6 +223,7 @@ export async function publish(tempPath: string, dest: string): Promise<void> {
   } catch (err) {
     throw new IoError(ioMessage(err, `cannot publish ${dest}`));
   }
+  inflight.delete(tempPath);
   await fsyncDir(path.dirname(dest));
 }
 
@@ -246,6 +249,7 @@ export async function quarantineFile(tempPath: string, dir: string, name: string
     await fsp.copyFile(tempPath, dest, fs.constants.COPYFILE_EXCL);
     await fsp.rm(tempPath, { force: true });
   }
+  inflight.delete(tempPath);
   await fsp.chmod(dest, 0o600);
   return dest;
 }
@@ -258,11 +262,14 @@ export async function removeQuietly(p: string): Promise<void> {
 export async function makePrivateTempDir(): Promise<string> {
   // the pid in the name lets a later run remove what a killed one left (plain, unredacted copies)
   await removeStalePrivateDirsOnce();
-  return fsp.mkdtemp(path.join(os.tmpdir(), `${PRIVATE_PREFIX}${process.pid}-`));
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), `${PRIVATE_PREFIX}${process.pid}-`));
+  inflight.add(dir);
+  return dir;
 }
 
 export async function removeDir(dir: string): Promise<void> {
   await fsp.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  inflight.delete(dir);
 }
 
 /** Copy stdin into a file in `dir` (mode 0600) so it can be read twice and verified. */
@@ -713,4 +720,27 @@ async function removeStalePrivateDirsOnce(): Promise<void> {
   if (privateDirsSwept) return;
   privateDirsSwept = true;
   await removeStalePrivateDirs();
+}
+
+/** Temp files and private directories this process made and has not yet published or removed. */
+const inflight = new Set<string>();
+
+/**
+ * For CLI runs: on SIGINT, SIGTERM or SIGHUP remove what is in flight (private dirs hold unredacted
+ * bytes), print one FAILED line and exit 3, instead of dying with the leftovers in place.
+ */
+export function cleanUpOnSignals(): void {
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      for (const p of inflight) {
+        try {
+          fs.rmSync(p, { recursive: true, force: true });
+        } catch {
+          // best effort: a later run removes what is left
+        }
+      }
+      process.stderr.write(`dumpscrub: FAILED: interrupted by ${sig}; the file in progress was not published\n`);
+      process.exit(3);
+    });
+  }
 }

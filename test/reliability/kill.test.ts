@@ -72,4 +72,30 @@ describe('SIGKILL at random points', () => {
     expect(next.status).toBe(0);
     expect(privateDir()).toBeUndefined();
   }, 120_000);
+
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${sig} mid-write: exit 3, one FAILED line, temp file and private dir removed at once`, async () => {
+      const dir = tempDir();
+      const gz = path.join(dir, 'core.bin.gz');
+      fs.writeFileSync(gz, gzipSync(filler(48 * 1024 * 1024, 4), { level: 1 }));
+      const child = spawn(process.execPath, [CLI, 'scrub', gz, '-o', path.join(dir, 'out.gz')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      const prefix = `dumpscrub-${child.pid}-`;
+      const deadline = Date.now() + 60_000;
+      // wait for the unredacted plain copy in the private dir: the worst moment to be interrupted
+      while (Date.now() < deadline && child.exitCode === null) {
+        const d = fs.readdirSync(os.tmpdir()).find((n) => n.startsWith(prefix));
+        if (d && fs.existsSync(path.join(os.tmpdir(), d, 'plain'))) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      child.kill(sig);
+      expect(await exited).toBe(3);
+      expect(stderr).toMatch(new RegExp(`^dumpscrub: FAILED: interrupted by ${sig}`, 'm'));
+      expect(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(prefix))).toEqual([]);
+      expect(tempsIn(dir)).toEqual([]);
+      expect(fs.existsSync(path.join(dir, 'out.gz'))).toBe(false);
+    }, 120_000);
+  }
 });
