@@ -140,3 +140,57 @@ describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: Node with an RSA Ke
     expect(certAfter).toBe(certBefore);
   }, 300_000);
 });
+
+describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: openssl s_server holding its key', () => {
+  let sdir = '';
+  let score = Buffer.alloc(0);
+  let scorePath = '';
+  let limbs: Needle[] = [];
+  let scertDer = Buffer.alloc(0);
+
+  beforeAll(async () => {
+    sdir = mkdtempSync(join(tmpdir(), 'ds-sserver-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(sdir, 'key.pem'), '-out', join(sdir, 'cert.pem'), '-subj', '/CN=s-server.example.test', '-days', '2'], { stdio: 'ignore' });
+    const priv = createPrivateKey(readFileSync(join(sdir, 'key.pem')));
+    scertDer = Buffer.from(new X509Certificate(readFileSync(join(sdir, 'cert.pem'))).raw);
+    const jwk = priv.export({ format: 'jwk' });
+    const big = (s: unknown) => BigInt('0x' + Buffer.from(s as string, 'base64url').toString('hex'));
+    const comps = rsaComponents(big(jwk.n), big(jwk.e), big(jwk.p));
+    limbs = ['p', 'q', 'd', 'dp', 'dq', 'qinv'].map((name) => ({ name: `${name} LE`, bytes: toLE(bigIntToBytes(comps[name])) }));
+    const server = spawn('openssl', ['s_server', '-key', join(sdir, 'key.pem'), '-cert', join(sdir, 'cert.pem'), '-accept', '127.0.0.1:0', '-quiet'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    await new Promise((r) => setTimeout(r, 700));
+    try {
+      execFileSync('gcore', ['-o', join(sdir, 'core'), String(server.pid)], { stdio: 'ignore', timeout: 60_000 });
+    } finally {
+      server.kill('SIGKILL');
+    }
+    scorePath = join(sdir, readdirSync(sdir).find((f) => f.startsWith('core.'))!);
+    score = readFileSync(scorePath);
+  }, 120_000);
+
+  afterAll(() => {
+    if (sdir) rmSync(sdir, { recursive: true, force: true });
+  });
+
+  it('self-hunt from the certificate in memory finds the BIGNUM limbs of p, q, d, dp, dq, qinv', () => {
+    const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', publicKeys: [] };
+    derDetector.detect(score, ctx);
+    const fromCert = ctx.publicKeys.filter((k) => !(k as { privateHint?: unknown }).privateHint);
+    const hunted = knownKeyDetector.detect(score, { ...ctx, knownKeys: fromCert, publicKeys: [] });
+    const present = limbs.map((n) => ({ name: n.name, len: n.bytes.length, at: occurrences(score, n.bytes) }));
+    console.log(`openssl s_server core (${(score.length / 1e6).toFixed(1)} MB): ${present.map((n) => `${n.name}: ${n.at.length}`).join(', ')}`);
+    for (const n of present) {
+      expect({ what: n.name, present: n.at.length > 0 }).toEqual({ what: n.name, present: true });
+      for (const at of n.at) expect({ what: n.name, at, found: covered(hunted, at, n.len) }).toEqual({ what: n.name, at, found: true });
+    }
+  });
+
+  it.skipIf(!existsSync(CLI))('dumpscrub scrub removes the limbs and keeps the certificate', () => {
+    const out = join(sdir, 'scrubbed.core');
+    const r = spawnSync(process.execPath, [CLI, 'scrub', scorePath, '-o', out, '-f', 'json'], { encoding: 'utf8', timeout: 120_000 });
+    expect({ status: r.status, stderr: r.stderr.slice(-500) }).toEqual({ status: 0, stderr: expect.any(String) });
+    const copy = readFileSync(out);
+    for (const n of limbs) expect({ what: n.name, left: occurrences(copy, n.bytes).length }).toEqual({ what: n.name, left: 0 });
+    expect(occurrences(copy, scertDer).length).toBe(occurrences(score, scertDer).length);
+  }, 180_000);
+});

@@ -2,6 +2,8 @@
 import type { Hit, Encoding } from '../types.js';
 import { bigIntToBytes } from './asn1.js';
 import { rsaComponents, rsaPrivateDers } from './rsa-math.js';
+import { searchAll } from './multi-search.js';
+import type { Tagged } from './multi-search.js';
 
 export interface Needle {
   bytes: Buffer;
@@ -76,16 +78,11 @@ export function bignumNeedles(be: Buffer): Needle[] {
 
 /** Literal occurrences of every needle; spans relative to `bytes`. */
 export function findNeedles(bytes: Buffer, needles: Needle[], ruleId: string, secret: Buffer, what: string): Hit[] {
-  const hits: Hit[] = [];
-  for (const nd of needles) {
-    if (nd.bytes.length === 0) continue;
-    let at = bytes.indexOf(nd.bytes);
-    while (at !== -1) {
-      hits.push({ start: at, end: at + nd.bytes.length, ruleId, encoding: nd.encoding, secret, note: `${what} (${nd.form})` });
-      at = bytes.indexOf(nd.bytes, at + nd.bytes.length);
-    }
-  }
-  return hits;
+  return searchAll(bytes, tag(needles, ruleId, secret, what));
+}
+
+export function tag(needles: Needle[], ruleId: string, secret: Buffer, what: string): Tagged[] {
+  return needles.filter((n) => n.bytes.length > 0).map((n) => ({ bytes: n.bytes, encoding: n.encoding, ruleId, secret, note: `${what} (${n.form})` }));
 }
 
 /** Private RSA components of a factored key in all encodings. */
@@ -99,21 +96,35 @@ export function rsaNeedles(n: bigint, e: bigint, p: bigint): Array<{ name: strin
   return out;
 }
 
-/** Hits for every encoding of every private component of a factored RSA key. */
-export function rsaComponentHits(bytes: Buffer, n: bigint, e: bigint, p: bigint, label: string, ruleId = 'rsa-private-component'): Hit[] {
-  const hits: Hit[] = [];
-  for (const comp of rsaNeedles(n, e, p)) hits.push(...findNeedles(bytes, comp.needles, ruleId, comp.value, `RSA ${comp.name} of ${label}`));
-  // the whole key as base64 / PEM / hex text, so that no public-prefix remnant stays behind
+// Needles of a factored key cost a few modular inverses and DER encodings: memoized (pure).
+const rsaMemo = new Map<string, Tagged[]>();
+
+/** Tagged needles for every encoding of every private value of a factored RSA key. */
+export function rsaTagged(n: bigint, e: bigint, p: bigint, label: string, ruleId = 'rsa-private-component'): Tagged[] {
+  const id = `${ruleId}:${n.toString(36)}:${p.toString(36)}:${label}`;
+  const hit = rsaMemo.get(id);
+  if (hit) return hit;
+  const out: Tagged[] = [];
+  for (const comp of rsaNeedles(n, e, p)) out.push(...tag(comp.needles, ruleId, comp.value, `RSA ${comp.name} of ${label}`));
+  // the whole key as DER and as base64 / PEM / hex text, so that no public-prefix remnant stays behind
   for (const der of rsaPrivateDers(n, e, p)) {
-    const bin = [{ bytes: der, encoding: 'binary' as const, form: 'DER' }];
-    hits.push(...findNeedles(bytes, [...bin, ...derTextNeedles(der)], ruleId, der, `RSA private key DER of ${label}`));
+    out.push(...tag([{ bytes: der, encoding: 'binary', form: 'DER' }, ...derTextNeedles(der)], ruleId, der, `RSA private key DER of ${label}`));
   }
-  return hits;
+  if (rsaMemo.size > 64) rsaMemo.clear();
+  rsaMemo.set(id, out);
+  return out;
 }
 
-/** Hits for every encoding of an EC / OKP private scalar (big-endian input). */
+export function scalarTagged(scalar: Buffer, label: string, ruleId = 'ec-private-scalar'): Tagged[] {
+  return tag(bignumNeedles(scalar), ruleId, scalar, `private scalar of ${label}`);
+}
+
+export function rsaComponentHits(bytes: Buffer, n: bigint, e: bigint, p: bigint, label: string, ruleId = 'rsa-private-component'): Hit[] {
+  return searchAll(bytes, rsaTagged(n, e, p, label, ruleId));
+}
+
 export function scalarHits(bytes: Buffer, scalar: Buffer, label: string, ruleId = 'ec-private-scalar'): Hit[] {
-  return findNeedles(bytes, bignumNeedles(scalar), ruleId, scalar, `private scalar of ${label}`);
+  return searchAll(bytes, scalarTagged(scalar, label, ruleId));
 }
 
 /** Text forms of a whole DER structure: hex, base64 (any alignment), and PEM bodies (LF and CRLF). */

@@ -5,7 +5,8 @@ import type { DetectContext, Detector, Hit, KnownKey } from '../types.js';
 import { bitLength, bytesToBigInt, modulusFp, fp } from './asn1.js';
 import { pushKey } from '../keys/hint.js';
 import type { HuntKey } from '../keys/hint.js';
-import { rsaComponentHits, scalarHits } from './bignum.js';
+import { rsaTagged, scalarTagged } from './bignum.js';
+import { searchAll } from './multi-search.js';
 
 interface BlobFound {
   start: number;
@@ -173,8 +174,8 @@ export const cngDetector: Detector = {
       if (!f.key) continue;
       pushKey(ctx.publicKeys, f.key);
       const h = f.key.privateHint;
-      if (h?.p && f.key.n && f.key.e) hits.push(...rsaComponentHits(bytes, f.key.n, f.key.e, h.p, f.key.label));
-      else if (h?.scalar) hits.push(...scalarHits(bytes, h.scalar, f.key.label));
+      if (h?.p && f.key.n && f.key.e) hits.push(...searchAll(bytes, rsaTagged(f.key.n, f.key.e, h.p, f.key.label)));
+      else if (h?.scalar) hits.push(...searchAll(bytes, scalarTagged(h.scalar, f.key.label)));
     }
     return hits;
   },

@@ -8,7 +8,9 @@ import {
 } from './asn1.js';
 import { spkiOf } from '../keys/spki.js';
 import { keyId, pushKey } from '../keys/hint.js';
-import { derTextNeedles, findNeedles, rsaComponentHits, scalarHits } from './bignum.js';
+import { derTextNeedles, rsaTagged, scalarTagged, tag } from './bignum.js';
+import { searchAll } from './multi-search.js';
+import type { Tagged } from './multi-search.js';
 import type { HuntKey } from '../keys/hint.js';
 import { scanPemPublic } from '../keys/pem-scan.js';
 
@@ -288,18 +290,20 @@ export const derDetector: Detector = {
     const found = findDerKeys(bytes, ctx.publicKeys);
     findPublicKeys(bytes, ctx.publicKeys);
     const hits: Hit[] = found.map(({ found: _f, ...h }) => h);
-    // the same key's components in other encodings nearby (OpenSSL limbs, Java int[], hex…)
+    // the same key's components in other encodings nearby (OpenSSL limbs, Java int[], hex…), and
+    // the exact structure as text (base64 in JSON, PEM bodies, hex): one multi-needle pass
+    const needles: Tagged[] = [];
     const done = new Set<string>();
     for (const f of found) {
+      needles.push(...tag(derTextNeedles(f.secret), f.ruleId, f.secret, `${f.found.note} as text`));
       const k = f.found.key;
       const id = k && keyId(k);
       if (!k || !id || done.has(id)) continue;
       done.add(id);
-      if (k.privateHint?.p && k.n && k.e) hits.push(...rsaComponentHits(bytes, k.n, k.e, k.privateHint.p, k.label));
-      else if (k.privateHint?.scalar) hits.push(...scalarHits(bytes, k.privateHint.scalar, k.label));
+      if (k.privateHint?.p && k.n && k.e) needles.push(...rsaTagged(k.n, k.e, k.privateHint.p, k.label));
+      else if (k.privateHint?.scalar) needles.push(...scalarTagged(k.privateHint.scalar, k.label));
     }
-    // the exact structure as text too (base64 in JSON, PEM bodies, hex), whatever key type it holds
-    for (const f of found) hits.push(...findNeedles(bytes, derTextNeedles(f.secret), f.ruleId, f.secret, `${f.found.note} as text`));
+    if (needles.length) hits.push(...searchAll(bytes, needles));
     return hits;
   },
 };

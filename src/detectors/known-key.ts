@@ -2,7 +2,9 @@
 import { createECDH, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { DetectContext, Detector, Hit, KnownKey } from '../types.js';
 import { CURVE_BYTES, bitLength } from './asn1.js';
-import { rsaComponentHits, scalarHits, textNeedles, findNeedles } from './bignum.js';
+import { rsaTagged, scalarTagged, textNeedles, findNeedles } from './bignum.js';
+import { searchAll } from './multi-search.js';
+import type { Tagged } from './multi-search.js';
 import { hintOf, pushKey } from '../keys/hint.js';
 import type { HuntKey } from '../keys/hint.js';
 
@@ -164,14 +166,14 @@ export function huntScalar(bytes: Buffer, key: KnownKey): { scalar: Buffer; star
 }
 
 function hunt(bytes: Buffer, keys: KnownKey[], found: KnownKey[]): Hit[] {
-  const hits: Hit[] = [];
+  const hits: Tagged[] = [];
   // RSA keys without a known factor: one shared sliding pass per prime length
   const byLen = new Map<number, Array<{ t: RsaTarget; k: KnownKey }>>();
   for (const k of keys) {
     if (k.kind !== 'rsa' || !k.n || !k.e) continue;
     const p = hintOf(k)?.p;
     if (p) {
-      hits.push(...rsaComponentHits(bytes, k.n, k.e, p, k.label, 'known-key'));
+      hits.push(...rsaTagged(k.n, k.e, p, k.label, 'known-key'));
       continue;
     }
     const t = targetOf(k.n);
@@ -186,7 +188,7 @@ function hunt(bytes: Buffer, keys: KnownKey[], found: KnownKey[]): Hit[] {
       const p = res.get(t);
       if (!p) continue;
       pushKey(found, { ...k, privateHint: { p } });
-      hits.push(...rsaComponentHits(bytes, k.n!, k.e!, p, k.label, 'known-key'));
+      hits.push(...rsaTagged(k.n!, k.e!, p, k.label, 'known-key'));
     }
   }
   for (const k of keys) {
@@ -200,9 +202,9 @@ function hunt(bytes: Buffer, keys: KnownKey[], found: KnownKey[]): Hit[] {
       scalar = f.scalar;
       pushKey(found, { ...k, privateHint: { scalar } });
     }
-    hits.push(...scalarHits(bytes, scalar, k.label, 'known-key'));
+    hits.push(...scalarTagged(scalar, k.label, 'known-key'));
   }
-  return hits;
+  return hits.length ? searchAll(bytes, hits) : [];
 }
 
 export const knownKeyDetector: Detector = {

@@ -14,7 +14,10 @@ const PAD = 64;
 
 interface Compiled {
   rule: Rule;
+  /** How far after the keyword a match may end. */
   reach: number;
+  /** How far before the keyword a match may start. */
+  before: number;
 }
 
 export interface RulesDetectorOptions {
@@ -22,7 +25,10 @@ export interface RulesDetectorOptions {
 }
 
 export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detector {
-  const compiled: Compiled[] = rules.map((rule) => ({ rule, reach: Math.max(rule.window ?? 0, rule.maxLen) }));
+  const compiled: Compiled[] = rules.map((rule) => {
+    const reach = Math.max(rule.window ?? 0, rule.maxLen);
+    return { rule, reach, before: Math.min(rule.before ?? reach, reach) };
+  });
   const index = new KeywordIndex([...rules.flatMap((r) => r.keywords), ...CONTEXT_KEYWORDS]);
   const byKeyword: number[][] = index.keywords.map(() => []);
   compiled.forEach((c, ri) => {
@@ -45,9 +51,9 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
       const k = kw[i];
       if (mode !== 'off' && contextIds.has(k)) (ctxPos.push(p), ctxLen.push(kwLen[k]));
       for (const ri of byKeyword[k]) {
-        const reach = compiled[ri].reach;
-        const ws = Math.max(0, p - reach - PAD);
-        const we = Math.min(n, p + kwLen[k] + reach + PAD);
+        const c = compiled[ri];
+        const ws = Math.max(0, p - c.before - PAD);
+        const we = Math.min(n, p + kwLen[k] + c.reach + PAD);
         const w = wins[ri];
         if (w.length && ws <= w[w.length - 1]) w[w.length - 1] = Math.max(w[w.length - 1], we);
         else w.push(ws, we);

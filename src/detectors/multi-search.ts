@@ -1,0 +1,74 @@
+// Many long literal needles in one pass: the buffer is sampled every 8 bytes and each sample (a
+// 4-byte gram) is looked up among the grams every needle has at offsets 0..15. An occurrence of
+// a needle (>= 20 bytes) spans two samples, one of which lands on an indexed offset.
+import type { Encoding, Hit } from '../types.js';
+
+export interface Tagged {
+  bytes: Buffer;
+  encoding: Encoding;
+  ruleId: string;
+  secret: Buffer;
+  note: string;
+}
+
+const STEP = 8;
+const MIN_LEN = 20;
+
+const gramAt = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+const slot = (g: number) => Math.imul(g, 0x9e3779b1) >>> 16;
+/** All four bytes equal (zero fill, 0xff fill, "AAAA"): too common to index. */
+const degenerate = (g: number) => (g & 0xff) * 0x01010101 === g;
+
+function indexOfAll(hay: Buffer, n: Tagged, out: Hit[]): void {
+  for (let at = hay.indexOf(n.bytes); at !== -1; at = hay.indexOf(n.bytes, at + n.bytes.length)) {
+    out.push({ start: at, end: at + n.bytes.length, ruleId: n.ruleId, encoding: n.encoding, secret: n.secret, note: n.note });
+  }
+}
+
+export function searchAll(hay: Buffer, needles: Tagged[]): Hit[] {
+  const out: Hit[] = [];
+  const table = new Map<number, Array<number>>();
+  const bloom = new Uint8Array(1 << 16);
+  const indexed: Tagged[] = [];
+  for (const n of needles) {
+    const b = n.bytes;
+    let ok = b.length >= MIN_LEN;
+    for (let o = 0; ok && o < STEP; o++) ok = !degenerate(gramAt(b, o)) || !degenerate(gramAt(b, o + STEP));
+    if (!ok || needles.length < 4) {
+      indexOfAll(hay, n, out);
+      continue;
+    }
+    const k = indexed.push(n) - 1;
+    for (let o = 0; o < 2 * STEP; o++) {
+      const g = gramAt(b, o);
+      if (degenerate(g)) continue;
+      bloom[slot(g)] = 1;
+      const list = table.get(g);
+      // (needle index, offset) packed; needles < 2^20, offsets < 16
+      if (list) list.push(k * 16 + o);
+      else table.set(g, [k * 16 + o]);
+    }
+  }
+  if (!indexed.length) return out;
+  const seen = new Set<number>();
+  const last = hay.length - 4;
+  for (let i = 0; i <= last; i += STEP) {
+    const g = gramAt(hay, i);
+    if (!bloom[slot(g)]) continue;
+    const list = table.get(g);
+    if (!list) continue;
+    for (const e of list) {
+      const n = indexed[e >> 4];
+      const x = i - (e & 15);
+      const len = n.bytes.length;
+      if (x < 0 || x + len > hay.length) continue;
+      if (hay.compare(n.bytes, 0, len, x, x + len) !== 0) continue;
+      // one hit per (needle, start): an occurrence spans two samples
+      const id = (e >> 4) * 4294967296 + x;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push({ start: x, end: x + len, ruleId: n.ruleId, encoding: n.encoding, secret: n.secret, note: n.note });
+    }
+  }
+  return out;
+}
