@@ -86,3 +86,20 @@ describe('AES schedule detector', () => {
     console.log(`aes-schedule: ${(32 / s).toFixed(0)} MB/s on a memory-like image`);
   });
 });
+
+describe('AES keys across chunks', () => {
+  it('hands the key to the self-hunt pass, which finds its copies in another chunk', async () => {
+    const { knownKeyDetector } = await import('../src/detectors/known-key.js');
+    const key = randomBytes(16);
+    const chunk1 = Buffer.alloc(8192);
+    scheduleBytes(expandKey(words(key)), false).copy(chunk1, 512);
+    const c: DetectContext = { ...ctx, publicKeys: [] };
+    aesDetector.detect(chunk1, c);
+    expect(c.publicKeys).toHaveLength(1);
+    expect(c.publicKeys[0].label).not.toContain(key.toString('hex'));
+    const chunk2 = seeded(8192, 4);
+    key.copy(chunk2, 3000);
+    const hits = knownKeyDetector.detect(chunk2, { ...ctx, knownKeys: c.publicKeys, publicKeys: [] });
+    expect(hits.some((h) => h.start === 3000 && h.end === 3016)).toBe(true);
+  });
+});

@@ -2,6 +2,8 @@
 // standard byte order (AES-NI, most libraries) and in native-u32 order (OpenSSL's C code, Java int[]).
 import type { DetectContext, Detector, Hit } from '../types.js';
 import { findNeedles } from './bignum.js';
+import { fp } from './asn1.js';
+import { pushKey } from '../keys/hint.js';
 
 // ---- AES tables -------------------------------------------------------------------------------
 const SBOX = new Uint8Array(256);
@@ -299,13 +301,17 @@ export const aesDetector: Detector = {
   description: 'Expanded AES-128/192/256 encryption schedules and AES-128/256 decryption schedules, standard and native-u32 (Java/OpenSSL C) word order, tolerating flipped bits; the raw key elsewhere too',
   kind: 'binary',
   maxSpan: 4 * 60,
-  detect(bytes: Buffer, _ctx: DetectContext): Hit[] {
+  detect(bytes: Buffer, ctx: DetectContext): Hit[] {
     const hits: Hit[] = [];
     const keys = new Map<string, Buffer>();
     for (const f of findSchedules(bytes)) {
       const kind = `AES-${f.bits} ${f.decrypt ? 'decryption' : 'encryption'} key schedule (${f.swapped ? 'native u32 words' : 'standard byte order'}${f.bitErrors ? `, ${f.bitErrors} flipped bits` : ''})`;
       hits.push({ start: f.start, end: f.end, ruleId: 'aes-schedule', encoding: 'binary', secret: f.key, note: kind });
       keys.set(f.key.toString('hex'), f.key);
+    }
+    // the pipeline's second pass then finds copies of the key in every other chunk too
+    for (const key of keys.values()) {
+      pushKey(ctx.publicKeys, { kind: 'okp', curve: `AES-${key.length * 8}`, label: `AES-${key.length * 8} key sha256:${fp(key)}`, privateHint: { scalar: key } });
     }
     // the raw key wherever else it lies (a cipher context keeps a copy, so do key buffers)
     for (const key of keys.values()) {
