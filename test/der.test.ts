@@ -135,3 +135,15 @@ describe('DER keys as text', () => {
     expect(hasSpan(hits, offsets[3], offsets[3] + hex.length)).toBe(true);
   });
 });
+
+describe('PEM held inside JSON', () => {
+  it('finds the PEM body with escaped line breaks', () => {
+    const pem = `-----BEGIN PRIVATE KEY-----\n${rsa.pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+    const json = Buffer.from(JSON.stringify({ keyPem: pem }));
+    const { bytes, offsets } = embed([rsa.pkcs8, json]);
+    const hits = derDetector.detect(bytes, ctx());
+    const bodyAt = offsets[1] + json.indexOf('MII');
+    const bodyLen = JSON.stringify(rsa.pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')).length - 2;
+    expect(hits.some((h) => h.start === bodyAt && h.end === bodyAt + bodyLen)).toBe(true);
+  });
+});
