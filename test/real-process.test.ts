@@ -194,3 +194,40 @@ describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: openssl s_server ho
     expect(occurrences(copy, scertDer).length).toBe(occurrences(score, scertDer).length);
   }, 180_000);
 });
+
+// A JVM core is about 1.2 GB even with small heaps: opt-in (DUMPSCRUB_REAL_JAVA=1) to keep CI fast.
+const JAVA = which('javac') && process.env.DUMPSCRUB_REAL_JAVA === '1';
+if (HAVE_GCORE && !JAVA) console.warn('*** real-process Java test skipped: set DUMPSCRUB_REAL_JAVA=1 (needs a JDK; ~1.2 GB core, ~40 s) ***');
+
+describe.skipIf(!HAVE_GCORE || !JAVA)('real process: a JVM holding an RSA key and an AES cipher', () => {
+  it('finds p, q, d in Java int[] order and the AES schedule in int[] order', async () => {
+    const jdir = mkdtempSync(join(tmpdir(), 'ds-java-'));
+    try {
+      execFileSync('javac', ['-d', jdir, resolve('fixtures/gen/HoldKeys.java')]);
+      const aes = randomBytes(32);
+      const child = spawn('java', ['-Xms8m', '-Xmx32m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:ReservedCodeCacheSize=16m', '-XX:CompressedClassSpaceSize=16m', '-XX:ActiveProcessorCount=1', '-cp', jdir, 'HoldKeys'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      child.stdin.end(aes);
+      const spki = await new Promise<string>((r) => {
+        let s = '';
+        child.stdout.on('data', (d) => {
+          s += d;
+          if (s.includes('\n')) r(s.trim());
+        });
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      try {
+        execFileSync('gcore', ['-o', join(jdir, 'core'), String(child.pid)], { stdio: 'ignore', timeout: 120_000 });
+      } finally {
+        child.kill('SIGKILL');
+      }
+      core = readFileSync(join(jdir, readdirSync(jdir).find((f) => f.startsWith('core.'))!));
+      const [jkey] = parseKnownKeys(Buffer.from(spki, 'base64'), 'jvm');
+      const hits = scan([knownKeyDetector, aesDetector], [jkey]);
+      const forms = new Set(hits.map((h) => (h.note ?? '').replace(/^RSA (\w+) of .*\((.*)\)$/, '$1 $2')));
+      for (const want of ['p Java int[]', 'q Java int[]', 'd Java int[]']) expect({ want, found: forms.has(want) }).toEqual({ want, found: true });
+      expect(hits.some((h) => h.ruleId === 'aes-schedule' && h.secret.equals(aes) && h.note?.includes('native u32'))).toBe(true);
+    } finally {
+      rmSync(jdir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
