@@ -59,6 +59,23 @@ describe('no secret in any output, on success or failure', () => {
         }
       }
     }
+    // the gate (it takes no fill flags, so both files publish; quarantine listings are covered above)
+    const inbox = path.join(dir, 'inbox');
+    const outbox = path.join(dir, 'outbox');
+    const gateQ = path.join(dir, 'gate-quarantine');
+    for (const d of [inbox, outbox, gateQ]) fs.mkdirSync(d);
+    fs.copyFileSync(file, path.join(inbox, 'one.bin'));
+    fs.copyFileSync(survivorFile, path.join(inbox, 'two.bin'));
+    const gateLog = path.join(dir, 'gate-audit.jsonl');
+    const g = runCli(['gate', '--inbox', inbox, '--outbox', outbox, '--quarantine', gateQ, '--once', '--stable-seconds', '0', '--audit-log', gateLog, '--known-secret', knownSecrets]);
+    codes.set('gate', g.code);
+    outputs.push(g.stdout, g.stderr, fs.readFileSync(gateLog), fs.readdirSync(gateQ).join('\n'));
+    labels.push('gate/stdout', 'gate/stderr', 'gate audit log', 'gate quarantine listing');
+    for (const f of fs.readdirSync(gateQ).filter((n) => n.endsWith('.txt'))) {
+      outputs.push(fs.readFileSync(path.join(gateQ, f)));
+      labels.push(`gate reason file ${f}`);
+    }
+
     for (const f of fs.readdirSync(reports)) {
       outputs.push(fs.readFileSync(path.join(reports, f)));
       labels.push(`report ${f}`);
@@ -76,6 +93,8 @@ describe('no secret in any output, on success or failure', () => {
     expect(codes.get('missing-input/json')).toBe(3);
     expect(codes.get('in-place-link/json')).toBe(2);
     expect(fs.readdirSync(quarantine).length).toBeGreaterThan(0);
+    expect(codes.get('gate')).toBe(0);
+    expect(fs.readdirSync(outbox).sort()).toEqual(['one.bin', 'two.bin']);
     expect(fs.readFileSync(audit, 'utf8').split('\n').filter(Boolean).length).toBeGreaterThan(20);
 
     expect(leakCount(fs.readFileSync(file), secrets)).toBeGreaterThan(0); // the search does see planted secrets
