@@ -92,6 +92,28 @@ function hasMangledPrefix(buf: Uint8Array, s: number, e: number): boolean {
   return false;
 }
 
+/**
+ * Shape checks that separate random tokens from things with high character entropy that are not
+ * random: alphabet tables ("0123456789ABCDEF...", "+/abcd...") have ascending runs, and symbol
+ * names (OSSL_CMP_MSG_get0_regInfo, X509_NAME_cmp) switch letter case rarely. A random base62
+ * token switches case between about a third of adjacent letters; at least one in eight is required.
+ */
+function randomShape(buf: Uint8Array, s: number, e: number): boolean {
+  let run = 1;
+  let switches = 0;
+  for (let i = s + 1; i < e; i++) {
+    const a = buf[i - 1];
+    const b = buf[i];
+    if (b === a + 1) {
+      if (++run >= 5) return false;
+    } else run = 1;
+    const ca = CLASS[a] & 3;
+    const cb = CLASS[b] & 3;
+    if (ca !== 0 && cb !== 0 && ca !== cb) switches++;
+  }
+  return switches * 8 >= e - s;
+}
+
 export interface EntropyThresholds {
   /** Bits below the random expectation still accepted. */
   margin: number;
@@ -114,6 +136,7 @@ function judge(buf: Uint8Array, s: number, e: number, t: EntropyThresholds, cont
   if (contextFree) {
     // hex digests (build ids, hashes) are everywhere in memory; mixed case + digits required
     if (A === 16 || (cls & 7) !== 7) return false;
+    if (!randomShape(buf, s, e)) return false;
   } else if (A === 16) {
     if (L < 32) return false;
   } else if ((cls & 4) === 0 || (cls & 3) === 0) return false;

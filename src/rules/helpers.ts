@@ -39,6 +39,8 @@ export function token(s: TokenSpec): RuleInput {
     pattern: `(?<![${edge.replace(/[=,]/g, '')}])(?<secret>${esc(s.prefix)}${s.body})(?![${edge}])`,
     flags: s.flags ?? '',
     maxLen: s.maxLen,
+    // the prefix keyword opens the match; other keywords may sit anywhere in it
+    before: s.keywords ? s.maxLen : 0,
     validators: s.validators ?? [],
     minEntropy: s.minEntropy,
     examples: [`export TOKEN=«${s.gen}»`, `{"auth": {"value": "«${s.gen}»"}}`],

@@ -73,6 +73,8 @@ export const RuleSchema = z
     maxLen: z.number().int().min(4).max(20000),
     /** Farthest a keyword may sit from the match (context keywords); defaults to maxLen. */
     window: z.number().int().min(0).max(20000).optional(),
+    /** Farthest the match may start before its keyword (0 when the keyword opens the match). */
+    before: z.number().int().min(0).max(20000).optional(),
     validators: z.array(z.enum(VALIDATOR_NAMES)).default([]),
     /** Minimum Shannon entropy (bits per char) of the secret. */
     minEntropy: z.number().min(0).max(8).optional(),
