@@ -183,20 +183,23 @@ function push(view: TextView, s: number, e: number, ruleId: string, hits: Hit[])
   hits.push({ ...span, ruleId, encoding: view.encoding, secret: Buffer.from(str, 'latin1'), note: 'high-entropy token' });
 }
 
-/** Context-free pass: every token run of the view. */
+/**
+ * Context-free pass: every token run of at least ALL_T.minLen chars. Probing one byte in every
+ * minLen-1 finds each such run (binary data mostly fails the probe), then the run is grown.
+ */
 export function entropyAll(view: TextView, hits: Hit[]): void {
   const buf = view.buf;
   const n = buf.length;
-  let s = -1;
-  for (let i = 0; i <= n; i++) {
-    if (i < n && TOK[buf[i]] === 1) {
-      if (s < 0) s = i;
-      continue;
-    }
-    if (s >= 0 && i - s >= ALL_T.minLen && !isArmorLine(buf, s, i) && judge(buf, s, i, ALL_T, true)) {
-      push(view, s, i, 'entropy-token', hits);
-    }
-    s = -1;
+  const step = ALL_T.minLen - 1;
+  for (let m = 0; m < n; m += step) {
+    if (TOK[buf[m]] !== 1) continue;
+    let s = m;
+    while (s > 0 && TOK[buf[s - 1]] === 1) s--;
+    let e = m + 1;
+    while (e < n && TOK[buf[e]] === 1) e++;
+    if (e - s >= ALL_T.minLen && !isArmorLine(buf, s, e) && judge(buf, s, e, ALL_T, true)) push(view, s, e, 'entropy-token', hits);
+    // resume at the first probe past this run
+    m = Math.ceil(e / step) * step - step;
   }
 }
 

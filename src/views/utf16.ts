@@ -24,31 +24,28 @@ export function utf16Runs(bytes: Uint8Array, minChars = 4, bigEndian = false): U
   const n = bytes.length;
   const starts: number[] = [];
   const lens: number[] = [];
-  const minBytes = minChars * 2;
-  let s0 = -1;
-  let s1 = -1;
+  const minBytes = Math.max(2, minChars * 2);
   const cOff = bigEndian ? 1 : 0;
   const zOff = bigEndian ? 0 : 1;
-  for (let i = 0; i + 1 < n; i++) {
-    if (PRINT[bytes[i + cOff]] === 1 && bytes[i + zOff] === 0) {
-      if ((i & 1) === 0) {
-        if (s0 < 0) s0 = i;
-      } else if (s1 < 0) s1 = i;
-    } else if ((i & 1) === 0) {
-      if (s0 >= 0) {
-        if (i - s0 >= minBytes) (starts.push(s0), lens.push((i - s0) >> 1));
-        s0 = -1;
-      }
-    } else if (s1 >= 0) {
-      if (i - s1 >= minBytes) (starts.push(s1), lens.push((i - s1) >> 1));
-      s1 = -1;
+  // Probe pairs at m and m+1 for m = 0, step, 2*step...: every run of >= minChars code units
+  // (2*minChars bytes) holds a pair at one of them, so binary data costs a third of a full scan.
+  const step = minBytes - 2 > 0 ? minBytes - 2 : 2;
+  for (let m = 0; m + 1 < n; m += step) {
+    let p = m;
+    if (!(PRINT[bytes[p + cOff]] === 1 && bytes[p + zOff] === 0)) {
+      p = m + 1;
+      if (!(p + 1 < n && PRINT[bytes[p + cOff]] === 1 && bytes[p + zOff] === 0)) continue;
     }
-  }
-  // close runs that reach the end: a pair starting at i covers [i, i+2)
-  for (const s of [s0, s1]) {
-    if (s < 0) continue;
-    const endPair = s + (((n - s) >> 1) << 1);
-    if (endPair - s >= minBytes) (starts.push(s), lens.push((endPair - s) >> 1));
+    let s = p;
+    while (s >= 2 && PRINT[bytes[s - 2 + cOff]] === 1 && bytes[s - 2 + zOff] === 0) s -= 2;
+    let e = p + 2;
+    while (e + 1 < n && PRINT[bytes[e + cOff]] === 1 && bytes[e + zOff] === 0) e += 2;
+    if (e - s >= minBytes) {
+      starts.push(s);
+      lens.push((e - s) >> 1);
+    }
+    // the next run starts at or after e: resume at the first probe >= e
+    m = Math.ceil(e / step) * step - step;
   }
   // runs of both alignments were pushed in close order; sort by start for the binary search
   const order = starts.map((_, i) => i).sort((a, b) => starts[a] - starts[b]);
