@@ -235,8 +235,9 @@ function scanRange(v: View, from: number, to: number, base: number, out: Schedul
     const d = sc.back || sc.fwd;
     const off = sc.back ? -d : d;
     const stride = sc.stride;
-    const hi = Math.min(to, n - sc.fwd - d);
-    let j = Math.max(from, sc.back, 1);
+    // `| 0` keeps the indices small integers: a double-typed index makes the hot loop 2-3x slower
+    const hi = Math.min(to, n - sc.fwd - d) | 0;
+    let j = Math.max(from, sc.back, 1) | 0;
     while (j < hi) {
       j = nextCandidate(v, j, hi, off, stride);
       if (j >= hi) break;

@@ -34,14 +34,21 @@ export function keyOfPem(type: string, der: Buffer, label: string, skipCa = fals
   return null;
 }
 
+// five dashes: short enough for Node's memchr-speed search (an 11-byte needle is 5x slower)
+const DASHES = Buffer.from('-----');
+
 export function scanPemPublic(bytes: Buffer, out: KnownKey[]): void {
-  let at = bytes.indexOf(BEGIN);
+  let at = bytes.indexOf(DASHES);
   while (at !== -1) {
+    if (!BEGIN.equals(bytes.subarray(at, at + BEGIN.length))) {
+      at = bytes.indexOf(DASHES, at + 5);
+      continue;
+    }
     const pem = pemBody(bytes, at, MAX_PEM);
     if (pem) {
       const k = keyOfPem(pem.type, pem.der, `PEM ${pem.type.toLowerCase()}`, true);
       if (k) pushKey(out, k);
     }
-    at = bytes.indexOf(BEGIN, at + BEGIN.length);
+    at = bytes.indexOf(DASHES, at + BEGIN.length);
   }
 }
