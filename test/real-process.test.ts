@@ -83,8 +83,9 @@ describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: Node with an RSA Ke
     for (let i = 0; i < 32; i += 4) w.push(aes.readUInt32BE(i));
     needles.push({ name: 'AES-256 schedule', bytes: scheduleBytes(expandKey(w), false) }, { name: 'AES-256 schedule (u32)', bytes: scheduleBytes(expandKey(w), true) });
 
-    // small V8 heap, one malloc arena: a smaller core, same key material
-    const child = spawn(process.execPath, ['--max-semi-space-size=1', '--max-old-space-size=24', resolve('fixtures/gen/child-keys.mjs')], {
+    // no JIT code range (535 MB of PROT_NONE that gcore writes as zeros), small V8 heap, one malloc
+    // arena: a ~70 MB core holding the same key material
+    const child = spawn(process.execPath, ['--jitless', '--max-semi-space-size=1', '--max-old-space-size=24', resolve('fixtures/gen/child-keys.mjs')], {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, MALLOC_ARENA_MAX: '1', UV_THREADPOOL_SIZE: '1' },
     });
