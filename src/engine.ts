@@ -11,6 +11,7 @@ import { IoError } from './files.js';
 import type { DetectorRecipe } from './workers/protocol.js';
 import { revive } from './workers/protocol.js';
 import { ScanPool } from './workers/pool.js';
+export { closeScanPools } from './workers/pool.js';
 
 export interface ScanPlan {
   detectors: Detector[];
@@ -85,10 +86,15 @@ function workerEntry(plan: ScanPlan): URL | undefined {
   return existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
+/** Workers the pool holds: --jobs, 0 = one per core. */
+function poolSize(plan: ScanPlan): number {
+  return plan.jobs === 0 ? availableParallelism() : (plan.jobs ?? 1);
+}
+
 /** Workers to use: none for one chunk, jobs=1, or no recipe; never more than chunks. */
 export function workersFor(plan: ScanPlan, size: number): number {
   const chunks = Math.ceil(size / plan.chunkSize);
-  const jobs = plan.jobs === 0 ? availableParallelism() : (plan.jobs ?? 1);
+  const jobs = poolSize(plan);
   if (!plan.recipe || jobs <= 1 || chunks < 2) return 0;
   return Math.min(jobs, chunks);
 }
@@ -136,14 +142,21 @@ export async function scanInput(input: InputFile, plan: ScanPlan): Promise<ScanO
   const workers = workersFor(plan, input.size);
   const url = workers ? workerEntry(plan) : undefined;
   if (url && plan.recipe) {
-    let pool: ScanPool | undefined;
+    const pool = ScanPool.shared(url, poolSize(plan), (m) => new DetectorError(m));
+    let setup: number | undefined;
     try {
-      pool = new ScanPool(url, { recipe: plan.recipe, ctx: plan.ctx }, workers, (m) => new DetectorError(m));
+      setup = pool.begin({ recipe: plan.recipe, ctx: plan.ctx });
     } catch (err) {
       // options that cannot cross to a worker (e.g. functions in user rules): scan here instead
       if ((err as Error)?.name !== 'DataCloneError') throw err;
     }
-    if (pool) return scanWithPool(input, plan, pool);
+    if (setup !== undefined) {
+      try {
+        return await scanWithPool(input, plan, pool, setup, workers);
+      } finally {
+        pool.end(setup);
+      }
+    }
   }
   return scanInThread(input, plan);
 }
@@ -174,13 +187,13 @@ async function scanInThread(input: InputFile, plan: ScanPlan): Promise<ScanOutpu
   return out.output(hash, { workers: 0, chunks, peakInFlight: chunks ? 1 : 0, buffers: chunks ? 1 : 0 });
 }
 
-/** Read in order on this thread (hashing as we go), scan on the pool, reuse returned buffers. */
-async function scanWithPool(input: InputFile, plan: ScanPlan, pool: ScanPool): Promise<ScanOutput> {
+/** Read in order on this thread (hashing as we go), scan on `workers` of the pool, reuse returned buffers. */
+async function scanWithPool(input: InputFile, plan: ScanPlan, pool: ScanPool, setup: number, workers: number): Promise<ScanOutput> {
   const overlap = overlapFor(plan.detectors);
   const size = input.size;
-  const chunkSize = poolChunkSize(plan.chunkSize, pool.size);
+  const chunkSize = poolChunkSize(plan.chunkSize, workers);
   const bufBytes = Math.min(chunkSize + overlap, size);
-  const limit = inFlightLimit(pool.size, bufBytes);
+  const limit = inFlightLimit(workers, bufBytes);
   const hash = createHash('sha256');
   const out = new Collector();
   const free: ArrayBuffer[] = [];
@@ -200,7 +213,8 @@ async function scanWithPool(input: InputFile, plan: ScanPlan, pool: ScanPool): P
       await readChunk(input, view, base, want);
       const owned = Math.min(chunkSize, want);
       hash.update(view.subarray(0, owned));
-      const job = pool.scan({ id: id++, base, len: want, owned, buf: ab }).then(
+      id++;
+      const job = pool.scan(setup, { base, len: want, owned, buf: ab }).then(
         (r) => {
           for (const h of r.hits) out.add(revive(h));
           for (const k of r.publicKeys) out.addKey(revive(k));
@@ -219,8 +233,10 @@ async function scanWithPool(input: InputFile, plan: ScanPlan, pool: ScanPool): P
     }
     await Promise.all(pending);
     if (failure !== undefined) throw failure;
-    return out.output(hash, { workers: pool.size, chunks: id, peakInFlight: peak, buffers });
-  } finally {
+    return out.output(hash, { workers, chunks: id, peakInFlight: peak, buffers });
+  } catch (err) {
+    // a scan stopped half-way (read error) leaves chunks on the workers: start afresh next time
     await pool.close();
+    throw err;
   }
 }

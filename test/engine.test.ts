@@ -1,10 +1,11 @@
 // The chunk engine: the worker pool finds exactly what in-thread scanning finds, fails closed, stays bounded.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
-import { DetectorError, inFlightLimit, overlapFor, poolChunkSize, scanInput, workersFor } from '../src/engine.js';
+import { closeScanPools, DetectorError, inFlightLimit, overlapFor, poolChunkSize, scanInput, workersFor } from '../src/engine.js';
 import type { ScanOutput, ScanPlan } from '../src/engine.js';
 import type { InputFile } from '../src/files.js';
 import type { Detector, Hit } from '../src/types.js';
@@ -60,6 +61,8 @@ function comparable(out: ScanOutput): string[] {
 }
 
 describe('chunk engine', () => {
+  afterAll(closeScanPools);
+
   it('decides when to use workers', () => {
     const p = plan(4);
     expect(workersFor(p, CHUNK)).toBe(0); // one chunk: no pool
@@ -126,6 +129,32 @@ describe('chunk engine', () => {
     const p = plan(2);
     const broken = { ...p, recipe: { ...p.recipe!, module: pathToFileURL(path.join(here, 'support', 'no-such-module.mjs')).href } };
     await expect(scanInput(memoryInput(bytes), broken)).rejects.toBeInstanceOf(DetectorError);
+  });
+
+  it.skipIf(!built)('workers serve scan after scan, and a failed pool is replaced by a fresh one', async () => {
+    const bytes = image(6 * CHUNK, [CHUNK + 5, 4 * CHUNK - 2]);
+    const first = await scanInput(memoryInput(bytes), plan(2));
+    const bad = Buffer.from(bytes);
+    bad.write('KABOOM-DETECTOR', 3 * CHUNK, 'latin1');
+    await expect(scanInput(memoryInput(bad), plan(2))).rejects.toBeInstanceOf(DetectorError);
+    const again = await scanInput(memoryInput(bytes), plan(2));
+    expect(comparable(again)).toEqual(comparable(first));
+    expect(again.hits.length).toBe(2);
+  });
+
+  it.skipIf(!built)('idle workers do not keep the process alive', () => {
+    const engine = pathToFileURL(path.join(here, '..', 'dist', 'engine.js')).href;
+    const script = `
+      const { scanInput } = await import(${JSON.stringify(engine)});
+      const { createDetectors } = await import(${JSON.stringify(FIXTURE)});
+      const bytes = Buffer.alloc(${4 * CHUNK}, 0x41);
+      const input = { path: 'm', size: bytes.length, read: async (b, o, l) => bytes.copy(b, 0, o, o + l) };
+      const options = { entropy: 'off', knownKeys: [], knownSecrets: [], knownSecretDigests: [], extraRules: [] };
+      const out = await scanInput(input, { detectors: createDetectors(options), ctx: { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off' }, chunkSize: ${CHUNK}, jobs: 2, recipe: { module: ${JSON.stringify(FIXTURE)}, options } });
+      console.log('workers', out.stats.workers);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(0); // a hang would be killed by the timeout and fail here
+    expect(r.stdout.trim()).toBe('workers 2');
   });
 
   it.skipIf(!built)('options that cannot cross to a worker fall back to in-thread scanning', async () => {

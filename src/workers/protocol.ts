@@ -11,7 +11,8 @@ export interface DetectorRecipe {
   only?: string[];
 }
 
-export interface WorkerInit {
+/** What a worker scans with: detectors rebuilt from the recipe, and the context every chunk gets. */
+export interface WorkerSetup {
   recipe: DetectorRecipe;
   ctx: Omit<DetectContext, 'publicKeys'>;
 }
@@ -19,11 +20,19 @@ export interface WorkerInit {
 /** A chunk to scan: bytes [0, len) of `buf`, hits starting at or after `owned` belong to the next chunk. */
 export interface ChunkJob {
   id: number;
+  /** The setup (sent before with `configure`) to scan with. */
+  setup: number;
   base: number;
   len: number;
   owned: number;
   buf: ArrayBuffer;
 }
+
+/** Workers outlive one scan: each scan sends its setup, its chunks, then releases the setup. */
+export type ToWorker =
+  | ({ type: 'configure'; setup: number } & WorkerSetup)
+  | { type: 'release'; setup: number }
+  | ({ type: 'scan' } & ChunkJob);
 
 export type WorkerReply =
   | { type: 'done'; id: number; hits: Hit[]; publicKeys: KnownKey[]; buf: ArrayBuffer }
