@@ -14,6 +14,8 @@ const PAD = 64;
 
 interface Compiled {
   rule: Rule;
+  /** Same pattern, sticky: tried only at the start positions a keyword allows. */
+  sticky?: RegExp;
   /** How far after the keyword a match may end. */
   reach: number;
   /** How far before the keyword a match may start. */
@@ -27,7 +29,8 @@ export interface RulesDetectorOptions {
 export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detector {
   const compiled: Compiled[] = rules.map((rule) => {
     const reach = Math.max(rule.window ?? 0, rule.maxLen);
-    return { rule, reach, before: Math.min(rule.before ?? reach, reach) };
+    const before = Math.min(rule.before ?? reach, reach);
+    return { rule, reach, before, sticky: rule.before === undefined ? undefined : new RegExp(rule.pattern, 'dy' + rule.flags) };
   });
   const index = new KeywordIndex([...rules.flatMap((r) => r.keywords), ...CONTEXT_KEYWORDS]);
   const byKeyword: number[][] = index.keywords.map(() => []);
@@ -52,6 +55,14 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
       if (mode !== 'off' && contextIds.has(k)) (ctxPos.push(p), ctxLen.push(kwLen[k]));
       for (const ri of byKeyword[k]) {
         const c = compiled[ri];
+        if (c.sticky) {
+          // candidate start positions [p - before, p], merged per rule
+          const s0 = Math.max(0, p - c.before);
+          const w = wins[ri];
+          if (w.length && s0 <= w[w.length - 1] + 1) w[w.length - 1] = Math.max(w[w.length - 1], p);
+          else w.push(s0, p);
+          continue;
+        }
         const ws = Math.max(0, p - c.before - PAD);
         const we = Math.min(n, p + kwLen[k] + c.reach + PAD);
         const w = wins[ri];
@@ -59,9 +70,25 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
         else w.push(ws, we);
       }
     }
+    // sparse windows: convert just them; dense ones: convert the whole view once
+    let covered = 0;
     for (let ri = 0; ri < compiled.length; ri++) {
       const w = wins[ri];
-      for (let j = 0; j < w.length; j += 2) runRule(compiled[ri].rule, view, w[j], w[j + 1], n, hits);
+      if (compiled[ri].sticky) covered += w.length ? n : 0;
+      else for (let j = 0; j < w.length; j += 2) covered += w[j + 1] - w[j];
+    }
+    const whole = covered > n >> 3;
+    for (let ri = 0; ri < compiled.length; ri++) {
+      const w = wins[ri];
+      const sticky = compiled[ri].sticky;
+      if (sticky) {
+        if (w.length) runAnchored(compiled[ri].rule, sticky, view, w, hits);
+        continue;
+      }
+      for (let j = 0; j < w.length; j += 2) {
+        const text = whole ? view.text().slice(w[j], w[j + 1]) : view.buf.toString('latin1', w[j], w[j + 1]);
+        runRule(compiled[ri].rule, view, text, w[j], w[j + 1], n, hits);
+      }
     }
     if (mode !== 'off') entropyNear(view, ctxPos, ctxLen, hits);
     if (mode === 'all') entropyAll(view, hits);
@@ -85,9 +112,29 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
   };
 }
 
+/** Try a sticky rule at each start position in the merged ranges [s, e] (inclusive). */
+function runAnchored(rule: Rule, re: RegExp, view: TextView, ranges: number[], hits: Hit[]): void {
+  const text = view.text();
+  let done = -1;
+  for (let j = 0; j < ranges.length; j += 2) {
+    for (let q = Math.max(ranges[j], done); q <= ranges[j + 1]; q++) {
+      re.lastIndex = q;
+      const m = re.exec(text);
+      if (m === null || m[0].length === 0) continue;
+      const g = m.indices?.groups?.secret ?? m.indices![0];
+      const secret = text.slice(g[0], g[1]);
+      if (!accept(rule, secret)) continue;
+      const span = view.toBytes(g[0], g[1]);
+      hits.push({ start: span.start, end: span.end, ruleId: rule.id, encoding: view.encoding, secret: Buffer.from(secret, 'latin1') });
+      // keywords inside this match (a JWT's second eyJ) must not start a shorter one
+      done = q + m[0].length;
+      q = done - 1;
+    }
+  }
+}
+
 /** Run one rule's regex over view text [ws, we) and push validated hits. */
-export function runRule(rule: Rule, view: TextView, ws: number, we: number, n: number, hits: Hit[]): void {
-  const sub = view.text().slice(ws, we);
+export function runRule(rule: Rule, view: TextView, sub: string, ws: number, we: number, n: number, hits: Hit[]): void {
   const re = rule.re;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;

@@ -25,6 +25,8 @@ interface TokenSpec {
   /** Characters that may not touch the token on either side. */
   edge?: string;
   negatives?: string[];
+  /** Offset of the keyword inside the token when it is not the prefix. */
+  before?: number;
 }
 
 /** A token recognisable by its own prefix: no context needed. */
@@ -40,7 +42,7 @@ export function token(s: TokenSpec): RuleInput {
     flags: s.flags ?? '',
     maxLen: s.maxLen,
     // the prefix keyword opens the match; other keywords may sit anywhere in it
-    before: s.keywords ? s.maxLen : 0,
+    before: s.before ?? (s.keywords ? s.maxLen : 0),
     validators: s.validators ?? [],
     minEntropy: s.minEntropy,
     examples: [`export TOKEN=«${s.gen}»`, `{"auth": {"value": "«${s.gen}»"}}`],

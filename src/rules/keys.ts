@@ -146,7 +146,6 @@ export const keyRules: RuleInput[] = [
     description: 'Private elements (P, Q, DP, DQ, InverseQ, D) of an RSAKeyValue XML key',
     keywords: ['<rsakeyvalue>', '<rsakeyvalue '],
     pattern: '<(?<tag>P|Q|DP|DQ|InverseQ|D)>(?<secret>[A-Za-z0-9+/=\\s]{16,1500})</\\k<tag>>',
-    before: 0,
     maxLen: 1540,
     window: 8000,
     examples: ['<RSAKeyValue><Modulus>{{b64:170}}==</Modulus><Exponent>AQAB</Exponent><P>«{{b64:86}}==»</P><Q>«{{b64:86}}==»</Q><DP>«{{b64:86}}==»</DP><DQ>«{{b64:86}}==»</DQ><InverseQ>«{{b64:86}}==»</InverseQ><D>«{{b64:170}}==»</D></RSAKeyValue>'],

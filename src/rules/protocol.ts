@@ -169,7 +169,7 @@ export const protocolRules: RuleInput[] = [
     keywords: ['session', 'sessid', 'connect.sid', '.aspnetcore.', '.aspxauth', 'remember_token', 'auth_token=', 'sid='],
     pattern: '(?:session[A-Za-z0-9_.\\-]{0,24}|PHPSESSID|JSESSIONID|ASP\\.NET_SessionId|connect\\.sid|\\.AspNetCore\\.[A-Za-z0-9_.\\-]{1,40}|\\.ASPXAUTH|remember_token|auth_token|(?<![A-Za-z0-9])sid)=(?<secret>[A-Za-z0-9%._~+/:\\-]{16,4096}={0,2})',
     flags: 'i',
-    before: 16,
+    before: 3,
     maxLen: 4200,
     validators: ['token-like'],
     examples: ['Cookie: theme=dark; sessionid=«{{alnum:32}}»; lang=en', 'Set-Cookie: JSESSIONID=«{{HEX:32}}»; Path=/; HttpOnly', 'Cookie: .AspNetCore.Identity.Application=«CfDJ8{{b64u:200}}»', 'laravel_session=«{{b64:120}}%3D»;', '__Secure-next-auth.session-token=«{{jwt}}»'],

@@ -73,7 +73,11 @@ export const RuleSchema = z
     maxLen: z.number().int().min(4).max(20000),
     /** Farthest a keyword may sit from the match (context keywords); defaults to maxLen. */
     window: z.number().int().min(0).max(20000).optional(),
-    /** Farthest the match may start before its keyword (0 when the keyword opens the match). */
+    /**
+     * Set when a keyword always lies inside the match, at most `before` chars after its start (0:
+     * the keyword opens the match). The engine then tries the pattern only at those start positions
+     * (sticky) instead of scanning a window; leave unset for context keywords outside the match.
+     */
     before: z.number().int().min(0).max(20000).optional(),
     validators: z.array(z.enum(VALIDATOR_NAMES)).default([]),
     /** Minimum Shannon entropy (bits per char) of the secret. */

@@ -20,7 +20,7 @@ export interface Utf16Runs {
  * Runs of at least `minChars` UTF-16 code units in 0x09..0x7e. A run may start at any byte offset,
  * so strings at odd addresses (packed structs, misaligned copies) are found too.
  */
-export function utf16Runs(bytes: Uint8Array, minChars = 4, bigEndian = false): Utf16Runs {
+export function utf16Runs(bytes: Uint8Array, minChars = 6, bigEndian = false): Utf16Runs {
   const n = bytes.length;
   const starts: number[] = [];
   const lens: number[] = [];
@@ -78,7 +78,7 @@ function mapRun(r: Utf16Runs, start: number, end: number): Span {
   return { start: b, end: b + 2 * (end - start) };
 }
 
-export function utf16View(bytes: Uint8Array, bigEndian = false, minChars = 4): TextView {
+export function utf16View(bytes: Uint8Array, bigEndian = false, minChars = 6): TextView {
   const r = utf16Runs(bytes, minChars, bigEndian);
   let s: string | undefined;
   return {
