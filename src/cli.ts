@@ -181,7 +181,7 @@ class Runner {
 }
 
 async function runScanLike(command: 'scan' | 'verify', patterns: string[], flags: CommonFlags): Promise<ExitCode> {
-  files.cleanUpOnSignals();
+  files.guardCliRun();
   const opts = await buildOptions(flags);
   const runner = new Runner(command, flags, process.stdout);
   for (const { file, display } of await runner.inputs(patterns)) {
@@ -203,7 +203,7 @@ async function destinationFor(input: { file: string; display: string }, flags: S
 }
 
 async function runScrub(patterns: string[], flags: ScrubFlags): Promise<ExitCode> {
-  files.cleanUpOnSignals();
+  files.guardCliRun();
   const targets = [flags.output !== undefined, flags.outDir !== undefined, Boolean(flags.inPlace)].filter(Boolean).length;
   if (targets > 1) throw new files.UsageError('use only one of -o/--output, --out-dir and --in-place');
   if (flags.outDir) await files.ensureDir(flags.outDir);

@@ -726,10 +726,12 @@ async function removeStalePrivateDirsOnce(): Promise<void> {
 const inflight = new Set<string>();
 
 /**
- * For CLI runs: on SIGINT, SIGTERM or SIGHUP remove what is in flight (private dirs hold unredacted
- * bytes), print one FAILED line and exit 3, instead of dying with the leftovers in place.
+ * For CLI runs: sweep private dirs that killed runs left (in the background), and on SIGINT, SIGTERM
+ * or SIGHUP remove what is in flight (private dirs hold unredacted bytes), print one FAILED line and
+ * exit 3, instead of dying with the leftovers in place.
  */
-export function cleanUpOnSignals(): void {
+export function guardCliRun(): void {
+  void removeStalePrivateDirsOnce();
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(sig, () => {
       for (const p of inflight) {
