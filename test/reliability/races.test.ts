@@ -79,6 +79,29 @@ describe('scrub: the input changes underneath', () => {
   });
 });
 
+describe('scrub: the temp file is removed underneath (another host sharing the directory cleaned it)', () => {
+  for (const phase of ['write', 'verify'] as const) {
+    it(`during ${phase}: io-error, nothing published`, async () => {
+      const dir = tempDir();
+      const { file } = plant(dir, 'in.bin', 1024 * 1024);
+      const out = path.join(dir, 'out.bin');
+      let done = false;
+      const r = await scrub(file, out, {
+        chunkSize: 64 * 1024,
+        onProgress: (p, d, total) => {
+          if (p === phase && !done && d >= total / 4) {
+            done = true;
+            for (const t of tempsIn(dir)) fs.unlinkSync(path.join(dir, t));
+          }
+        },
+      });
+      expect(done).toBe(true);
+      expect(r.verdict).toBe('io-error');
+      expect(fs.existsSync(out)).toBe(false);
+    });
+  }
+});
+
 describe('scan: the input changes underneath', () => {
   for (const how of MUTATIONS) {
     it(`${how} mid-scan gives io-error`, async () => {
