@@ -9,8 +9,10 @@ import { hintOf, pushKey } from '../keys/hint.js';
 import type { HuntKey } from '../keys/hint.js';
 
 /** Small primes r whose residue follows from byte sums over positions mod 6 (r | 2^48 - 1). */
-const SIEVE = [3, 5, 7, 13, 17, 97, 241, 257, 673];
-const SIEVE_W: number[][] = SIEVE.map((r) => Array.from({ length: 6 }, (_, j) => Number((256n ** BigInt(j)) % BigInt(r))));
+// Small primes r with 2^48 = 1 or 2^32 = 1 (mod r): p mod r follows from three sums of the
+// prime's 32-bit words, grouped by word significance mod 3 (2^(32k) mod r depends on k mod 3 only).
+const SIEVE = [3, 5, 7, 13, 17, 97, 241, 257, 673, 65537];
+const SIEVE_W: number[][] = SIEVE.map((r) => [0, 1, 2].map((c) => Number((2n ** BigInt(32 * c)) % BigInt(r))));
 
 type Order = 'be' | 'le' | 'java';
 
@@ -49,45 +51,51 @@ export function huntFactors(bytes: Buffer, targets: RsaTarget[]): Map<RsaTarget,
   const found = new Map<RsaTarget, bigint>();
   if (!targets.length) return found;
   const L = targets[0].len;
-  const end = bytes.length - L;
-  if (end < 0) return found;
+  if (L % 4 !== 0 || bytes.length < L + 4) return found;
+  const nw = L / 4;
   let active = targets.slice();
   let minTop16 = Math.min(...active.map((t) => t.top16));
   const topMin = 0x80;
   const scratch = Buffer.allocUnsafe(L);
-  const stamp = new Uint32Array(256);
-  let stampId = 0;
-  const acc = new Float64Array(6);
+  // 32-bit words at 4-byte alignment relative to the buffer (copied once if the buffer is not aligned)
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
+  const words = new Uint32Array(aligned.buffer, aligned.byteOffset, Math.floor(bytes.length / 4));
+  const lastWord = words.length - nw;
+  const acc = new Float64Array(3);
   const orders: Order[] = ['le', 'be', 'java'];
   for (const order of orders) {
-    if (order === 'java' && L % 4 !== 0) continue;
     const msb = posOf(order, L, 0);
     const msb2 = posOf(order, L, 1);
     const lsb = posOf(order, L, L - 1);
-    for (let i = 0; i <= end && active.length; i += 4) {
+    const swap = order === 'be';
+    const reversed = order !== 'le'; // most significant word first
+    for (let w = 0; w <= lastWord && active.length; w++) {
+      const i = w * 4;
       if ((bytes[i + lsb] & 1) === 0) continue;
       const top = bytes[i + msb];
       if (top < topMin) continue;
       const top16 = (top << 8) | bytes[i + msb2];
       if (top16 < minTop16) continue;
-      // sieve and diversity in one pass over the window
-      acc.fill(0);
-      stampId++;
-      let distinct = 0;
-      for (let k = 0; k < L; k++) {
-        const v = bytes[i + posOf(order, L, k)];
-        acc[(L - 1 - k) % 6] += v;
-        if (stamp[v] !== stampId) {
-          stamp[v] = stampId;
-          distinct++;
+      // sieve on word sums; a zero word is as unlikely in a prime as it is common in structures
+      acc[0] = 0;
+      acc[1] = 0;
+      acc[2] = 0;
+      let zero = false;
+      for (let k = 0; k < nw; k++) {
+        let v = words[w + (reversed ? nw - 1 - k : k)];
+        if (v === 0) {
+          zero = true;
+          break;
         }
+        if (swap) v = (((v & 255) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+        acc[k % 3] += v;
       }
-      if (distinct < L >> 2) continue;
+      if (zero) continue;
       let composite = false;
       for (let s = 0; s < SIEVE.length && !composite; s++) {
-        const w = SIEVE_W[s];
-        const m = (acc[0] * w[0] + acc[1] * w[1] + acc[2] * w[2] + acc[3] * w[3] + acc[4] * w[4] + acc[5] * w[5]) % SIEVE[s];
-        composite = m === 0;
+        const r = SIEVE[s];
+        const m = SIEVE_W[s];
+        composite = ((acc[0] % r) * m[0] + (acc[1] % r) * m[1] + (acc[2] % r) * m[2]) % r === 0;
       }
       if (composite) continue;
       for (let k = 0; k < L; k++) scratch[k] = bytes[i + posOf(order, L, k)];
