@@ -88,3 +88,29 @@ describe('keyword prefilter', () => {
     expect(() => new KeywordIndex(['ab'])).toThrow();
   });
 });
+
+describe('escaped view (JSON escapes, percent-encoding)', () => {
+  const d = rulesDetector(builtinRules, { entropy: 'off' });
+  const ctx = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off' as const, publicKeys: [] };
+  test('password inside double-encoded JSON (a log line) is found where it sits', () => {
+    const pw = 'Kq7!x9ZpLm2';
+    const text = `log: {\\"user\\":\\"bob\\",\\"password\\":\\"${pw}\\"}`;
+    const buf = Buffer.from(text, 'latin1');
+    const start = text.indexOf(pw);
+    const hits = d.detect(buf, ctx).filter((h) => h.ruleId === 'password-quoted' || h.ruleId === 'password-assignment');
+    expect(hits.some((h) => h.start === start && h.end === start + pw.length && h.secret.toString('latin1') === pw)).toBe(true);
+  });
+
+  test('percent-encoded form value maps back to encoded bytes', () => {
+    const text = 'body=%7B%22password%22%3A%22Kq7x9ZpLm2%22%7D&x=1';
+    const hits = d.detect(Buffer.from(text, 'latin1'), ctx);
+    const at = text.indexOf('Kq7x9ZpLm2');
+    expect(hits.some((h) => h.start === at && h.end === at + 10)).toBe(true);
+  });
+
+  test('no escapes, no extra view work and no duplicate hits', () => {
+    const text = 'password=Kq7x9ZpLm2\n';
+    const hits = d.detect(Buffer.from(text, 'latin1'), ctx).filter((h) => h.ruleId === 'password-assignment');
+    expect(hits.length).toBe(1);
+  });
+});

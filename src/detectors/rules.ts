@@ -5,6 +5,7 @@ import type { Rule } from '../rules/schema.js';
 import type { TextView } from '../views/view.js';
 import { latin1View } from '../views/view.js';
 import { utf16View } from '../views/utf16.js';
+import { escapedView } from '../views/decode.js';
 import { KeywordIndex } from './prefilter.js';
 import { isPlaceholder, runValidator, shannon } from './validators.js';
 import { CONTEXT_KEYWORDS, entropyAll, entropyNear, type EntropyMode } from './entropy.js';
@@ -105,6 +106,8 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
       const mode = ctx?.entropy ?? opts.entropy;
       const hits: Hit[] = [];
       scanView(latin1View(bytes), mode, hits);
+      const escaped = escapedView(bytes);
+      if (escaped) scanView(escaped, 'off', hits);
       scanView(utf16View(bytes), mode, hits);
       if (ctx?.extraViews?.includes('utf16be')) scanView(utf16View(bytes, true), mode, hits);
       return dedupe(hits);

@@ -80,7 +80,8 @@ interface ContextSpec {
  * vendor keys that are bare hex). Examples use `$` for the generated secret.
  */
 export function near(s: ContextSpec): RuleInput {
-  const edge = s.edge ?? 'A-Za-z0-9';
+  // a secret is never glued to an identifier (mangled symbol names hold 40-char alnum runs)
+  const edge = s.edge ?? 'A-Za-z0-9_';
   return {
     id: s.id,
     name: s.name,
