@@ -64,6 +64,10 @@ describe('modes', () => {
     ['certificate armor', () => `-----BEGIN CERTIFICATE-----\n${randomBytes(48).toString('base64')}\n${randomBytes(48).toString('base64')}\n-----END CERTIFICATE-----`],
     ['redacted token', () => `token=${'*'.repeat(40)}`],
     ['all-same token', () => `token=${'A'.repeat(40)}`],
+    ['ssh public key', () => `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${randomBytes(24).toString('base64')} user@host`],
+    ['SPKI public key near a key word', () => `publicKey: MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${randomBytes(60).toString('base64')}`],
+    ['certificate in a JWKS x5c', () => `{"x5c":["MIIDBTCCAe2gAwIBAgIQ${randomBytes(90).toString('base64')}"]}`],
+    ['public JWK modulus', () => `{"kty":"RSA","kid":"k1","n":"${randomBytes(96).toString('base64url')}","e":"AQAB"}`],
   ])('not flagged in mode all: %s', (_name, make) => {
     expect(hitsIn(`\n${make()}\n`, 'all').length).toBe(0);
   });

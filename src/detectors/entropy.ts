@@ -114,6 +114,31 @@ function randomShape(buf: Uint8Array, s: number, e: number): boolean {
   return switches * 8 >= e - s;
 }
 
+/** Base64 openings of public material: SSH public key blobs, SPKI public keys. */
+const PUBLIC_PREFIXES = ['AAAAB3NzaC1', 'AAAAC3NzaC1', 'AAAAE2VjZHNh', 'AAAAInNr', 'MIIBIjAN', 'MIICIjAN', 'MIIBojAN', 'MFkwEwYHKoZIzj0CAQY', 'MHYwEAYHKoZIzj0CAQY', 'MIGbMBAGByqGSM49AgEG', 'MCowBQYDK2Vw', 'MCowBQYDK2Vu'].map((p) => Buffer.from(p, 'latin1'));
+/** JSON members of a public JWK (n, e, x, y) and certificate chains (x5c). */
+const PUBLIC_MEMBERS = ['"n":"', '"e":"', '"x":"', '"y":"', '"x5c":["', '"n": "', '"x": "', '"y": "'].map((p) => Buffer.from(p, 'latin1'));
+
+function startsWith(buf: Uint8Array, s: number, p: Uint8Array): boolean {
+  if (s + p.length > buf.length) return false;
+  for (let i = 0; i < p.length; i++) if (buf[s + i] !== p[i]) return false;
+  return true;
+}
+
+/**
+ * Public key material is never redacted: SSH/SPKI public key base64, X.509 certificates in base64
+ * (MII... with the TBS version field AwIBAgI near the start: x5c, PEM-less cert stores), and the
+ * public members of a JWK.
+ */
+function isPublicMaterial(buf: Uint8Array, s: number, e: number): boolean {
+  for (const p of PUBLIC_PREFIXES) if (startsWith(buf, s, p)) return true;
+  if (buf[s] === 77 && buf[s + 1] === 73 && buf[s + 2] === 73) {
+    for (let i = s + 6; i < Math.min(e - 7, s + 16); i++) if (buf[i] === 65 && buf[i + 1] === 119 && buf[i + 2] === 73 && buf[i + 3] === 66 && buf[i + 4] === 65 && buf[i + 5] === 103 && buf[i + 6] === 73) return true;
+  }
+  for (const p of PUBLIC_MEMBERS) if (s >= p.length && startsWith(buf, s - p.length, p)) return true;
+  return false;
+}
+
 export interface EntropyThresholds {
   /** Bits below the random expectation still accepted. */
   margin: number;
@@ -133,6 +158,7 @@ function judge(buf: Uint8Array, s: number, e: number, t: EntropyThresholds, cont
   const A = alphabetOf(cls, buf, s, e);
   // paths, options and Itanium-mangled C++ symbols (_ZN..., possibly glued to code bytes) are not tokens
   if (buf[s] === 47 || buf[s] === 45 || hasMangledPrefix(buf, s, e)) return false;
+  if (isPublicMaterial(buf, s, e)) return false;
   if (contextFree) {
     // hex digests (build ids, hashes) are everywhere in memory; mixed case + digits required
     if (A === 16 || (cls & 7) !== 7) return false;
