@@ -42,7 +42,7 @@ describe('AES schedule detector', () => {
     }
   }
 
-  for (const bits of [128, 256] as const) {
+  for (const bits of [128, 192, 256] as const) {
     it(`finds an AES-${bits} decryption schedule`, () => {
       const key = randomBytes(bits / 8);
       const sched = scheduleBytes(decryptSchedule(expandKey(words(key))), false);

@@ -173,6 +173,9 @@ function tryDec(v: View, s: number, nk: number, swap: boolean): { key: Buffer; e
   if (nk === 4) {
     const w4 = (key[0] ^ rotSub(key[3]) ^ (RCON[1] << 24)) >>> 0;
     if (popcount((w4 ^ mixColumn(rd(last - 4))) >>> 0) > 4) return null;
+  } else if (nk === 6) {
+    const w6 = (key[0] ^ rotSub(key[5]) ^ (RCON[1] << 24)) >>> 0;
+    if (popcount((w6 ^ mixColumn(rd(last - 2))) >>> 0) > 4) return null;
   } else if (nk === 8) {
     const w8 = (key[0] ^ rotSub(key[7]) ^ (RCON[1] << 24)) >>> 0;
     if (popcount((w8 ^ mixColumn(rd(last - 8))) >>> 0) > 4) return null;
@@ -189,17 +192,21 @@ interface Scan {
   back: number;
   fwd: number;
   stride: number;
+  /** Distance at which the relation holds again (confirmation before the start search). */
+  period: number;
 }
 
 // XOR relations hold byte-wise, so they do not care about the word byte order.
 // Stride 7 visits every residue of the relation's period (4, 6 or 8 words) within a schedule,
 // and each schedule holds 30+ words where the relation is true, so it is hit several times.
 const SCANS: Scan[] = [
-  { nk: 4, decrypt: false, back: 4, fwd: 0, stride: 7 },
-  { nk: 6, decrypt: false, back: 6, fwd: 0, stride: 7 },
-  { nk: 8, decrypt: false, back: 8, fwd: 0, stride: 7 },
-  { nk: 4, decrypt: true, back: 0, fwd: 4, stride: 7 },
-  { nk: 8, decrypt: true, back: 0, fwd: 8, stride: 7 },
+  { nk: 4, decrypt: false, back: 4, fwd: 0, stride: 7, period: 4 },
+  { nk: 6, decrypt: false, back: 6, fwd: 0, stride: 7, period: 6 },
+  { nk: 8, decrypt: false, back: 8, fwd: 0, stride: 7, period: 8 },
+  { nk: 4, decrypt: true, back: 0, fwd: 4, stride: 7, period: 4 },
+  // AES-192 decryption: dec[u] = dec[u+2] ^ dec[u-1] holds on 5 of every 12 words
+  { nk: 6, decrypt: true, back: 0, fwd: 2, stride: 7, period: 12 },
+  { nk: 8, decrypt: true, back: 0, fwd: 8, stride: 7, period: 8 },
 ];
 
 /** Full check around a relation hit at word j: confirm, then find the schedule's start. */
@@ -208,9 +215,9 @@ function locate(v: View, j: number, sc: Scan, base: number): ScheduleFound | nul
   const d = sc.back || sc.fwd;
   const off = sc.back ? -d : d;
   // confirm with the same column one key-length away before searching for the start
-  const j2 = j + d;
+  const j2 = j + sc.period;
   const ok2 = j2 + d < n && (v[j2] ^ v[j2 - 1] ^ v[j2 + off]) === 0;
-  const j3 = j - d;
+  const j3 = j - sc.period;
   const ok3 = j3 - d >= 1 && (v[j3] ^ v[j3 - 1] ^ v[j3 + off]) === 0;
   if (!ok2 && !ok3) return null;
   const total = 4 * (sc.nk + 7);
@@ -299,7 +306,7 @@ export function findSchedules(bytes: Uint8Array): ScheduleFound[] {
 export const aesDetector: Detector = {
   id: 'aes-schedule',
   name: 'AES key schedules',
-  description: 'Expanded AES-128/192/256 encryption schedules and AES-128/256 decryption schedules, standard and native-u32 (Java/OpenSSL C) word order, tolerating flipped bits; the raw key elsewhere too',
+  description: 'Expanded AES-128/192/256 encryption and decryption schedules, standard and native-u32 (Java/OpenSSL C) word order, tolerating flipped bits; the raw key elsewhere too',
   kind: 'binary',
   maxSpan: 4 * 60,
   detect(bytes: Buffer, ctx: DetectContext): Hit[] {
