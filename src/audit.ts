@@ -64,9 +64,9 @@ export function auditLine(command: Report['command'], r: FileResult, now: Date =
   return line;
 }
 
-/** Append one line (the log is created 0600; O_APPEND keeps concurrent runs' lines whole). */
+/** Append one line (created 0600; O_APPEND keeps concurrent runs' lines whole; a symlink or FIFO is refused). */
 export async function appendAudit(logFile: string, line: AuditLine): Promise<void> {
-  await files.appendLine(logFile, JSON.stringify(line));
+  await files.appendLogLine(logFile, JSON.stringify(line));
 }
 
 /**

@@ -746,3 +746,22 @@ export function guardCliRun(): void {
     });
   }
 }
+
+/**
+ * Append one line to a log that must be a regular file: a symlink at the path is refused (no
+ * redirecting the audit trail), a FIFO cannot block the run (O_NONBLOCK), a new file is 0600.
+ */
+export async function appendLogLine(p: string, line: string): Promise<void> {
+  let h: fsp.FileHandle | undefined;
+  try {
+    h = await fsp.open(p, C.O_WRONLY | C.O_APPEND | C.O_CREAT | C.O_NOFOLLOW | C.O_NONBLOCK, 0o600);
+    if (!(await h.stat()).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
+    await h.write(line.endsWith('\n') ? line : `${line}\n`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // O_NOFOLLOW on a symlink fails with ELOOP: say what it means
+    throw new IoError(ioMessage(code === 'ELOOP' ? { code: 'symlink refused' } : err, `cannot append to ${p}`));
+  } finally {
+    await h?.close().catch(() => undefined);
+  }
+}

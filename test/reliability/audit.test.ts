@@ -1,10 +1,11 @@
 // --audit-log: one JSON line per file with hashes, counts per rule, verdict, duration — never a secret.
 import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { auditLine } from '../../src/audit.js';
 import type { FileResult, Finding } from '../../src/types.js';
-import { leakCount, runCli, tempDir } from '../lead/cli-harness.js';
+import { CLI, leakCount, runCli, tempDir } from '../lead/cli-harness.js';
 import { plant, sha256File } from './util.js';
 
 const KEYS = ['time', 'tool', 'command', 'file', 'size', 'sha256', 'output', 'outputSha256', 'verdict', 'exitCode', 'findings', 'rules', 'survivors', 'survivorRules', 'durationMs'];
@@ -72,5 +73,24 @@ describe('--audit-log through the CLI', () => {
     expect(lc).toMatchObject({ command: 'scan', verdict: 'clean', findings: 0 });
     expect((fs.statSync(log).mode & 0o777).toString(8)).toBe('600');
     expect(leakCount(fs.readFileSync(log), [...a.secrets, ...b.secrets])).toBe(0);
+  });
+
+  it('refuses a symlink at the log path (target unchanged) and a FIFO (no hang): exit 3, one FAILED line', () => {
+    const dir = tempDir();
+    const input = path.join(dir, 'in.bin');
+    fs.writeFileSync(input, Buffer.alloc(1024));
+    const victim = path.join(dir, 'victim.rc');
+    fs.writeFileSync(victim, 'unchanged\n');
+    const link = path.join(dir, 'audit.jsonl');
+    fs.symlinkSync(victim, link);
+    const viaLink = runCli(['scan', input, '--audit-log', link]);
+    expect(viaLink.code).toBe(3);
+    expect(viaLink.stderr).toMatch(/^dumpscrub: FAILED audit log .*symlink refused$/m);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('unchanged\n');
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    // spawnSync with a timeout: a blocking open would otherwise hang the whole suite
+    const viaFifo = spawnSync(process.execPath, [CLI, 'scan', input, '--audit-log', fifo], { timeout: 30_000 });
+    expect(viaFifo.status).toBe(3);
   });
 });
