@@ -99,7 +99,8 @@ export interface InputFile {
 export async function openInput(p: string): Promise<InputFile> {
   let handle: fsp.FileHandle;
   try {
-    handle = await fsp.open(p, C.O_RDONLY);
+    // O_NONBLOCK: a FIFO swapped in for the file must be refused below, not block the run forever
+    handle = await fsp.open(p, C.O_RDONLY | C.O_NONBLOCK);
   } catch (err) {
     throw new IoError(ioMessage(err, `cannot open ${p}`));
   }
@@ -340,12 +341,14 @@ export function isEntryPoint(moduleUrl: string): boolean {
 
 /** True when the file starts with the gzip magic bytes. */
 export async function isGzip(p: string): Promise<boolean> {
-  const h = await fsp.open(p, C.O_RDONLY).catch(() => undefined);
+  const h = await fsp.open(p, C.O_RDONLY | C.O_NONBLOCK).catch(() => undefined);
   if (!h) return false;
   try {
     const buf = Buffer.alloc(2);
     const { bytesRead } = await h.read(buf, 0, 2, 0);
     return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+  } catch {
+    return false; // not seekable (FIFO) or unreadable: openInput reports why
   } finally {
     await h.close();
   }

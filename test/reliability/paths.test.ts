@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLI, runCli, tempDir } from '../lead/cli-harness.js';
+import { CLI, ROOT, runCli, tempDir } from '../lead/cli-harness.js';
 import { plant, sha256File, tempsIn } from './util.js';
 
 function scannedFiles(stdout: Buffer): string[] {
@@ -119,5 +119,24 @@ describe('modes', () => {
     const r = spawnSync('/bin/sh', ['-c', cmd], { env: { ...process.env, NO_COLOR: '1' } });
     expect(r.status).toBe(0);
     for (const p of [out, report, audit]) expect((fs.statSync(p).mode & 0o777).toString(8)).toBe('600');
+  });
+});
+
+describe('special files', () => {
+  it('a FIFO given to the library API is refused (usage-error), never blocks the run', () => {
+    const dir = tempDir();
+    const fifo = path.join(dir, 'pipe.dmp');
+    spawnSync('mkfifo', [fifo]);
+    const api = path.join(ROOT, 'dist', 'index.js');
+    const code = `import(${JSON.stringify(api)}).then(async (m) => {
+      const out = [];
+      for (const r of [await m.scan(process.argv[1]), await m.verify(process.argv[1]), await m.scrub(process.argv[1], process.argv[1] + '.out')]) out.push(r.verdict);
+      console.log(out.join(','));
+    });`;
+    // in a child with a timeout: a blocking open would otherwise hang the suite
+    const r = spawnSync(process.execPath, ['-e', code, fifo], { timeout: 30_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString().trim()).toBe('usage-error,usage-error,usage-error');
+    expect(fs.existsSync(`${fifo}.out`)).toBe(false);
   });
 });
