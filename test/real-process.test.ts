@@ -86,7 +86,7 @@ describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: Node with an RSA Ke
     // no JIT code range (535 MB of PROT_NONE that gcore writes as zeros), small V8 heap, one malloc
     // arena: a ~70 MB core holding the same key material
     const child = spawn(process.execPath, ['--jitless', '--max-semi-space-size=1', '--max-old-space-size=24', resolve('fixtures/gen/child-keys.mjs')], {
-      stdio: ['pipe', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'ignore'], // --jitless prints a harmless flag warning
       env: { ...process.env, MALLOC_ARENA_MAX: '1', UV_THREADPOOL_SIZE: '1' },
     });
     child.stdin.end(Buffer.concat([Buffer.from(JSON.stringify({ keyDerB64: der.toString('base64'), certPem, keyPem }) + '\n'), aes]));
