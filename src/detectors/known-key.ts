@@ -220,7 +220,7 @@ export const knownKeyDetector: Detector = {
   name: 'Private half of a known public key',
   description: 'Finds the RSA primes (then d, dp, dq, qinv in every encoding) or the EC/Ed25519 scalar of public keys given with --known-key or found in the dump (certificates, SPKI, private structures)',
   kind: 'binary',
-  maxSpan: 8192,
+  maxSpan: 32768, // a whole RSA-8192 key as UTF-16LE base64
   detect(bytes: Buffer, ctx: DetectContext): Hit[] {
     return hunt(bytes, ctx.knownKeys, ctx.publicKeys);
   },
