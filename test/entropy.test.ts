@@ -61,6 +61,7 @@ describe('modes', () => {
     ['English', () => 'The quick brown fox jumps over the lazy dog near the riverbank today'],
     ['path', () => '/usr/lib/x86_64-linux-gnu/libQt5WebEngineCore.so.5.15.8'],
     ['mangled C++ symbol', () => '_ZN2v88internal7Isolate4InitEPNS0_16SnapshotDataEPS2_S5_b'],
+    ['C identifier', () => 'OSSL_CMP_MSG_get0_regInfo_utf8Pairs_X509v3_EXT_conf2'],
     ['certificate armor', () => `-----BEGIN CERTIFICATE-----\n${randomBytes(48).toString('base64')}\n${randomBytes(48).toString('base64')}\n-----END CERTIFICATE-----`],
     ['redacted token', () => `token=${'*'.repeat(40)}`],
     ['all-same token', () => `token=${'A'.repeat(40)}`],

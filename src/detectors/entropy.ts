@@ -85,7 +85,7 @@ function alphabetOf(classes: number, buf: Uint8Array, s: number, e: number): num
 }
 
 const MANGLE_NEXT = new Uint8Array(256);
-for (const c of 'NSTLZK0123456789') MANGLE_NEXT[c.charCodeAt(0)] = 1;
+for (const c of 'NSTLZKG0123456789') MANGLE_NEXT[c.charCodeAt(0)] = 1;
 /** `_Z` + N/S/T/L/Z/K/digit anywhere in the token: an Itanium C++ mangled name. */
 function hasMangledPrefix(buf: Uint8Array, s: number, e: number): boolean {
   for (let i = s; i + 2 < e; i++) if (buf[i] === 95 && buf[i + 1] === 90 && MANGLE_NEXT[buf[i + 2]] === 1) return true;
@@ -111,7 +111,29 @@ function randomShape(buf: Uint8Array, s: number, e: number): boolean {
     const cb = CLASS[b] & 3;
     if (ca !== 0 && cb !== 0 && ca !== cb) switches++;
   }
-  return switches * 8 >= e - s;
+  return switches * 8 >= e - s && !snakeIdentifier(buf, s, e);
+}
+
+/**
+ * C-style identifiers (OSSL_CMP_MSG_get0_regInfo, ucnv_getStandardName_74): two or more '_' and at
+ * least two segments that are words (3+ letters of one case, optional digit suffix).
+ */
+function snakeIdentifier(buf: Uint8Array, s: number, e: number): boolean {
+  let underscores = 0;
+  let words = 0;
+  let seg = s;
+  for (let i = s; i <= e; i++) {
+    if (i < e && buf[i] !== 95) continue;
+    if (i < e) underscores++;
+    let j = seg;
+    const c0 = CLASS[buf[j]] & 3;
+    while (j < i && (CLASS[buf[j]] & 3) === c0 && c0 !== 0) j++;
+    const letters = j - seg;
+    while (j < i && CLASS[buf[j]] === 4) j++;
+    if (letters >= 3 && j === i) words++;
+    seg = i + 1;
+  }
+  return underscores >= 2 && words >= 2;
 }
 
 /** Base64 openings of public material: SSH public key blobs, SPKI public keys. */
