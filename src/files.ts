@@ -55,7 +55,8 @@ export async function expandInputs(patterns: string[], opts: ExpandOptions = {})
     } else if (st) {
       throw new UsageError(`${p}: not a regular file or directory`);
     } else {
-      throw new IoError(`${p}: ENOENT (no such file)`);
+      // kept: the per-file pass fails it with its own FAILED line and audit record; the rest still run
+      out.push(p);
     }
   }
   return [...new Set(out)];

@@ -54,12 +54,13 @@ describe('--audit-log through the CLI', () => {
     fs.mkdirSync(outDir);
     const log = path.join(dir, 'audit.jsonl');
     expect(runCli(['scrub', path.join(dir, '*.bin'), '--out-dir', outDir, '--audit-log', log]).code).toBe(0);
-    // a missing input aborts the whole run before any file is read: exit 3 and no line (see report)
+    // a missing input fails on its own line; the other input still runs
     expect(runCli(['scan', path.join(dir, 'nope.bin'), path.join(outDir, 'a.bin'), '--audit-log', log]).code).toBe(3);
-    expect(runCli(['scan', path.join(outDir, 'a.bin'), '--audit-log', log]).code).toBe(0);
     const lines = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.length).toBe(3);
-    const [la, lb, lc] = lines;
+    expect(lines.length).toBe(4);
+    const [la, lb, missing, lc] = lines;
+    expect(missing).toMatchObject({ command: 'scan', verdict: 'io-error', exitCode: 3, sha256: null });
+    expect(missing.error).toMatch(/ENOENT/);
     for (const [line, src] of [[la, a.file], [lb, b.file]] as const) {
       expect(line.command).toBe('scrub');
       expect(line.verdict).toBe('redacted-verified');

@@ -55,4 +55,16 @@ describe('FAILED lines', () => {
     expect(r.code).toBe(2);
     expect(failed(r.stderr).map((l) => l.file)).toEqual([file]);
   });
+
+  it('a missing input in a batch gets its own line; the other inputs still run', () => {
+    const dir = tempDir();
+    const { file } = plant(dir, 'a.bin');
+    const missing = path.join(dir, 'gone.bin');
+    const outDir = path.join(dir, 'out');
+    fs.mkdirSync(outDir);
+    const r = runCli(['scrub', missing, file, '--out-dir', outDir, '-q']);
+    expect(r.code).toBe(3);
+    expect(failed(r.stderr)).toEqual([{ file: missing, reason: expect.stringMatching(/ENOENT/) }]);
+    expect(fs.existsSync(path.join(outDir, 'a.bin'))).toBe(true);
+  });
 });
