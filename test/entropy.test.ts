@@ -100,3 +100,27 @@ describe('false positives on clean memory-like images (ppm of bytes changed)', (
     expect(results[`${name}/${DEFAULT_ENTROPY}`]).toBeLessThan(name === 'text only' ? 500 : 100);
   });
 });
+
+describe('entropy recall on fresh random tokens', () => {
+  const alphabets: Record<string, string> = {
+    base62: B62,
+    base64: B62 + '+/',
+    base64url: B62 + '-_',
+  };
+  const N = 400;
+  test.each(Object.keys(alphabets))('%s, 40 chars: all mode >= 97%%, context mode near a keyword >= 97%%', (name) => {
+    const alpha = alphabets[name];
+    const tokens: string[] = [];
+    for (let i = 0; i < N; i++) tokens.push([...randomBytes(40)].map((b) => alpha[b % alpha.length]).join(''));
+    // one token per line, NUL-separated like strings in memory
+    const free = Buffer.from(tokens.map((t) => `\0cache ${t}\0`).join(''), 'latin1');
+    const near = Buffer.from(tokens.map((t) => `\0api_token: ${t}\0`).join(''), 'latin1');
+    const count = (buf: Buffer, mode: 'all' | 'context', id: string): number =>
+      entropyDetector({ entropy: mode }).detect(buf, ctx(mode)).filter((h) => h.ruleId === id && h.end - h.start === 40).length;
+    const all = count(free, 'all', 'entropy-token') / N;
+    const context = count(near, 'context', 'entropy-context') / N;
+    console.log(`entropy recall ${name}/40: all=${(all * 100).toFixed(1)}% context=${(context * 100).toFixed(1)}%`);
+    expect(all).toBeGreaterThanOrEqual(0.97);
+    expect(context).toBeGreaterThanOrEqual(0.97);
+  });
+});
