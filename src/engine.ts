@@ -142,7 +142,7 @@ export async function scanInput(input: InputFile, plan: ScanPlan): Promise<ScanO
   const workers = workersFor(plan, input.size);
   const url = workers ? workerEntry(plan) : undefined;
   if (url && plan.recipe) {
-    const pool = ScanPool.shared(url, poolSize(plan), (m) => new DetectorError(m));
+    const pool = ScanPool.shared(url, workers, (m) => new DetectorError(m));
     let setup: number | undefined;
     try {
       setup = pool.begin({ recipe: plan.recipe, ctx: plan.ctx });

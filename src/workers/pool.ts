@@ -28,9 +28,9 @@ export class ScanPool {
   private nextId = 0;
   private nextSetup = 0;
 
-  /** The pool for `url` with `size` workers: the shared one when it fits, else a new one that replaces it. */
+  /** A pool for `url` with at least `size` workers: the shared one when big enough, else a new one that replaces it. */
   static shared(url: URL, size: number, makeError: (message: string) => Error): ScanPool {
-    if (shared && shared.usable && shared.url.href === url.href && shared.size === size) return shared;
+    if (shared && shared.usable && shared.url.href === url.href && shared.size >= size) return shared;
     const old = shared;
     if (old && old.active === 0) void old.close();
     shared = new ScanPool(url, size, makeError);
