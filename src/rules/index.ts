@@ -1,4 +1,11 @@
 // The built-in catalog, validated and compiled once at load.
+//
+// Adding a rule: put a RuleInput (schema.ts) in the family file. `keywords` gate the regex (one
+// pass finds them all); `pattern` uses bounded quantifiers only and names the secret `(?<secret>…)`;
+// set `before` when a keyword always sits inside the match (the engine then tries the pattern only
+// at those positions). Every example marks its secret with «…» and generates random parts with
+// {{gen:N}} fields (template.ts), so no secret-looking literal is committed; test/rules.test.ts runs
+// each example in ascii and UTF-16LE at both alignments, each negative, and each redacted example.
 import { compileRules, type Rule, type RuleInput } from './schema.js';
 import { keyRules } from './keys.js';
 import { tokenRules } from './tokens.js';
