@@ -147,3 +147,26 @@ describe('PEM held inside JSON', () => {
     expect(hits.some((h) => h.start === bodyAt && h.end === bodyAt + bodyLen)).toBe(true);
   });
 });
+
+describe('JWKs in memory', () => {
+  it('pushes public JWKs for self-hunt and redacts every private member of a private JWK', async () => {
+    const { createPrivateKey } = await import('node:crypto');
+    const jwk = createPrivateKey({ key: rsa.pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' }) as Record<string, string>;
+    const pub = { kty: 'RSA', kid: 'pub-1', n: jwk.n, e: jwk.e };
+    const ec = ecKey('P-256');
+    const ecJwk = createPrivateKey({ key: ec.pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' }) as Record<string, string>;
+    const text = Buffer.from(`{"keys":[${JSON.stringify(pub)}]} ... ${JSON.stringify({ ...jwk, kid: 'priv-1' })} ... ${JSON.stringify(ecJwk)}`);
+    const bytes = Buffer.concat([seeded(1000, 1), text, seeded(1000, 2)]);
+    const c = ctx();
+    const hits = derDetector.detect(bytes, c);
+    expect(c.publicKeys.some((k) => k.n === rsa.n)).toBe(true);
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) {
+      const at = bytes.indexOf(`"${member}":"${jwk[member]}"`) + member.length + 4;
+      expect({ member, covered: hits.some((h) => h.start <= at && h.end >= at + jwk[member].length) }).toEqual({ member, covered: true });
+    }
+    const dAt = bytes.indexOf(`"d":"${ecJwk.d}"`) + 5;
+    expect(hits.some((h) => h.start <= dAt && h.end >= dAt + ecJwk.d.length)).toBe(true);
+    const nAt = bytes.indexOf(jwk.n);
+    expect(hits.some((h) => h.start <= nAt && h.end > nAt)).toBe(false); // the public modulus stays
+  });
+});

@@ -54,7 +54,7 @@ export function textNeedles(raw: Buffer): Needle[] {
     [raw.toString('hex').toUpperCase(), 'HEX'],
   ];
   // the complete encoding with its padding, then the inner parts at every alignment
-  texts.push([raw.toString('base64'), 'base64']);
+  texts.push([raw.toString('base64'), 'base64'], [raw.toString('base64url'), 'base64url (JWK)']);
   for (const s of base64Inner(raw, false)) texts.push([s, 'base64']);
   for (const s of base64Inner(raw, true)) if (/[-_]/.test(s)) texts.push([s, 'base64url']);
   const out: Needle[] = [];

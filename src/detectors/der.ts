@@ -13,6 +13,7 @@ import { searchAll } from './multi-search.js';
 import type { Tagged } from './multi-search.js';
 import type { HuntKey } from '../keys/hint.js';
 import { scanPemPublic } from '../keys/pem-scan.js';
+import { scanJwks } from '../keys/jwk-scan.js';
 
 export interface KeyFound {
   kind: string;
@@ -334,6 +335,7 @@ export const derDetector: Detector = {
   detect(bytes: Buffer, ctx: DetectContext): Hit[] {
     const found = findDerKeys(bytes, ctx.publicKeys);
     findPublicKeys(bytes, ctx.publicKeys);
+    const jwks = scanJwks(bytes, ctx.publicKeys);
     const hits: Hit[] = found.map(({ found: _f, ...h }) => h);
     // the same key's components in other encodings nearby (OpenSSL limbs, Java int[], hex…), and
     // the exact structure as text (base64 in JSON, PEM bodies, hex): one multi-needle pass
@@ -344,6 +346,14 @@ export const derDetector: Detector = {
       const k = f.found.key;
       const id = k && keyId(k);
       if (!k || !id || done.has(id)) continue;
+      done.add(id);
+      if (k.privateHint?.p && k.n && k.e) needles.push(...rsaTagged(k.n, k.e, k.privateHint.p, k.label));
+      else if (k.privateHint?.scalar) needles.push(...scalarTagged(k.privateHint.scalar, k.label));
+    }
+    // private JWKs: every encoding of their private values (the base64url members included)
+    for (const k of jwks) {
+      const id = keyId(k);
+      if (done.has(id)) continue;
       done.add(id);
       if (k.privateHint?.p && k.n && k.e) needles.push(...rsaTagged(k.n, k.e, k.privateHint.p, k.label));
       else if (k.privateHint?.scalar) needles.push(...scalarTagged(k.privateHint.scalar, k.label));
