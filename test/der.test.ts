@@ -36,7 +36,7 @@ describe('DER private keys', () => {
     const hits = derDetector.detect(bytes, c);
     expect(hasSpan(hits, offsets[0], offsets[0] + rsa.pkcs1.length, 'der-rsa')).toBe(true);
     expect(hasSpan(hits, offsets[1], offsets[1] + rsa.pkcs8.length, 'der-rsa')).toBe(true);
-    const k = c.publicKeys.find((x) => x.n === rsa.n);
+    const k = c.publicKeys.find((x) => hintOf(x)?.n === rsa.n);
     expect(k).toBeDefined();
     expect(hintOf(k!)?.p === rsa.p || hintOf(k!)?.p === rsa.q).toBe(true);
     for (const h of hits) expect(h.note ?? '').not.toMatch(/[0-9a-f]{40}/);

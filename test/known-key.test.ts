@@ -166,3 +166,19 @@ describe('known secrets by digest', () => {
     expect(hits.map((h) => bg.subarray(h.start, h.end).equals(Buffer.from(secret)))).toEqual([true, true]);
   });
 });
+
+describe('hints survive the pipeline dedupe', () => {
+  it('a factored key has its own identity beside its bare public twin, and is searched literally', async () => {
+    const { pushKey, keyId, rsaOf } = await import('../src/keys/hint.js');
+    const list: KnownKey[] = [];
+    pushKey(list, { kind: 'rsa', n: rsa.n, e: rsa.e, label: 'certificate' });
+    pushKey(list, { kind: 'rsa', n: rsa.n, e: rsa.e, label: 'RSA-2048 modulus sha256:x', privateHint: { p: rsa.p } });
+    expect(list).toHaveLength(2);
+    expect(new Set(list.map(keyId)).size).toBe(2);
+    expect(rsaOf(list[1])?.n === rsa.n).toBe(true);
+    const bg = seeded(1 << 16, 8);
+    toLE(beBytes(rsa.d)).copy(bg, 4096);
+    const hits = knownKeyDetector.detect(bg, ctx(list));
+    expect(covered(hits, 4096, 256)).toBe(true);
+  });
+});

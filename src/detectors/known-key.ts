@@ -5,7 +5,7 @@ import { CURVE_BYTES, bitLength } from './asn1.js';
 import { rsaTagged, scalarTagged, textNeedles, findNeedles } from './bignum.js';
 import { searchAll } from './multi-search.js';
 import type { Tagged } from './multi-search.js';
-import { hintOf, pushKey } from '../keys/hint.js';
+import { hintOf, pushKey, rsaOf } from '../keys/hint.js';
 import type { HuntKey } from '../keys/hint.js';
 
 /** Small primes r whose residue follows from byte sums over positions mod 6 (r | 2^48 - 1). */
@@ -175,16 +175,22 @@ export function huntScalar(bytes: Buffer, key: KnownKey): { scalar: Buffer; star
 
 function hunt(bytes: Buffer, keys: KnownKey[], found: KnownKey[]): Hit[] {
   const hits: Tagged[] = [];
-  // RSA keys without a known factor: one shared sliding pass per prime length
+  // RSA keys without a known factor: one shared sliding pass per prime length; a modulus whose
+  // factor another key of the list already carries is searched literally only
+  const factored = new Set<bigint>();
+  for (const k of keys) {
+    const r = rsaOf(k);
+    const p = hintOf(k)?.p;
+    if (k.kind !== 'rsa' || !r || !p) continue;
+    if (factored.has(r.n)) continue;
+    factored.add(r.n);
+    hits.push(...rsaTagged(r.n, r.e, p, k.label, 'known-key'));
+  }
   const byLen = new Map<number, Array<{ t: RsaTarget; k: KnownKey }>>();
   for (const k of keys) {
-    if (k.kind !== 'rsa' || !k.n || !k.e) continue;
-    const p = hintOf(k)?.p;
-    if (p) {
-      hits.push(...rsaTagged(k.n, k.e, p, k.label, 'known-key'));
-      continue;
-    }
-    const t = targetOf(k.n);
+    const r = rsaOf(k);
+    if (k.kind !== 'rsa' || !r || hintOf(k)?.p || factored.has(r.n)) continue;
+    const t = targetOf(r.n);
     if (!t) continue;
     const list = byLen.get(t.len) ?? [];
     list.push({ t, k });
@@ -196,7 +202,7 @@ function hunt(bytes: Buffer, keys: KnownKey[], found: KnownKey[]): Hit[] {
       const p = res.get(t);
       if (!p) continue;
       pushKey(found, { ...k, privateHint: { p } });
-      hits.push(...rsaTagged(k.n!, k.e!, p, k.label, 'known-key'));
+      hits.push(...rsaTagged(t.n, rsaOf(k)!.e, p, k.label, 'known-key'));
     }
   }
   for (const k of keys) {
