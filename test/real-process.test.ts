@@ -232,3 +232,47 @@ describe.skipIf(!HAVE_GCORE || !JAVA)('real process: a JVM holding an RSA key an
     }
   }, 180_000);
 });
+
+describe.skipIf(!existsSync(CLI))('scrub end to end across chunks (synthetic raw image)', () => {
+  it('a key factored in one chunk has its d, q limbs and PEM text redacted in other chunks; --known-key works alone', async () => {
+    const { rsaKey, seeded } = await import('../fixtures/gen/keys.js');
+    const k = rsaKey(2048);
+    const sdir = mkdtempSync(join(tmpdir(), 'ds-chunks-'));
+    try {
+      const CH = 1 << 16;
+      const img = seeded(8 * CH, 31);
+      const dLe = toLE(bigIntToBytes(k.d));
+      const qJava = toJava(bigIntToBytes(k.q));
+      const pem = Buffer.from(k.pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n'));
+      k.pkcs8.copy(img, 1000); // chunk 0: the DER (factors n)
+      dLe.copy(img, 3 * CH + 4000); // chunk 3: d as OpenSSL limbs
+      qJava.copy(img, 5 * CH + 800); // chunk 5: q as Java int[]
+      pem.copy(img, 6 * CH + 123); // chunk 6: the PEM body
+      k.spki.copy(img, 7 * CH + 50); // chunk 7: the public key (a bare twin of the factored key)
+      const input = join(sdir, 'img.bin');
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(input, img);
+      const out = join(sdir, 'out.bin');
+      const r = spawnSync(process.execPath, [CLI, 'scrub', input, '-o', out, '--chunk-size', String(CH)], { encoding: 'utf8', timeout: 60_000 });
+      expect({ status: r.status, err: r.stderr.slice(-300) }).toEqual({ status: 0, err: expect.any(String) });
+      const copy = readFileSync(out);
+      for (const [name, b] of [['DER', k.pkcs8], ['d LE', dLe], ['q Java', qJava], ['PEM body', pem]] as const) expect({ name, left: copy.includes(b) }).toEqual({ name, left: false });
+      expect(copy.includes(k.spki)).toBe(true);
+
+      // only d's limbs and the public key given with --known-key: the factor must be hunted
+      const img2 = seeded(4 * CH, 32);
+      toLE(bigIntToBytes(k.p)).copy(img2, 2 * CH + 64);
+      dLe.copy(img2, 3 * CH + 512);
+      writeFileSync(input, img2);
+      const pub = join(sdir, 'pub.der');
+      writeFileSync(pub, k.spki);
+      const r2 = spawnSync(process.execPath, [CLI, 'scrub', input, '-o', out, '--chunk-size', String(CH), '--known-key', pub], { encoding: 'utf8', timeout: 60_000 });
+      expect({ status: r2.status, err: r2.stderr.slice(-300) }).toEqual({ status: 0, err: expect.any(String) });
+      const copy2 = readFileSync(out);
+      expect(copy2.includes(toLE(bigIntToBytes(k.p)))).toBe(false);
+      expect(copy2.includes(dLe)).toBe(false);
+    } finally {
+      rmSync(sdir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
