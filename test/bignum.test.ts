@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { base64Inner, bignumNeedles, toJava, toLE } from '../src/detectors/bignum.js';
+import { searchAll } from '../src/detectors/multi-search.js';
+import type { Tagged } from '../src/detectors/multi-search.js';
+import { seeded } from '../fixtures/gen/keys.js';
+
+describe('big-number encodings', () => {
+  it('OpenSSL limbs are the little-endian bytes; Java int[] is big-endian words, each little-endian', () => {
+    const be = Buffer.from('0102030405060708090a', 'hex');
+    expect(toLE(be).toString('hex')).toBe('0a090807060504030201');
+    // padded to whole words at the most significant end: 0000 0102 | 03040506 | 0708090a
+    expect(toJava(be).toString('hex')).toBe('02010000' + '06050403' + '0a090807');
+  });
+
+  it('finds a number inside longer base64 text at every alignment', () => {
+    const v = randomBytes(40);
+    for (let shift = 0; shift < 3; shift++) {
+      const text = Buffer.concat([randomBytes(shift + 3), v, randomBytes(5)]).toString('base64');
+      expect(base64Inner(v, false).some((s) => text.includes(s))).toBe(true);
+    }
+  });
+
+  it('offers BE, LE, Java and text needles', () => {
+    const forms = bignumNeedles(randomBytes(128)).map((n) => n.form);
+    for (const f of ['big-endian', 'little-endian limbs', 'Java int[]', 'hex', 'HEX', 'base64', 'hex UTF-16LE']) expect(forms).toContain(f);
+  });
+});
+
+describe('multi-needle search', () => {
+  it('finds exactly what indexOf finds, for many needles, at every offset, including overlaps', () => {
+    const hay = seeded(1 << 18, 3);
+    const needles: Tagged[] = [];
+    for (let i = 0; i < 60; i++) {
+      const len = 20 + ((i * 37) % 300);
+      const b = i % 3 === 0 ? Buffer.from(hay.subarray(i * 3001 + (i % 8), i * 3001 + (i % 8) + len)) : randomBytes(len);
+      if (i % 5 === 0) b.fill(0, 0, 6); // zero runs at the start: only non-degenerate grams are indexed
+      needles.push({ bytes: b, encoding: 'binary', ruleId: 'r', secret: b, note: String(i) });
+    }
+    // plant copies, some overlapping, some at the very end
+    for (let i = 0; i < needles.length; i += 2) needles[i].bytes.copy(hay, 100_000 + i * 997 + (i % 7));
+    needles[1].bytes.copy(hay, hay.length - needles[1].bytes.length);
+    const expected = new Set<string>();
+    for (const n of needles) for (let at = hay.indexOf(n.bytes); at !== -1; at = hay.indexOf(n.bytes, at + 1)) expected.add(`${n.note}@${at}`);
+    const got = new Set(searchAll(hay, needles).map((h) => `${h.note}@${h.start}`));
+    expect([...got].sort()).toEqual([...expected].sort());
+  });
+});
