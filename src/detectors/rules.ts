@@ -12,6 +12,8 @@ import { CONTEXT_KEYWORDS, entropyAll, entropyNear, type EntropyMode } from './e
 
 /** Context around a window so look-behinds at its edge see real characters. */
 const PAD = 64;
+/** Most start positions tried one by one (sticky) per keyword occurrence. */
+const STICKY_MAX = 8;
 
 interface Compiled {
   rule: Rule;
@@ -31,7 +33,9 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
   const compiled: Compiled[] = rules.map((rule) => {
     const reach = Math.max(rule.window ?? 0, rule.maxLen);
     const before = Math.min(rule.before ?? reach, reach);
-    return { rule, reach, before, sticky: rule.before === undefined ? undefined : new RegExp(rule.pattern, 'dy' + rule.flags) };
+    // a few sticky tries per keyword beat a window scan; beyond STICKY_MAX tries, scan the window
+    const sticky = rule.before !== undefined && rule.before <= STICKY_MAX ? new RegExp(rule.pattern, 'dy' + rule.flags) : undefined;
+    return { rule, reach, before, sticky };
   });
   const index = new KeywordIndex([...rules.flatMap((r) => r.keywords), ...CONTEXT_KEYWORDS]);
   const byKeyword: number[][] = index.keywords.map(() => []);

@@ -105,7 +105,7 @@ const rows: Row[] = [
   ['linear-api-key', 'Linear API key', 'saas', 'lin_api_', '[A-Za-z0-9]{40}', 'lin_api_{{b62:40}}', 48],
   ['notion-integration-secret', 'Notion integration token (legacy)', 'saas', 'secret_', '[A-Za-z0-9]{43}', 'secret_{{b62:43}}', 50],
   ['notion-token', 'Notion integration token', 'saas', 'ntn_', '[0-9]{11}[A-Za-z0-9]{35}', 'ntn_{{digit:11}}{{b62:35}}', 50],
-  ['airtable-pat', 'Airtable personal access token', 'saas', 'pat', '[A-Za-z0-9]{14}\\.[a-f0-9]{64}', 'pat{{b62:14}}.{{hex:64}}', 82, { keywords: ['pat'], validators: [] }],
+  ['airtable-pat', 'Airtable personal access token', 'saas', 'pat', '[A-Za-z0-9]{14}\\.[a-f0-9]{64}', 'pat{{b62:14}}.{{hex:64}}', 82, { before: 0, keywords: ['pat'], validators: [] }],
   ['figma-pat', 'Figma personal access token', 'saas', 'figd_', '[A-Za-z0-9_\\-]{40}', 'figd_{{b64u:40}}', 45, { edge: 'A-Za-z0-9_\\-' }],
   ['mapbox-secret-token', 'Mapbox secret access token', 'saas', 'sk.eyJ1Ijoi', '[A-Za-z0-9_\\-]{20,200}\\.[A-Za-z0-9_\\-]{22}', 'sk.eyJ1Ijoi{{b64u:60}}.{{b64u:22}}', 240, { edge: 'A-Za-z0-9_\\-' }],
   ['dropbox-short-lived', 'Dropbox short-lived access token', 'saas', 'sl.', '(?:u\\.)?[A-Za-z0-9_\\-]{130,1200}', 'sl.{{b64u:138}}', 1210, { edge: 'A-Za-z0-9_\\-' }],
