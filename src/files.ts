@@ -244,15 +244,9 @@ async function fsyncDir(dir: string): Promise<void> {
 /** Move a failed copy into the quarantine directory with mode 0600; returns its new path. */
 export async function quarantineFile(tempPath: string, dir: string, name: string): Promise<string> {
   await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-  const dest = path.join(dir, `${path.basename(name)}.${Date.now()}.quarantined`);
-  try {
-    await fsp.rename(tempPath, dest);
-  } catch {
-    await fsp.copyFile(tempPath, dest, fs.constants.COPYFILE_EXCL);
-    await fsp.rm(tempPath, { force: true });
-  }
+  // never over another quarantined copy (two runs, same name, same millisecond): link, or a free name
+  const dest = await moveInto(tempPath, dir, `${path.basename(name)}.${Date.now()}.quarantined`, 0o600);
   inflight.delete(tempPath);
-  await fsp.chmod(dest, 0o600);
   return dest;
 }
 

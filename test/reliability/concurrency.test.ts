@@ -1,7 +1,8 @@
 // Concurrency: simultaneous runs on the same input and destination end with one whole verified copy, never a mix.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { quarantineFile } from '../../src/files.js';
 import { runCli, tempDir } from '../lead/cli-harness.js';
 import { plant, runCliAsync, sha256File, tempsIn } from './util.js';
 
@@ -44,4 +45,25 @@ describe('two or more scrubs at once', () => {
     expect(sha256File(file)).toBe(sha256File(ref));
     expect(tempsIn(dir)).toEqual([]);
   }, 180_000);
+});
+
+describe('quarantine', () => {
+  it('two failed copies of the same name in the same millisecond both survive (no overwrite)', async () => {
+    const dir = tempDir();
+    const q = path.join(dir, 'q');
+    const a = path.join(dir, 'a.tmp');
+    const b = path.join(dir, 'b.tmp');
+    fs.writeFileSync(a, 'first copy');
+    fs.writeFileSync(b, 'second copy');
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_000);
+    try {
+      const [qa, qb] = [await quarantineFile(a, q, 'core.dmp'), await quarantineFile(b, q, 'core.dmp')];
+      expect(qa).not.toBe(qb);
+      expect(fs.readFileSync(qa, 'utf8')).toBe('first copy');
+      expect(fs.readFileSync(qb, 'utf8')).toBe('second copy');
+      for (const p of [qa, qb]) expect((fs.statSync(p).mode & 0o777).toString(8)).toBe('600');
+    } finally {
+      now.mockRestore();
+    }
+  });
 });
