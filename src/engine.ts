@@ -99,9 +99,12 @@ export function workersFor(plan: ScanPlan, size: number): number {
   return Math.min(jobs, chunks);
 }
 
+/** Largest chunk a worker gets: each worker holds views of its chunk (text, UTF-16 runs), so RSS grows with it. */
+const POOL_CHUNK_MAX = 8 * 1024 * 1024;
+
 /** Chunk size with a pool: many workers get smaller chunks, so buffers and per-worker views stay bounded. */
 export function poolChunkSize(chunkSize: number, workers: number): number {
-  return Math.min(chunkSize, Math.max(4 * 1024 * 1024, Math.floor(IN_FLIGHT_BYTES / 2 / workers)));
+  return Math.min(chunkSize, POOL_CHUNK_MAX, Math.max(4 * 1024 * 1024, Math.floor(IN_FLIGHT_BYTES / 2 / workers)));
 }
 
 /** At most ~2 chunks per worker, fewer when chunks are big, never fewer than one per worker. */

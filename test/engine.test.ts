@@ -73,8 +73,9 @@ describe('chunk engine', () => {
     expect(inFlightLimit(4, 16 * 1024 * 1024)).toBe(8);
     expect(inFlightLimit(64, 16 * 1024 * 1024)).toBe(64); // big machines: byte budget, one chunk per worker
     const MiB = 1024 * 1024;
-    expect(poolChunkSize(16 * MiB, 2)).toBe(16 * MiB);
-    expect(poolChunkSize(16 * MiB, 16)).toBe(8 * MiB); // 16 workers × 2 chunks stay within 256 MiB
+    expect(poolChunkSize(16 * MiB, 2)).toBe(8 * MiB); // bounded per-worker views
+    expect(poolChunkSize(16 * MiB, 16)).toBe(8 * MiB);
+    expect(poolChunkSize(16 * MiB, 64)).toBe(4 * MiB); // 64 workers × 2 chunks stay near 256 MiB
     expect(poolChunkSize(16 * MiB, 256)).toBe(4 * MiB);
     expect(poolChunkSize(CHUNK, 4)).toBe(CHUNK);
   });
