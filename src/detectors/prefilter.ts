@@ -6,6 +6,11 @@
 const LOWER = new Uint8Array(256);
 for (let i = 0; i < 256; i++) LOWER[i] = i >= 65 && i <= 90 ? i + 32 : i;
 
+/** A lower-case keyword byte and its upper-case twin. */
+function cases(c: number): number[] {
+  return c >= 97 && c <= 122 ? [c, c - 32] : [c];
+}
+
 export interface KeywordHits {
   /** Keyword id per occurrence, parallel to `pos`. */
   kw: number[];
@@ -17,7 +22,7 @@ export class KeywordIndex {
   readonly keywords: string[];
   private readonly bytes: Uint8Array[];
   private readonly bits = new Int32Array(1 << 19);
-  /** Per lower-cased byte pair: 1 if it opens a keyword, 2 if it is a keyword's 2nd+3rd byte. */
+  /** Per raw byte pair (every case variant): 1 if it opens a keyword, 2 if it is a keyword's 2nd+3rd byte. */
   private readonly pair = new Uint8Array(65536);
   private readonly buckets = new Map<number, number[]>();
 
@@ -28,8 +33,8 @@ export class KeywordIndex {
       if (b.length < 3) throw new Error(`keyword shorter than 3 bytes: ${this.keywords[id]}`);
       const h = (b[0] << 16) | (b[1] << 8) | b[2];
       this.bits[h >>> 5] |= 1 << (h & 31);
-      this.pair[(b[0] << 8) | b[1]] |= 1;
-      this.pair[(b[1] << 8) | b[2]] |= 2;
+      for (const x of cases(b[0])) for (const y of cases(b[1])) this.pair[(x << 8) | y] |= 1;
+      for (const x of cases(b[1])) for (const y of cases(b[2])) this.pair[(x << 8) | y] |= 2;
       const list = this.buckets.get(h);
       if (list) list.push(id);
       else this.buckets.set(h, [id]);
@@ -50,10 +55,11 @@ export class KeywordIndex {
     const pos: number[] = [];
     const pair = this.pair;
     for (let i = 0; i + 2 < end; i += 2) {
+      // case folding lives in the table, so the common miss costs two byte loads
+      const f = pair[(buf[i + 1] << 8) | buf[i + 2]];
+      if (f === 0) continue;
       const b1 = LOWER[buf[i + 1]];
       const b2 = LOWER[buf[i + 2]];
-      const f = pair[(b1 << 8) | b2];
-      if (f === 0) continue;
       if (f & 2) this.at(buf, end, i, (LOWER[buf[i]] << 16) | (b1 << 8) | b2, kw, pos);
       if (f & 1 && i + 3 < end) this.at(buf, end, i + 1, (b1 << 16) | (b2 << 8) | LOWER[buf[i + 3]], kw, pos);
     }
