@@ -2,7 +2,7 @@
 // The dumpscrub command line: parse flags, expand inputs, run the pipeline per file, report, exit.
 import * as path from 'node:path';
 import { Command, Option, CommanderError } from 'commander';
-import { makeOptions, EntropySchema } from './options.js';
+import { makeOptions, DEFAULT_ENTROPY, EntropySchema } from './options.js';
 import type { ScrubOptions } from './options.js';
 import { scanFile, scrubFile, verifyFile } from './scrub.js';
 import type { Destination } from './scrub.js';
@@ -71,7 +71,7 @@ function addCommon(cmd: Command): Command {
   return addReportFlags(cmd)
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'jsonl', 'sarif']).default('text'))
     .option('--report <file>', 'write the report to a file instead of the terminal')
-    .addOption(new Option('--entropy <level>', 'entropy detection: off, context (near a credential keyword), all').choices(EntropySchema.options).default('context'))
+    .addOption(new Option('--entropy <level>', 'entropy detection: off, context (near a credential keyword), all').choices(EntropySchema.options).default(DEFAULT_ENTROPY))
     .option('--known-key <file>', 'public key / certificate / JWKS / ssh public key whose private half to hunt (repeatable)', collect, [])
     .option('--known-secret <file>', 'file of literal secrets (one per line, or sha256:<hex>) to find in every encoding (repeatable)', collect, [])
     .option('-j, --jobs <n>', 'worker threads (default: one per core)')

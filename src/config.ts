@@ -2,7 +2,7 @@
 // Pure: the CLI reads the file (src/files.ts) and hands the text or parsed JSON here.
 import * as path from 'node:path';
 import { z } from 'zod';
-import { AllowlistSchema, EntropySchema, FillSchema, RegionSelectionSchema } from './options.js';
+import { AllowlistSchema, DEFAULT_ENTROPY, EntropySchema, FillSchema, RegionSelectionSchema } from './options.js';
 import { RuleSchema } from './rules/schema.js';
 import type { ScrubOptionsInput } from './options.js';
 import type { RegionKind } from './types.js';
@@ -67,7 +67,7 @@ export const ConfigSchema = z
     rules: RuleListSchema.default([]),
     allowlist: ConfigAllowlistSchema.default({ ruleIds: [], fingerprints: [], regexes: [], paths: [] }),
     fill: FillSchema.default({ text: '*', binary: 0 }),
-    entropy: EntropySchema.default('context'),
+    entropy: EntropySchema.default(DEFAULT_ENTROPY),
     regions: RegionSelectionSchema.default({ include: [], exclude: [] }),
     report: ReportDefaultsSchema.default({ format: 'text', summary: false, verbose: false, color: 'auto' }),
     knownKeys: z.array(z.string().min(1)).default([]),

@@ -6,7 +6,7 @@ export const EntropySchema = z.enum(['off', 'context', 'all']);
 export type EntropyLevel = z.infer<typeof EntropySchema>;
 
 /** Entropy level used when nothing else is said; the verify pass never goes below it. */
-export const DEFAULT_ENTROPY: EntropyLevel = 'context';
+export const DEFAULT_ENTROPY: EntropyLevel = 'all';
 
 export const AllowlistSchema = z
   .object({

@@ -45,7 +45,7 @@ describe('parseConfig', () => {
   it('fills every default from an empty object', () => {
     const c = parseConfig({}, SRC);
     expect(c).toEqual(defaultConfig());
-    expect(c.entropy).toBe('context');
+    expect(c.entropy).toBe('all');
     expect(c.fill).toEqual({ text: '*', binary: 0 });
     expect(c.allowlist).toEqual({ ruleIds: [], fingerprints: [], regexes: [], paths: [] });
     expect(c.report).toEqual({ format: 'text', summary: false, verbose: false, color: 'auto' });
@@ -200,7 +200,7 @@ describe.skipIf(!existsSync(CLI))('config through the CLI', () => {
   });
 
   it('takes report defaults from the file, lets flags win, and skips allowlisted paths', () => {
-    const { dir } = setup({ rules: [ACME_RULE], report: { format: 'json', summary: true }, allowlist: { paths: ['*.skip'] } });
+    const { dir } = setup({ rules: [ACME_RULE], entropy: 'context', report: { format: 'json', summary: true }, allowlist: { paths: ['*.skip'] } });
     const r = cli(dir, ['scan', 'app.dmp']);
     expect(JSON.parse(r.stdout).schema).toBe('dumpscrub.report/v1');
     expect(r.stderr).toMatch(/^dumpscrub scan: 1 file, 1 finding, 0 survivors, exit 1$/m);
