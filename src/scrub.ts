@@ -7,7 +7,8 @@ import { detectFormat, regionAt } from './formats/index.js';
 import { scanInput, keyOfPublicKey } from './engine.js';
 import type { ScanOutput } from './engine.js';
 import { collapseHits, isAllowlisted, specificity, toFinding } from './findings.js';
-import { applyRedaction, planRedaction } from './redact.js';
+import { applyRedaction, planRedaction, plannedBytes } from './redact.js';
+import type { FillSpan } from './redact.js';
 import { DEFAULT_ENTROPY, regionSelected } from './options.js';
 import type { EntropyLevel, ScrubOptions } from './options.js';
 import * as files from './files.js';
@@ -106,6 +107,27 @@ function failure(result: FileResult, err: unknown, started: number): FileResult 
   const usage = err instanceof files.UsageError;
   const message = err instanceof Error ? err.message : 'unknown error';
   return { ...result, verdict: usage ? 'usage-error' : 'io-error', error: message.slice(0, 300), durationMs: Date.now() - started };
+}
+
+/** Rounds of redact → verify before giving up on survivors (each must change more bytes). */
+const MAX_ROUNDS = 3;
+
+/** Copy the input to `temp` with the plan applied; returns the SHA-256 of the input bytes read. */
+async function writeRedacted(input: InputFile, temp: files.TempOutput, plan: FillSpan[], opts: ScrubOptions, display: string): Promise<string> {
+  const inHash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(Math.min(opts.chunkSize, Math.max(input.size, 1)));
+  for (let off = 0; off < input.size; off += buf.length) {
+    const want = Math.min(buf.length, input.size - off);
+    const got = await input.read(buf, off, want);
+    if (got !== want) throw new files.IoError(`${display}: input changed during the run (short read at offset ${off + got})`);
+    const chunk = buf.subarray(0, want);
+    inHash.update(chunk);
+    applyRedaction(chunk, off, plan);
+    await temp.write(chunk);
+    opts.onProgress?.('write', off + want, input.size);
+  }
+  await temp.commit();
+  return inHash.digest('hex');
 }
 
 /** Runs `fn` on the file, or on a private decompressed copy when it is gzip (offsets then refer to the plain stream). */
@@ -247,32 +269,28 @@ async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, d
       // scrub redacts everything verification would flag, so the user allowlist cannot leave a survivor
       const a = await analyze(input, verifySettings(opts, []), opts, 'scan');
       const findings = findingsOf(a);
-      const plan = planRedaction(findings, a.info.structural, opts.fill);
-
-      temp = await files.createTemp(dest.tempDir, path.basename(dest.path === '-' ? display : dest.path));
-      const inHash = createHash('sha256');
-      const buf = Buffer.allocUnsafe(Math.min(opts.chunkSize, Math.max(input.size, 1)));
-      for (let off = 0; off < input.size; off += buf.length) {
-        const want = Math.min(buf.length, input.size - off);
-        const got = await input.read(buf, off, want);
-        if (got !== want) throw new files.IoError(`${display}: input changed during the run (short read at offset ${off + got})`);
-        const chunk = buf.subarray(0, want);
-        inHash.update(chunk);
-        applyRedaction(chunk, off, plan);
-        await temp.write(chunk);
-        opts.onProgress?.('write', off + want, input.size);
+      let check: Analysis;
+      let survivors: Finding[];
+      // redacting can change a neighbour's context (a token next to a now-starred value): redact
+      // what verification still sees and verify again, while that changes bytes
+      for (let round = 1; ; round++) {
+        const plan = planRedaction(findings, a.info.structural, opts.fill);
+        temp = await files.createTemp(dest.tempDir, path.basename(dest.path === '-' ? display : dest.path));
+        const writtenInputHash = await writeRedacted(input, temp, plan, opts, display);
+        const written = temp.path;
+        check = await withInput(written, async (copy) => {
+          if (copy.size !== input.size) throw new files.IoError(`${display}: written copy has ${copy.size} bytes, expected ${input.size}`);
+          return analyze(copy, verifySettings(opts, a.publicKeys), opts, 'verify');
+        });
+        await assertUnchanged(input, file, [a.sha256, writtenInputHash]);
+        survivors = findingsOf(check);
+        const widened = planRedaction([...findings, ...survivors], a.info.structural, opts.fill);
+        if (!survivors.length || round >= MAX_ROUNDS || plannedBytes(widened) === plannedBytes(plan)) break;
+        findings.push(...survivors);
+        await temp.discard();
+        temp = undefined;
       }
-      await temp.commit();
-      const writtenInputHash = inHash.digest('hex');
 
-      // verification: the copy as it is on disk, all detectors, self-hunt with every key seen in the input
-      const check = await withInput(temp.path, async (copy) => {
-        if (copy.size !== input.size) throw new files.IoError(`${display}: written copy has ${copy.size} bytes, expected ${input.size}`);
-        return analyze(copy, verifySettings(opts, a.publicKeys), opts, 'verify');
-      });
-      await assertUnchanged(input, file, [a.sha256, writtenInputHash]);
-
-      const survivors = findingsOf(check);
       const common = {
         ...result,
         format: a.info.format,
