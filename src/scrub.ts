@@ -161,40 +161,33 @@ export async function verifyFile(file: string, opts: ScrubOptions, display = fil
 }
 
 async function scanPlain(file: string, opts: ScrubOptions, display: string): Promise<FileResult> {
-  const started = Date.now();
-  let result = baseResult(display, 0);
-  try {
-    return await withInput(file, async (input) => {
-      result = baseResult(display, input.size);
-      const a = await analyze(input, scanSettings(opts), opts, 'scan');
-      await assertUnchanged(input, file, [a.sha256]);
-      const regexes = opts.allowlist.regexes.map((r) => new RegExp(r));
-      const reported = (h: Hit) => !isAllowlisted(h, opts.allowlist, regexes) && regionSelected(regionAt(a.info.regions, h.start)?.kind ?? 'raw', opts.regions);
-      const findings = findingsOf(a, reported);
-      return {
-        ...result,
-        format: a.info.format,
-        findings,
-        warnings: a.info.warnings,
-        sha256: a.sha256,
-        verdict: findings.length ? 'secrets-found' : 'clean',
-        durationMs: Date.now() - started,
-      };
-    });
-  } catch (err) {
-    return failure(result, err, started);
-  }
+  const regexes = opts.allowlist.regexes.map((r) => new RegExp(r));
+  return inspect(file, display, opts, scanSettings(opts), 'scan', (h, a) =>
+    !isAllowlisted(h, opts.allowlist, regexes) && regionSelected(regionAt(a.info.regions, h.start)?.kind ?? 'raw', opts.regions),
+  );
 }
 
-async function verifyPlain(file: string, opts: ScrubOptions, display: string): Promise<FileResult> {
+function verifyPlain(file: string, opts: ScrubOptions, display: string): Promise<FileResult> {
+  return inspect(file, display, opts, verifySettings(opts, []), 'verify', () => true);
+}
+
+/** Analyse one file and report what `reported` keeps; writes nothing. */
+async function inspect(
+  file: string,
+  display: string,
+  opts: ScrubOptions,
+  settings: DetectSettings,
+  phase: 'scan' | 'verify',
+  reported: (h: Hit, a: Analysis) => boolean,
+): Promise<FileResult> {
   const started = Date.now();
   let result = baseResult(display, 0);
   try {
     return await withInput(file, async (input) => {
       result = baseResult(display, input.size);
-      const a = await analyze(input, verifySettings(opts, []), opts, 'verify');
+      const a = await analyze(input, settings, opts, phase);
       await assertUnchanged(input, file, [a.sha256]);
-      const findings = findingsOf(a);
+      const findings = findingsOf(a, (h) => reported(h, a));
       return {
         ...result,
         format: a.info.format,

@@ -12,7 +12,7 @@
 import type { FormatInfo } from '../types.js';
 import { Collector } from './collect.js';
 import { baseName } from './minidump.js';
-import { Bytes, Truncated, hex } from './reader.js';
+import { Bytes, Truncated, hex, cmp, lastAtOrBelow } from './reader.js';
 import { rawFormat } from './raw.js';
 import type { ReadAt } from '../types.js';
 
@@ -309,21 +309,6 @@ class ElfCore {
 }
 
 const align4 = (n: number): number => n + ((4 - (n % 4)) % 4);
-const cmp = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function lastAtOrBelow<T>(xs: T[], v: bigint, key: (x: T) => bigint): number {
-  let lo = 0;
-  let hi = xs.length - 1;
-  let ans = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (key(xs[mid]) <= v) {
-      ans = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return ans;
-}
 
 function overlapsAny(files: FileMapping[], lo: bigint, hi: bigint): boolean {
   // Mappings do not overlap in a sane core; checking the neighbours is enough and stays O(log n).

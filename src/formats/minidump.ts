@@ -3,7 +3,7 @@
 // metadata streams; memory contents, string payloads and register values stay redactable.
 import type { FormatInfo } from '../types.js';
 import { Collector } from './collect.js';
-import { Bytes, Truncated, hex } from './reader.js';
+import { Bytes, Truncated, hex, cmp, lastAtOrBelow } from './reader.js';
 
 export const MDMP_SIGNATURE = 0x504d444d;
 const MAX_STREAMS = 65_536;
@@ -458,21 +458,6 @@ class Minidump {
   }
 }
 
-const cmp = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function lastAtOrBelow<T>(xs: T[], v: bigint, key: (x: T) => bigint): number {
-  let lo = 0;
-  let hi = xs.length - 1;
-  let ans = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (key(xs[mid]) <= v) {
-      ans = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return ans;
-}
 
 function findContaining<T>(xs: T[], v: bigint, lo: (x: T) => bigint, hi: (x: T) => bigint): T | undefined {
   const i = lastAtOrBelow(xs, v, lo);

@@ -143,3 +143,21 @@ export function mergeSpans(spans: Span[]): Span[] {
 }
 
 export const hex = (n: number | bigint): string => '0x' + n.toString(16);
+
+/** Order of two bigints, for sorting. */
+export const cmp = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Index of the last element whose key is <= v (xs sorted by key), or -1. */
+export function lastAtOrBelow<T>(xs: T[], v: bigint, key: (x: T) => bigint): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(xs[mid]) <= v) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
