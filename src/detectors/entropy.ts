@@ -214,15 +214,18 @@ function isArmorLine(buf: Uint8Array, s: number, e: number): boolean {
   const L = e - s;
   if (L > 76) return false;
   const armor = (n: number): boolean => n === 64 || n === 76;
-  if (e < buf.length && (buf[e] === 10 || buf[e] === 13)) {
-    const next = buf[e] === 13 && buf[e + 1] === 10 ? e + 2 : e + 1;
+  const escapedBreak = (i: number): boolean => buf[i] === 92 && (buf[i + 1] === 110 || buf[i + 1] === 114);
+  if (e < buf.length && (buf[e] === 10 || buf[e] === 13 || escapedBreak(e))) {
+    // "\\r\\n" in JSON text, CRLF, or a bare newline
+    const next = escapedBreak(e) ? (escapedBreak(e + 2) ? e + 4 : e + 2) : buf[e] === 13 && buf[e + 1] === 10 ? e + 2 : e + 1;
     const n = runAt(buf, next);
     // the next line is an armor line, the padded last line, or the END marker
     if (armor(L) || armor(n) || (n >= 4 && buf[next + n - 1] === 61) || buf[next] === 45) return true;
   }
-  if (s > 0 && buf[s - 1] === 10) {
-    let p = s - 1;
+  if (s > 0 && (buf[s - 1] === 10 || (s > 1 && buf[s - 1] === 110 && buf[s - 2] === 92))) {
+    let p = buf[s - 1] === 10 ? s - 1 : s - 2;
     if (p > 0 && buf[p - 1] === 13) p--;
+    else if (p > 1 && buf[p - 1] === 114 && buf[p - 2] === 92) p -= 2;
     let q = p;
     while (q > 0 && p - q < 80 && TOK[buf[q - 1]] === 1) q--;
     // previous line is an armor line or the BEGIN marker
@@ -252,6 +255,8 @@ export function entropyAll(view: TextView, hits: Hit[]): void {
     while (s > 0 && TOK[buf[s - 1]] === 1) s--;
     let e = m + 1;
     while (e < n && TOK[buf[e]] === 1) e++;
+    // a JSON/C escape ("\\n", "\\r", "\\t") ends the previous line; its letter is not part of the token
+    if (s > 0 && buf[s - 1] === 92 && (buf[s] === 110 || buf[s] === 114 || buf[s] === 116)) s++;
     if (e - s >= ALL_T.minLen && !isArmorLine(buf, s, e) && judge(buf, s, e, ALL_T, true)) push(view, s, e, 'entropy-token', hits);
     // resume at the first probe past this run
     m = Math.ceil(e / step) * step - step;
