@@ -1,6 +1,6 @@
 // Entropy: per-alphabet thresholds relative to a random string's expected entropy; lower bar near
 // credential words; a context-free pass for long mixed-case tokens; measured false-positive rates.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { ALL_T, CONTEXT_T, DEFAULT_ENTROPY, entropyDetector, expectedEntropy } from '../src/detectors/entropy.js';
 import { rulesDetector } from '../src/detectors/rules.js';
@@ -71,6 +71,29 @@ describe('modes', () => {
     ['public JWK modulus', () => `{"kty":"RSA","kid":"k1","n":"${randomBytes(96).toString('base64url')}","e":"AQAB"}`],
   ])('not flagged in mode all: %s', (_name, make) => {
     expect(hitsIn(`\n${make()}\n`, 'all').length).toBe(0);
+  });
+
+  // PEM bodies whose BEGIN line was overwritten (freed malloc chunks lose their first 16 bytes)
+  const { privateKey: pkcs8, publicKey: spki } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } });
+  // certificate-shaped DER: a SEQUENCE holding an X.500 commonName attribute among random bytes
+  const certDer = Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x10, 0x30, 0x82, 0x01, 0x0a, 0xa0, 0x03, 0x02, 0x01, 0x02]), randomBytes(40), Buffer.from([0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x04]), Buffer.from('test'), randomBytes(200)]);
+  const lines = (der: Buffer) => der.toString('base64').match(/.{1,64}/g)!;
+  const breaks = { LF: '\n', CRLF: '\r\n', 'JSON \\n': '\\n' };
+  test.each(Object.entries(breaks))('a private key body without its BEGIN line is flagged line by line (%s)', (_name, br) => {
+    const body = lines(pkcs8);
+    const text = `\x10\x22UUUU\0\0${body.join(br)}${br}\0\0`;
+    const hits = hitsIn(text, 'all');
+    // line 1 is the ASN.1 header and the public modulus' first bytes: structured, not a secret
+    for (const l of body.slice(1).filter((x) => x.length === 64)) {
+      const at = 1 + text.indexOf(l);
+      expect(hits.some((h) => h.start <= at && h.end >= at + 64)).toBe(true);
+    }
+  });
+  test.each([
+    ['certificate', certDer],
+    ['SubjectPublicKeyInfo', spki],
+  ])('a %s body without its BEGIN line is not flagged', (_name, der) => {
+    for (const br of Object.values(breaks)) expect(hitsIn(`\0\0${lines(der as Buffer).join(br)}${br}\0`, 'all').length).toBe(0);
   });
 
   test('the detector follows ctx.entropy over its construction default', () => {

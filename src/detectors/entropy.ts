@@ -7,6 +7,7 @@ import { KeywordIndex } from './prefilter.js';
 import { latin1View } from '../views/view.js';
 import { utf16View } from '../views/utf16.js';
 import { isPlaceholder } from './validators.js';
+import { isArmorLine, isPublicArmor, type ArmorCache } from './armor.js';
 
 export type EntropyMode = 'off' | 'context' | 'all';
 
@@ -198,42 +199,6 @@ function judge(buf: Uint8Array, s: number, e: number, t: EntropyThresholds, cont
   return entropyOf(buf, s, e) >= expectedEntropy(L, A) - t.margin;
 }
 
-/** Length of the token run starting at i (bounded). */
-function runAt(buf: Uint8Array, i: number): number {
-  let e = i;
-  while (e < buf.length && e - i < 80 && TOK[buf[e]] === 1) e++;
-  return e - i;
-}
-
-/**
- * Armored base64 (PEM/MIME body of certificates and public keys): lines of 64 or 76 chars. A run
- * next to a newline whose neighbour line has armor length is part of such a block; private-key
- * blocks are the rules' business.
- */
-function isArmorLine(buf: Uint8Array, s: number, e: number): boolean {
-  const L = e - s;
-  if (L > 76) return false;
-  const armor = (n: number): boolean => n === 64 || n === 76;
-  const escapedBreak = (i: number): boolean => buf[i] === 92 && (buf[i + 1] === 110 || buf[i + 1] === 114);
-  if (e < buf.length && (buf[e] === 10 || buf[e] === 13 || escapedBreak(e))) {
-    // "\\r\\n" in JSON text, CRLF, or a bare newline
-    const next = escapedBreak(e) ? (escapedBreak(e + 2) ? e + 4 : e + 2) : buf[e] === 13 && buf[e + 1] === 10 ? e + 2 : e + 1;
-    const n = runAt(buf, next);
-    // the next line is an armor line, the padded last line, or the END marker
-    if (armor(L) || armor(n) || (n >= 4 && buf[next + n - 1] === 61) || buf[next] === 45) return true;
-  }
-  if (s > 0 && (buf[s - 1] === 10 || (s > 1 && buf[s - 1] === 110 && buf[s - 2] === 92))) {
-    let p = buf[s - 1] === 10 ? s - 1 : s - 2;
-    if (p > 0 && buf[p - 1] === 13) p--;
-    else if (p > 1 && buf[p - 1] === 114 && buf[p - 2] === 92) p -= 2;
-    let q = p;
-    while (q > 0 && p - q < 80 && TOK[buf[q - 1]] === 1) q--;
-    // previous line is an armor line or the BEGIN marker
-    if (armor(L) || armor(p - q) || (p > 0 && buf[p - 1] === 45)) return true;
-  }
-  return false;
-}
-
 function push(view: TextView, s: number, e: number, ruleId: string, hits: Hit[]): void {
   const str = view.buf.toString('latin1', s, e);
   if (isPlaceholder(str)) return;
@@ -249,6 +214,7 @@ export function entropyAll(view: TextView, hits: Hit[]): void {
   const buf = view.buf;
   const n = buf.length;
   const step = ALL_T.minLen - 1;
+  const armorCache: ArmorCache = { start: 0, end: 0, pub: false };
   for (let m = 0; m < n; m += step) {
     if (TOK[buf[m]] !== 1) continue;
     let s = m;
@@ -257,7 +223,7 @@ export function entropyAll(view: TextView, hits: Hit[]): void {
     while (e < n && TOK[buf[e]] === 1) e++;
     // a JSON/C escape ("\\n", "\\r", "\\t") ends the previous line; its letter is not part of the token
     if (s > 0 && buf[s - 1] === 92 && (buf[s] === 110 || buf[s] === 114 || buf[s] === 116)) s++;
-    if (e - s >= ALL_T.minLen && !isArmorLine(buf, s, e) && judge(buf, s, e, ALL_T, true)) push(view, s, e, 'entropy-token', hits);
+    if (e - s >= ALL_T.minLen && !(isArmorLine(buf, s, e) && isPublicArmor(buf, s, e, armorCache)) && judge(buf, s, e, ALL_T, true)) push(view, s, e, 'entropy-token', hits);
     // resume at the first probe past this run
     m = Math.ceil(e / step) * step - step;
   }

@@ -43,6 +43,23 @@ export const keyRules: RuleInput[] = [
     negativeExamples: [REDACTED, '-----BEGIN PRIVATE KEY-----\n*******************************\n', PUBLIC_CERT],
   },
   {
+    id: 'pem-private-key-headless',
+    name: 'PEM private key (BEGIN line lost)',
+    family: 'private-key',
+    description: 'Base64 body lines up to an END ... PRIVATE KEY line whose BEGIN line is gone (freed memory keeps the tail of a block)',
+    keywords: ['-----end '],
+    // a block start: after a line break or binary bytes, not a continuation line, not under an intact BEGIN or DEK-Info header
+    pattern: `(?<=^|[^\\x20-\\x7e]|\\\\[nr])(?<![A-Za-z0-9+/=](?:\\r?\\n|\\\\[nr]))(?<!BEGIN ${LABEL}-----(?:\\r?\\n|\\\\[nr]))(?<!DEK-Info: [^\\r\\n]{1,80}(?:\\r?\\n|\\\\n){2,4})(?<secret>(?:[A-Za-z0-9+/=]{16,80}(?:\\r?\\n|\\\\[nr]){1,2}){1,200}[A-Za-z0-9+/=]{0,80}(?:\\r?\\n|\\\\[nr]){0,2}-----END ${LABEL}-----)`,
+    before: 17000,
+    maxLen: 17100,
+    examples: [
+      '\x10\x22UUUU\0\0N PRIVATE KEY-----\n«{{b64:64}}\n{{b64:64}}\n{{b64:20}}==\n-----END PRIVATE KEY-----»\n',
+      '\0\0\0\0«{{b64:64}}\r\n{{b64:30}}\r\n-----END RSA PRIVATE KEY-----»',
+      '"\0\0\0\0\\n«{{b64:64}}\\n{{b64:30}}\\n-----END EC PRIVATE KEY-----»\\n"',
+    ],
+    negativeExamples: ['{{pem:PRIVATE KEY}}', '{{pemjson:RSA PRIVATE KEY}}', '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,{{HEX:32}}\n\n{{b64:64}}\n{{b64:64}}\n-----END RSA PRIVATE KEY-----', '\0\0{{b64:64}}\n{{b64:30}}\n-----END CERTIFICATE-----', REDACTED],
+  },
+  {
     id: 'pem-private-key-json-escaped',
     name: 'PEM private key in a JSON string',
     family: 'private-key',

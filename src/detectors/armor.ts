@@ -1,0 +1,171 @@
+// Armored base64 (PEM/MIME bodies): which high-entropy lines belong to public material. A line of
+// a certificate or public key is left alone; a line of a private key, or of a block whose header
+// was overwritten (freed malloc chunks lose their first 16 bytes), is not.
+
+const B64 = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') B64[c.charCodeAt(0)] = 1;
+const DEC = new Int16Array(256).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => (DEC[c.charCodeAt(0)] = i));
+
+const MAX_LINE = 76;
+const MAX_LINES = 400;
+
+/** Length of the line break starting at i: LF, CRLF, JSON "\n" or "\r\n"; 0 if none. */
+function breakAt(buf: Uint8Array, i: number): number {
+  if (buf[i] === 10) return 1;
+  if (buf[i] === 13) return buf[i + 1] === 10 ? 2 : 1;
+  if (buf[i] === 92 && buf[i + 1] === 110) return 2;
+  if (buf[i] === 92 && buf[i + 1] === 114) return buf[i + 2] === 92 && buf[i + 3] === 110 ? 4 : 2;
+  return 0;
+}
+
+/** Length of the line break ending at i; 0 if none. */
+function breakBefore(buf: Uint8Array, i: number): number {
+  if (i >= 1 && buf[i - 1] === 10) return i >= 2 && buf[i - 2] === 13 ? 2 : 1;
+  if (i >= 2 && buf[i - 2] === 92 && buf[i - 1] === 110) return i >= 4 && buf[i - 4] === 92 && buf[i - 3] === 114 ? 4 : 2;
+  if (i >= 1 && buf[i - 1] === 13) return 1;
+  if (i >= 2 && buf[i - 2] === 92 && buf[i - 1] === 114) return 2;
+  return 0;
+}
+
+/** Length of the base64 run starting at i, up to 81. */
+function runAt(buf: Uint8Array, i: number): number {
+  let e = i;
+  while (e < buf.length && e - i <= MAX_LINE && B64[buf[e]] === 1) e++;
+  return e - i;
+}
+
+/** Start of the base64 line ending at p (a JSON escape letter before it is not part of the line). */
+function lineStart(buf: Uint8Array, p: number): number {
+  let q = p;
+  while (q > 0 && p - q <= MAX_LINE && B64[buf[q - 1]] === 1) q--;
+  if (q > 0 && q < p && buf[q - 1] === 92 && (buf[q] === 110 || buf[q] === 114)) q++;
+  return q;
+}
+
+/**
+ * True if buf[s, e) sits in a block of base64 lines: its own length or a neighbour's is the armor
+ * width (64 or 76), or a neighbour is a BEGIN/END marker or the padded last line.
+ */
+export function isArmorLine(buf: Uint8Array, s: number, e: number): boolean {
+  const L = e - s;
+  if (L > MAX_LINE) return false;
+  const armor = (n: number): boolean => n === 64 || n === 76;
+  const after = e < buf.length ? breakAt(buf, e) : 0;
+  if (after) {
+    const next = e + after;
+    const n = runAt(buf, next);
+    if (armor(L) || armor(n) || (n >= 4 && buf[next + n - 1] === 61) || buf[next] === 45) return true;
+  }
+  const before = breakBefore(buf, s);
+  if (before) {
+    const p = s - before;
+    const q = lineStart(buf, p);
+    if (armor(L) || armor(p - q) || (p > 0 && buf[p - 1] === 45)) return true;
+  }
+  return false;
+}
+
+/** [start, end) of the armor block around the line at s: consecutive base64 lines. */
+function blockAround(buf: Uint8Array, s: number, e: number): [number, number] {
+  let start = s;
+  for (let k = 0; k < MAX_LINES; k++) {
+    const b = breakBefore(buf, start);
+    if (!b) break;
+    const p = start - b;
+    const q = lineStart(buf, p);
+    if (q === p || p - q > MAX_LINE) break;
+    start = q;
+  }
+  let end = e;
+  for (let k = 0; k < MAX_LINES; k++) {
+    const b = breakAt(buf, end);
+    if (!b) break;
+    const n = runAt(buf, end + b);
+    if (n === 0 || n > MAX_LINE) break;
+    end = end + b + n;
+  }
+  return [start, end];
+}
+
+/** Position of needle in buf[from, to), the last one when `last`; -1 if absent. */
+function indexOfAscii(buf: Uint8Array, from: number, to: number, needle: string, last = false): number {
+  const lo = Math.max(0, from);
+  const hi = Math.min(buf.length, to) - needle.length;
+  outer: for (let k = lo; k <= hi; k++) {
+    const i = last ? hi - (k - lo) : k;
+    for (let j = 0; j < needle.length; j++) if (buf[i + j] !== needle.charCodeAt(j)) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** Decodes the base64 lines of buf[start, end) (line breaks skipped; each line is 4-char aligned). */
+function decodeBlock(buf: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil(((end - start) * 3) / 4));
+  let n = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = start; i < end; i++) {
+    const b = breakAt(buf, i);
+    if (b) {
+      i += b - 1;
+      continue;
+    }
+    const v = DEC[buf[i]];
+    if (v < 0) continue;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/** DER of a certificate, CSR or CRL (X.500 name or extension OIDs), or a SubjectPublicKeyInfo. */
+function looksPublicDer(der: Uint8Array): boolean {
+  for (let i = 0; i + 4 <= der.length; i++) {
+    if (der[i] === 0x06 && der[i + 1] === 0x03 && der[i + 2] === 0x55 && (der[i + 3] === 0x04 || der[i + 3] === 0x1d)) return true;
+  }
+  // SEQUENCE { SEQUENCE algorithm, BIT STRING key }: skip two headers, then the inner SEQUENCE
+  const skipHeader = (i: number): [number, number] => {
+    const l = der[i + 1];
+    if (l < 0x80) return [i + 2, l];
+    const k = l & 0x7f;
+    let len = 0;
+    for (let j = 0; j < k; j++) len = len * 256 + der[i + 2 + j];
+    return [i + 2 + k, len];
+  };
+  if (der.length < 16 || der[0] !== 0x30) return false;
+  const [inner] = skipHeader(0);
+  if (der[inner] !== 0x30) return false;
+  const [body, len] = skipHeader(inner);
+  return der[body + len] === 0x03;
+}
+
+/** The last block judged, so its other lines are not judged again. */
+export interface ArmorCache {
+  start: number;
+  end: number;
+  pub: boolean;
+}
+
+/**
+ * True if the armor line at buf[s, e) belongs to public material: its block sits under a BEGIN
+ * marker that is not a private key, or (marker lost) decodes to a certificate or public key.
+ */
+export function isPublicArmor(buf: Uint8Array, s: number, e: number, cache: ArmorCache): boolean {
+  if (s >= cache.start && e <= cache.end) return cache.pub;
+  const [start, end] = blockAround(buf, s, e);
+  const head = indexOfAscii(buf, start - 200, start, 'BEGIN ', true);
+  const tail = indexOfAscii(buf, end, end + 40, 'END ');
+  let pub: boolean;
+  if (head >= 0 || tail >= 0) {
+    const at = head >= 0 ? head : tail;
+    pub = indexOfAscii(buf, at, at + 60, 'PRIVATE') < 0;
+  } else pub = looksPublicDer(decodeBlock(buf, start, end));
+  Object.assign(cache, { start, end, pub });
+  return pub;
+}
