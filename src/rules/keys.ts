@@ -36,11 +36,17 @@ export const keyRules: RuleInput[] = [
     family: 'private-key',
     description: 'A PRIVATE KEY header followed by base64 body lines, END line missing (truncated in memory)',
     keywords: ['-----begin '],
-    pattern: `(?<secret>-----BEGIN ${LABEL}-----(?:\\r?\\n|\\\\n)(?:[A-Za-z0-9+/=]{16,80}(?:\\r?\\n|\\\\n)){1,200}[A-Za-z0-9+/=]{0,80})(?![A-Za-z0-9+/=\\-])`,
+    pattern: `(?<secret>-----BEGIN ${LABEL}-----(?:\\r?\\n|\\\\n)(?:[A-Za-z0-9+/=]{16,80}(?:\\r?\\n|\\\\n)){1,200}[A-Za-z0-9+/=]{0,80})(?![A-Za-z0-9+/=]|(?:\\r?\\n|\\\\n)[A-Za-z0-9+/=]|(?:\\r?\\n|\\\\n)?-----END ${LABEL}-----)`,
     before: 0,
     maxLen: 17000,
-    examples: ['«-----BEGIN PRIVATE KEY-----\n{{b64:64}}\n{{b64:64}}\n{{b64:30}}»\0\0\0', '«-----BEGIN OPENSSH PRIVATE KEY-----\n{{b64:70}}\n{{b64:12}}»'],
-    negativeExamples: [REDACTED, '-----BEGIN PRIVATE KEY-----\n*******************************\n', PUBLIC_CERT],
+    examples: [
+      '«-----BEGIN PRIVATE KEY-----\n{{b64:64}}\n{{b64:64}}\n{{b64:30}}»\0\0\0',
+      '«-----BEGIN OPENSSH PRIVATE KEY-----\n{{b64:70}}\n{{b64:12}}»',
+      // END line cut short: the complete-block rule cannot match, this one must
+      '«-----BEGIN RSA PRIVATE KEY-----\n{{b64:64}}\n{{b64:20}}\n»-----END RS\0\0',
+    ],
+    // a complete block is pem-private-key's finding alone
+    negativeExamples: [REDACTED, '-----BEGIN PRIVATE KEY-----\n*******************************\n', PUBLIC_CERT, '{{pem:PRIVATE KEY}}', '{{pemcrlf:EC PRIVATE KEY}}', '{{pemjson:PRIVATE KEY}}'],
   },
   {
     id: 'pem-private-key-headless',
