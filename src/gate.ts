@@ -242,6 +242,10 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     return 'done';
   };
 
+  /** Audit a file the gate did not scrub (skipped after an error, or still unsettled). */
+  const auditUnscanned = (event: 'skipped' | 'pending', file: string, size: number, error: string): Promise<void> =>
+    audit({ time: new Date().toISOString(), event, file, size, findings: 0, survivors: 0, rules: {}, fingerprints: [], original: 'kept', exitCode: EXIT.IO, durationMs: 0, error });
+
   try {
     for (;;) {
       if (o.signal?.aborted) break;
@@ -294,20 +298,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
           resolved.add(e.name);
           const message = err instanceof Error ? err.message : 'unknown error';
           o.log(`gate: FAILED ${e.name}: ${message}`);
-          await audit({
-            time: new Date().toISOString(),
-            event: 'skipped',
-            file: e.name,
-            size: e.size,
-            findings: 0,
-            survivors: 0,
-            rules: {},
-            fingerprints: [],
-            original: 'kept',
-            exitCode: EXIT.IO,
-            durationMs: 0,
-            error: message,
-          });
+          await auditUnscanned('skipped', e.name, e.size, message);
         }
       }
 
@@ -318,20 +309,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
           for (const name of left) {
             const e = candidates.find((c) => c.name === name);
             o.log(`gate: ${name} did not settle within ${o.maxWaitSeconds}s; left in the inbox`);
-            await audit({
-              time: new Date().toISOString(),
-              event: 'pending',
-              file: name,
-              size: e?.size ?? 0,
-              findings: 0,
-              survivors: 0,
-              rules: {},
-              fingerprints: [],
-              original: 'kept',
-              exitCode: EXIT.IO,
-              durationMs: 0,
-              error: 'file did not become stable and closed in time',
-            });
+            await auditUnscanned('pending', name, e?.size ?? 0, 'file did not become stable and closed in time');
           }
           break;
         }
