@@ -388,6 +388,15 @@ export interface DirEntry {
   key: string;
 }
 
+/** lstat, or null when the entry vanished or cannot be read (a directory listing races its files). */
+async function lstatOrNull(p: string): Promise<fs.Stats | null> {
+  try {
+    return await fsp.lstat(p);
+  } catch {
+    return null;
+  }
+}
+
 /** The entries directly inside `dir`; entries that vanish while listing are skipped. */
 export async function listDirEntries(dir: string): Promise<DirEntry[]> {
   let names: string[];
@@ -399,12 +408,8 @@ export async function listDirEntries(dir: string): Promise<DirEntry[]> {
   const out: DirEntry[] = [];
   for (const name of names.sort()) {
     const p = path.join(dir, name);
-    let st: fs.Stats;
-    try {
-      st = await fsp.lstat(p);
-    } catch {
-      continue;
-    }
+    const st = await lstatOrNull(p);
+    if (!st) continue;
     const kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
     out.push({ name, path: p, kind, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, key: `${st.dev}:${st.ino}` });
   }
@@ -620,13 +625,8 @@ export async function findStaleTemps(dir: string): Promise<StaleTemp[]> {
     const pid = Number(m[1]);
     if (pid === process.pid) continue;
     const p = path.join(dir, name);
-    let st: fs.Stats;
-    try {
-      st = await fsp.lstat(p);
-    } catch {
-      continue;
-    }
-    if (!st.isFile() || !creatorGone(pid, st.mtimeMs)) continue;
+    const st = await lstatOrNull(p);
+    if (!st || !st.isFile() || !creatorGone(pid, st.mtimeMs)) continue;
     out.push({ path: p, pid });
   }
   return out.sort((a, b) => a.path.localeCompare(b.path));
