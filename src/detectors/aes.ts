@@ -4,6 +4,7 @@ import type { DetectContext, Detector, Hit } from '../types.js';
 import { findNeedles } from './bignum.js';
 import { fp } from './asn1.js';
 import { pushKey } from '../keys/hint.js';
+import { PAGE, uniformPage } from '../views/uniform.js';
 
 // ---- AES tables -------------------------------------------------------------------------------
 const SBOX = new Uint8Array(256);
@@ -235,8 +236,11 @@ function locate(v: View, j: number, sc: Scan, base: number): ScheduleFound | nul
   return null;
 }
 
-/** Scans relation positions j in [from, to) of one phase view; the view extends ±MARGIN words around. */
-function scanRange(v: View, from: number, to: number, base: number, out: ScheduleFound[]): void {
+/**
+ * Scans relation positions j in [from, to) of one phase view; the view extends ±MARGIN words around.
+ * `skips` lists [start, end) ranges of j that read only uniform bytes: never a candidate there.
+ */
+function scanRange(v: View, from: number, to: number, base: number, skips: number[], out: ScheduleFound[]): void {
   const n = v.length;
   for (const sc of SCANS) {
     const d = sc.back || sc.fwd;
@@ -245,9 +249,17 @@ function scanRange(v: View, from: number, to: number, base: number, out: Schedul
     // `| 0` keeps the indices small integers: a double-typed index makes the hot loop 2-3x slower
     const hi = Math.min(to, n - sc.fwd - d) | 0;
     let j = Math.max(from, sc.back, 1) | 0;
+    let r = 0;
     while (j < hi) {
-      j = nextCandidate(v, j, hi, off, stride);
-      if (j >= hi) break;
+      while (r < skips.length && skips[r + 1] <= j) r += 2;
+      // inside a uniform range: step over it on the same stride, so the positions tried stay the same
+      if (r < skips.length && j >= skips[r]) {
+        j = (j + Math.ceil((skips[r + 1] - j) / stride) * stride) | 0;
+        continue;
+      }
+      const stop = r < skips.length ? Math.min(hi, skips[r]) : hi;
+      j = nextCandidate(v, j, stop, off, stride);
+      if (j >= stop) continue;
       const hit = locate(v, j, sc, base);
       if (hit) {
         out.push(hit);
@@ -257,7 +269,7 @@ function scanRange(v: View, from: number, to: number, base: number, out: Schedul
   }
 }
 
-/** Hot loop: the next word j (stepping by `stride`) where w[j] ^ w[j-1] ^ w[j+off] == 0 on non-zero data. */
+/** Hot loop: the next word j (stepping by `stride`) where w[j] ^ w[j-1] ^ w[j+off] == 0 on non-zero data; the first j >= hi if none. */
 function nextCandidate(v: View, j: number, hi: number, off: number, stride: number): number {
   while (j < hi) {
     const a = v[j];
@@ -265,7 +277,20 @@ function nextCandidate(v: View, j: number, hi: number, off: number, stride: numb
     if ((a ^ b ^ v[j + off]) === 0 && (a | b) !== 0) return j;
     j += stride;
   }
-  return hi;
+  return j;
+}
+
+/** Bytes kept clear of a uniform page's edges: the relation reads words up to 8 away from j. */
+const EDGE = 40;
+
+/** Byte ranges [start, end) in [lo, hi) where every relation read stays inside a uniform page. */
+function uniformRanges(bytes: Uint8Array, lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let p = Math.ceil(lo / PAGE) * PAGE; p + PAGE <= hi; p += PAGE) {
+    // pages are not merged: across two fills (zero, then 0xff) the relation can hold
+    if (uniformPage(bytes, p, hi)) out.push(p + EDGE, p + PAGE - EDGE);
+  }
+  return out;
 }
 
 const BLOCK = 1 << 16;
@@ -280,6 +305,7 @@ export function findSchedules(bytes: Uint8Array): ScheduleFound[] {
   if (bytes.length < 176) return out;
   const scratch = new Uint8Array(BLOCK + 2 * MARGIN + 4);
   for (let bs = 0; bs < bytes.length; bs += BLOCK) {
+    const ranges = uniformRanges(bytes, Math.max(0, bs - MARGIN), Math.min(bytes.length, bs + BLOCK + MARGIN));
     for (let phase = 0; phase < 4; phase++) {
       const from = Math.max(0, bs - MARGIN) + phase;
       const to = Math.min(bytes.length, bs + BLOCK + MARGIN);
@@ -290,7 +316,9 @@ export function findSchedules(bytes: Uint8Array): ScheduleFound[] {
       // relation positions owned by this block: byte offsets [bs, bs + BLOCK)
       const j0 = Math.max(0, Math.ceil((bs - from) / 4));
       const j1 = Math.ceil((bs + BLOCK - from) / 4);
-      scanRange(v, j0, j1, from, out);
+      // j reads bytes from + 4j - 32 .. from + 4j + 36: inside [a, b) for from + 4j in [a + 40, b - 40)
+      const skips = ranges.map((x) => Math.ceil((x - from) / 4));
+      scanRange(v, j0, j1, from, skips, out);
     }
   }
   // a schedule can be reached from two blocks' relation positions
