@@ -12,13 +12,27 @@ const HEX = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
 for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
 
+/** Escape kinds worth decoding, by the byte after the backslash: \" \/ \n \u00XX. */
+const ESCAPE_KIND = new Int8Array(256).fill(-1);
+ESCAPE_KIND[0x22] = 0;
+ESCAPE_KIND[0x2f] = 1;
+ESCAPE_KIND[0x6e] = 2;
+ESCAPE_KIND[0x75] = 3;
+
 const SIMPLE: Record<number, number> = { 0x22: 0x22, 0x2f: 0x2f, 0x5c: 0x5c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x27: 0x27 };
 
 /** Start offsets of escapes worth decoding: backslash + quote/slash/n/u, or runs of %XX. */
 function escapeSites(bytes: Buffer): number[] {
   const sites: number[] = [];
-  for (const needle of ['\\"', '\\/', '\\n', '\\u00']) {
-    for (let p = bytes.indexOf(needle, 0, 'latin1'); p >= 0; p = bytes.indexOf(needle, p + AFTER, 'latin1')) sites.push(p);
+  // one pass over the backslashes serves all four escapes; each kind keeps its own AFTER skip
+  const next = [0, 0, 0, 0];
+  const n = bytes.length;
+  for (let p = bytes.indexOf(0x5c); p >= 0 && p + 1 < n; p = bytes.indexOf(0x5c, p + 1)) {
+    const k = ESCAPE_KIND[bytes[p + 1]];
+    if (k < 0 || p < next[k]) continue;
+    if (k === 3 && !(p + 3 < n && bytes[p + 2] === 0x30 && bytes[p + 3] === 0x30)) continue;
+    sites.push(p);
+    next[k] = p + AFTER;
   }
   // percent-encoding of a printable char, followed by another within 32 bytes: printf formats
   // such as "%2d" or "%08x" stay out, URL-encoded bodies ("%7B%22password%22%3A") get in
