@@ -1,6 +1,6 @@
-// Many long literal needles in one pass: the buffer is sampled every 8 bytes and each sample (a
-// 4-byte gram) is looked up among the grams every needle has at offsets 0..15. An occurrence of
-// a needle (>= 20 bytes) spans two samples, one of which lands on an indexed offset.
+// Many literal needles in one pass: the buffer is sampled every 8 bytes and each sample (a
+// 4-byte gram) is looked up among the grams every needle has at offsets 0..min(15, len - 4). An
+// occurrence of a needle (>= 11 bytes) holds a sample at each indexed offset of one residue mod 8.
 import type { Encoding, Hit } from '../types.js';
 
 export interface Tagged {
@@ -12,7 +12,7 @@ export interface Tagged {
 }
 
 const STEP = 8;
-const MIN_LEN = 20;
+const MIN_LEN = 11;
 
 const gramAt = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
 const slot = (g: number) => Math.imul(g, 0x9e3779b1) >>> 16;
@@ -33,13 +33,16 @@ export function searchAll(hay: Buffer, needles: Tagged[]): Hit[] {
   for (const n of needles) {
     const b = n.bytes;
     let ok = b.length >= MIN_LEN;
-    for (let o = 0; ok && o < STEP; o++) ok = !degenerate(gramAt(b, o)) || !degenerate(gramAt(b, o + STEP));
+    // last indexed offset: a sample at offset o reads needle bytes o..o+3
+    const top = Math.min(2 * STEP - 1, b.length - 4);
+    // every residue mod STEP needs a non-degenerate gram (an AES-128 key of 16 bytes qualifies)
+    for (let o = 0; ok && o < STEP; o++) ok = !degenerate(gramAt(b, o)) || (o + STEP <= top && !degenerate(gramAt(b, o + STEP)));
     if (!ok || needles.length < 4) {
       indexOfAll(hay, n, out);
       continue;
     }
     const k = indexed.push(n) - 1;
-    for (let o = 0; o < 2 * STEP; o++) {
+    for (let o = 0; o <= top; o++) {
       const g = gramAt(b, o);
       if (degenerate(g)) continue;
       bloom[slot(g)] = 1;
