@@ -130,7 +130,7 @@ function runAnchored(rule: Rule, re: RegExp, view: TextView, ranges: number[], h
       if (m === null || m[0].length === 0) continue;
       const g = m.indices?.groups?.secret ?? m.indices![0];
       const secret = text.slice(g[0], g[1]);
-      if (!accept(rule, secret)) continue;
+      if (!accept(rule, secret, view.buf, g[0], g[1])) continue;
       const span = view.toBytes(g[0], g[1]);
       hits.push({ start: span.start, end: span.end, ruleId: rule.id, encoding: view.encoding, secret: Buffer.from(secret, 'latin1') });
       // keywords inside this match (a JWT's second eyJ) must not start a shorter one
@@ -159,16 +159,17 @@ export function runRule(rule: Rule, view: TextView, sub: string, ws: number, we:
       continue;
     }
     const secret = sub.slice(g[0], g[1]);
-    if (!accept(rule, secret)) continue;
+    if (!accept(rule, secret, view.buf, a, b)) continue;
     const span = view.toBytes(a, b);
     hits.push({ start: span.start, end: span.end, ruleId: rule.id, encoding: view.encoding, secret: Buffer.from(secret, 'latin1') });
   }
 }
 
-function accept(rule: Rule, secret: string): boolean {
+/** Validators on the secret; entropy straight from the view's bytes [s, e) (the same characters). */
+function accept(rule: Rule, secret: string, buf: Uint8Array, s: number, e: number): boolean {
   if (secret.length === 0) return false;
   if (rule.rejectPlaceholders && isPlaceholder(secret)) return false;
-  if (rule.minEntropy !== undefined && shannon(secret) < rule.minEntropy) return false;
+  if (rule.minEntropy !== undefined && shannon(buf, s, e) < rule.minEntropy) return false;
   for (const v of rule.validators) if (!runValidator(v, secret)) return false;
   return true;
 }

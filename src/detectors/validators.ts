@@ -66,17 +66,20 @@ export function runValidator(name: ValidatorName, secret: string): boolean {
   return VALIDATORS[name](secret);
 }
 
-/** Shannon entropy in bits per character. */
-export function shannon(s: string): number {
-  const counts = new Map<number, number>();
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
-  }
+const byteCounts = new Int32Array(256);
+/** Shannon entropy in bits per character of bytes [s, e) (one byte per character, as in a view). */
+export function shannon(buf: Uint8Array, s = 0, e = buf.length): number {
+  const L = e - s;
+  for (let i = s; i < e; i++) byteCounts[buf[i]]++;
   let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
+  // visit each byte value once: take its count, then clear it
+  for (let i = s; i < e; i++) {
+    const n = byteCounts[buf[i]];
+    if (n > 0) {
+      const p = n / L;
+      h -= p * Math.log2(p);
+      byteCounts[buf[i]] = 0;
+    }
   }
   return h;
 }
