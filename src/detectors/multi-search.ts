@@ -2,6 +2,7 @@
 // 4-byte gram) is looked up among the grams every needle has at offsets 0..min(15, len - 4). An
 // occurrence of a needle (>= 11 bytes) holds a sample at each indexed offset of one residue mod 8.
 import type { Encoding, Hit } from '../types.js';
+import { PAGE, uniformPage } from '../views/uniform.js';
 
 export interface Tagged {
   bytes: Buffer;
@@ -18,6 +19,8 @@ const gramAt = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2]
 const slot = (g: number) => Math.imul(g, 0x9e3779b1) >>> 16;
 /** All four bytes equal (zero fill, 0xff fill, "AAAA"): too common to index. */
 const degenerate = (g: number) => (g & 0xff) * 0x01010101 === g;
+/** Word loads give gramAt's value (first byte low) only on little-endian hosts. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function indexOfAll(hay: Buffer, n: Tagged, out: Hit[]): void {
   for (let at = hay.indexOf(n.bytes); at !== -1; at = hay.indexOf(n.bytes, at + n.bytes.length)) {
@@ -55,8 +58,15 @@ export function searchAll(hay: Buffer, needles: Tagged[]): Hit[] {
   if (!indexed.length) return out;
   const seen = new Set<number>();
   const last = hay.length - 4;
+  // samples are 4-byte aligned: one word load each when the buffer is
+  const words = LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new Uint32Array(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
   for (let i = 0; i <= last; i += STEP) {
-    const g = gramAt(hay, i);
+    // every sample of a uniform page is a degenerate gram, and those are never indexed
+    if ((i & (PAGE - 1)) === 0 && uniformPage(hay, i)) {
+      i += PAGE - STEP;
+      continue;
+    }
+    const g = words !== null ? words[i >> 2] : gramAt(hay, i);
     if (!bloom[slot(g)]) continue;
     const list = table.get(g);
     if (!list) continue;
@@ -65,7 +75,12 @@ export function searchAll(hay: Buffer, needles: Tagged[]): Hit[] {
       const x = i - (e & 15);
       const len = n.bytes.length;
       if (x < 0 || x + len > hay.length) continue;
-      if (hay.compare(n.bytes, 0, len, x, x + len) !== 0) continue;
+      // UTF-16 text shares grams with UTF-16 needles: a few byte checks here save most native compares
+      const nb = n.bytes;
+      let k = 0;
+      while (k < 8 && hay[x + k] === nb[k]) k++;
+      if (k < 8) continue;
+      if (hay.compare(nb, 0, len, x, x + len) !== 0) continue;
       // one hit per (needle, start): an occurrence spans two samples
       const id = (e >> 4) * 4294967296 + x;
       if (seen.has(id)) continue;
