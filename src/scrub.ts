@@ -305,18 +305,23 @@ async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, d
           durationMs: Date.now() - started,
         };
       }
-      if (dest.path === '-') {
-        await files.streamToStdout(temp.path);
-        await temp.discard();
-      } else {
-        await files.publish(temp.path, dest.path);
-      }
+      await deliver(temp, dest);
       temp = undefined;
       return { ...common, output: dest.path, verdict: 'redacted-verified' as const, durationMs: Date.now() - started };
     });
   } catch (err) {
     if (temp) await temp.discard();
     return failure(result, err, started);
+  }
+}
+
+/** A verified copy goes to stdout (then the temp file goes) or is renamed into place. */
+async function deliver(temp: files.TempOutput, dest: Destination): Promise<void> {
+  if (dest.path === '-') {
+    await files.streamToStdout(temp.path);
+    await temp.discard();
+  } else {
+    await files.publish(temp.path, dest.path);
   }
 }
 
@@ -359,12 +364,7 @@ async function scrubGzip(file: string, dest: Destination, opts: ScrubOptions, di
       return { ...result, output: undefined, survivors: verified.findings, verdict: 'survived-verification', error: `${verified.findings.length} finding(s) survived verification of the compressed copy; nothing published`, durationMs: Date.now() - started };
     }
     const outputSha256 = await files.hashFile(temp.path);
-    if (dest.path === '-') {
-      await files.streamToStdout(temp.path);
-      await temp.discard();
-    } else {
-      await files.publish(temp.path, dest.path);
-    }
+    await deliver(temp, dest);
     temp = undefined;
     return { ...result, output: dest.path, outputSha256, verdict: 'redacted-verified', durationMs: Date.now() - started };
   } catch (err) {
