@@ -40,7 +40,7 @@ export function searchAll(hay: Buffer, needles: Tagged[]): Hit[] {
     const top = Math.min(2 * STEP - 1, b.length - 4);
     // every residue mod STEP needs a non-degenerate gram (an AES-128 key of 16 bytes qualifies)
     for (let o = 0; ok && o < STEP; o++) ok = !degenerate(gramAt(b, o)) || (o + STEP <= top && !degenerate(gramAt(b, o + STEP)));
-    if (!ok || needles.length < 4) {
+    if (!ok) {
       indexOfAll(hay, n, out);
       continue;
     }
