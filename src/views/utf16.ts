@@ -49,8 +49,7 @@ export function utf16Runs(bytes: Uint8Array, minChars = 6, bigEndian = false): U
     return e;
   };
   if (minBytes >= 12 && LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
-    // One 32-bit word every 8 bytes holds characters at q, q+1 and q+2: every run of >= 12 bytes
-    // contains such a word at one alignment or the other, so binary data costs one load per 8 bytes.
+    // every run of >= 12 bytes holds a character at q, q+1 or q+2 of a word at q = 0 mod 8: one load per 8 bytes
     const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 2);
     const char = bigEndian ? CHAR_BE : CHAR_LE;
     for (let q = 0; q + 4 <= n; q += 8) {
