@@ -236,36 +236,98 @@ function locate(v: View, j: number, sc: Scan, base: number): ScheduleFound | nul
   return null;
 }
 
+/** Relation partner offset per scan: w[j] ^ w[j-1] ^ w[j + OFF[i]] == 0 (negative: enc, positive: dec). */
+const OFF = SCANS.map((sc) => (sc.back ? -sc.back : sc.fwd));
+const STRIDE = 7;
+if (SCANS.some((sc) => sc.stride !== STRIDE)) throw new Error('aes: the fused relation pass needs one stride');
+/** Candidate positions per scan, reused across calls (the fused pass fills them). */
+const CANDS: number[][] = SCANS.map(() => []);
+
 /**
  * Scans relation positions j in [from, to) of one phase view; the view extends ±MARGIN words around.
  * `skips` lists [start, end) ranges of j that read only uniform bytes: never a candidate there.
  */
 function scanRange(v: View, from: number, to: number, base: number, skips: number[], out: ScheduleFound[]): void {
   const n = v.length;
-  for (const sc of SCANS) {
-    const d = sc.back || sc.fwd;
-    const off = sc.back ? -d : d;
-    const stride = sc.stride;
-    // `| 0` keeps the indices small integers: a double-typed index makes the hot loop 2-3x slower
-    const hi = Math.min(to, n - sc.fwd - d) | 0;
-    let j = Math.max(from, sc.back, 1) | 0;
-    let r = 0;
-    while (j < hi) {
-      while (r < skips.length && skips[r + 1] <= j) r += 2;
-      // inside a uniform range: step over it on the same stride, so the positions tried stay the same
-      if (r < skips.length && j >= skips[r]) {
-        j = (j + Math.ceil((skips[r + 1] - j) / stride) * stride) | 0;
-        continue;
-      }
-      const stop = r < skips.length ? Math.min(hi, skips[r]) : hi;
-      j = nextCandidate(v, j, stop, off, stride);
-      if (j >= stop) continue;
-      const hit = locate(v, j, sc, base);
+  const his = SCANS.map((sc) => Math.min(to, n - sc.fwd - (sc.back || sc.fwd)) | 0);
+  // scans start at max(from, back, 1): only from >= 8 gives all six the same grid
+  if (from < 8) {
+    SCANS.forEach((sc, i) => scanOne(v, sc, Math.max(from, sc.back, 1) | 0, his[i], base, skips, out));
+    return;
+  }
+  const end = Math.min(...his);
+  const grid = fusedCandidates(v, from | 0, end, skips);
+  // replay each scan's candidates in its own order: a hit moves that scan's j off the shared grid
+  SCANS.forEach((sc, i) => {
+    let j = from;
+    let onGrid = true;
+    for (const c of CANDS[i]) {
+      if (c < j) continue;
+      const hit = locate(v, c, sc, base);
       if (hit) {
         out.push(hit);
-        j = Math.max(j + stride, (hit.end - base) / 4);
-      } else j += stride;
+        j = Math.max(c + STRIDE, (hit.end - base) / 4);
+        if ((j - from) % STRIDE !== 0) {
+          onGrid = false;
+          break;
+        }
+      } else j = c + STRIDE;
     }
+    scanOne(v, sc, (onGrid ? Math.max(j, grid) : j) | 0, his[i], base, skips, out);
+  });
+}
+
+/** One load of w[j], w[j-1] per grid position for all six relations; returns the first grid position >= end. */
+function fusedCandidates(v: View, from: number, end: number, skips: number[]): number {
+  for (const c of CANDS) c.length = 0;
+  const [c0, c1, c2, c3, c4, c5] = CANDS;
+  const [o0, o1, o2, o3, o4, o5] = OFF;
+  let j = from;
+  let r = 0;
+  while (j < end) {
+    while (r < skips.length && skips[r + 1] <= j) r += 2;
+    if (r < skips.length && j >= skips[r]) {
+      j = (j + Math.ceil((skips[r + 1] - j) / STRIDE) * STRIDE) | 0;
+      continue;
+    }
+    const stop = r < skips.length ? Math.min(end, skips[r]) : end;
+    for (; j < stop; j += STRIDE) {
+      const a = v[j];
+      const b = v[j - 1];
+      if ((a | b) === 0) continue;
+      const x = a ^ b;
+      if (x === v[j + o0]) c0.push(j);
+      if (x === v[j + o1]) c1.push(j);
+      if (x === v[j + o2]) c2.push(j);
+      if (x === v[j + o3]) c3.push(j);
+      if (x === v[j + o4]) c4.push(j);
+      if (x === v[j + o5]) c5.push(j);
+    }
+  }
+  return (from + Math.ceil((end - from) / STRIDE) * STRIDE) | 0;
+}
+
+/** One scan's relation positions from j (on its stride) to hi. */
+function scanOne(v: View, sc: Scan, j: number, hi: number, base: number, skips: number[], out: ScheduleFound[]): void {
+  const d = sc.back || sc.fwd;
+  const off = sc.back ? -d : d;
+  const stride = sc.stride;
+  let r = 0;
+  while (j < hi) {
+    while (r < skips.length && skips[r + 1] <= j) r += 2;
+    // inside a uniform range: step over it on the same stride, so the positions tried stay the same
+    if (r < skips.length && j >= skips[r]) {
+      j = (j + Math.ceil((skips[r + 1] - j) / stride) * stride) | 0;
+      continue;
+    }
+    const stop = r < skips.length ? Math.min(hi, skips[r]) : hi;
+    j = nextCandidate(v, j, stop, off, stride);
+    if (j >= stop) continue;
+    const hit = locate(v, j, sc, base);
+    if (hit) {
+      out.push(hit);
+      j = Math.max(j + stride, (hit.end - base) / 4);
+    } else j += stride;
   }
 }
 
