@@ -24,6 +24,19 @@ export interface Utf16Runs {
   buf: Buffer;
 }
 
+/** First byte of the run through the character at p (plain loops over the bytes: text runs are long). */
+function runStart(bytes: Uint8Array, p: number, cOff: number, zOff: number): number {
+  let s = p;
+  while (s >= 2 && PRINT[bytes[s - 2 + cOff]] === 1 && bytes[s - 2 + zOff] === 0) s -= 2;
+  return s;
+}
+
+/** End (exclusive) of the run whose characters continue at e. */
+function runEnd(bytes: Uint8Array, n: number, e: number, cOff: number, zOff: number): number {
+  while (e + 1 < n && PRINT[bytes[e + cOff]] === 1 && bytes[e + zOff] === 0) e += 2;
+  return e;
+}
+
 /**
  * Runs of at least `minChars` UTF-16 code units in 0x09..0x7e. A run may start at any byte offset,
  * so strings at odd addresses (packed structs, misaligned copies) are found too.
@@ -38,10 +51,8 @@ export function utf16Runs(bytes: Uint8Array, minChars = 6, bigEndian = false): U
   const valid = (p: number) => PRINT[bytes[p + cOff]] === 1 && bytes[p + zOff] === 0;
   /** Grows the run holding the character at p; records it if long enough; returns its end. */
   const grow = (p: number): number => {
-    let s = p;
-    while (s >= 2 && valid(s - 2)) s -= 2;
-    let e = p + 2;
-    while (e + 1 < n && valid(e)) e += 2;
+    const s = runStart(bytes, p, cOff, zOff);
+    const e = runEnd(bytes, n, p + 2, cOff, zOff);
     if (e - s >= minBytes) {
       starts.push(s);
       lens.push((e - s) >> 1);
