@@ -84,6 +84,30 @@ describe('keyword prefilter', () => {
     expect(idx.scan(Buffer.from('xx secre')).pos).toEqual([]);
   });
 
+  test('same hits as a brute-force search, across uniform pages and their edges', () => {
+    const keywords = ['secret', 'token', 'aaaa', '-----begin ', 'PassWord'];
+    const idx = new KeywordIndex(keywords);
+    const buf = Buffer.alloc(9 * 4096 + 3);
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    for (let page = 0; page < 9; page++) if (page % 3 === 2) buf.fill(0x41 + page, page * 4096, (page + 1) * 4096); // uniform, non-zero
+    for (const page of [1, 4, 7]) buf.fill(0x61, page * 4096, (page + 1) * 4096); // uniform 'a': 'aaaa' inside
+    for (let k = 0; k < 60; k++) {
+      const word = ['SeCrEt', 'token', '-----BEGIN ', 'password'][rnd(4)];
+      // around page edges, inside and across them
+      const at = Math.max(0, 4096 * (1 + rnd(8)) - 12 + rnd(24));
+      buf.write(word, Math.min(at, buf.length - word.length), 'latin1');
+    }
+    // a keyword whose first bytes are the fill of the uniform page before it
+    buf.fill(0x2d, 3 * 4096, 4 * 4096);
+    buf.write('BEGIN ', 4 * 4096, 'latin1');
+    const lower = buf.toString('latin1').toLowerCase();
+    const want: string[] = [];
+    for (const k of idx.keywords) for (let i = lower.indexOf(k); i !== -1; i = lower.indexOf(k, i + 1)) want.push(`${k}@${i}`);
+    const { kw, pos } = idx.scan(buf);
+    expect(kw.map((k, i) => `${idx.keywords[k]}@${pos[i]}`).sort()).toEqual(want.sort());
+  });
+
   test('rejects keywords shorter than 3 bytes', () => {
     expect(() => new KeywordIndex(['ab'])).toThrow();
   });
