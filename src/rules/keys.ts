@@ -53,7 +53,8 @@ export const keyRules: RuleInput[] = [
     name: 'PEM private key (BEGIN line lost)',
     family: 'private-key',
     description: 'Base64 body lines up to an END ... PRIVATE KEY line whose BEGIN line is gone (freed memory keeps the tail of a block)',
-    keywords: ['-----end '],
+    // the END line's tail, so certificate bundles (END CERTIFICATE) never open a window
+    keywords: ['private key-----', 'private key block-----'],
     // a block start: after a line break or binary bytes, not a continuation line, not under an intact BEGIN or DEK-Info header
     pattern: `(?<=^|[^\\x20-\\x7e]|\\\\[nr])(?<![A-Za-z0-9+/=](?:\\r?\\n|\\\\[nr]))(?<!BEGIN ${LABEL}-----(?:\\r?\\n|\\\\[nr]))(?<!DEK-Info: [^\\r\\n]{1,80}(?:\\r?\\n|\\\\n){2,4})(?<secret>(?:[A-Za-z0-9+/=]{16,80}(?:\\r?\\n|\\\\[nr]){1,2}){1,200}[A-Za-z0-9+/=]{0,80}(?:\\r?\\n|\\\\[nr]){0,2}-----END ${LABEL}-----)`,
     before: 17000,
