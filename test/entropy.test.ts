@@ -79,14 +79,17 @@ describe('modes', () => {
   const certDer = Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x10, 0x30, 0x82, 0x01, 0x0a, 0xa0, 0x03, 0x02, 0x01, 0x02]), randomBytes(40), Buffer.from([0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x04]), Buffer.from('test'), randomBytes(200)]);
   const lines = (der: Buffer) => der.toString('base64').match(/.{1,64}/g)!;
   const breaks = { LF: '\n', CRLF: '\r\n', 'JSON \\n': '\\n' };
-  test.each(Object.entries(breaks))('a private key body without its BEGIN line is flagged line by line (%s)', (_name, br) => {
-    const body = lines(pkcs8);
-    const text = `\x10\x22UUUU\0\0${body.join(br)}${br}\0\0`;
-    const hits = hitsIn(text, 'all');
-    // line 1 is the ASN.1 header and the public modulus' first bytes: structured, not a secret
-    for (const l of body.slice(1).filter((x) => x.length === 64)) {
-      const at = 1 + text.indexOf(l);
-      expect(hits.some((h) => h.start <= at && h.end >= at + 64)).toBe(true);
+  // several keys: a line made structured by INTEGER headers must not stay behind in any of them
+  const keys = Array.from({ length: 6 }, (_, i) => (i === 0 ? pkcs8 : generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } }).privateKey));
+  test.each(Object.entries(breaks))('a private key body without its BEGIN line is flagged whole (%s)', (_name, br) => {
+    for (const key of keys) {
+      const body = lines(key);
+      const text = `\x10\x22UUUU\0\0${body.join(br)}${br}\0\0`;
+      const hits = hitsIn(text, 'all');
+      for (const [i, l] of body.entries()) {
+        const at = 1 + text.indexOf(l);
+        expect({ line: i, covered: hits.some((h) => h.start <= at && h.end >= at + l.length) }).toEqual({ line: i, covered: true });
+      }
     }
   });
   test.each([

@@ -88,6 +88,21 @@ function blockAround(buf: Uint8Array, s: number, e: number): [number, number] {
   return [start, end];
 }
 
+/** The lines of block buf[start, end) as a flat list of [start, end) pairs (breaks left out). */
+export function armorLines(buf: Uint8Array, start: number, end: number): number[] {
+  const out: number[] = [];
+  let i = start;
+  while (i < end) {
+    const ls = i;
+    while (i < end && B64[buf[i]] === 1) i++;
+    if (i > ls) out.push(ls, i);
+    const b = breakAt(buf, i);
+    if (b === 0) break;
+    i += b;
+  }
+  return out;
+}
+
 /** Position of needle in buf[from, to), the last one when `last`; -1 if absent. */
 function indexOfAscii(buf: Uint8Array, from: number, to: number, needle: string, last = false): number {
   const lo = Math.max(0, from);

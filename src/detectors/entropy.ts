@@ -7,7 +7,7 @@ import { KeywordIndex } from './prefilter.js';
 import { latin1View } from '../views/view.js';
 import { utf16View } from '../views/utf16.js';
 import { isPlaceholder } from './validators.js';
-import { isArmorLine, isPublicArmor, type ArmorCache } from './armor.js';
+import { armorLines, isArmorLine, isPublicArmor, type ArmorCache } from './armor.js';
 
 export type EntropyMode = 'off' | 'context' | 'all';
 
@@ -207,6 +207,24 @@ function push(view: TextView, s: number, e: number, ruleId: string, hits: Hit[])
 }
 
 /**
+ * A private or unidentified armor block is judged whole: when most of its lines look random, every
+ * line goes, so a line made structured by ASN.1 headers cannot stay behind.
+ */
+function flagArmorBlock(view: TextView, start: number, end: number, hits: Hit[]): void {
+  const buf = view.buf;
+  const lines = armorLines(buf, start, end);
+  const random: boolean[] = [];
+  let judged = 0;
+  for (let k = 0; k < lines.length; k += 2) {
+    const long = lines[k + 1] - lines[k] >= ALL_T.minLen;
+    if (long) judged++;
+    random.push(long && judge(buf, lines[k], lines[k + 1], ALL_T, true));
+  }
+  const whole = judged >= 2 && 2 * random.filter(Boolean).length >= judged;
+  for (let k = 0; k < lines.length; k += 2) if (random[k >> 1] || (whole && lines[k + 1] - lines[k] >= 4)) push(view, lines[k], lines[k + 1], 'entropy-token', hits);
+}
+
+/**
  * Context-free pass: every token run of at least ALL_T.minLen chars. Probing one byte in every
  * minLen-1 finds each such run (binary data mostly fails the probe), then the run is grown.
  */
@@ -215,6 +233,7 @@ export function entropyAll(view: TextView, hits: Hit[]): void {
   const n = buf.length;
   const step = ALL_T.minLen - 1;
   const armorCache: ArmorCache = { start: 0, end: 0, pub: false };
+  let doneBlock = -1;
   for (let m = 0; m < n; m += step) {
     if (TOK[buf[m]] !== 1) continue;
     let s = m;
@@ -223,7 +242,14 @@ export function entropyAll(view: TextView, hits: Hit[]): void {
     while (e < n && TOK[buf[e]] === 1) e++;
     // a JSON/C escape ("\\n", "\\r", "\\t") ends the previous line; its letter is not part of the token
     if (s > 0 && buf[s - 1] === 92 && (buf[s] === 110 || buf[s] === 114 || buf[s] === 116)) s++;
-    if (e - s >= ALL_T.minLen && !(isArmorLine(buf, s, e) && isPublicArmor(buf, s, e, armorCache)) && judge(buf, s, e, ALL_T, true)) push(view, s, e, 'entropy-token', hits);
+    if (e - s >= ALL_T.minLen) {
+      if (!isArmorLine(buf, s, e)) {
+        if (judge(buf, s, e, ALL_T, true)) push(view, s, e, 'entropy-token', hits);
+      } else if (!isPublicArmor(buf, s, e, armorCache) && armorCache.start !== doneBlock) {
+        doneBlock = armorCache.start;
+        flagArmorBlock(view, armorCache.start, armorCache.end, hits);
+      }
+    }
     // resume at the first probe past this run
     m = Math.ceil(e / step) * step - step;
   }
