@@ -177,8 +177,10 @@ describe('hints survive the pipeline dedupe', () => {
     expect(new Set(list.map(keyId)).size).toBe(2);
     expect(rsaOf(list[1])?.n === rsa.n).toBe(true);
     const bg = seeded(1 << 16, 8);
-    toLE(beBytes(rsa.d)).copy(bg, 4096);
+    // d is shorter than n now and then (1 key in 256 has a zero top byte): use its own length
+    const dLe = toLE(beBytes(rsa.d));
+    dLe.copy(bg, 4096);
     const hits = knownKeyDetector.detect(bg, ctx(list));
-    expect(covered(hits, 4096, 256)).toBe(true);
+    expect(covered(hits, 4096, dLe.length)).toBe(true);
   });
 });
