@@ -168,10 +168,10 @@ export function runRule(rule: Rule, view: TextView, sub: string, ws: number, we:
 /** Validators on the secret; entropy straight from the view's bytes [s, e) (the same characters). */
 function accept(rule: Rule, secret: string, buf: Uint8Array, s: number, e: number): boolean {
   if (secret.length === 0) return false;
-  if (rule.rejectPlaceholders && isPlaceholder(secret)) return false;
-  if (rule.minEntropy !== undefined && shannon(buf, s, e) < rule.minEntropy) return false;
+  // cheapest first: keyword-dense text makes many candidates that a validator rejects at once
   for (const v of rule.validators) if (!runValidator(v, secret)) return false;
-  return true;
+  if (rule.minEntropy !== undefined && shannon(buf, s, e) < rule.minEntropy) return false;
+  return !(rule.rejectPlaceholders && isPlaceholder(secret));
 }
 
 function dedupe(hits: Hit[]): Hit[] {
