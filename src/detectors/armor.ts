@@ -1,11 +1,10 @@
 // Armored base64 (PEM/MIME bodies): which high-entropy lines belong to public material. A line of
 // a certificate or public key is left alone; a line of a private key, or of a block whose header
 // was overwritten (freed malloc chunks lose their first 16 bytes), is not.
+import { readTlv, TAG } from './asn1.js';
 
 const B64 = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') B64[c.charCodeAt(0)] = 1;
-const DEC = new Int16Array(256).fill(-1);
-'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => (DEC[c.charCodeAt(0)] = i));
 
 const MAX_LINE = 76;
 const MAX_LINES = 400;
@@ -115,49 +114,27 @@ function indexOfAscii(buf: Uint8Array, from: number, to: number, needle: string,
   return -1;
 }
 
-/** Decodes the base64 lines of buf[start, end) (line breaks skipped; each line is 4-char aligned). */
-function decodeBlock(buf: Uint8Array, start: number, end: number): Uint8Array {
-  const out = new Uint8Array(Math.ceil(((end - start) * 3) / 4));
-  let n = 0;
-  let acc = 0;
-  let bits = 0;
-  for (let i = start; i < end; i++) {
-    const b = breakAt(buf, i);
-    if (b) {
-      i += b - 1;
-      continue;
-    }
-    const v = DEC[buf[i]];
-    if (v < 0) continue;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[n++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out.subarray(0, n);
+/** The base64 lines of buf[start, end) decoded (each line is 4-char aligned, so they join). */
+function decodeBlock(buf: Uint8Array, start: number, end: number): Buffer {
+  const lines = armorLines(buf, start, end);
+  let text = '';
+  for (let k = 0; k < lines.length; k += 2) text += Buffer.from(buf.buffer, buf.byteOffset + lines[k], lines[k + 1] - lines[k]).toString('latin1');
+  return Buffer.from(text, 'base64');
 }
 
+// OID headers of an X.500 name attribute (2.5.4.x) and a certificate extension (2.5.29.x)
+const X500_ATTR = Buffer.from([0x06, 0x03, 0x55, 0x04]);
+const CERT_EXT = Buffer.from([0x06, 0x03, 0x55, 0x1d]);
+
 /** DER of a certificate, CSR or CRL (X.500 name or extension OIDs), or a SubjectPublicKeyInfo. */
-function looksPublicDer(der: Uint8Array): boolean {
-  for (let i = 0; i + 4 <= der.length; i++) {
-    if (der[i] === 0x06 && der[i + 1] === 0x03 && der[i + 2] === 0x55 && (der[i + 3] === 0x04 || der[i + 3] === 0x1d)) return true;
-  }
-  // SEQUENCE { SEQUENCE algorithm, BIT STRING key }: skip two headers, then the inner SEQUENCE
-  const skipHeader = (i: number): [number, number] => {
-    const l = der[i + 1];
-    if (l < 0x80) return [i + 2, l];
-    const k = l & 0x7f;
-    let len = 0;
-    for (let j = 0; j < k; j++) len = len * 256 + der[i + 2 + j];
-    return [i + 2 + k, len];
-  };
-  if (der.length < 16 || der[0] !== 0x30) return false;
-  const [inner] = skipHeader(0);
-  if (der[inner] !== 0x30) return false;
-  const [body, len] = skipHeader(inner);
-  return der[body + len] === 0x03;
+function looksPublicDer(der: Buffer): boolean {
+  if (der.includes(X500_ATTR) || der.includes(CERT_EXT)) return true;
+  // SEQUENCE { SEQUENCE algorithm, BIT STRING key }; a fragment may be cut short, so lengths are not bounded by it
+  if (der.length < 16) return false;
+  const outer = readTlv(der, 0, Number.MAX_SAFE_INTEGER);
+  if (outer?.tag !== TAG.SEQUENCE) return false;
+  const alg = readTlv(der, outer.body, Number.MAX_SAFE_INTEGER);
+  return alg?.tag === TAG.SEQUENCE && der[alg.end] === TAG.BIT_STRING;
 }
 
 /** The last block judged, so its other lines are not judged again. */
