@@ -27,6 +27,24 @@ function mutate(file: string, how: Mutation): void {
   }
 }
 
+/** Scrubs a fresh 1 MiB input, calling `act` once a quarter of `phase` is done. */
+async function scrubActingAt(phase: Phase, act: (file: string, dir: string) => void) {
+  const dir = tempDir();
+  const { file } = plant(dir, 'in.bin', 1024 * 1024);
+  const out = path.join(dir, 'out.bin');
+  let done = false;
+  const r = await scrub(file, out, {
+    chunkSize: 64 * 1024,
+    onProgress: (p, d, total) => {
+      if (p === phase && !done && d >= total / 4) {
+        done = true;
+        act(file, dir);
+      }
+    },
+  });
+  return { dir, out, done, r };
+}
+
 const PHASES: Phase[] = ['scan', 'write', 'verify'];
 const MUTATIONS: Mutation[] = ['append', 'truncate', 'rewrite', 'rewrite-keep-mtime', 'rename'];
 
@@ -34,19 +52,7 @@ describe('scrub: the input changes underneath', () => {
   for (const phase of PHASES) {
     for (const how of MUTATIONS) {
       it(`${how} during ${phase}: io-error, nothing published, no temp left`, async () => {
-        const dir = tempDir();
-        const { file } = plant(dir, 'in.bin', 1024 * 1024);
-        const out = path.join(dir, 'out.bin');
-        let done = false;
-        const r = await scrub(file, out, {
-          chunkSize: 64 * 1024,
-          onProgress: (p, d, total) => {
-            if (p === phase && !done && d >= total / 4) {
-              done = true;
-              mutate(file, how);
-            }
-          },
-        });
+        const { dir, out, done, r } = await scrubActingAt(phase, (file) => mutate(file, how));
         expect(done).toBe(true);
         expect(r.verdict).toBe('io-error');
         expect(r.error).toMatch(/changed during the run/);
@@ -82,18 +88,8 @@ describe('scrub: the input changes underneath', () => {
 describe('scrub: the temp file is removed underneath (another host sharing the directory cleaned it)', () => {
   for (const phase of ['write', 'verify'] as const) {
     it(`during ${phase}: io-error, nothing published`, async () => {
-      const dir = tempDir();
-      const { file } = plant(dir, 'in.bin', 1024 * 1024);
-      const out = path.join(dir, 'out.bin');
-      let done = false;
-      const r = await scrub(file, out, {
-        chunkSize: 64 * 1024,
-        onProgress: (p, d, total) => {
-          if (p === phase && !done && d >= total / 4) {
-            done = true;
-            for (const t of tempsIn(dir)) fs.unlinkSync(path.join(dir, t));
-          }
-        },
+      const { out, done, r } = await scrubActingAt(phase, (_file, dir) => {
+        for (const t of tempsIn(dir)) fs.unlinkSync(path.join(dir, t));
       });
       expect(done).toBe(true);
       expect(r.verdict).toBe('io-error');
