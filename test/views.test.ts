@@ -85,27 +85,37 @@ describe('keyword prefilter', () => {
   });
 
   test('same hits as a brute-force search, across uniform pages and their edges', () => {
-    const keywords = ['secret', 'token', 'aaaa', '-----begin ', 'PassWord'];
+    const keywords = ['secret', 'token', 'aaaa', '-----begin ', 'PassWord', 'z----'];
     const idx = new KeywordIndex(keywords);
     const buf = Buffer.alloc(9 * 4096 + 3);
     let seed = 7;
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
-    for (let page = 0; page < 9; page++) if (page % 3 === 2) buf.fill(0x41 + page, page * 4096, (page + 1) * 4096); // uniform, non-zero
+    for (const page of [2, 5, 8]) buf.fill(0x41 + page, page * 4096, (page + 1) * 4096); // uniform, non-zero
     for (const page of [1, 4, 7]) buf.fill(0x61, page * 4096, (page + 1) * 4096); // uniform 'a': 'aaaa' inside
-    for (let k = 0; k < 60; k++) {
-      const word = ['SeCrEt', 'token', '-----BEGIN ', 'password'][rnd(4)];
-      // around page edges, inside and across them
-      const at = Math.max(0, 4096 * (1 + rnd(8)) - 12 + rnd(24));
-      buf.write(word, Math.min(at, buf.length - word.length), 'latin1');
+    // keywords across the edges 0|1 and 6|7, and anywhere in pages 0 and 6 (pages 3 and 5 stay uniform)
+    for (let k = 0; k < 400; k++) {
+      const word = ['SeCrEt', 'token', '-----BEGIN ', 'password', 'pAsSwOrD'][rnd(5)];
+      const at = k < 60 ? 4096 * [1, 7][rnd(2)] - 12 + rnd(24) : 4096 * [0, 6][rnd(2)] + rnd(4096 - 11);
+      buf.write(word, at, 'latin1');
     }
-    // a keyword whose first bytes are the fill of the uniform page before it
+    // a uniform page of '-' between a keyword's first byte (just before it) and one ending after it
     buf.fill(0x2d, 3 * 4096, 4 * 4096);
+    buf.write('z', 3 * 4096 - 1, 'latin1');
     buf.write('BEGIN ', 4 * 4096, 'latin1');
     const lower = buf.toString('latin1').toLowerCase();
-    const want: string[] = [];
-    for (const k of idx.keywords) for (let i = lower.indexOf(k); i !== -1; i = lower.indexOf(k, i + 1)) want.push(`${k}@${i}`);
-    const { kw, pos } = idx.scan(buf);
-    expect(kw.map((k, i) => `${idx.keywords[k]}@${pos[i]}`).sort()).toEqual(want.sort());
+    for (const page of [3, 5]) expect(new Set(buf.subarray(page * 4096, (page + 1) * 4096)).size).toBe(1);
+    // word loads depend on alignment: every byte offset of the buffer, and ends short of its length
+    for (const shift of [0, 1, 2, 3]) {
+      for (const end of [buf.length, buf.length - 5, 4096 * 3 + 1, 17, 2]) {
+        const want: string[] = [];
+        for (const k of idx.keywords) for (let i = lower.indexOf(k); i !== -1 && i + k.length <= end; i = lower.indexOf(k, i + 1)) want.push(`${k}@${i}`);
+        const host = Buffer.alloc(buf.length + 4);
+        buf.copy(host, shift);
+        const { kw, pos } = idx.scan(host.subarray(shift, shift + buf.length), end);
+        expect(kw.map((k, i) => `${idx.keywords[k]}@${pos[i]}`).sort(), `shift ${shift} end ${end}`).toEqual(want.sort());
+        expect(pos.every((p, i) => i === 0 || pos[i - 1] <= p)).toBe(true);
+      }
+    }
   });
 
   test('rejects keywords shorter than 3 bytes', () => {

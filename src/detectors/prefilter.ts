@@ -1,7 +1,8 @@
 // Keyword prefilter: one pass over a buffer finds every occurrence of every (case-insensitive)
 // keyword, so rule regexes only run near their keywords and adding rules does not add passes.
-// A lower-cased byte pair table lets the scan step two bytes at a time; 3-byte prefixes are then tested against a 2^24-bit set, so the cost does not grow with
-// the number of keywords. Uniform pages (zero fill) are stepped over whole.
+// A byte pair table and a small hashed set of 3-byte prefixes, read eight bytes per step, rule out
+// most positions; the rest are tested against an exact 2^24-bit set of prefixes, so the cost does
+// not grow with the number of keywords. Uniform pages (zero fill) are stepped over whole.
 import { PAGE, uniformPage } from '../views/uniform.js';
 
 const LOWER = new Uint8Array(256);
@@ -11,6 +12,10 @@ for (let i = 0; i < 256; i++) LOWER[i] = i >= 65 && i <= 90 ? i + 32 : i;
 function cases(c: number): number[] {
   return c >= 97 && c <= 122 ? [c, c - 32] : [c];
 }
+
+/** Word loads put the first byte low only on little-endian hosts (elsewhere every start is tried). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const NO_WORDS = new Int32Array(0);
 
 export interface KeywordHits {
   /** Keyword id per occurrence, parallel to `pos`. */
@@ -25,6 +30,8 @@ export class KeywordIndex {
   private readonly bits = new Int32Array(1 << 19);
   /** Per raw byte pair (first byte low, every case variant): 1 if it opens a keyword, 2 if it is a keyword's 2nd+3rd byte. */
   private readonly pair = new Uint8Array(65536);
+  /** 2^18-bit hashed set of keyword first-3-byte words (bytes OR 0x20): small enough to stay in cache. */
+  private readonly folded = new Int32Array(1 << 13);
   private readonly buckets = new Map<number, number[]>();
   /** Longest keyword: one starting that far before a uniform page's end lies wholly inside it. */
   private readonly maxLen: number;
@@ -40,6 +47,8 @@ export class KeywordIndex {
       this.bits[h >>> 5] |= 1 << (h & 31);
       for (const x of cases(b[0])) for (const y of cases(b[1])) this.pair[x | (y << 8)] |= 1;
       for (const x of cases(b[1])) for (const y of cases(b[2])) this.pair[x | (y << 8)] |= 2;
+      const f = Math.imul((b[0] | 0x20) | ((b[1] | 0x20) << 8) | ((b[2] | 0x20) << 16), 0x9e3779b1) >>> 14;
+      this.folded[f >>> 5] |= 1 << (f & 31);
       const list = this.buckets.get(h);
       if (list) list.push(id);
       else this.buckets.set(h, [id]);
@@ -53,28 +62,61 @@ export class KeywordIndex {
   }
 
   /**
-   * All keyword occurrences in buf[0, end). Step i looks at the pair at i+1..i+2: it is either a
-   * keyword's 2nd+3rd byte (a keyword may start at i) or its 1st+2nd (may start at i+1); pairs that
-   * are neither, most of binary memory, rule out both starts with one table lookup.
+   * All keyword occurrences in buf[0, end). The loop takes 8 bytes (two word loads) per step and
+   * covers the 8 starts [i-1, i+7): the four even byte pairs are looked up first (every keyword's
+   * 1st+2nd or 2nd+3rd byte is an even pair), most binary memory fails all four; then the eight
+   * 3-byte windows, case-folded by OR 0x20, are tested against a small hashed set. Only starts that
+   * pass both are checked exactly.
    */
   scan(buf: Uint8Array, end = buf.length): KeywordHits {
     const kw: number[] = [];
     const pos: number[] = [];
     const pair = this.pair;
+    const off = (4 - (buf.byteOffset & 3)) & 3;
+    const n = end > off ? (end - off) >> 2 : 0;
+    const words = n >= 5 && LITTLE_ENDIAN ? new Int32Array(buf.buffer, buf.byteOffset + off, n) : NO_WORDS;
+    // steps need a word on each side; the starts outside [lo - 1, hi - 1) are tried one by one
+    let lo = off + 8;
+    let hi = off + 4 * (((words.length - 3) & ~1) + 2);
+    if (words.length === 0) lo = hi = 0;
+    for (let k = 0; k < lo - 1; k++) this.tryAt(buf, end, k, kw, pos);
     // a uniform page's steps whose starts keep a whole keyword inside it are skipped
-    const skip = (PAGE - this.maxLen) & ~1;
-    for (let page = 0; page + 2 < end; page += PAGE) {
-      let i = page;
-      if (uniformPage(buf, page, end) && this.uniformKeyword[buf[page]] === 0) i += skip;
-      const stop = Math.min(end - 2, page + PAGE);
-      for (; i < stop; i += 2) {
-        const f = pair[buf[i + 1] | (buf[i + 2] << 8)];
-        if (f === 0) continue;
-        if (f & 2) this.tryAt(buf, end, i, kw, pos);
-        if (f & 1) this.tryAt(buf, end, i + 1, kw, pos);
+    const skip = (PAGE - this.maxLen) & ~7;
+    for (let i = lo; i < hi; i += 8) {
+      if ((i & (PAGE - 1)) === 0 && uniformPage(buf, i, end) && this.uniformKeyword[buf[i]] === 0) {
+        // the start just before the page is otherwise seen only from the page's first step
+        this.tryAt(buf, end, i - 1, kw, pos);
+        i += skip - 8;
+        continue;
       }
+      const j = (i - off) >> 2;
+      const x0 = words[j];
+      const y0 = words[j + 1];
+      if ((pair[x0 & 0xffff] | pair[x0 >>> 16] | pair[y0 & 0xffff] | pair[y0 >>> 16]) === 0) continue;
+      const p = words[j - 1] | 0x20202020;
+      const x = x0 | 0x20202020;
+      const y = y0 | 0x20202020;
+      const z = words[j + 2] | 0x20202020;
+      const m =
+        this.maybe((p >>> 24) | ((x & 0xffff) << 8)) |
+        (this.maybe(x & 0xffffff) << 1) |
+        (this.maybe(x >>> 8) << 2) |
+        (this.maybe((x >>> 16) | ((y & 0xff) << 16)) << 3) |
+        (this.maybe((x >>> 24) | ((y & 0xffff) << 8)) << 4) |
+        (this.maybe(y & 0xffffff) << 5) |
+        (this.maybe(y >>> 8) << 6) |
+        (this.maybe((y >>> 16) | ((z & 0xff) << 16)) << 7);
+      if (m === 0) continue;
+      for (let b = 0; b < 8; b++) if ((m >>> b) & 1) this.tryAt(buf, end, i - 1 + b, kw, pos);
     }
+    for (let k = Math.max(0, hi - 1); k + 2 < end; k++) this.tryAt(buf, end, k, kw, pos);
     return { kw, pos };
+  }
+
+  /** 1 if some keyword may start with these 3 bytes (first byte low, each OR 0x20), else 0. */
+  private maybe(w: number): number {
+    const s = Math.imul(w, 0x9e3779b1) >>> 14;
+    return (this.folded[s >>> 5] >>> (s & 31)) & 1;
   }
 
   /** Keywords at `start`, by their first three (lower-cased) bytes. */
