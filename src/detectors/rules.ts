@@ -23,6 +23,8 @@ interface Compiled {
   reach: number;
   /** How far before the keyword a match may start. */
   before: number;
+  /** Sticky rules: text kept past a start position (longest keyword + reach + PAD). */
+  after: number;
 }
 
 export interface RulesDetectorOptions {
@@ -35,7 +37,8 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
     const before = Math.min(rule.before ?? reach, reach);
     // a few sticky tries per keyword beat a window scan; beyond STICKY_MAX tries, scan the window
     const sticky = rule.before !== undefined && rule.before <= STICKY_MAX ? new RegExp(rule.pattern, 'dy' + rule.flags) : undefined;
-    return { rule, reach, before, sticky };
+    const after = Math.max(...rule.keywords.map((k) => k.length)) + reach + PAD;
+    return { rule, reach, before, sticky, after };
   });
   const index = new KeywordIndex([...rules.flatMap((r) => r.keywords), ...CONTEXT_KEYWORDS]);
   const byKeyword: number[][] = index.keywords.map(() => []);
@@ -79,21 +82,19 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
     let covered = 0;
     for (let ri = 0; ri < compiled.length; ri++) {
       const w = wins[ri];
-      if (compiled[ri].sticky) covered += w.length ? n : 0;
-      else for (let j = 0; j < w.length; j += 2) covered += w[j + 1] - w[j];
+      const extra = compiled[ri].sticky ? PAD + compiled[ri].after : 0;
+      for (let j = 0; j < w.length; j += 2) covered += w[j + 1] - w[j] + extra;
     }
     const whole = covered > n >> 3;
+    const text = (a: number, b: number) => (whole ? view.text().slice(a, b) : view.buf.toString('latin1', a, b));
     for (let ri = 0; ri < compiled.length; ri++) {
       const w = wins[ri];
-      const sticky = compiled[ri].sticky;
-      if (sticky) {
-        if (w.length) runAnchored(compiled[ri].rule, sticky, view, w, hits);
+      const c = compiled[ri];
+      if (c.sticky) {
+        if (w.length) runAnchored(c.rule, c.sticky, view, w, c.after, text, hits);
         continue;
       }
-      for (let j = 0; j < w.length; j += 2) {
-        const text = whole ? view.text().slice(w[j], w[j + 1]) : view.buf.toString('latin1', w[j], w[j + 1]);
-        runRule(compiled[ri].rule, view, text, w[j], w[j + 1], n, hits);
-      }
+      for (let j = 0; j < w.length; j += 2) runRule(c.rule, view, text(w[j], w[j + 1]), w[j], w[j + 1], n, hits);
     }
     if (mode !== 'off') entropyNear(view, ctxPos, ctxLen, hits);
     if (mode === 'all') entropyAll(view, hits);
@@ -119,19 +120,22 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
   };
 }
 
-/** Try a sticky rule at each start position in the merged ranges [s, e] (inclusive). */
-function runAnchored(rule: Rule, re: RegExp, view: TextView, ranges: number[], hits: Hit[]): void {
-  const text = view.text();
+/** Try a sticky rule at each start position in the merged ranges [s, e] (inclusive); a match ends before e + after. */
+function runAnchored(rule: Rule, re: RegExp, view: TextView, ranges: number[], after: number, text: (a: number, b: number) => string, hits: Hit[]): void {
+  const n = view.buf.length;
   let done = -1;
   for (let j = 0; j < ranges.length; j += 2) {
+    // PAD before the first start: look-behinds see real characters
+    const a = Math.max(0, ranges[j] - PAD);
+    const sub = text(a, Math.min(n, ranges[j + 1] + after));
     for (let q = Math.max(ranges[j], done); q <= ranges[j + 1]; q++) {
-      re.lastIndex = q;
-      const m = re.exec(text);
+      re.lastIndex = q - a;
+      const m = re.exec(sub);
       if (m === null || m[0].length === 0) continue;
       const g = m.indices?.groups?.secret ?? m.indices![0];
-      const secret = text.slice(g[0], g[1]);
-      if (!accept(rule, secret, view.buf, g[0], g[1])) continue;
-      const span = view.toBytes(g[0], g[1]);
+      const secret = sub.slice(g[0], g[1]);
+      if (!accept(rule, secret, view.buf, a + g[0], a + g[1])) continue;
+      const span = view.toBytes(a + g[0], a + g[1]);
       hits.push({ start: span.start, end: span.end, ruleId: rule.id, encoding: view.encoding, secret: Buffer.from(secret, 'latin1') });
       // keywords inside this match (a JWT's second eyJ) must not start a shorter one
       done = q + m[0].length;
