@@ -24,6 +24,8 @@ export interface ScanPlan {
   recipe?: DetectorRecipe;
   /** Worker entry (tests); default: the compiled `workers/scan-worker.js` next to this module. */
   workerUrl?: URL;
+  /** Skip the SHA-256 (the self-hunt pass: the write pass re-hashes the input, the verify pass proves the copy). */
+  noHash?: boolean;
 }
 
 /** How a scan ran (for tests and the benchmark). */
@@ -39,7 +41,7 @@ export interface ScanStats {
 export interface ScanOutput {
   /** Hits with file offsets, deduplicated by (rule, span). */
   hits: Hit[];
-  /** SHA-256 (hex) of the bytes read, in order. */
+  /** SHA-256 (hex) of the bytes read, in order; '' with `noHash`. */
   sha256: string;
   /** Public keys detectors saw (for self-hunt), deduplicated by label. */
   publicKeys: KnownKey[];
@@ -128,10 +130,10 @@ class Collector {
     this.keys.set(keyOfPublicKey(k), k);
   }
 
-  output(hash: Hash, stats: ScanStats): ScanOutput {
+  output(hash: Hash | undefined, stats: ScanStats): ScanOutput {
     // chunks finish in any order: sort so the result does not depend on scheduling
     this.hits.sort((a, b) => a.start - b.start || a.end - b.end || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
-    return { hits: this.hits, sha256: hash.digest('hex'), publicKeys: [...this.keys.values()], stats };
+    return { hits: this.hits, sha256: hash?.digest('hex') ?? '', publicKeys: [...this.keys.values()], stats };
   }
 }
 
@@ -167,7 +169,7 @@ export async function scanInput(input: InputFile, plan: ScanPlan): Promise<ScanO
 async function scanInThread(input: InputFile, plan: ScanPlan): Promise<ScanOutput> {
   const overlap = overlapFor(plan.detectors);
   const size = input.size;
-  const hash = createHash('sha256');
+  const hash = plan.noHash ? undefined : createHash('sha256');
   const out = new Collector();
   const buf = Buffer.allocUnsafe(Math.min(plan.chunkSize + overlap, Math.max(size, 1)));
   let chunks = 0;
@@ -175,7 +177,7 @@ async function scanInThread(input: InputFile, plan: ScanPlan): Promise<ScanOutpu
     const want = Math.min(plan.chunkSize + overlap, size - base);
     await readChunk(input, buf, base, want);
     const owned = Math.min(plan.chunkSize, want);
-    hash.update(buf.subarray(0, owned));
+    hash?.update(buf.subarray(0, owned));
     const ctx: DetectContext = { ...plan.ctx, publicKeys: [] };
     for (const h of scanChunk(buf.subarray(0, want), plan.detectors, ctx)) {
       if (h.start >= owned) continue; // the next chunk owns it
@@ -197,7 +199,7 @@ async function scanWithPool(input: InputFile, plan: ScanPlan, pool: ScanPool, se
   const chunkSize = poolChunkSize(plan.chunkSize, workers);
   const bufBytes = Math.min(chunkSize + overlap, size);
   const limit = inFlightLimit(workers, bufBytes);
-  const hash = createHash('sha256');
+  const hash = plan.noHash ? undefined : createHash('sha256');
   const out = new Collector();
   const free: ArrayBuffer[] = [];
   const pending = new Set<Promise<void>>();
@@ -215,7 +217,7 @@ async function scanWithPool(input: InputFile, plan: ScanPlan, pool: ScanPool, se
       const view = Buffer.from(ab, 0, want);
       await readChunk(input, view, base, want);
       const owned = Math.min(chunkSize, want);
-      hash.update(view.subarray(0, owned));
+      hash?.update(view.subarray(0, owned));
       id++;
       const job = pool.scan(setup, { base, len: want, owned, buf: ab }).then(
         (r) => {

@@ -54,8 +54,8 @@ async function analyze(input: InputFile, s: DetectSettings, opts: ScrubOptions, 
   const hunterOptions: DetectorOptions = { entropy: 'off', knownKeys: fresh, knownSecrets: [], knownSecretDigests: [], extraRules: [] };
   const hunter = builtinDetectors(hunterOptions).filter((d) => d.id === 'known-key');
   if (fresh.length && hunter.length) {
-    const second = await scanInput(input, { detectors: hunter, ctx: { ...ctx, knownKeys: fresh, knownSecrets: [] }, chunkSize: opts.chunkSize, jobs: opts.jobs, recipe: { options: hunterOptions, only: ['known-key'] } });
-    if (second.sha256 !== first.sha256) throw new files.IoError(`${input.path}: input changed during the run (content hash differs between passes)`);
+    // not hashed again: scrub re-hashes the input as it writes and re-scans the copy; scan rechecks identity
+    const second = await scanInput(input, { detectors: hunter, ctx: { ...ctx, knownKeys: fresh, knownSecrets: [] }, chunkSize: opts.chunkSize, jobs: opts.jobs, recipe: { options: hunterOptions, only: ['known-key'] }, noHash: true });
     hits = [...hits, ...second.hits].sort((a, b) => a.start - b.start || a.end - b.end);
   }
   return { info, hits, sha256: first.sha256, publicKeys: first.publicKeys };

@@ -1,7 +1,8 @@
 // The chunk engine: the worker pool finds exactly what in-thread scanning finds, fails closed, stays bounded.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
@@ -153,9 +154,14 @@ describe('chunk engine', () => {
       const options = { entropy: 'off', knownKeys: [], knownSecrets: [], knownSecretDigests: [], extraRules: [] };
       const out = await scanInput(input, { detectors: createDetectors(options), ctx: { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off' }, chunkSize: ${CHUNK}, jobs: 2, recipe: { module: ${JSON.stringify(FIXTURE)}, options } });
       console.log('workers', out.stats.workers);`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
-    expect(r.status).toBe(0); // a hang would be killed by the timeout and fail here
-    expect(r.stdout.trim()).toBe('workers 2');
+    // a process-wide V8 flag must not stop the workers (they reject it when passed to them by hand)
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'dumpscrub-pool-')), 'run.mjs');
+    writeFileSync(file, script);
+    for (const args of [['--input-type=module', '-e', script], ['--max-semi-space-size=16', '--input-type=module', '-e', script], ['--max-semi-space-size=16', file]]) {
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status, args[0]).toBe(0); // a hang would be killed by the timeout and fail here
+      expect(r.stdout.trim()).toBe('workers 2');
+    }
   });
 
   it.skipIf(!built)('options that cannot cross to a worker fall back to in-thread scanning', async () => {

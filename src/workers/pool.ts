@@ -19,6 +19,15 @@ interface Waiter {
 
 let shared: ScanPool | undefined;
 
+/**
+ * Flags for a worker: by default Node copies the thread's own and leaves out process-wide V8 flags
+ * (node --max-semi-space-size=… is fine); only --input-type (node --input-type=module -e) must go,
+ * and a list given by hand may hold no V8 flag, so then none is passed.
+ */
+function workerExecArgv(): string[] | undefined {
+  return process.execArgv.some((a) => a.startsWith('--input-type')) ? [] : undefined;
+}
+
 export class ScanPool {
   private readonly slots: Slot[] = [];
   private readonly waiting = new Map<number, Waiter>();
@@ -44,8 +53,7 @@ export class ScanPool {
     private readonly makeError: (message: string) => Error,
   ) {
     for (let i = 0; i < size; i++) {
-      // flags for the main script's source (node --input-type=module -e) do not apply to a worker file
-      const worker = new Worker(url, { execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
+      const worker = new Worker(url, { execArgv: workerExecArgv() });
       worker.unref();
       const slot: Slot = { worker, load: 0 };
       worker.on('message', (m: WorkerReply) => this.onReply(slot, m));
