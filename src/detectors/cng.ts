@@ -6,7 +6,7 @@ import { bitLength, bytesToBigInt, modulusFp, fp } from './asn1.js';
 import { pushKey } from '../keys/hint.js';
 import type { HuntKey } from '../keys/hint.js';
 import { rsaTagged, scalarTagged } from './bignum.js';
-import { searchAll } from './multi-search.js';
+import { findEach, searchAll } from './multi-search.js';
 
 interface BlobFound {
   start: number;
@@ -142,19 +142,20 @@ function kdbm(b: Buffer, at: number): BlobFound | null {
 
 export function findBlobs(b: Buffer, pub: KnownKey[]): BlobFound[] {
   const out: BlobFound[] = [];
-  for (let at = b.indexOf(RSA); at !== -1; at = b.indexOf(RSA, at + 1)) {
+  const [rsa, ec, kd] = findEach(b, [RSA, EC, KDBM]);
+  for (const at of rsa) {
     const c = b[at + 3];
     if (c < 0x31 || c > 0x33) continue;
     const f = cngRsa(b, at, pub) ?? capiRsa(b, at, pub);
     if (f) out.push(f);
   }
-  for (let at = b.indexOf(EC); at !== -1; at = b.indexOf(EC, at + 1)) {
+  for (const at of ec) {
     const c = b[at + 2];
     if (c !== 0x4b && c !== 0x53) continue;
     const f = cngEc(b, at, pub);
     if (f) out.push(f);
   }
-  for (let at = b.indexOf(KDBM); at !== -1; at = b.indexOf(KDBM, at + 1)) {
+  for (const at of kd) {
     const f = kdbm(b, at);
     if (f) out.push(f);
   }

@@ -9,11 +9,11 @@ import {
 import { spkiOf } from '../keys/spki.js';
 import { keyId, pushKey } from '../keys/hint.js';
 import { derTextNeedles, rsaTagged, scalarTagged, tag } from './bignum.js';
-import { searchAll } from './multi-search.js';
+import { findEach, searchAll } from './multi-search.js';
 import type { Tagged } from './multi-search.js';
 import type { HuntKey } from '../keys/hint.js';
-import { scanPemPublic } from '../keys/pem-scan.js';
-import { scanJwks } from '../keys/jwk-scan.js';
+import { DASHES, scanPemPublic } from '../keys/pem-scan.js';
+import { KTY, scanJwks } from '../keys/jwk-scan.js';
 
 export interface KeyFound {
   kind: string;
@@ -213,10 +213,10 @@ function headerLen(b: Uint8Array, s: number): number {
  * (a one-byte version INTEGER 0/1/3; a PKCS OID for EncryptedPrivateKeyInfo), then checked
  * backwards for a SEQUENCE header that ends exactly there: text full of '0' (0x30) costs nothing.
  */
-function candidates(bytes: Buffer): number[] {
+function candidates(bytes: Buffer, a: Anchors): number[] {
   const n = bytes.length;
   const out: number[] = [];
-  for (let at = bytes.indexOf(INT1); at !== -1; at = bytes.indexOf(INT1, at + 1)) {
+  for (const at of a.int1) {
     const v = bytes[at + 2];
     if (v !== 0 && v !== 1 && v !== 3) continue;
     for (let h = 2; h <= 5; h++) {
@@ -224,7 +224,7 @@ function candidates(bytes: Buffer): number[] {
       if (s >= 0 && bytes[s] === TAG.SEQUENCE && headerLen(bytes, s) === h && headerOk(bytes, s, n)) out.push(s);
     }
   }
-  for (let at = bytes.indexOf(PKCS_OID); at !== -1; at = bytes.indexOf(PKCS_OID, at + 1)) {
+  for (const at of a.pkcs) {
     const alg = at - 4; // SEQUENCE { OID ... }: 30 LL 06 LL <oid>
     if (alg < 2 || bytes[alg] !== TAG.SEQUENCE || bytes[at - 2] !== TAG.OID) continue;
     for (let h = 2; h <= 5; h++) {
@@ -236,11 +236,11 @@ function candidates(bytes: Buffer): number[] {
 }
 
 /** Scans `bytes` for DER private keys; pushes the keys it learns for self-hunt. */
-export function findDerKeys(bytes: Buffer, publicKeys?: KnownKey[]): Array<Hit & { found: KeyFound }> {
+export function findDerKeys(bytes: Buffer, publicKeys?: KnownKey[], a = anchorsOf(bytes)): Array<Hit & { found: KeyFound }> {
   const hits: Array<Hit & { found: KeyFound }> = [];
   const n = bytes.length;
   let next = 0;
-  for (const i of candidates(bytes)) {
+  for (const i of candidates(bytes, a)) {
     if (i < next) continue; // nested structures belong to the hit that holds them
     const t = readTlv(bytes, i, Math.min(n, i + MAX_SPAN));
     const found = t && privateKeyOf(bytes, t);
@@ -261,6 +261,21 @@ const RSA_TAIL = Buffer.from('86f70d010101', 'hex');
 const EC_TAIL = Buffer.from('ce3d0201', 'hex');
 const OKP = Buffer.from('2b65', 'hex');
 
+/** Where each anchor the DER, SPKI, PEM and JWK finders start from occurs: one pass over the chunk. */
+interface Anchors {
+  int1: number[];
+  pkcs: number[];
+  oid: number[];
+  okp: number[];
+  kty: number[];
+  dashes: number[];
+}
+
+function anchorsOf(bytes: Buffer): Anchors {
+  const [int1, pkcs, oid, okp, kty, dashes] = findEach(bytes, [INT1, PKCS_OID, OID_RSA_EC, OKP, KTY, DASHES]);
+  return { int1, pkcs, oid, okp, kty, dashes };
+}
+
 function matchAt(b: Uint8Array, at: number, m: Uint8Array): boolean {
   if (at < 0 || at + m.length > b.length) return false;
   for (let i = 0; i < m.length; i++) if (b[at + i] !== m[i]) return false;
@@ -268,14 +283,14 @@ function matchAt(b: Uint8Array, at: number, m: Uint8Array): boolean {
 }
 
 /** Offsets of AlgorithmIdentifier SEQUENCEs that start an SPKI: rsaEncryption, ecPublicKey, Ed25519, X25519. */
-function spkiAlgorithms(bytes: Buffer): number[] {
+function spkiAlgorithms(bytes: Buffer, a: Anchors): number[] {
   const out: number[] = [];
-  for (let at = bytes.indexOf(OID_RSA_EC); at !== -1; at = bytes.indexOf(OID_RSA_EC, at + 1)) {
+  for (const at of a.oid) {
     // 30 0d 06 09 2a864886f70d010101 | 30 LL 06 07 2a8648ce3d0201
     if (bytes[at - 2] !== TAG.OID || bytes[at - 4] !== TAG.SEQUENCE) continue;
     if ((bytes[at - 1] === 9 && matchAt(bytes, at + 3, RSA_TAIL)) || (bytes[at - 1] === 7 && matchAt(bytes, at + 3, EC_TAIL))) out.push(at - 4);
   }
-  for (let at = bytes.indexOf(OKP); at !== -1; at = bytes.indexOf(OKP, at + 1)) {
+  for (const at of a.okp) {
     // 30 05 06 03 2b 65 70|6e
     const c = bytes[at + 2];
     if ((c === 0x70 || c === 0x6e) && bytes[at - 1] === 3 && bytes[at - 2] === TAG.OID && bytes[at - 3] === 5 && bytes[at - 4] === TAG.SEQUENCE) out.push(at - 4);
@@ -309,8 +324,8 @@ function enclosingCertificate(bytes: Buffer, spki: number): 'ca' | 'leaf' | null
 }
 
 /** Self-hunt: public keys held in the bytes as DER SPKI (alone or inside certificates) or PEM. */
-export function findPublicKeys(bytes: Buffer, out: KnownKey[]): void {
-  for (const algStart of spkiAlgorithms(bytes)) {
+export function findPublicKeys(bytes: Buffer, out: KnownKey[], a = anchorsOf(bytes)): void {
+  for (const algStart of spkiAlgorithms(bytes, a)) {
     for (const h of [2, 3, 4]) {
       const s = algStart - h;
       if (s < 0 || bytes[s] !== TAG.SEQUENCE) continue;
@@ -323,7 +338,7 @@ export function findPublicKeys(bytes: Buffer, out: KnownKey[]): void {
       break;
     }
   }
-  scanPemPublic(bytes, out);
+  scanPemPublic(bytes, out, a.dashes);
 }
 
 export const derDetector: Detector = {
@@ -333,9 +348,10 @@ export const derDetector: Detector = {
   kind: 'binary',
   maxSpan: MAX_SPAN,
   detect(bytes: Buffer, ctx: DetectContext): Hit[] {
-    const found = findDerKeys(bytes, ctx.publicKeys);
-    findPublicKeys(bytes, ctx.publicKeys);
-    const jwks = scanJwks(bytes, ctx.publicKeys);
+    const a = anchorsOf(bytes);
+    const found = findDerKeys(bytes, ctx.publicKeys, a);
+    findPublicKeys(bytes, ctx.publicKeys, a);
+    const jwks = scanJwks(bytes, ctx.publicKeys, a.kty);
     const hits: Hit[] = found.map(({ found: _f, ...h }) => h);
     // the same key's components in other encodings nearby (OpenSSL limbs, Java int[], hex…), and
     // the exact structure as text (base64 in JSON, PEM bodies, hex): one multi-needle pass

@@ -4,8 +4,9 @@ import type { KnownKey } from '../types.js';
 import { bitLength, bytesToBigInt, fp, modulusFp } from '../detectors/asn1.js';
 import { pushKey } from './hint.js';
 import type { HuntKey } from './hint.js';
+import { findEach } from '../detectors/multi-search.js';
 
-const KTY = Buffer.from('"kty"');
+export const KTY = Buffer.from('"kty"');
 const MAX_OBJECT = 16384;
 
 function b64u(v: unknown): Buffer | null {
@@ -58,9 +59,9 @@ export function jwkKeyOf(j: Record<string, unknown>): HuntKey | null {
 }
 
 /** Pushes the keys of JWK objects found in `bytes`; returns those holding private members. */
-export function scanJwks(bytes: Buffer, out: KnownKey[]): HuntKey[] {
+export function scanJwks(bytes: Buffer, out: KnownKey[], kty = findEach(bytes, [KTY])[0]): HuntKey[] {
   const priv: HuntKey[] = [];
-  for (let at = bytes.indexOf(KTY); at !== -1; at = bytes.indexOf(KTY, at + KTY.length)) {
+  for (const at of kty) {
     const j = objectAround(bytes, at);
     const k = j && jwkKeyOf(j);
     if (!k) continue;

@@ -4,6 +4,7 @@ import { readTlv } from '../detectors/asn1.js';
 import { certificateKeyOf } from './x509.js';
 import { rsaPublicOf, spkiOf } from './spki.js';
 import { pushKey } from './hint.js';
+import { findEach } from '../detectors/multi-search.js';
 
 const BEGIN = Buffer.from('-----BEGIN ');
 const MAX_PEM = 16384;
@@ -35,13 +36,14 @@ export function keyOfPem(type: string, der: Buffer, label: string, skipCa = fals
 }
 
 // five dashes: short enough for Node's memchr-speed search (an 11-byte needle is 5x slower)
-const DASHES = Buffer.from('-----');
+export const DASHES = Buffer.from('-----');
 
-export function scanPemPublic(bytes: Buffer, out: KnownKey[]): void {
-  let at = bytes.indexOf(DASHES);
-  while (at !== -1) {
+export function scanPemPublic(bytes: Buffer, out: KnownKey[], dashes = findEach(bytes, [DASHES])[0]): void {
+  let next = 0;
+  for (const at of dashes) {
+    if (at < next) continue;
     if (!BEGIN.equals(bytes.subarray(at, at + BEGIN.length))) {
-      at = bytes.indexOf(DASHES, at + 5);
+      next = at + 5;
       continue;
     }
     const pem = pemBody(bytes, at, MAX_PEM);
@@ -49,6 +51,6 @@ export function scanPemPublic(bytes: Buffer, out: KnownKey[]): void {
       const k = keyOfPem(pem.type, pem.der, `PEM ${pem.type.toLowerCase()}`, true);
       if (k) pushKey(out, k);
     }
-    at = bytes.indexOf(DASHES, at + BEGIN.length);
+    next = at + BEGIN.length;
   }
 }
