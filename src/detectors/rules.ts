@@ -23,7 +23,7 @@ interface Compiled {
   reach: number;
   /** How far before the keyword a match may start. */
   before: number;
-  /** Sticky rules: text kept past a start position (longest keyword + reach + PAD). */
+  /** Sticky rules: text read past a start position (longest keyword + reach + PAD). */
   after: number;
 }
 
@@ -78,20 +78,14 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
         else w.push(ws, we);
       }
     }
-    // sparse windows: convert just them; dense ones: convert the whole view once
-    let covered = 0;
-    for (let ri = 0; ri < compiled.length; ri++) {
-      const w = wins[ri];
-      const extra = compiled[ri].sticky ? PAD + compiled[ri].after : 0;
-      for (let j = 0; j < w.length; j += 2) covered += w[j + 1] - w[j] + extra;
-    }
-    const whole = covered > n >> 3;
-    const text = (a: number, b: number) => (whole ? view.text().slice(a, b) : view.buf.toString('latin1', a, b));
+    // the text each rule reads: its windows; for a sticky rule, its start ranges with context around
+    const reads = compiled.map((c, ri) => (c.sticky ? around(wins[ri], PAD, c.after, n) : wins[ri]));
+    const text = pagedText(view.buf, reads);
     for (let ri = 0; ri < compiled.length; ri++) {
       const w = wins[ri];
       const c = compiled[ri];
       if (c.sticky) {
-        if (w.length) runAnchored(c.rule, c.sticky, view, w, c.after, text, hits);
+        if (w.length) runAnchored(c.rule, c.sticky, view, w, reads[ri], text, hits);
         continue;
       }
       for (let j = 0; j < w.length; j += 2) runRule(c.rule, view, text(w[j], w[j + 1]), w[j], w[j + 1], n, hits);
@@ -120,14 +114,45 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
   };
 }
 
-/** Try a sticky rule at each start position in the merged ranges [s, e] (inclusive); a match ends before e + after. */
-function runAnchored(rule: Rule, re: RegExp, view: TextView, ranges: number[], after: number, text: (a: number, b: number) => string, hits: Hit[]): void {
-  const n = view.buf.length;
+/** Ranges [s, e] (inclusive) widened to [s - before, e + after), clamped to [0, n). */
+function around(ranges: number[], before: number, after: number, n: number): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < ranges.length; j += 2) out.push(Math.max(0, ranges[j] - before), Math.min(n, ranges[j + 1] + after));
+  return out;
+}
+
+/**
+ * Text of buf[a, b) for any range listed in `reads`: each run of 4 KiB pages the ranges touch becomes
+ * one latin1 string, made on first use, so dense keyword text costs one conversion and the binary
+ * pages between keywords none.
+ */
+function pagedText(buf: Buffer, reads: number[][]): (a: number, b: number) => string {
+  const pages = (buf.length + 4095) >>> 12;
+  const first = new Int32Array(pages).fill(-1);
+  for (const r of reads) for (let j = 0; j < r.length; j += 2) for (let p = r[j] >>> 12; p <= (r[j + 1] - 1) >>> 12; p++) first[p] = 0;
+  // each marked page points at the first page of its run
+  for (let p = 0; p < pages; p++) if (first[p] === 0) first[p] = p > 0 && first[p - 1] >= 0 ? first[p - 1] : p;
+  const runs = new Map<number, string>();
+  return (a, b) => {
+    if (a >= b) return '';
+    const p0 = first[a >>> 12];
+    let s = runs.get(p0);
+    if (s === undefined) {
+      let p1 = p0;
+      while (p1 < pages && first[p1] === p0) p1++;
+      s = buf.toString('latin1', p0 << 12, Math.min(buf.length, p1 << 12));
+      runs.set(p0, s);
+    }
+    return s.slice(a - (p0 << 12), b - (p0 << 12));
+  };
+}
+
+/** Try a sticky rule at each start position in the merged ranges [s, e] (inclusive); `reads` holds the text around each. */
+function runAnchored(rule: Rule, re: RegExp, view: TextView, ranges: number[], reads: number[], text: (a: number, b: number) => string, hits: Hit[]): void {
   let done = -1;
   for (let j = 0; j < ranges.length; j += 2) {
-    // PAD before the first start: look-behinds see real characters
-    const a = Math.max(0, ranges[j] - PAD);
-    const sub = text(a, Math.min(n, ranges[j + 1] + after));
+    const a = reads[j];
+    const sub = text(a, reads[j + 1]);
     for (let q = Math.max(ranges[j], done); q <= ranges[j + 1]; q++) {
       re.lastIndex = q - a;
       const m = re.exec(sub);
