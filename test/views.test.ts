@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { utf16Runs, utf16View } from '../src/views/utf16.js';
 import { latin1View } from '../src/views/view.js';
+import { escapedView } from '../src/views/decode.js';
 import { KeywordIndex } from '../src/detectors/prefilter.js';
 import { rulesDetector } from '../src/detectors/rules.js';
 import { builtinRules } from '../src/rules/index.js';
@@ -140,6 +141,16 @@ describe('escaped view (JSON escapes, percent-encoding)', () => {
     const hits = d.detect(Buffer.from(text, 'latin1'), ctx);
     const at = text.indexOf('Kq7x9ZpLm2');
     expect(hits.some((h) => h.start === at && h.end === at + 10)).toBe(true);
+  });
+
+  test('escapes in text make a view; the same byte pairs among random bytes do not', () => {
+    expect(escapedView(Buffer.from('{\\"password\\":\\"x\\"}', 'latin1'))).not.toBeNull();
+    expect(escapedView(Buffer.from('-----BEGIN PRIVATE KEY-----\\nMIIEvQ', 'latin1'))).not.toBeNull();
+    // random memory holds a backslash + quote/slash/n every ~16 KiB: not worth 4 KiB of decoded view each
+    let seed = 11;
+    const noise = Buffer.alloc(1 << 20).map(() => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed & 0xff));
+    for (let i = 4096; i < noise.length; i += 65536) noise.write('\x00\xff\\"\x00\xff', i, 'latin1');
+    expect(escapedView(noise)).toBeNull();
   });
 
   test('no escapes, no extra view work and no duplicate hits', () => {

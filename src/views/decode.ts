@@ -21,6 +21,17 @@ ESCAPE_KIND[0x75] = 3;
 
 const SIMPLE: Record<number, number> = { 0x22: 0x22, 0x2f: 0x2f, 0x5c: 0x5c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x27: 0x27 };
 
+const PRINTABLE = new Uint8Array(256);
+for (let c = 0x20; c < 0x7f; c++) PRINTABLE[c] = 1;
+PRINTABLE[9] = PRINTABLE[10] = PRINTABLE[13] = 1;
+
+/** Text on both sides of the 2-byte escape at p (4 bytes each, fewer at the buffer's edges): random bytes that happen to read \" or \n are not. */
+function textAround(bytes: Buffer, p: number): boolean {
+  for (let i = Math.max(0, p - 4); i < p; i++) if (PRINTABLE[bytes[i]] === 0) return false;
+  for (let i = p + 2; i < Math.min(bytes.length, p + 6); i++) if (PRINTABLE[bytes[i]] === 0) return false;
+  return true;
+}
+
 /** Start offsets of escapes worth decoding: backslash + quote/slash/n/u, or runs of %XX. */
 function escapeSites(bytes: Buffer): number[] {
   const sites: number[] = [];
@@ -29,7 +40,7 @@ function escapeSites(bytes: Buffer): number[] {
   const n = bytes.length;
   for (let p = bytes.indexOf(0x5c); p >= 0 && p + 1 < n; p = bytes.indexOf(0x5c, p + 1)) {
     const k = ESCAPE_KIND[bytes[p + 1]];
-    if (k < 0 || p < next[k]) continue;
+    if (k < 0 || p < next[k] || !textAround(bytes, p)) continue;
     if (k === 3 && !(p + 3 < n && bytes[p + 2] === 0x30 && bytes[p + 3] === 0x30)) continue;
     sites.push(p);
     next[k] = p + AFTER;
