@@ -171,25 +171,35 @@ async function scanInThread(input: InputFile, plan: ScanPlan): Promise<ScanOutpu
   const size = input.size;
   const hash = plan.noHash ? undefined : createHash('sha256');
   const out = new Collector();
-  const buf = Buffer.allocUnsafe(Math.min(plan.chunkSize + overlap, Math.max(size, 1)));
+  const bufLen = Math.min(plan.chunkSize + overlap, Math.max(size, 1));
+  // two buffers: the next chunk is read while this one is scanned
+  const bufs = [Buffer.allocUnsafe(bufLen)];
+  const wantAt = (base: number) => Math.min(plan.chunkSize + overlap, size - base);
+  const readInto = (i: number, base: number) => {
+    const p = readChunk(input, (bufs[i & 1] ??= Buffer.allocUnsafe(bufLen)), base, wantAt(base));
+    p.catch(() => {}); // awaited below; a scan that throws first leaves it unobserved
+    return p;
+  };
+  let next = size > 0 ? readInto(0, 0) : undefined;
   let chunks = 0;
-  for (let base = 0; base < size; base += plan.chunkSize) {
-    const want = Math.min(plan.chunkSize + overlap, size - base);
-    await readChunk(input, buf, base, want);
+  for (let base = 0; base < size; base += plan.chunkSize, chunks++) {
+    await next;
+    const buf = bufs[chunks & 1];
+    next = base + plan.chunkSize < size ? readInto(chunks + 1, base + plan.chunkSize) : undefined;
+    const want = wantAt(base);
     const owned = Math.min(plan.chunkSize, want);
     hash?.update(buf.subarray(0, owned));
     const ctx: DetectContext = { ...plan.ctx, publicKeys: [] };
     for (const h of scanChunk(buf.subarray(0, want), plan.detectors, ctx)) {
       if (h.start >= owned) continue; // the next chunk owns it
-      // a secret that views the chunk buffer would be overwritten by the next read
+      // a secret that views the chunk buffer would be overwritten by a later read
       const secret = h.secret.buffer === buf.buffer ? Buffer.from(h.secret) : h.secret;
       out.add({ ...h, start: h.start + base, end: h.end + base, secret });
     }
     for (const k of ctx.publicKeys) out.addKey(k);
-    chunks++;
     plan.onProgress?.(base + owned, size);
   }
-  return out.output(hash, { workers: 0, chunks, peakInFlight: chunks ? 1 : 0, buffers: chunks ? 1 : 0 });
+  return out.output(hash, { workers: 0, chunks, peakInFlight: chunks ? 1 : 0, buffers: bufs.length });
 }
 
 /** Read in order on this thread (hashing as we go), scan on `workers` of the pool, reuse returned buffers. */
