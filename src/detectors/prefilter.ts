@@ -1,8 +1,8 @@
 // Keyword prefilter: one pass over a buffer finds every occurrence of every (case-insensitive)
 // keyword, so rule regexes only run near their keywords and adding rules does not add passes.
 // A byte pair table and a small hashed set of 3-byte prefixes, read eight bytes per step, rule out
-// most positions; the rest are tested against an exact 2^24-bit set of prefixes, so the cost does
-// not grow with the number of keywords. Uniform pages (zero fill) are stepped over whole.
+// most positions; the rest are looked up in an exact table of prefixes, so the cost does not grow
+// with the number of keywords. Uniform pages (zero fill) are stepped over whole.
 import { PAGE, uniformPage } from '../views/uniform.js';
 
 const LOWER = new Uint8Array(256);
@@ -16,6 +16,9 @@ function cases(c: number): number[] {
 /** Word loads put the first byte low only on little-endian hosts (elsewhere every start is tried). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const NO_WORDS = new Int32Array(0);
+/** Slots of the prefix table: at most half full, so a probe ends after a step or two. */
+const PREFIX_SLOTS = 4096;
+const prefixSlot = (h: number) => Math.imul(h, 0x9e3779b1) >>> 20;
 
 export interface KeywordHits {
   /** Keyword id per occurrence, parallel to `pos`. */
@@ -27,12 +30,15 @@ export interface KeywordHits {
 export class KeywordIndex {
   readonly keywords: string[];
   private readonly bytes: Uint8Array[];
-  private readonly bits = new Int32Array(1 << 19);
   /** Per raw byte pair (first byte low, every case variant): 1 if it opens a keyword, 2 if it is a keyword's 2nd+3rd byte. */
   private readonly pair = new Uint8Array(65536);
   /** 2^18-bit hashed set of keyword first-3-byte words (bytes OR 0x20): small enough to stay in cache. */
   private readonly folded = new Int32Array(1 << 13);
-  private readonly buckets = new Map<number, number[]>();
+  /** Open-addressed table of lower-cased first-3-byte prefixes (-1: empty slot) and where their keyword ids lie in `ids`. */
+  private readonly slotKey = new Int32Array(PREFIX_SLOTS).fill(-1);
+  private readonly slotFirst = new Int32Array(PREFIX_SLOTS);
+  private readonly slotCount = new Int32Array(PREFIX_SLOTS);
+  private readonly ids: Int32Array;
   /** Longest keyword: one starting that far before a uniform page's end lies wholly inside it. */
   private readonly maxLen: number;
   /** Byte values a keyword is made of alone (case-folded): their uniform pages are not skipped. */
@@ -43,18 +49,29 @@ export class KeywordIndex {
     this.bytes = this.keywords.map((k) => Buffer.from(k, 'latin1'));
     this.bytes.forEach((b, id) => {
       if (b.length < 3) throw new Error(`keyword shorter than 3 bytes: ${this.keywords[id]}`);
-      const h = (b[0] << 16) | (b[1] << 8) | b[2];
-      this.bits[h >>> 5] |= 1 << (h & 31);
       for (const x of cases(b[0])) for (const y of cases(b[1])) this.pair[x | (y << 8)] |= 1;
       for (const x of cases(b[1])) for (const y of cases(b[2])) this.pair[x | (y << 8)] |= 2;
       const f = Math.imul((b[0] | 0x20) | ((b[1] | 0x20) << 8) | ((b[2] | 0x20) << 16), 0x9e3779b1) >>> 14;
       this.folded[f >>> 5] |= 1 << (f & 31);
-      const list = this.buckets.get(h);
-      if (list) list.push(id);
-      else this.buckets.set(h, [id]);
       if (b.every((c) => c === b[0])) for (const x of cases(b[0])) this.uniformKeyword[x] = 1;
     });
     this.maxLen = Math.max(3, ...this.bytes.map((b) => b.length));
+    const buckets = new Map<number, number[]>();
+    this.bytes.forEach((b, id) => {
+      const h = (b[0] << 16) | (b[1] << 8) | b[2];
+      buckets.set(h, [...(buckets.get(h) ?? []), id]);
+    });
+    if (buckets.size > PREFIX_SLOTS / 2) throw new Error(`more than ${PREFIX_SLOTS / 2} keyword prefixes`);
+    this.ids = Int32Array.from([...buckets.values()].flat());
+    let first = 0;
+    for (const [h, list] of buckets) {
+      let slot = prefixSlot(h);
+      while (this.slotKey[slot] !== -1) slot = (slot + 1) & (PREFIX_SLOTS - 1);
+      this.slotKey[slot] = h;
+      this.slotFirst[slot] = first;
+      this.slotCount[slot] = list.length;
+      first += list.length;
+    }
   }
 
   id(keyword: string): number {
@@ -122,21 +139,24 @@ export class KeywordIndex {
   /** Keywords at `start`, by their first three (lower-cased) bytes. */
   private tryAt(buf: Uint8Array, end: number, start: number, kw: number[], pos: number[]): void {
     if (start + 2 >= end) return;
-    this.at(buf, end, start, (LOWER[buf[start]] << 16) | (LOWER[buf[start + 1]] << 8) | LOWER[buf[start + 2]], kw, pos);
-  }
-
-  /** Verify the keywords whose first three bytes are h at `start`. */
-  private at(buf: Uint8Array, end: number, start: number, h: number, kw: number[], pos: number[]): void {
-    if ((this.bits[h >>> 5] & (1 << (h & 31))) === 0) return;
-    const bucket = this.buckets.get(h)!;
-    for (let j = 0; j < bucket.length; j++) {
-      const k = this.bytes[bucket[j]];
+    const h = (LOWER[buf[start]] << 16) | (LOWER[buf[start + 1]] << 8) | LOWER[buf[start + 2]];
+    let slot = prefixSlot(h);
+    for (;;) {
+      const key = this.slotKey[slot];
+      if (key === h) break;
+      if (key === -1) return;
+      slot = (slot + 1) & (PREFIX_SLOTS - 1);
+    }
+    const last = this.slotFirst[slot] + this.slotCount[slot];
+    for (let j = this.slotFirst[slot]; j < last; j++) {
+      const id = this.ids[j];
+      const k = this.bytes[id];
       const n = k.length;
       if (start + n > end) continue;
       let x = 3;
       while (x < n && LOWER[buf[start + x]] === k[x]) x++;
       if (x === n) {
-        kw.push(bucket[j]);
+        kw.push(id);
         pos.push(start);
       }
     }
