@@ -115,17 +115,24 @@ const MAX_ROUNDS = 3;
 /** Copy the input to `temp` with the plan applied; returns the SHA-256 of the input bytes read. */
 async function writeRedacted(input: InputFile, temp: files.TempOutput, plan: FillSpan[], opts: ScrubOptions, display: string): Promise<string> {
   const inHash = createHash('sha256');
-  const buf = Buffer.allocUnsafe(Math.min(opts.chunkSize, Math.max(input.size, 1)));
-  for (let off = 0; off < input.size; off += buf.length) {
-    const want = Math.min(buf.length, input.size - off);
+  const size = Math.min(opts.chunkSize, Math.max(input.size, 1));
+  // two buffers: one chunk is read, hashed and redacted while the one before it is written
+  const bufs: Buffer[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  for (let off = 0, i = 0; off < input.size; off += size, i++) {
+    const buf = (bufs[i & 1] ??= Buffer.allocUnsafe(size));
+    const want = Math.min(size, input.size - off);
     const got = await input.read(buf, off, want);
     if (got !== want) throw new files.IoError(`${display}: input changed during the run (short read at offset ${off + got})`);
     const chunk = buf.subarray(0, want);
     inHash.update(chunk);
     applyRedaction(chunk, off, plan);
-    await temp.write(chunk);
+    await writing;
+    writing = temp.write(chunk);
+    writing.catch(() => {}); // awaited next round; a read that throws first leaves it unobserved
     opts.onProgress?.('write', off + want, input.size);
   }
+  await writing;
   await temp.commit();
   return inHash.digest('hex');
 }
