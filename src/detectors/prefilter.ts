@@ -97,7 +97,8 @@ export class KeywordIndex {
     let hi = off + 4 * (((words.length - 3) & ~1) + 2);
     if (words.length === 0) lo = hi = 0;
     for (let k = 0; k < lo - 1; k++) this.tryAt(buf, end, k, kw, pos);
-    // a uniform page's steps whose starts keep a whole keyword inside it are skipped
+    // a uniform page's steps whose starts keep a whole keyword inside it are skipped (steps meet page
+    // starts when the buffer is 8-aligned, as chunk buffers are)
     const skip = (PAGE - this.maxLen) & ~7;
     for (let i = lo; i < hi; i += 8) {
       if ((i & (PAGE - 1)) === 0 && uniformPage(buf, i, end) && this.uniformKeyword[buf[i]] === 0) {

@@ -106,11 +106,9 @@ export function escapedView(bytes: Buffer): TextView | null {
     o++;
   }
   const buf = out.subarray(0, o);
-  let s: string | undefined;
   return {
     encoding: 'ascii',
     buf,
-    text: () => (s ??= buf.toString('latin1')),
     toBytes: (start, end) => ({ start: from[start], end: to[end - 1] }),
   };
 }

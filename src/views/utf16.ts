@@ -120,11 +120,9 @@ function mapRun(r: Utf16Runs, start: number, end: number): Span {
 
 export function utf16View(bytes: Uint8Array, bigEndian = false, minChars = 6): TextView {
   const r = utf16Runs(bytes, minChars, bigEndian);
-  let s: string | undefined;
   return {
     encoding: bigEndian ? 'utf16be' : 'utf16le',
     buf: r.buf,
-    text: () => (s ??= r.buf.toString('latin1')),
     toBytes: (start, end) => mapRun(r, start, end),
   };
 }

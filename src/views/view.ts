@@ -5,19 +5,15 @@ export interface TextView {
   encoding: Encoding;
   /** One byte per character; for the ascii view this IS the chunk (no copy). */
   buf: Buffer;
-  /** Latin1 string of buf, built once on demand (string index == view offset). */
-  text(): string;
   /** Byte span in the original buffer of view characters [start, end). */
   toBytes(start: number, end: number): Span;
 }
 
 /** The chunk itself read as latin1: string index == byte offset. */
 export function latin1View(bytes: Buffer): TextView {
-  let s: string | undefined;
   return {
     encoding: 'ascii',
     buf: bytes,
-    text: () => (s ??= bytes.toString('latin1')),
     toBytes: (start, end) => ({ start, end }),
   };
 }
