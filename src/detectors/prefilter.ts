@@ -125,7 +125,8 @@ export class KeywordIndex {
         (this.maybe(y >>> 8) << 6) |
         (this.maybe((y >>> 16) | ((z & 0xff) << 16)) << 7);
       if (m === 0) continue;
-      for (let b = 0; b < 8; b++) if ((m >>> b) & 1) this.tryAt(buf, end, i - 1 + b, kw, pos);
+      // bit b of m stands for the start i - 1 + b; lowest set bit first keeps starts ascending
+      for (let r = m; r !== 0; r &= r - 1) this.tryAt(buf, end, i + 30 - Math.clz32(r & -r), kw, pos);
     }
     for (let k = Math.max(0, hi - 1); k + 2 < end; k++) this.tryAt(buf, end, k, kw, pos);
     return { kw, pos };
