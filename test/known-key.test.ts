@@ -51,6 +51,21 @@ describe('known-key: RSA', () => {
     });
   }
 
+  it('finds p next to and across zero pages (skipped whole) and among heap-like words, in each order', () => {
+    const t = { n: rsa.n, len: 128, top16: Number((rsa.n >> 1024n) >> 1008n), topMin: 0x80 };
+    // odd, high-topped, never-zero words: they pass the cheap filters and reach the sieve
+    const heap = Buffer.alloc(4096);
+    for (let i = 0; i < heap.length; i += 4) heap.writeUInt32LE(((0x9e3779b1 * (i + 1)) | 0x80000001) >>> 0, i);
+    for (const enc of [toLE, (b: Buffer) => b, toJava]) {
+      for (const at of [8192, 16384 - 128, 24576 - 64, 32768 + 4]) {
+        const bg = Buffer.alloc(64 * 1024);
+        heap.copy(bg, 40960);
+        place(bg, at, enc(beBytes(rsa.p)));
+        expect(huntFactor(bg, t)?.p === rsa.p || huntFactor(bg, t)?.p === rsa.q, `at ${at}`).toBe(true);
+      }
+    }
+  });
+
   it('finds nothing for an unrelated key and in noise', () => {
     const other = rsaKey(2048);
     const bg = seeded(1 << 20, 22);

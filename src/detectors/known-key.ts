@@ -6,13 +6,27 @@ import { rsaTagged, scalarTagged, textNeedles, findNeedles } from './bignum.js';
 import { searchAll } from './multi-search.js';
 import type { Tagged } from './multi-search.js';
 import { hintOf, pushKey, rsaOf } from '../keys/hint.js';
+import { PAGE, uniformPage } from '../views/uniform.js';
 import type { HuntKey } from '../keys/hint.js';
 
-/** Small primes r whose residue follows from byte sums over positions mod 6 (r | 2^48 - 1). */
 // Small primes r with 2^48 = 1 or 2^32 = 1 (mod r): p mod r follows from three sums of the
 // prime's 32-bit words, grouped by word significance mod 3 (2^(32k) mod r depends on k mod 3 only).
-const SIEVE = [3, 5, 7, 13, 17, 97, 241, 257, 673, 65537];
-const SIEVE_W: number[][] = SIEVE.map((r) => [0, 1, 2].map((c) => Number((2n ** BigInt(32 * c)) % BigInt(r))));
+// Grouped into moduli below 2^26: one float remainder per sum and group, then int32 arithmetic.
+const SIEVE_GROUPS = [[3, 5, 7, 13, 17, 97], [241, 257], [673, 65537]].map((primes) => ({
+  m: primes.reduce((a, b) => a * b, 1),
+  primes: primes.map((r) => ({ r, w: [0, 1, 2].map((c) => Number((2n ** BigInt(32 * c)) % BigInt(r))) })),
+}));
+
+/** True when the number with these word sums (by significance mod 3) has a small prime factor. */
+function sieved(a0: number, a1: number, a2: number): boolean {
+  for (const g of SIEVE_GROUPS) {
+    const x0 = a0 % g.m;
+    const x1 = a1 % g.m;
+    const x2 = a2 % g.m;
+    for (const { r, w } of g.primes) if (((x0 % r) * w[0] + (x1 % r) * w[1] + (x2 % r) * w[2]) % r === 0) return true;
+  }
+  return false;
+}
 
 type Order = 'be' | 'le' | 'java';
 
@@ -45,7 +59,7 @@ function posOf(order: Order, len: number, k: number): number {
 /**
  * Finds prime factors of the targets' moduli (all of one prime length) stored at 4-byte alignment
  * in any of the three orders, in one pass shared by all targets. Filters: odd, top byte,
- * p > n/2^k on the top 16 bits, byte diversity, small-prime sieve; then n mod p per target.
+ * p > n/2^k on the top 16 bits, no zero word, small-prime sieve, byte diversity; then n mod p per target.
  */
 export function huntFactors(bytes: Buffer, targets: RsaTarget[]): Map<RsaTarget, bigint> {
   const found = new Map<RsaTarget, bigint>();
@@ -61,7 +75,8 @@ export function huntFactors(bytes: Buffer, targets: RsaTarget[]): Map<RsaTarget,
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
   const words = new Uint32Array(aligned.buffer, aligned.byteOffset, Math.floor(bytes.length / 4));
   const lastWord = words.length - nw;
-  const acc = new Float64Array(3);
+  const stamp = new Uint32Array(256);
+  let stampId = 0;
   const orders: Order[] = ['le', 'be', 'java'];
   for (const order of orders) {
     const msb = posOf(order, L, 0);
@@ -71,33 +86,42 @@ export function huntFactors(bytes: Buffer, targets: RsaTarget[]): Map<RsaTarget,
     const reversed = order !== 'le'; // most significant word first
     for (let w = 0; w <= lastWord && active.length; w++) {
       const i = w * 4;
+      // windows inside a uniform page (zero fill) hold one byte value: no prime
+      if ((i & (PAGE - 1)) === 0 && uniformPage(bytes, i)) {
+        w += (PAGE - L) >> 2;
+        continue;
+      }
       if ((bytes[i + lsb] & 1) === 0) continue;
       const top = bytes[i + msb];
       if (top < topMin) continue;
       const top16 = (top << 8) | bytes[i + msb2];
       if (top16 < minTop16) continue;
-      // sieve on word sums; a zero word is as unlikely in a prime as it is common in structures
-      acc[0] = 0;
-      acc[1] = 0;
-      acc[2] = 0;
-      let zero = false;
-      for (let k = 0; k < nw; k++) {
-        let v = words[w + (reversed ? nw - 1 - k : k)];
-        if (v === 0) {
-          zero = true;
-          break;
-        }
+      // sieve on word sums by significance mod 3; a zero word is as unlikely in a prime as it is
+      // common in structures
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      // sum of 16-bit halves: p mod r for r | 2^16 - 1 (3, 5, 17, 257) in int32 arithmetic
+      let h = 0;
+      let c = 0;
+      let k = 0;
+      for (let idx = reversed ? w + nw - 1 : w; k < nw; k++, idx += reversed ? -1 : 1) {
+        let v = words[idx];
+        if (v === 0) break;
         if (swap) v = (((v & 255) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
-        acc[k % 3] += v;
+        h += (v & 0xffff) + (v >>> 16);
+        if (c === 0) a0 += v;
+        else if (c === 1) a1 += v;
+        else a2 += v;
+        c = c === 2 ? 0 : c + 1;
       }
-      if (zero) continue;
-      let composite = false;
-      for (let s = 0; s < SIEVE.length && !composite; s++) {
-        const r = SIEVE[s];
-        const m = SIEVE_W[s];
-        composite = ((acc[0] % r) * m[0] + (acc[1] % r) * m[1] + (acc[2] % r) * m[2]) % r === 0;
-      }
-      if (composite) continue;
+      if (k < nw || h % 3 === 0 || h % 5 === 0 || h % 17 === 0 || h % 257 === 0 || sieved(a0, a1, a2)) continue;
+      // a prime's bytes look random (~100 distinct values in 128); tagged heap words that pass the
+      // sieve do not, and each candidate below costs a BigInt division
+      stampId++;
+      let distinct = 0;
+      for (let k = i; k < i + L; k++) if (stamp[bytes[k]] !== stampId) (stamp[bytes[k]] = stampId), distinct++;
+      if (distinct < L >> 1) continue;
       for (let k = 0; k < L; k++) scratch[k] = bytes[i + posOf(order, L, k)];
       const p = BigInt('0x' + scratch.toString('hex'));
       for (const t of active) {
