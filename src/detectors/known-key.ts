@@ -9,10 +9,11 @@ import { hintOf, pushKey, rsaOf } from '../keys/hint.js';
 import { PAGE, uniformPage } from '../views/uniform.js';
 import type { HuntKey } from '../keys/hint.js';
 
-// Small primes r with 2^48 = 1 or 2^32 = 1 (mod r): p mod r follows from three sums of the
-// prime's 32-bit words, grouped by word significance mod 3 (2^(32k) mod r depends on k mod 3 only).
-// Grouped into moduli below 2^26: one float remainder per sum and group, then int32 arithmetic.
-const SIEVE_GROUPS = [[3, 5, 7, 13, 17, 97], [241, 257], [673, 65537]].map((primes) => ({
+// Small primes r with 2^96 = 1 (mod r): p mod r follows from three sums of the prime's 32-bit
+// words, grouped by word significance mod 3 (2^(32k) mod r depends on k mod 3 only). Grouped into
+// moduli below 2^26: one float remainder per sum and group, then int32 arithmetic. (3, 5, 17 and
+// 257 divide 2^16 - 1 and are sieved before, from the sum of 16-bit halves.)
+const SIEVE_GROUPS = [[7, 13, 97, 241], [673, 65537]].map((primes) => ({
   m: primes.reduce((a, b) => a * b, 1),
   primes: primes.map((r) => ({ r, w: [0, 1, 2].map((c) => Number((2n ** BigInt(32 * c)) % BigInt(r))) })),
 }));
