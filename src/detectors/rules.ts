@@ -129,7 +129,9 @@ function around(ranges: number[], before: number, after: number, n: number): num
 function pagedText(buf: Buffer, reads: number[][]): (a: number, b: number) => string {
   const pages = (buf.length + 4095) >>> 12;
   const first = new Int32Array(pages).fill(-1);
-  for (const r of reads) for (let j = 0; j < r.length; j += 2) for (let p = r[j] >>> 12; p <= (r[j + 1] - 1) >>> 12; p++) first[p] = 0;
+  for (const r of reads) {
+    for (let j = 0; j < r.length; j += 2) if (r[j] < r[j + 1]) for (let p = r[j] >>> 12; p <= (r[j + 1] - 1) >>> 12; p++) first[p] = 0;
+  }
   // each marked page points at the first page of its run
   for (let p = 0; p < pages; p++) if (first[p] === 0) first[p] = p > 0 && first[p - 1] >= 0 ? first[p - 1] : p;
   const runs = new Map<number, string>();
