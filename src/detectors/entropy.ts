@@ -6,7 +6,7 @@ import type { Detector } from '../types.js';
 import { KeywordIndex } from './prefilter.js';
 import { latin1View } from '../views/view.js';
 import { utf16View } from '../views/utf16.js';
-import { isPlaceholder } from './validators.js';
+import { isPlaceholder, shannon } from './validators.js';
 import { armorLines, isArmorLine, isPublicArmor, type ArmorCache } from './armor.js';
 
 export type EntropyMode = 'off' | 'context' | 'all';
@@ -47,23 +47,6 @@ export function expectedEntropy(L: number, A: number): number {
   const v = A * h;
   expectedCache.set(key, v);
   return v;
-}
-
-const counts = new Int32Array(256);
-/** Entropy of buf[s, e) without allocating. */
-function entropyOf(buf: Uint8Array, s: number, e: number): number {
-  for (let i = s; i < e; i++) counts[buf[i]]++;
-  let h = 0;
-  const L = e - s;
-  for (let i = s; i < e; i++) {
-    const n = counts[buf[i]];
-    if (n > 0) {
-      const p = n / L;
-      h -= p * Math.log2(p);
-      counts[buf[i]] = 0;
-    }
-  }
-  return h;
 }
 
 function classesOf(buf: Uint8Array, s: number, e: number): number {
@@ -196,7 +179,7 @@ function judge(buf: Uint8Array, s: number, e: number, t: EntropyThresholds, cont
   } else if (A === 16) {
     if (L < 32) return false;
   } else if ((cls & 4) === 0 || (cls & 3) === 0) return false;
-  return entropyOf(buf, s, e) >= expectedEntropy(L, A) - t.margin;
+  return shannon(buf, s, e) >= expectedEntropy(L, A) - t.margin;
 }
 
 function push(view: TextView, s: number, e: number, ruleId: string, hits: Hit[]): void {
