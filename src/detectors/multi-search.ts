@@ -4,6 +4,7 @@
 // sample at each indexed offset of one residue mod step.
 import type { Encoding, Hit } from '../types.js';
 import { PAGE, uniformPage } from '../views/uniform.js';
+import { LITTLE_ENDIAN } from '../views/bytes.js';
 
 export interface Tagged {
   bytes: Buffer;
@@ -26,8 +27,6 @@ const gramAt = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2]
 const slot = (g: number) => Math.imul(g, 0x9e3779b1) >>> 16;
 /** All four bytes equal (zero fill, 0xff fill, "AAAA"): too common to index. */
 const degenerate = (g: number) => (g & 0xff) * 0x01010101 === g;
-/** Word loads give gramAt's value (first byte low) only on little-endian hosts. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function indexOfAll(hay: Buffer, n: Tagged, out: Hit[]): void {
   for (let at = hay.indexOf(n.bytes); at !== -1; at = hay.indexOf(n.bytes, at + n.bytes.length)) {

@@ -4,6 +4,7 @@
 // most positions; the rest are looked up in an exact table of prefixes, so the cost does not grow
 // with the number of keywords. Uniform pages (zero fill) are stepped over whole.
 import { PAGE, uniformPage } from '../views/uniform.js';
+import { LITTLE_ENDIAN } from '../views/bytes.js';
 
 const LOWER = new Uint8Array(256);
 for (let i = 0; i < 256; i++) LOWER[i] = i >= 65 && i <= 90 ? i + 32 : i;
@@ -13,8 +14,6 @@ function cases(c: number): number[] {
   return c >= 97 && c <= 122 ? [c, c - 32] : [c];
 }
 
-/** Word loads put the first byte low only on little-endian hosts (elsewhere every start is tried). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const NO_WORDS = new Int32Array(0);
 /** Slots of the prefix table: at most half full, so a probe ends after a step or two. */
 const PREFIX_SLOTS = 4096;
@@ -91,6 +90,7 @@ export class KeywordIndex {
     const pair = this.pair;
     const off = (4 - (buf.byteOffset & 3)) & 3;
     const n = end > off ? (end - off) >> 2 : 0;
+    // big-endian hosts get no words: every start is then tried one by one
     const words = n >= 5 && LITTLE_ENDIAN ? new Int32Array(buf.buffer, buf.byteOffset + off, n) : NO_WORDS;
     // steps need a word on each side; the starts outside [lo - 1, hi - 1) are tried one by one
     let lo = off + 8;

@@ -3,6 +3,7 @@
 // password inside double-encoded JSON in a log line ({\"password\":\"...\"}) or a form body is
 // matched like plain text and redacted where it sits.
 import type { TextView } from './view.js';
+import { PRINTABLE } from './bytes.js';
 
 /** Bytes of context kept around each escape. */
 const BEFORE = 256;
@@ -20,10 +21,6 @@ ESCAPE_KIND[0x6e] = 2;
 ESCAPE_KIND[0x75] = 3;
 
 const SIMPLE: Record<number, number> = { 0x22: 0x22, 0x2f: 0x2f, 0x5c: 0x5c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x27: 0x27 };
-
-const PRINTABLE = new Uint8Array(256);
-for (let c = 0x20; c < 0x7f; c++) PRINTABLE[c] = 1;
-PRINTABLE[9] = PRINTABLE[10] = PRINTABLE[13] = 1;
 
 /** Text on both sides of the 2-byte escape at p (4 bytes each, fewer at the buffer's edges): random bytes that happen to read \" or \n are not. */
 function textAround(bytes: Buffer, p: number): boolean {

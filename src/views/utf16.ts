@@ -1,19 +1,12 @@
 // UTF-16 text runs (LE at even AND odd offsets; BE on request), narrowed to one byte per char.
 import type { Span } from '../types.js';
 import type { TextView } from './view.js';
-
-/** Printable ASCII plus tab, LF, CR: the characters a UTF-16 credential run is made of. */
-const PRINT = new Uint8Array(256);
-for (let c = 0x20; c < 0x7f; c++) PRINT[c] = 1;
-PRINT[9] = PRINT[10] = PRINT[13] = 1;
+import { LITTLE_ENDIAN, PRINTABLE as PRINT } from './bytes.js';
 
 /** Per 16-bit value (first byte low): 1 if the two bytes are one UTF-16LE (or BE) character of PRINT. */
 const CHAR_LE = new Uint8Array(65536);
 const CHAR_BE = new Uint8Array(65536);
 for (let c = 0; c < 256; c++) if (PRINT[c]) (CHAR_LE[c] = 1), (CHAR_BE[c << 8] = 1);
-
-/** Word loads give the bytes first-low only on little-endian hosts. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export interface Utf16Runs {
   /** Byte offset where each run starts. */
