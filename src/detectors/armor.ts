@@ -105,13 +105,9 @@ export function armorLines(buf: Uint8Array, start: number, end: number): number[
 /** Position of needle in buf[from, to), the last one when `last`; -1 if absent. */
 function indexOfAscii(buf: Uint8Array, from: number, to: number, needle: string, last = false): number {
   const lo = Math.max(0, from);
-  const hi = Math.min(buf.length, to) - needle.length;
-  outer: for (let k = lo; k <= hi; k++) {
-    const i = last ? hi - (k - lo) : k;
-    for (let j = 0; j < needle.length; j++) if (buf[i + j] !== needle.charCodeAt(j)) continue outer;
-    return i;
-  }
-  return -1;
+  const win = Buffer.from(buf.buffer, buf.byteOffset + lo, Math.max(0, Math.min(buf.length, to) - lo));
+  const i = last ? win.lastIndexOf(needle, undefined, 'latin1') : win.indexOf(needle, 0, 'latin1');
+  return i < 0 ? -1 : lo + i;
 }
 
 /** The base64 lines of buf[start, end) decoded (each line is 4-char aligned, so they join). */
