@@ -273,8 +273,8 @@ async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, d
       let survivors: Finding[];
       // redacting can change a neighbour's context (a token next to a now-starred value): redact
       // what verification still sees and verify again, while that changes bytes
+      let plan = planRedaction(findings, a.info.structural, opts.fill);
       for (let round = 1; ; round++) {
-        const plan = planRedaction(findings, a.info.structural, opts.fill);
         temp = await files.createTemp(dest.tempDir, path.basename(dest.path === '-' ? display : dest.path));
         const writtenInputHash = await writeRedacted(input, temp, plan, opts, display);
         const written = temp.path;
@@ -287,6 +287,7 @@ async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, d
         const widened = planRedaction([...findings, ...survivors], a.info.structural, opts.fill);
         if (!survivors.length || round >= MAX_ROUNDS || plannedBytes(widened) === plannedBytes(plan)) break;
         findings.push(...survivors);
+        plan = widened;
         await temp.discard();
         temp = undefined;
       }
