@@ -113,3 +113,23 @@ describe.each(builtinRules.map((r) => [r.id, r] as [string, Rule]))('rule %s', (
     }
   });
 });
+
+describe('confidence checks never veto a self-identifying token', () => {
+  const gh = builtinRules.find((r) => r.id === 'github-personal-access-token')!;
+  test('a GitHub token whose CRC32 does not verify is still found, with a note', () => {
+    const ex = expandTemplate('x «ghp_{{b62:36}}» y', seededRng('bad-crc'));
+    const hits = detectText([gh], ex.text);
+    expect(hits.map((h) => [h.start, h.end])).toEqual(ex.spans);
+    expect(hits[0].note ?? '').toMatch(/github-crc32/);
+  });
+  test('a token with a valid checksum carries no note', () => {
+    const ex = expandTemplate('x «{{gh:ghp}}» y', seededRng('good-crc'));
+    const hits = detectText([gh], ex.text);
+    expect(hits.map((h) => [h.start, h.end])).toEqual(ex.spans);
+    expect(hits[0].note).toBeUndefined();
+  });
+  test('checksums are confidence checks on prefixed rules, not vetoes', () => {
+    const vetoing = builtinRules.filter((r) => r.prefixed && r.validators.includes('github-crc32')).map((r) => r.id);
+    expect(vetoing).toEqual([]);
+  });
+});

@@ -25,6 +25,15 @@ interface Compiled {
   before: number;
   /** Sticky rules: text read past a start position (longest keyword + reach + PAD). */
   after: number;
+  /** Keyword id -> the form it must have where it was found (case, word edges). */
+  forms: Map<number, KeywordForm>;
+}
+
+interface KeywordForm {
+  /** The keyword as written in the rule, for an exact-case comparison. */
+  bytes: Uint8Array;
+  exact: boolean;
+  word: boolean;
 }
 
 export interface RulesDetectorOptions {
@@ -38,9 +47,12 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
     // a few sticky tries per keyword beat a window scan; beyond STICKY_MAX tries, scan the window
     const sticky = rule.before !== undefined && rule.before <= STICKY_MAX ? new RegExp(rule.pattern, 'dy' + rule.flags) : undefined;
     const after = Math.max(...rule.keywords.map((k) => k.length)) + reach + PAD;
-    return { rule, reach, before, sticky, after };
+    return { rule, reach, before, sticky, after, forms: new Map<number, KeywordForm>() };
   });
   const index = new KeywordIndex([...rules.flatMap((r) => r.keywords), ...CONTEXT_KEYWORDS]);
+  for (const c of compiled) {
+    for (const f of c.rule.keywordForms) c.forms.set(index.id(f.keyword), { bytes: Buffer.from(f.keyword, 'latin1'), exact: f.exact, word: f.word });
+  }
   const byKeyword: number[][] = index.keywords.map(() => []);
   compiled.forEach((c, ri) => {
     for (const k of c.rule.keywords) byKeyword[index.id(k)].push(ri);
@@ -63,6 +75,8 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
       if (mode !== 'off' && contextIds.has(k)) (ctxPos.push(p), ctxLen.push(kwLen[k]));
       for (const ri of byKeyword[k]) {
         const c = compiled[ri];
+        const form = c.forms.size ? c.forms.get(k) : undefined;
+        if (form && !formOk(view.buf, p, form)) continue;
         if (c.sticky) {
           // candidate start positions [p - before, p], merged per rule
           const s0 = Math.max(0, p - c.before);
@@ -114,6 +128,31 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
   };
 }
 
+const isUpper = (c: number) => c >= 65 && c <= 90;
+const isLower = (c: number) => c >= 97 && c <= 122;
+const isLetter = (c: number) => isUpper(c) || isLower(c);
+
+/**
+ * The keyword at buf[p, p + len) has the rule's form: the same case when exact; as a word, no letter
+ * glued on a letter edge unless the case turns there (camelCase: `apiKeySecret` holds `Secret`).
+ */
+function formOk(buf: Uint8Array, p: number, f: KeywordForm): boolean {
+  const n = f.bytes.length;
+  if (f.exact) for (let i = 0; i < n; i++) if (buf[p + i] !== f.bytes[i]) return false;
+  if (!f.word) return true;
+  const first = buf[p];
+  const last = buf[p + n - 1];
+  if (p > 0 && isLetter(first)) {
+    const prev = buf[p - 1];
+    if (isLetter(prev) && !(isLower(prev) && isUpper(first))) return false;
+  }
+  if (p + n < buf.length && isLetter(last)) {
+    const next = buf[p + n];
+    if (isLetter(next) && !(isLower(last) && isUpper(next))) return false;
+  }
+  return true;
+}
+
 /** Ranges [s, e] (inclusive) widened to [s - before, e + after), clamped to [0, n). */
 function around(ranges: number[], before: number, after: number, n: number): number[] {
   const out: number[] = [];
@@ -163,7 +202,7 @@ function runAnchored(rule: Rule, re: RegExp, view: TextView, ranges: number[], r
       const secret = sub.slice(g[0], g[1]);
       if (!accept(rule, secret, view.buf, a + g[0], a + g[1])) continue;
       const span = view.toBytes(a + g[0], a + g[1]);
-      hits.push({ start: span.start, end: span.end, ruleId: rule.id, encoding: view.encoding, secret: Buffer.from(secret, 'latin1') });
+      hits.push(hitOf(rule, span, view, secret));
       // keywords inside this match (a JWT's second eyJ) must not start a shorter one
       done = q + m[0].length;
       q = done - 1;
@@ -191,8 +230,7 @@ export function runRule(rule: Rule, view: TextView, sub: string, ws: number, we:
     }
     const secret = sub.slice(g[0], g[1]);
     if (!accept(rule, secret, view.buf, a, b)) continue;
-    const span = view.toBytes(a, b);
-    hits.push({ start: span.start, end: span.end, ruleId: rule.id, encoding: view.encoding, secret: Buffer.from(secret, 'latin1') });
+    hits.push(hitOf(rule, view.toBytes(a, b), view, secret));
   }
 }
 
@@ -203,6 +241,14 @@ function accept(rule: Rule, secret: string, buf: Uint8Array, s: number, e: numbe
   for (const v of rule.validators) if (!runValidator(v, secret)) return false;
   if (rule.minEntropy !== undefined && shannon(buf, s, e) < rule.minEntropy) return false;
   return !(rule.rejectPlaceholders && isPlaceholder(secret));
+}
+
+/** A hit; confidence checks that fail leave a note, never drop it. */
+function hitOf(rule: Rule, span: { start: number; end: number }, view: TextView, secret: string): Hit {
+  const hit: Hit = { start: span.start, end: span.end, ruleId: rule.id, encoding: view.encoding, secret: Buffer.from(secret, 'latin1') };
+  const failed = rule.checks.filter((v) => !runValidator(v, secret));
+  if (failed.length) hit.note = `low confidence: ${failed.join(', ')} check failed`;
+  return hit;
 }
 
 function dedupe(hits: Hit[]): Hit[] {

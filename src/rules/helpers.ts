@@ -12,40 +12,51 @@ interface TokenSpec {
   family: string;
   /** Literal prefix (also the keyword unless keywords are given). */
   prefix: string;
-  /** Regex for the rest of the token, bounded. */
+  /** Regex for the rest of the token, bounded; greedy quantifiers take its longest valid form. */
   body: string;
   /** Template producing a fresh token (see template.ts). */
   gen: string;
   maxLen: number;
   description?: string;
   keywords?: string[];
+  /** Vetoes, for a prefix too weak to stand alone (e.g. has-digit after `API-`). */
   validators?: RuleInput['validators'];
+  /** Confidence checks (checksums): a failure adds a note, the token is still redacted. */
+  checks?: RuleInput['checks'];
+  keywordForms?: RuleInput['keywordForms'];
   minEntropy?: number;
   flags?: string;
-  /** Characters that may not touch the token on either side. */
-  edge?: string;
   negatives?: string[];
+  /** More example templates («» marks the token). */
+  examples?: string[];
   /** Offset of the keyword inside the token when it is not the prefix. */
   before?: number;
 }
 
-/** A token recognisable by its own prefix: no context needed. */
+/**
+ * A token recognisable by its own prefix: no context needed, and no word edges either. Memory holds
+ * strings back to back (Go and Rust string data, a V8 string before the next object's map word), so
+ * the prefix may follow any byte, and the body's greedy quantifiers end the match at the token's
+ * longest valid form; a fixed-length body ends at its length whatever follows.
+ */
 export function token(s: TokenSpec): RuleInput {
-  const edge = s.edge ?? 'A-Za-z0-9';
   return {
     id: s.id,
     name: s.name,
     family: s.family,
     description: s.description ?? `${s.name} (prefix ${s.prefix})`,
     keywords: s.keywords ?? [s.prefix.toLowerCase()],
-    pattern: `(?<![${edge.replace(/[=,]/g, '')}])(?<secret>${esc(s.prefix)}${s.body})(?![${edge}])`,
+    pattern: `(?<secret>${esc(s.prefix)}${s.body})`,
     flags: s.flags ?? '',
     maxLen: s.maxLen,
     // the prefix keyword opens the match; other keywords may sit anywhere in it
     before: s.before ?? (s.keywords ? s.maxLen : 0),
     validators: s.validators ?? [],
+    checks: s.checks ?? [],
+    prefixed: true,
+    keywordForms: s.keywordForms ?? [],
     minEntropy: s.minEntropy,
-    examples: [`export TOKEN=«${s.gen}»`, `{"auth": {"value": "«${s.gen}»"}}`],
+    examples: [`export TOKEN=«${s.gen}»`, `{"auth": {"value": "«${s.gen}»"}}`, ...(s.examples ?? [])],
     negativeExamples: [
       `export TOKEN=${s.prefix}********************************`,
       `docs mention ${s.prefix} tokens`,

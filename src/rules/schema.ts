@@ -79,7 +79,26 @@ export const RuleSchema = z
      * (sticky) instead of scanning a window; leave unset for context keywords outside the match.
      */
     before: z.number().int().min(0).max(20000).optional(),
+    /** Vetoes: a match failing one is dropped (generic and context rules, against false positives). */
     validators: z.array(z.enum(VALIDATOR_NAMES)).default([]),
+    /**
+     * Confidence checks: a match failing one is still redacted, with a note. Self-identifying tokens
+     * use these (a prefixed string with a bad checksum is still a token, or a corrupted one).
+     */
+    checks: z.array(z.enum(VALIDATOR_NAMES)).default([]),
+    /**
+     * A self-identifying token (distinctive prefix plus a grammar): matched with no word edges, as
+     * memory packs strings back to back (tests glue every example to neighbours).
+     */
+    prefixed: z.boolean().default(false),
+    /**
+     * Per-keyword conditions checked where the prefilter found the keyword: `exact` case (as
+     * written), and `word` (not inside a longer run of letters: `aws` in `jaws` is no keyword).
+     */
+    keywordForms: z
+      .array(z.object({ keyword: z.string().min(3).max(64), exact: z.boolean().default(false), word: z.boolean().default(false) }).strict())
+      .max(32)
+      .default([]),
     /** Minimum Shannon entropy (bits per char) of the secret. */
     minEntropy: z.number().min(0).max(8).optional(),
     /** Reject placeholder values (all one char, ${VAR}, <password>, EXAMPLE...). */
@@ -92,6 +111,10 @@ export const RuleSchema = z
   .superRefine((r, ctx) => {
     if (!r.examples.every((e) => e.includes('«'))) {
       ctx.addIssue({ code: 'custom', message: `rule ${r.id}: every example must mark its secret with «»` });
+    }
+    const kws = new Set(r.keywords.map((k) => k.toLowerCase()));
+    for (const f of r.keywordForms) {
+      if (!kws.has(f.keyword.toLowerCase())) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: keywordForms names ${f.keyword}, not one of its keywords` });
     }
   });
 

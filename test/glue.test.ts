@@ -1,0 +1,85 @@
+// Memory has no word boundaries: every self-identifying token of the catalog, glued on both sides
+// to identifier text, path text, random alphanumerics or binary words, in ascii and UTF-16LE at
+// every alignment, must be wholly covered by the findings (nothing of it survives a scrub).
+import { randomInt } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { builtinRules } from '../src/rules/index.js';
+import { expandTemplate } from '../src/rules/template.js';
+import { rulesDetector } from '../src/detectors/rules.js';
+import type { DetectContext, Hit } from '../src/types.js';
+
+const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', publicKeys: [] };
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const alnum = (n: number): string => Array.from({ length: n }, () => ALNUM[randomInt(ALNUM.length)]).join('');
+
+// Go/Rust string data packs names, paths and values back to back; V8 puts a map word after a string
+const LEFT = ['/usr/local/go/src/net/http/server.go', 'runtime.mallocgc_', 'github.com/aws/aws-sdk-go/aws/session.', () => alnum(24), '\x19\x2e\xa1\x7f'];
+const RIGHT = ['EXT_ENCODING', '/usr/lib/x86_64-linux-gnu/libc.so.6', 'crypto/tls.(*Conn).Handshake', () => alnum(24), 'y\x8e\x03\x91', 'Y\x00\x00\x00'];
+const pick = (x: string | (() => string)): string => (typeof x === 'string' ? x : x());
+
+const prefixed = builtinRules.filter((r) => r.prefixed);
+const detector = rulesDetector(builtinRules, { entropy: 'off' });
+
+interface Plant {
+  rule: string;
+  /** Character span of the token inside the text. */
+  start: number;
+  end: number;
+}
+
+/** Every glued variant of every prefixed rule's examples, each framed by NULs in one text. */
+function plantAll(): { text: string; plants: Plant[] } {
+  let text = '\0'.repeat(8);
+  const plants: Plant[] = [];
+  for (const rule of prefixed) {
+    for (const tpl of rule.examples) {
+      const ex = expandTemplate(tpl, randomInt);
+      for (const [s, e] of ex.spans) {
+        const secret = ex.text.slice(s, e);
+        for (const l of LEFT) {
+          for (const r of RIGHT) {
+            const left = pick(l);
+            plants.push({ rule: rule.id, start: text.length + left.length, end: text.length + left.length + secret.length });
+            text += left + secret + pick(r) + '\0'.repeat(8);
+          }
+        }
+      }
+    }
+  }
+  return { text, plants };
+}
+
+/** Token characters left uncovered by the findings, per plant. */
+function survivors(hits: Hit[], plants: Plant[], unit: number, pad: number): string[] {
+  const covered = new Uint8Array(plants.length ? (plants[plants.length - 1].end + 8) * unit + pad : 0);
+  for (const h of hits) covered.fill(1, h.start, Math.min(h.end, covered.length));
+  const out: string[] = [];
+  for (const p of plants) {
+    const a = pad + p.start * unit;
+    const b = pad + p.end * unit;
+    if (covered.subarray(a, b).includes(0)) out.push(p.rule);
+  }
+  return out;
+}
+
+describe('self-identifying tokens glued to their neighbours', () => {
+  test('the catalog has prefixed rules', () => {
+    expect(prefixed.length).toBeGreaterThan(100);
+  });
+
+  const { text, plants } = plantAll();
+  test.each([
+    ['ascii', 0],
+    ['ascii', 1],
+    ['ascii', 2],
+    ['ascii', 3],
+    ['utf16le', 0],
+    ['utf16le', 1],
+  ] as const)('%s at offset %d: 0 survive', (enc, pad) => {
+    const body = Buffer.from(text, enc === 'ascii' ? 'latin1' : 'utf16le');
+    const buf = Buffer.concat([Buffer.alloc(pad), body, Buffer.alloc(8)]);
+    const left = survivors(detector.detect(buf, ctx), plants, enc === 'ascii' ? 1 : 2, pad);
+    // rule ids only: never a token in a failure message
+    expect({ planted: plants.length, survived: [...new Set(left)] }).toEqual({ planted: plants.length, survived: [] });
+  });
+});
