@@ -133,24 +133,16 @@ const isLower = (c: number) => c >= 97 && c <= 122;
 const isLetter = (c: number) => isUpper(c) || isLower(c);
 
 /**
- * The keyword at buf[p, p + len) has the rule's form: the same case when exact; as a word, no letter
- * glued on a letter edge unless the case turns there (camelCase: `apiKeySecret` holds `Secret`).
+ * The keyword at buf[p, p + len) has the rule's form: the same case when exact; as a word, it starts
+ * one: no letter before it unless the case turns there (camelCase: `apiKeySecret` holds `Secret`).
  */
 function formOk(buf: Uint8Array, p: number, f: KeywordForm): boolean {
   const n = f.bytes.length;
   if (f.exact) for (let i = 0; i < n; i++) if (buf[p + i] !== f.bytes[i]) return false;
-  if (!f.word) return true;
+  if (!f.word || p === 0) return true;
   const first = buf[p];
-  const last = buf[p + n - 1];
-  if (p > 0 && isLetter(first)) {
-    const prev = buf[p - 1];
-    if (isLetter(prev) && !(isLower(prev) && isUpper(first))) return false;
-  }
-  if (p + n < buf.length && isLetter(last)) {
-    const next = buf[p + n];
-    if (isLetter(next) && !(isLower(last) && isUpper(next))) return false;
-  }
-  return true;
+  const prev = buf[p - 1];
+  return !isLetter(first) || !isLetter(prev) || (isLower(prev) && isUpper(first));
 }
 
 /** Ranges [s, e] (inclusive) widened to [s - before, e + after), clamped to [0, n). */

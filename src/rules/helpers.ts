@@ -79,6 +79,8 @@ interface ContextSpec {
   window?: number;
   maxLen: number;
   validators?: RuleInput['validators'];
+  /** Case and word conditions; letter-only keywords not listed here must start a word. */
+  keywordForms?: RuleInput['keywordForms'];
   minEntropy?: number;
   /** Characters that may not touch the secret. */
   edge?: string;
@@ -103,6 +105,10 @@ export function near(s: ContextSpec): RuleInput {
     maxLen: s.maxLen,
     window: s.window ?? 160,
     validators: s.validators ?? [],
+    keywordForms: [
+      ...(s.keywordForms ?? []),
+      ...s.keywords.filter((k) => /^[a-z]+$/i.test(k) && !s.keywordForms?.some((f) => f.keyword.toLowerCase() === k.toLowerCase())).map((keyword) => ({ keyword, word: true })),
+    ],
     minEntropy: s.minEntropy,
     examples: s.examples.map((e) => e.replace('$', () => `«${s.gen}»`)),
     negativeExamples: s.negatives ?? [],

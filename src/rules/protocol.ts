@@ -165,15 +165,17 @@ export const protocolRules: RuleInput[] = [
     id: 'session-cookie',
     name: 'Session cookie',
     family: 'cookies',
-    description: 'Value of a cookie named like a session (Cookie/Set-Cookie headers, cookie jars)',
+    description: 'Value of a cookie named like a session (Cookie/Set-Cookie headers, cookie jars); not upper-case environment names such as XDG_SESSION_PATH',
     keywords: ['session', 'sessid', 'connect.sid', '.aspnetcore.', '.aspxauth', 'remember_token', 'auth_token=', 'sid='],
-    pattern: '(?:session[A-Za-z0-9_.\\-]{0,24}|PHPSESSID|JSESSIONID|ASP\\.NET_SessionId|connect\\.sid|\\.AspNetCore\\.[A-Za-z0-9_.\\-]{1,40}|\\.ASPXAUTH|remember_token|auth_token|(?<![A-Za-z0-9])sid)=(?<secret>[A-Za-z0-9%._~+/:\\-]{16,4096}={0,2})',
-    flags: 'i',
+    // cookie names are lower or camel case (`laravel_session`, `sessionid`, `ASP.NET_SessionId`); an
+    // upper-case SESSION counts only as a whole name (Spring's `SESSION`), never inside an
+    // environment name (`XDG_SESSION_PATH`, `TERM_SESSION_ID`); a path is no session value
+    pattern: `(?:(?<![A-Z])[sS]ession(?:[_.\\-]?(?:[iI][dD]|[tT]oken|[kK]ey|[cC]ookie|[aA]uth|[sS]ig|[dD]ata|[sS]tore))?|(?<![A-Za-z0-9_])SESSION(?:ID)?|PHPSESSID|JSESSIONID|connect\\.sid|\\.AspNetCore\\.[A-Za-z0-9_.\\-]{1,40}|\\.ASPXAUTH|remember_token|auth_token|(?<![A-Za-z0-9])sid)=(?!/)(?<secret>[A-Za-z0-9%._~+/:\\-]{16,4096}={0,2})`,
     before: 3,
     maxLen: 4200,
     validators: ['token-like'],
-    examples: ['Cookie: theme=dark; sessionid=«{{alnum:32}}»; lang=en', 'Set-Cookie: JSESSIONID=«{{HEX:32}}»; Path=/; HttpOnly', 'Cookie: .AspNetCore.Identity.Application=«CfDJ8{{b64u:200}}»', 'laravel_session=«{{b64:120}}%3D»;', '__Secure-next-auth.session-token=«{{jwt}}»'],
-    negativeExamples: ['session=expired', 'sessionid=********************************'],
+    examples: ['Cookie: theme=dark; sessionid=«{{alnum:32}}»; lang=en', 'Set-Cookie: JSESSIONID=«{{HEX:32}}»; Path=/; HttpOnly', 'Cookie: .AspNetCore.Identity.Application=«CfDJ8{{b64u:200}}»', 'laravel_session=«{{b64:120}}%3D»;', '__Secure-next-auth.session-token=«{{jwt}}»', 'Cookie: SESSION=«{{b64:48}}»', 'ASP.NET_SessionId=«{{alnum:24}}»;'],
+    negativeExamples: ['session=expired', 'sessionid=********************************', 'XDG_SESSION_PATH=/org/freedesktop/DisplayManager/Session0', 'XDG_SESSION_ID=c{{digit:3}}\0XDG_SESSION_CLASS=user\0XDG_SESSION_TYPE=x11', 'TERM_SESSION_ID=w0t3p0:{{HEX:8}}-{{HEX:4}}-{{HEX:4}}-{{HEX:4}}-{{HEX:12}}', 'DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus'],
   },
   {
     id: 'api-key-header',

@@ -93,7 +93,7 @@ export const RuleSchema = z
     prefixed: z.boolean().default(false),
     /**
      * Per-keyword conditions checked where the prefilter found the keyword: `exact` case (as
-     * written), and `word` (not inside a longer run of letters: `aws` in `jaws` is no keyword).
+     * written), and `word` (it starts a word: `aws` in `jaws` is no keyword; camelCase turns count).
      */
     keywordForms: z
       .array(z.object({ keyword: z.string().min(3).max(64), exact: z.boolean().default(false), word: z.boolean().default(false) }).strict())
