@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { AllowlistSchema, DEFAULT_ENTROPY, EntropySchema, FillSchema, RegionSelectionSchema } from './options.js';
 import { RuleSchema } from './rules/schema.js';
 import type { ScrubOptionsInput } from './options.js';
-import type { RegionKind } from './types.js';
 import { readTextIfExists, UsageError } from './files.js';
 
 export const CONFIG_FILE_NAME = 'dumpscrub.config.json';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -165,7 +165,7 @@ describe('path allowlist globs', () => {
   });
 });
 
-describe.skipIf(!existsSync(CLI))('config through the CLI', () => {
+describe('config through the CLI', () => {
   function setup(config: unknown) {
     const dir = mkdtempSync(join(tmpdir(), 'dumpscrub-config-'));
     const token = randomBytes(16).toString('hex');

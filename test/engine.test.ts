@@ -1,7 +1,7 @@
 // The chunk engine: the worker pool finds exactly what in-thread scanning finds, fails closed, stays bounded.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,8 +16,7 @@ import { createDetectors } from './support/pool-detectors.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const WORKER = pathToFileURL(path.join(here, '..', 'dist', 'workers', 'scan-worker.js'));
 const FIXTURE = pathToFileURL(path.join(here, 'support', 'pool-detectors.mjs')).href;
-// the pool runs compiled JS: `npm test` builds dist/ first
-const built = existsSync(fileURLToPath(WORKER));
+// the pool runs compiled JS: the vitest global setup builds dist/ first
 const CHUNK = 64 * 1024;
 
 function memoryInput(bytes: Buffer): InputFile {
@@ -90,7 +89,7 @@ describe('chunk engine', () => {
     expect(out.publicKeys.length).toBe(offsets.length);
   });
 
-  it.skipIf(!built)('the pool finds the same hits, keys and hash as in-thread scanning', async () => {
+  it('the pool finds the same hits, keys and hash as in-thread scanning', async () => {
     const offsets = [10, CHUNK - 60, CHUNK - 1, 2 * CHUNK - 12, 4 * CHUNK + 3, 7 * CHUNK - 8, 9 * CHUNK + 500];
     const bytes = image(10 * CHUNK + 123, offsets);
     const alone = await scanInput(memoryInput(bytes), plan(1));
@@ -103,7 +102,7 @@ describe('chunk engine', () => {
     expect(pooled.hits.every((h) => Buffer.isBuffer(h.secret))).toBe(true);
   });
 
-  it.skipIf(!built)('keeps chunks in flight within the bound and reuses buffers', async () => {
+  it('keeps chunks in flight within the bound and reuses buffers', async () => {
     const bytes = image(40 * CHUNK, [CHUNK * 20]);
     const jobs = 2;
     const done: number[] = [];
@@ -117,7 +116,7 @@ describe('chunk engine', () => {
     expect(out.hits.length).toBe(1);
   });
 
-  it.skipIf(!built)('a detector error in a worker fails the whole scan as a DetectorError', async () => {
+  it('a detector error in a worker fails the whole scan as a DetectorError', async () => {
     const bytes = image(12 * CHUNK, [CHUNK]);
     bytes.write('KABOOM-DETECTOR', 7 * CHUNK + 9, 'latin1');
     const err = await scanInput(memoryInput(bytes), plan(3)).catch((e: unknown) => e);
@@ -126,14 +125,14 @@ describe('chunk engine', () => {
     expect((err as Error).message).not.toContain('choked'); // the detector's own text never leaks
   });
 
-  it.skipIf(!built)('a worker that cannot build its detectors fails closed', async () => {
+  it('a worker that cannot build its detectors fails closed', async () => {
     const bytes = image(4 * CHUNK, []);
     const p = plan(2);
     const broken = { ...p, recipe: { ...p.recipe!, module: pathToFileURL(path.join(here, 'support', 'no-such-module.mjs')).href } };
     await expect(scanInput(memoryInput(bytes), broken)).rejects.toBeInstanceOf(DetectorError);
   });
 
-  it.skipIf(!built)('workers serve scan after scan, and a failed pool is replaced by a fresh one', async () => {
+  it('workers serve scan after scan, and a failed pool is replaced by a fresh one', async () => {
     const bytes = image(6 * CHUNK, [CHUNK + 5, 4 * CHUNK - 2]);
     const first = await scanInput(memoryInput(bytes), plan(2));
     const bad = Buffer.from(bytes);
@@ -144,7 +143,7 @@ describe('chunk engine', () => {
     expect(again.hits.length).toBe(2);
   });
 
-  it.skipIf(!built)('idle workers do not keep the process alive', () => {
+  it('idle workers do not keep the process alive', () => {
     const engine = pathToFileURL(path.join(here, '..', 'dist', 'engine.js')).href;
     const script = `
       const { scanInput } = await import(${JSON.stringify(engine)});
@@ -164,7 +163,7 @@ describe('chunk engine', () => {
     }
   });
 
-  it.skipIf(!built)('options that cannot cross to a worker fall back to in-thread scanning', async () => {
+  it('options that cannot cross to a worker fall back to in-thread scanning', async () => {
     const bytes = image(4 * CHUNK, [CHUNK - 3]);
     const p = plan(2);
     const uncloneable = { ...p, recipe: { ...p.recipe!, options: { ...p.recipe!.options, extraRules: [() => 0] } } };

@@ -172,7 +172,7 @@ describe('gate watching a directory', () => {
   }, 30_000);
 });
 
-describe.skipIf(!fs.existsSync(CLI))('dumpscrub gate --once (CLI)', () => {
+describe('dumpscrub gate --once (CLI)', () => {
   function run(args: string[], cwd = ROOT) {
     const r = spawnSync(process.execPath, [CLI, 'gate', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -148,7 +148,8 @@ describe('escaped view (JSON escapes, percent-encoding)', () => {
     expect(escapedView(Buffer.from('-----BEGIN PRIVATE KEY-----\\nMIIEvQ', 'latin1'))).not.toBeNull();
     // random memory holds a backslash + quote/slash/n every ~16 KiB: not worth 4 KiB of decoded view each
     let seed = 11;
-    const noise = Buffer.alloc(1 << 20).map(() => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed & 0xff));
+    const noise = Buffer.alloc(1 << 20);
+    for (let i = 0; i < noise.length; i++) noise[i] = ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed & 0xff);
     for (let i = 4096; i < noise.length; i += 65536) noise.write('\x00\xff\\"\x00\xff', i, 'latin1');
     expect(escapedView(noise)).toBeNull();
   });
