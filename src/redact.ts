@@ -4,7 +4,7 @@ import type { Fill } from './options.js';
 import { mergeSpans, subtract } from './span.js';
 
 export interface FillSpan extends Span {
-  /** Pattern repeated from the finding's start: '*' for text, '*\0' for UTF-16LE, 0x00 for binary. */
+  /** Pattern repeated from the finding's start: '*' for text, '*\0' for UTF-16LE, '*\0\0\0' for UTF-32LE, 0x00 for binary. */
   pattern: Buffer;
   /** Where the pattern's phase is anchored (the finding's start). */
   anchor: number;
@@ -19,6 +19,10 @@ export function fillPattern(encoding: Encoding, fill: Fill): Buffer {
       return Buffer.from([c, 0]);
     case 'utf16be':
       return Buffer.from([0, c]);
+    case 'utf32le':
+      return Buffer.from([c, 0, 0, 0]);
+    case 'utf32be':
+      return Buffer.from([0, 0, 0, c]);
     case 'binary':
       return Buffer.from([fill.binary]);
   }

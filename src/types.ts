@@ -7,7 +7,7 @@ export interface Span {
 }
 
 /** How the matched bytes encode the secret; decides the redaction fill. */
-export type Encoding = 'ascii' | 'utf16le' | 'utf16be' | 'binary';
+export type Encoding = 'ascii' | 'utf16le' | 'utf16be' | 'utf32le' | 'utf32be' | 'binary';
 
 /** What a part of a dump is, as far as its format tells. */
 export type RegionKind =

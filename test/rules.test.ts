@@ -1,5 +1,5 @@
-// One table-driven test over every rule: examples found with exact spans (ascii and UTF-16LE at
-// both alignments), negatives not found, redacted examples not found again.
+// One table-driven test over every rule: examples found with exact spans (ascii, UTF-16LE at both
+// alignments, UTF-32LE and UTF-32BE at all four), negatives not found, redacted examples not found again.
 import { describe, expect, test } from 'vitest';
 import { builtinRules, builtinRuleInputs, ruleCatalog } from '../src/rules/index.js';
 import { compileRules, RuleSchema, unboundedQuantifier, type Rule } from '../src/rules/schema.js';
@@ -14,10 +14,31 @@ const spansOf = (hits: Hit[], id: string): string[] =>
     .map((h) => `${h.start}-${h.end}`)
     .sort();
 
-function encode(text: string, enc: 'ascii' | 'utf16le', pad: number): Buffer {
+type Enc = 'ascii' | 'utf16le' | 'utf32le' | 'utf32be';
+
+/** UTF-32 of latin1 text: each char in 4 bytes, low byte first (LE) or last (BE). */
+function utf32(text: string, bigEndian: boolean): Buffer {
+  const out = Buffer.alloc(text.length * 4);
+  for (let i = 0; i < text.length; i++) out[i * 4 + (bigEndian ? 3 : 0)] = text.charCodeAt(i);
+  return out;
+}
+
+function encode(text: string, enc: Enc, pad: number): Buffer {
+  if (enc === 'utf32le') return Buffer.concat([Buffer.alloc(pad), utf32(text, false), Buffer.alloc(4)]);
+  // a byte right after the last character that only the BE reading explains (zeros after it read as LE too)
+  if (enc === 'utf32be') return Buffer.concat([Buffer.alloc(pad), utf32(text, true), Buffer.from([1, 0, 0, 0])]);
   const body = Buffer.from(text, enc === 'ascii' ? 'latin1' : 'utf16le');
   return Buffer.concat([Buffer.alloc(pad), body, Buffer.alloc(2)]);
 }
+
+const UNIT: Record<Enc, number> = { ascii: 1, utf16le: 2, utf32le: 4, utf32be: 4 };
+const CASES: Array<[Enc, number]> = [
+  ['ascii', 0],
+  ['ascii', 3],
+  ['utf16le', 2],
+  ['utf16le', 1],
+  ...[0, 1, 2, 3].flatMap((pad) => [['utf32le', pad] as [Enc, number], ['utf32be', pad] as [Enc, number]]),
+];
 
 describe('catalog', () => {
   test('has at least 150 rules, unique ids, all listed', () => {
@@ -74,25 +95,30 @@ describe.each(builtinRules.map((r) => [r.id, r] as [string, Rule]))('rule %s', (
   const detector = rulesDetector([rule], { entropy: 'off' });
   const examples = rule.examples.map((e) => expandTemplate(e, seededRng(rule.id)));
 
-  test('examples: exact spans in ascii and UTF-16LE (even and odd offsets)', () => {
+  test('examples: exact spans in ascii, UTF-16LE (even and odd offsets), UTF-32LE/BE (all four offsets)', () => {
     expect(examples.length).toBeGreaterThan(0);
     for (const ex of examples) {
-      for (const [enc, pad] of [['ascii', 0], ['ascii', 3], ['utf16le', 2], ['utf16le', 1]] as const) {
-        const unit = enc === 'ascii' ? 1 : 2;
+      const printable = /^[\t\n\r\x20-\x7e]*$/.test(ex.text);
+      for (const [enc, pad] of CASES) {
+        const unit = UNIT[enc];
         const want = ex.spans.map(([s, e]) => `${pad + s * unit}-${pad + e * unit}`).sort();
-        const hits = detector.detect(encode(ex.text, enc, pad), ctx);
-        const got = spansOf(hits, rule.id);
+        const hits = detector.detect(encode(ex.text, enc, pad), ctx).filter((h) => h.ruleId === rule.id);
+        // BE text cut by a NUL (0,0,0,0) reads as LE up to the NUL, 3 bytes later: same character bytes
+        const asBe = (h: Hit) => (enc === 'utf32be' && h.encoding === 'utf32le' && !printable ? { ...h, start: h.start - 3, end: h.end - 3, encoding: enc } : h);
+        const got = spansOf(hits.map(asBe), rule.id);
         expect({ enc, pad, got }).toEqual({ enc, pad, got: want });
-        for (const h of hits) expect(h.encoding).toBe(enc);
+        for (const h of hits) expect({ enc, pad, encoding: asBe(h).encoding }).toEqual({ enc, pad, encoding: enc });
       }
     }
   });
 
-  test('the same secret gives the same secret bytes in ascii and UTF-16LE', () => {
+  test('the same secret gives the same secret bytes in ascii, UTF-16LE and UTF-32LE/BE', () => {
     const ex = examples[0];
     const a = detector.detect(encode(ex.text, 'ascii', 0), ctx).map((h) => h.secret.toString('hex'));
-    const u = detector.detect(encode(ex.text, 'utf16le', 0), ctx).map((h) => h.secret.toString('hex'));
-    expect(u).toEqual(a);
+    for (const enc of ['utf16le', 'utf32le', 'utf32be'] as const) {
+      const u = detector.detect(encode(ex.text, enc, 1), ctx).map((h) => h.secret.toString('hex'));
+      expect({ enc, same: u.length === a.length && u.every((x, i) => x === a[i]) }).toEqual({ enc, same: true });
+    }
   });
 
   test('negative examples are not found', () => {

@@ -6,6 +6,7 @@ import type { Detector } from '../types.js';
 import { KeywordIndex } from './prefilter.js';
 import { latin1View } from '../views/view.js';
 import { utf16View } from '../views/utf16.js';
+import { utf32Views } from '../views/utf32.js';
 import { isPlaceholder, shannon } from './validators.js';
 import { armorLines, isArmorLine, isPublicArmor, type ArmorCache } from './armor.js';
 
@@ -269,12 +270,13 @@ export function entropyDetector(opts: { entropy: EntropyMode }): Detector {
     name: 'High-entropy tokens',
     description: 'Random-looking tokens near credential words (context) or anywhere (all)',
     kind: 'text',
-    maxSpan: 2 * (MAX_TOKEN + 64),
+    maxSpan: 4 * (MAX_TOKEN + 64),
     detect(bytes, ctx) {
       const mode = ctx.entropy ?? opts.entropy;
       const hits: Hit[] = [];
       if (mode === 'off') return hits;
-      for (const view of [latin1View(bytes), utf16View(bytes)]) {
+      const u32 = utf32Views(bytes);
+      for (const view of [latin1View(bytes), utf16View(bytes), u32.le, u32.be]) {
         const { kw, pos } = index.scan(view.buf);
         entropyNear(view, pos, kw.map((k) => index.keywords[k].length), hits);
         if (mode === 'all') entropyAll(view, hits);

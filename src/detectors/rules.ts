@@ -1,10 +1,12 @@
 // The rules engine: keyword prefilter -> regex in a window around each keyword -> validators,
-// on every text view of the chunk (latin1, UTF-16LE both alignments, UTF-16BE on request).
+// on every text view of the chunk (latin1, UTF-16LE both alignments, UTF-16BE on request, UTF-32LE/BE
+// at all four alignments).
 import type { Detector, DetectContext, Hit } from '../types.js';
 import type { Rule } from '../rules/schema.js';
 import type { TextView } from '../views/view.js';
 import { latin1View } from '../views/view.js';
 import { utf16View } from '../views/utf16.js';
+import { utf32Views } from '../views/utf32.js';
 import { escapedView } from '../views/decode.js';
 import { KeywordIndex } from './prefilter.js';
 import { isPlaceholder, runValidator, shannon } from './validators.js';
@@ -111,10 +113,10 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
   return {
     id: 'rules',
     name: 'Credential rules',
-    description: `${rules.length} keyword-gated token and credential rules on latin1 and UTF-16 views, plus entropy`,
+    description: `${rules.length} keyword-gated token and credential rules on latin1, UTF-16 and UTF-32 views, plus entropy`,
     kind: 'text',
-    // UTF-16 doubles the bytes of the longest match
-    maxSpan: 2 * (maxLen + PAD),
+    // UTF-32 quadruples the bytes of the longest match
+    maxSpan: 4 * (maxLen + PAD),
     detect(bytes: Buffer, ctx: DetectContext): Hit[] {
       const mode = ctx?.entropy ?? opts.entropy;
       const hits: Hit[] = [];
@@ -123,6 +125,9 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
       if (escaped) scanView(escaped, 'off', hits);
       scanView(utf16View(bytes), mode, hits);
       if (ctx?.extraViews?.includes('utf16be')) scanView(utf16View(bytes, true), mode, hits);
+      const u32 = utf32Views(bytes);
+      scanView(u32.le, mode, hits);
+      scanView(u32.be, mode, hits);
       return dedupe(hits);
     },
   };
