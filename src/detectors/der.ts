@@ -316,9 +316,12 @@ function enclosingCertificate(bytes: Buffer, spki: number): 'ca' | 'leaf' | null
     if (!t || t.end <= spki || t.body !== v3) continue;
     const bc = bytes.indexOf(BASIC_CONSTRAINTS, spki);
     if (bc === -1 || bc >= t.end) return 'leaf';
-    // extnID, [critical BOOLEAN], OCTET STRING { SEQUENCE { cA BOOLEAN TRUE … } }
-    const ext = bytes.subarray(bc, Math.min(t.end, bc + 20));
-    return ext.indexOf(Buffer.from([0x01, 0x01, 0xff]), 5) !== -1 && ext.indexOf(Buffer.from([0x30]), 5) !== -1 ? 'ca' : 'leaf';
+    // extnID, [critical BOOLEAN], OCTET STRING { SEQUENCE { cA BOOLEAN TRUE … } }: the cA flag,
+    // not the critical flag (a leaf's basicConstraints is often critical with cA FALSE)
+    let at = bc + BASIC_CONSTRAINTS.length;
+    if (bytes[at] === 0x01 && bytes[at + 1] === 0x01) at += 3;
+    const isCa = bytes[at] === 0x04 && bytes[at + 2] === TAG.SEQUENCE && bytes[at + 4] === 0x01 && bytes[at + 5] === 0x01 && bytes[at + 6] !== 0x00;
+    return isCa ? 'ca' : 'leaf';
   }
   return null;
 }
