@@ -5,9 +5,10 @@ import type { Hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { DetectContext, Detector, Hit, KnownKey } from './types.js';
+import type { DetectContext, Detection, Detector, Hit, LearnedValue } from './types.js';
+import { LearnedSet, mapBuffers } from './keys/learned.js';
 import type { InputFile } from './files.js';
-import { IoError } from './files.js';
+import { InputChangedError } from './files.js';
 import type { DetectorRecipe } from './workers/protocol.js';
 import { revive } from './workers/protocol.js';
 import { ScanPool } from './workers/pool.js';
@@ -15,7 +16,7 @@ export { closeScanPools } from './workers/pool.js';
 
 export interface ScanPlan {
   detectors: Detector[];
-  ctx: Omit<DetectContext, 'publicKeys'>;
+  ctx: DetectContext;
   chunkSize: number;
   onProgress?: (done: number, total: number) => void;
   /** Worker threads; 0 = one per core; 1 or absent = scan in this thread. */
@@ -43,8 +44,8 @@ export interface ScanOutput {
   hits: Hit[];
   /** SHA-256 (hex) of the bytes read, in order; '' with `noHash`. */
   sha256: string;
-  /** Public keys detectors saw (for self-hunt), deduplicated by label. */
-  publicKeys: KnownKey[];
+  /** What detectors learnt (public keys to self-hunt, private values), one per identity. */
+  learned: LearnedValue[];
   stats: ScanStats;
 }
 
@@ -56,25 +57,21 @@ export function overlapFor(detectors: readonly Detector[]): number {
 }
 
 /** Run every detector over one buffer; spans stay relative to the buffer. */
-export function scanChunk(bytes: Buffer, detectors: readonly Detector[], ctx: DetectContext): Hit[] {
+export function scanChunk(bytes: Buffer, detectors: readonly Detector[], ctx: DetectContext): Required<Detection> {
   const hits: Hit[] = [];
+  const learned: LearnedValue[] = [];
   for (const d of detectors) {
-    let found: Hit[];
+    let found: Detection;
     try {
       found = d.detect(bytes, ctx);
     } catch (err) {
       // the error text of a detector could quote the bytes it choked on; keep only its class
       throw new DetectorError(`detector ${d.id} failed (${(err as Error)?.name ?? 'error'})`);
     }
-    for (const h of found) hits.push(h);
+    for (const h of found.hits) hits.push(h);
+    if (found.learned) for (const v of found.learned) learned.push(v);
   }
-  return hits;
-}
-
-export function keyOfPublicKey(k: KnownKey): string {
-  if (k.n !== undefined) return `rsa:${k.n.toString(16)}`;
-  if (k.publicKey) return `${k.kind}:${k.curve ?? ''}:${k.publicKey.toString('hex')}`;
-  return `label:${k.label}`;
+  return { hits, learned };
 }
 
 /** Chunk buffers in flight never take more than this (plus one per worker), whatever the core count. */
@@ -114,10 +111,11 @@ export function inFlightLimit(workers: number, bufBytes: number): number {
   return Math.max(workers, Math.min(2 * workers, Math.floor(IN_FLIGHT_BYTES / bufBytes)));
 }
 
+/** Hits of every chunk, deduplicated by (rule, span), and learnt values, one per identity. */
 class Collector {
   readonly seen = new Set<string>();
   readonly hits: Hit[] = [];
-  readonly keys = new Map<string, KnownKey>();
+  readonly learned = new LearnedSet();
 
   add(h: Hit): void {
     const key = `${h.ruleId}:${h.start}:${h.end}`;
@@ -126,20 +124,16 @@ class Collector {
     this.hits.push(h);
   }
 
-  addKey(k: KnownKey): void {
-    this.keys.set(keyOfPublicKey(k), k);
-  }
-
   output(hash: Hash | undefined, stats: ScanStats): ScanOutput {
     // chunks finish in any order: sort so the result does not depend on scheduling
     this.hits.sort((a, b) => a.start - b.start || a.end - b.end || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
-    return { hits: this.hits, sha256: hash?.digest('hex') ?? '', publicKeys: [...this.keys.values()], stats };
+    return { hits: this.hits, sha256: hash?.digest('hex') ?? '', learned: this.learned.values(), stats };
   }
 }
 
 async function readChunk(input: InputFile, buf: Buffer, base: number, want: number): Promise<void> {
   const got = await input.read(buf, base, want);
-  if (got !== want) throw new IoError(`${input.path}: input changed during the run (short read at offset ${base + got})`);
+  if (got !== want) throw new InputChangedError(input.path, `short read at offset ${base + got}`);
 }
 
 /** Scan a whole input in chunks of `chunkSize` (+ overlap); a hit belongs to the chunk it starts in. */
@@ -189,14 +183,15 @@ async function scanInThread(input: InputFile, plan: ScanPlan): Promise<ScanOutpu
     const want = wantAt(base);
     const owned = Math.min(plan.chunkSize, want);
     hash?.update(buf.subarray(0, owned));
-    const ctx: DetectContext = { ...plan.ctx, publicKeys: [] };
-    for (const h of scanChunk(buf.subarray(0, want), plan.detectors, ctx)) {
+    const found = scanChunk(buf.subarray(0, want), plan.detectors, plan.ctx);
+    for (const h of found.hits) {
       if (h.start >= owned) continue; // the next chunk owns it
       // a secret that views the chunk buffer would be overwritten by a later read
       const secret = h.secret.buffer === buf.buffer ? Buffer.from(h.secret) : h.secret;
       out.add({ ...h, start: h.start + base, end: h.end + base, secret });
     }
-    for (const k of ctx.publicKeys) out.addKey(k);
+    // learnt values keep their own copies (a view of the chunk buffer would be overwritten)
+    out.learned.addAll(found.learned.map((v) => mapBuffers(v, (b) => (b.buffer === buf.buffer ? Buffer.from(b) : b))));
     plan.onProgress?.(base + owned, size);
   }
   return out.output(hash, { workers: 0, chunks, peakInFlight: chunks ? 1 : 0, buffers: bufs.length });
@@ -232,7 +227,7 @@ async function scanWithPool(input: InputFile, plan: ScanPlan, pool: ScanPool, se
       const job = pool.scan(setup, { base, len: want, owned, buf: ab }).then(
         (r) => {
           for (const h of r.hits) out.add(revive(h));
-          for (const k of r.publicKeys) out.addKey(revive(k));
+          out.learned.addAll(revive(r.learned));
           free.push(r.buf);
           done += owned;
           plan.onProgress?.(done, size);

@@ -13,6 +13,12 @@ export const TEMP_PREFIX = '.dumpscrub-tmp-';
 
 export class UsageError extends Error {}
 export class IoError extends Error {}
+/** The input's bytes or identity changed while we read it (exit 3); one wording everywhere. */
+export class InputChangedError extends IoError {
+  constructor(file: string, why: string) {
+    super(`${file}: input changed during the run (${why})`);
+  }
+}
 
 /** Turn an fs error into a one-line message that names the path but never any content. */
 export function ioMessage(err: unknown, what: string): string {

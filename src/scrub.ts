@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { builtinDetectors } from './detectors/index.js';
 import type { DetectorOptions } from './detectors/index.js';
 import { detectFormat, regionAt } from './formats/index.js';
-import { scanInput, keyOfPublicKey } from './engine.js';
+import { scanInput } from './engine.js';
 import type { ScanOutput } from './engine.js';
 import { collapseHits, isAllowlisted, specificity, toFinding } from './findings.js';
 import { applyRedaction, planRedaction, plannedBytes } from './redact.js';
@@ -14,7 +14,9 @@ import type { EntropyLevel, ScrubOptions } from './options.js';
 import * as files from './files.js';
 import type { InputFile } from './files.js';
 import { waitStable } from './stable.js';
-import type { FileResult, Finding, FormatInfo, Hit, KnownKey } from './types.js';
+import type { DetectContext, FileResult, Finding, FormatInfo, Hit, LearnedValue } from './types.js';
+import { keyIdentity, learnedIdentity } from './keys/identity.js';
+import { LearnedSet } from './keys/learned.js';
 
 const ENTROPY_ORDER: EntropyLevel[] = ['off', 'context', 'all'];
 
@@ -27,7 +29,8 @@ interface Analysis {
   info: FormatInfo;
   hits: Hit[];
   sha256: string;
-  publicKeys: KnownKey[];
+  /** What the detectors learnt (both passes): the verify pass hunts it in the copy too. */
+  learned: LearnedValue[];
 }
 
 type DetectSettings = DetectorOptions;
@@ -41,24 +44,33 @@ function safeFormat(input: InputFile): FormatInfo {
   }
 }
 
-/** Scan all bytes; then, if the dump held public keys we did not know, hunt their private halves too. */
-async function analyze(input: InputFile, s: DetectSettings, opts: ScrubOptions, phase: 'scan' | 'verify'): Promise<Analysis> {
+/**
+ * Scan all bytes (hunting `prior`, what an earlier analysis learnt, as well); then, if the
+ * detectors learnt values not hunted yet (public keys, private values), hunt them in every chunk.
+ */
+async function analyze(input: InputFile, s: DetectSettings, opts: ScrubOptions, phase: 'scan' | 'verify', prior: LearnedValue[] = []): Promise<Analysis> {
   const info = safeFormat(input);
   const detectors = builtinDetectors(s);
-  const ctx = { knownKeys: s.knownKeys, knownSecrets: s.knownSecrets, extraViews: info.extraViews, entropy: s.entropy };
+  const ctx: DetectContext = { knownKeys: s.knownKeys, learned: prior, knownSecrets: s.knownSecrets, extraViews: info.extraViews, entropy: s.entropy };
   const onProgress = opts.onProgress && ((d: number, t: number) => opts.onProgress!(phase, d, t));
   const first: ScanOutput = await scanInput(input, { detectors, ctx, chunkSize: opts.chunkSize, onProgress, jobs: opts.jobs, recipe: { options: s } });
   let hits = first.hits;
-  const known = new Set(s.knownKeys.map(keyOfPublicKey));
-  const fresh = opts.selfHunt ? first.publicKeys.filter((k) => !known.has(keyOfPublicKey(k))) : [];
-  const hunterOptions: DetectorOptions = { entropy: 'off', knownKeys: fresh, knownSecrets: [], knownSecretDigests: [], extraRules: [] };
-  const hunter = builtinDetectors(hunterOptions).filter((d) => d.id === 'known-key');
-  if (fresh.length && hunter.length) {
+  const learned = new LearnedSet();
+  learned.addAll(prior);
+  learned.addAll(first.learned);
+  const known = new Set([...s.knownKeys.map(keyIdentity), ...prior.map(learnedIdentity)]);
+  // a public key seen in the dump is hunted by its RSA factor; EC scalars only for user keys
+  const fresh = opts.selfHunt ? first.learned.filter((v) => v.kind !== 'public-ec' && !known.has(learnedIdentity(v))) : [];
+  const hunterOptions: DetectorOptions = { entropy: 'off', knownKeys: [], knownSecrets: [], knownSecretDigests: [], extraRules: [] };
+  if (fresh.length) {
     // not hashed again: scrub re-hashes the input as it writes and re-scans the copy; scan rechecks identity
-    const second = await scanInput(input, { detectors: hunter, ctx: { ...ctx, knownKeys: fresh, knownSecrets: [] }, chunkSize: opts.chunkSize, jobs: opts.jobs, recipe: { options: hunterOptions, only: ['known-key'] }, noHash: true });
+    const hunter = builtinDetectors(hunterOptions).filter((d) => d.id === 'known-key');
+    const huntCtx: DetectContext = { ...ctx, knownKeys: [], learned: fresh, knownSecrets: [] };
+    const second = await scanInput(input, { detectors: hunter, ctx: huntCtx, chunkSize: opts.chunkSize, jobs: opts.jobs, recipe: { options: hunterOptions, only: ['known-key'] }, noHash: true });
     hits = [...hits, ...second.hits].sort((a, b) => a.start - b.start || a.end - b.end);
+    learned.addAll(second.learned);
   }
-  return { info, hits, sha256: first.sha256, publicKeys: first.publicKeys };
+  return { info, hits, sha256: first.sha256, learned: learned.values() };
 }
 
 function findingsOf(a: Analysis, filter: (h: Hit) => boolean = () => true): Finding[] {
@@ -74,10 +86,8 @@ function scanSettings(opts: ScrubOptions): DetectSettings {
 }
 
 /** Verification settings: all detectors, the default allowlist only, never weaker than the default. */
-function verifySettings(opts: ScrubOptions, extraKeys: KnownKey[]): DetectSettings {
-  const keys = new Map<string, KnownKey>();
-  for (const k of [...opts.knownKeys, ...extraKeys]) keys.set(keyOfPublicKey(k), k);
-  return { ...scanSettings(opts), entropy: verifyEntropy(opts.entropy), knownKeys: [...keys.values()] };
+function verifySettings(opts: ScrubOptions): DetectSettings {
+  return { ...scanSettings(opts), entropy: verifyEntropy(opts.entropy) };
 }
 
 async function withInput<T>(file: string, fn: (input: InputFile) => Promise<T>): Promise<T> {
@@ -100,7 +110,7 @@ async function assertUnchanged(input: InputFile, file: string, hashes: string[])
   }
   const changed =
     !files.sameIdentity(input.identity, now) || !atPath || !files.sameIdentity(input.identity, atPath) || new Set(hashes).size !== 1;
-  if (changed) throw new files.IoError(`${file}: input changed during the run (size, mtime or content hash differ)`);
+  if (changed) throw new files.InputChangedError(file, 'size, mtime or content hash differ');
 }
 
 function failure(result: FileResult, err: unknown, started: number): FileResult {
@@ -123,7 +133,7 @@ async function writeRedacted(input: InputFile, temp: files.TempOutput, plan: Fil
     const buf = (bufs[i & 1] ??= Buffer.allocUnsafe(size));
     const want = Math.min(size, input.size - off);
     const got = await input.read(buf, off, want);
-    if (got !== want) throw new files.IoError(`${display}: input changed during the run (short read at offset ${off + got})`);
+    if (got !== want) throw new files.InputChangedError(display, `short read at offset ${off + got}`);
     const chunk = buf.subarray(0, want);
     inHash.update(chunk);
     applyRedaction(chunk, off, plan);
@@ -146,7 +156,7 @@ async function onPlainBytes(file: string, fn: (plain: string) => Promise<FileRes
     const before = await files.hashFile(file);
     await files.gunzipFile(file, plain);
     const r = await fn(plain);
-    if ((await files.hashFile(file)) !== before) return { ...r, verdict: 'io-error', error: `${r.file}: input changed during the run (content hash differs)` };
+    if ((await files.hashFile(file)) !== before) return { ...r, verdict: 'io-error', error: new files.InputChangedError(r.file, 'content hash differs').message };
     return { ...r, sha256: before, warnings: [...r.warnings, 'gzip input: offsets refer to the decompressed stream'] };
   } finally {
     await files.removeDir(dir);
@@ -175,7 +185,7 @@ async function scanPlain(file: string, opts: ScrubOptions, display: string): Pro
 }
 
 function verifyPlain(file: string, opts: ScrubOptions, display: string): Promise<FileResult> {
-  return inspect(file, display, opts, verifySettings(opts, []), 'verify', () => true);
+  return inspect(file, display, opts, verifySettings(opts), 'verify', () => true);
 }
 
 /** Analyse one file and report what `reported` keeps; writes nothing. */
@@ -267,7 +277,7 @@ async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, d
     return await withInput(file, async (input) => {
       result = baseResult(display, input.size);
       // scrub redacts everything verification would flag, so the user allowlist cannot leave a survivor
-      const a = await analyze(input, verifySettings(opts, []), opts, 'scan');
+      const a = await analyze(input, verifySettings(opts), opts, 'scan');
       const findings = findingsOf(a);
       let check: Analysis;
       let survivors: Finding[];
@@ -280,7 +290,7 @@ async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, d
         const written = temp.path;
         check = await withInput(written, async (copy) => {
           if (copy.size !== input.size) throw new files.IoError(`${display}: written copy has ${copy.size} bytes, expected ${input.size}`);
-          return analyze(copy, verifySettings(opts, a.publicKeys), opts, 'verify');
+          return analyze(copy, verifySettings(opts), opts, 'verify', a.learned);
         });
         await assertUnchanged(input, file, [a.sha256, writtenInputHash]);
         survivors = findingsOf(check);
@@ -364,7 +374,7 @@ async function scrubGzip(file: string, dest: Destination, opts: ScrubOptions, di
     if (verified.verdict === 'io-error') throw new files.IoError(verified.error ?? 'verification of the compressed copy failed');
     const after = await files.identity(file);
     if (!files.sameIdentity(before, after) || (await files.hashFile(file)) !== inHash) {
-      throw new files.IoError(`${display}: input changed during the run (size, mtime or content hash differ)`);
+      throw new files.InputChangedError(display, 'size, mtime or content hash differ');
     }
     if (verified.findings.length) {
       await temp.discard();

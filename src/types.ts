@@ -74,21 +74,39 @@ export interface Hit extends Span {
   note?: string;
 }
 
+/**
+ * What a detector learnt from the bytes, beyond its hits: public keys whose private half to hunt
+ * elsewhere (self-hunt), and private values already known, to find in every other encoding and
+ * chunk. Labels are safe to print; every other field may be secret and never reaches a report.
+ */
+export type LearnedValue =
+  | { kind: 'public-rsa'; label: string; n: bigint; e: bigint }
+  | { kind: 'public-ec'; label: string; curve: string; publicKey: Buffer }
+  | { kind: 'rsa-factor'; label: string; n: bigint; e: bigint; p: bigint }
+  | { kind: 'ec-scalar'; label: string; curve: string; scalar: Buffer; publicKey?: Buffer }
+  | { kind: 'aes-key'; label: string; key: Buffer };
+
+/** A detector's output for one buffer: its hits and what it learnt. */
+export interface Detection {
+  hits: Hit[];
+  learned?: LearnedValue[];
+}
+
 /** Passed to every detector call. */
 export interface DetectContext {
-  /** Public keys whose private half to hunt (from --known-key and self-hunt). */
+  /** Public keys whose private half to hunt (from --known-key). */
   knownKeys: KnownKey[];
+  /** Values learnt by an earlier pass (self-hunt), to hunt in every chunk. */
+  learned: LearnedValue[];
   /** Literal secrets (from --known-secret) to find in every encoding. */
   knownSecrets: Buffer[];
   /** Extra text views to run (from the format), beyond ascii and utf16le. */
   extraViews: Encoding[];
   /** Entropy level for the rules engine. */
   entropy: 'off' | 'context' | 'all';
-  /** Detectors push public keys they saw here (certificates, SPKI, moduli of private keys) for self-hunt. */
-  publicKeys: KnownKey[];
 }
 
-/** A pure function of bytes. */
+/** A pure function of bytes: what it found and what it learnt come back in its result. */
 export interface Detector {
   id: string;
   name: string;
@@ -97,7 +115,7 @@ export interface Detector {
   kind: 'text' | 'binary';
   /** Longest span a hit can have; sizes the overlap between chunks. */
   maxSpan: number;
-  detect(bytes: Buffer, ctx: DetectContext): Hit[];
+  detect(bytes: Buffer, ctx: DetectContext): Detection;
 }
 
 /** A hit mapped to file offsets and stripped of its secret. This is what reports see. */

@@ -4,7 +4,7 @@ import { aesDetector, decryptSchedule, expandKey, findSchedules, scheduleBytes }
 import type { DetectContext } from '../src/types.js';
 import { memoryImage, seeded } from '../fixtures/gen/keys.js';
 
-const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', publicKeys: [] };
+const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', learned: [] };
 
 function words(key: Buffer): number[] {
   const w: number[] = [];
@@ -70,7 +70,7 @@ describe('AES schedule detector', () => {
     scheduleBytes(expandKey(words(key)), false).copy(bg, 100);
     key.copy(bg, 9000);
     scheduleBytes(expandKey(words(Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex'))), false).copy(bg, 12000);
-    const hits = aesDetector.detect(bg, ctx);
+    const hits = aesDetector.detect(bg, ctx).hits;
     expect(hits.some((h) => h.ruleId === 'aes-schedule' && h.start === 100 && h.end === 340)).toBe(true);
     expect(hits.some((h) => h.ruleId === 'aes-key' && h.start === 9000 && h.end === 9032)).toBe(true);
     expect(hits.some((h) => h.start >= 12000)).toBe(false);
@@ -80,7 +80,7 @@ describe('AES schedule detector', () => {
   it('finds nothing in a memory-like image and is fast (MB/s printed)', () => {
     const img = memoryImage(32 << 20, 5);
     const t0 = performance.now();
-    const hits = aesDetector.detect(img, ctx);
+    const hits = aesDetector.detect(img, ctx).hits;
     const s = (performance.now() - t0) / 1000;
     expect(hits).toHaveLength(0);
     console.log(`aes-schedule: ${(32 / s).toFixed(0)} MB/s on a memory-like image`);
@@ -93,13 +93,13 @@ describe('AES keys across chunks', () => {
     const key = randomBytes(16);
     const chunk1 = Buffer.alloc(8192);
     scheduleBytes(expandKey(words(key)), false).copy(chunk1, 512);
-    const c: DetectContext = { ...ctx, publicKeys: [] };
-    aesDetector.detect(chunk1, c);
-    expect(c.publicKeys).toHaveLength(1);
-    expect(c.publicKeys[0].label).not.toContain(key.toString('hex'));
+    const learned = aesDetector.detect(chunk1, ctx).learned ?? [];
+    expect(learned).toHaveLength(1);
+    expect(learned[0].kind).toBe('aes-key');
+    expect(learned[0].label).not.toContain(key.toString('hex'));
     const chunk2 = seeded(8192, 4);
     key.copy(chunk2, 3000);
-    const hits = knownKeyDetector.detect(chunk2, { ...ctx, knownKeys: c.publicKeys, publicKeys: [] });
+    const hits = knownKeyDetector.detect(chunk2, { ...ctx, learned }).hits;
     expect(hits.some((h) => h.start === 3000 && h.end === 3016)).toBe(true);
   });
 });

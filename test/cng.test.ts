@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { cngDetector } from '../src/detectors/cng.js';
 import type { DetectContext, Hit } from '../src/types.js';
-import { hintOf } from '../src/keys/hint.js';
 import { rsaComponents } from '../src/detectors/rsa-math.js';
 import { beBytes, ecKey, rsaKey, seeded } from '../fixtures/gen/keys.js';
 
-const ctx = (): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', publicKeys: [] });
+const ctx = (): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', learned: [] });
 const u32 = (...v: number[]) => Buffer.concat(v.map((x) => { const b = Buffer.alloc(4); b.writeUInt32LE(x); return b; }));
 const fixed = (x: bigint, len: number) => { const b = beBytes(x); return Buffer.concat([Buffer.alloc(len - b.length), b]); };
 const rsa = rsaKey(2048);
@@ -29,24 +28,23 @@ describe('CNG / CAPI blobs', () => {
   it('finds BCRYPT RSA private and full-private blobs with their whole span', () => {
     for (const full of [false, true]) {
       const blob = cngRsaBlob(full);
-      const c = ctx();
-      const hits = cngDetector.detect(inNoise(blob), c);
+      const { hits, learned } = cngDetector.detect(inNoise(blob), ctx());
       expect(exact(hits, 5003, 5003 + blob.length, 'cng-rsa')).toBe(true);
-      expect(hintOf(c.publicKeys[0])?.p !== undefined).toBe(true);
+      expect(learned?.[0]?.kind === 'rsa-factor').toBe(true);
     }
   });
 
   it('rejects an RSA2 blob whose primes do not match n', () => {
     const blob = cngRsaBlob(false);
     blob[24 + 3 + 256 + 60] ^= 1;
-    expect(cngDetector.detect(inNoise(blob), ctx()).filter((h) => h.ruleId === 'cng-rsa')).toHaveLength(0);
+    expect(cngDetector.detect(inNoise(blob), ctx()).hits.filter((h) => h.ruleId === 'cng-rsa')).toHaveLength(0);
   });
 
   it('finds a CAPI PRIVATEKEYBLOB (little-endian numbers)', () => {
     const c = rsaComponents(rsa.n, rsa.e, rsa.p);
     const L = (x: bigint, len: number) => fixed(x, len).reverse();
     const blob = Buffer.concat([Buffer.from([7, 2, 0, 0]), u32(0xa400), Buffer.from('RSA2'), u32(2048, Number(rsa.e)), L(rsa.n, 256), L(rsa.p, 128), L(rsa.q, 128), L(c.dp, 128), L(c.dq, 128), L(c.qinv, 128), L(rsa.d, 256)]);
-    const hits = cngDetector.detect(inNoise(blob), ctx());
+    const hits = cngDetector.detect(inNoise(blob), ctx()).hits;
     expect(exact(hits, 5003, 5003 + blob.length, 'capi-rsa')).toBe(true);
   });
 
@@ -55,23 +53,22 @@ describe('CNG / CAPI blobs', () => {
       const ec = ecKey(curve);
       const len = ec.scalar.length;
       const blob = Buffer.concat([Buffer.from(`ECS${digit}`), u32(len), ec.point.subarray(1), ec.scalar]);
-      const hits = cngDetector.detect(inNoise(blob), ctx());
+      const hits = cngDetector.detect(inNoise(blob), ctx()).hits;
       expect(exact(hits, 5003, 5003 + blob.length, 'cng-ec')).toBe(true);
       const bad = Buffer.from(blob);
       bad[bad.length - 1] ^= 1;
-      expect(cngDetector.detect(inNoise(bad), ctx()).filter((h) => h.ruleId === 'cng-ec')).toHaveLength(0);
+      expect(cngDetector.detect(inNoise(bad), ctx()).hits.filter((h) => h.ruleId === 'cng-ec')).toHaveLength(0);
       const pubBlob = Buffer.concat([Buffer.from(`ECK${digit - 1}`), u32(len), ec.point.subarray(1)]);
-      const c = ctx();
-      cngDetector.detect(inNoise(pubBlob), c);
-      expect(c.publicKeys[0]?.publicKey?.equals(ec.point)).toBe(true);
+      const v = cngDetector.detect(inNoise(pubBlob), ctx()).learned?.[0];
+      expect(v?.kind === 'public-ec' && v.publicKey.equals(ec.point)).toBe(true);
     }
   });
 
   it('finds a KDBM key data blob and ignores a zero one', () => {
     const key = randomBytes(32);
     const blob = Buffer.concat([Buffer.from('KDBM'), u32(1, 32), key]);
-    expect(exact(cngDetector.detect(inNoise(blob), ctx()), 5003, 5003 + 44, 'cng-key-data')).toBe(true);
+    expect(exact(cngDetector.detect(inNoise(blob), ctx()).hits, 5003, 5003 + 44, 'cng-key-data')).toBe(true);
     const zero = Buffer.concat([Buffer.from('KDBM'), u32(1, 32), Buffer.alloc(32)]);
-    expect(cngDetector.detect(inNoise(zero), ctx())).toHaveLength(0);
+    expect(cngDetector.detect(inNoise(zero), ctx()).hits).toHaveLength(0);
   });
 });

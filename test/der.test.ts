@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { derDetector, findDerKeys } from '../src/detectors/der.js';
 import type { DetectContext, Hit, KnownKey } from '../src/types.js';
-import { hintOf } from '../src/keys/hint.js';
 import { beBytes, ecKey, okpKey, rsaKey, seeded, tlv } from '../fixtures/gen/keys.js';
 
 function ctx(): DetectContext {
-  return { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', publicKeys: [] };
+  return { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', learned: [] };
 }
 
 function embed(parts: Buffer[], gap = 3001): { bytes: Buffer; offsets: number[] } {
@@ -32,13 +31,11 @@ const rsa = rsaKey(2048);
 describe('DER private keys', () => {
   it('finds PKCS#1 and PKCS#8 RSA keys with exact spans, validated by n == p*q, and feeds self-hunt', () => {
     const { bytes, offsets } = embed([rsa.pkcs1, rsa.pkcs8]);
-    const c = ctx();
-    const hits = derDetector.detect(bytes, c);
+    const { hits, learned } = derDetector.detect(bytes, ctx());
     expect(hasSpan(hits, offsets[0], offsets[0] + rsa.pkcs1.length, 'der-rsa')).toBe(true);
     expect(hasSpan(hits, offsets[1], offsets[1] + rsa.pkcs8.length, 'der-rsa')).toBe(true);
-    const k = c.publicKeys.find((x) => hintOf(x)?.n === rsa.n);
-    expect(k).toBeDefined();
-    expect(hintOf(k!)?.p === rsa.p || hintOf(k!)?.p === rsa.q).toBe(true);
+    const k = learned?.find((v) => v.kind === 'rsa-factor' && v.n === rsa.n);
+    expect(k?.kind === 'rsa-factor' && (k.p === rsa.p || k.p === rsa.q)).toBe(true);
     for (const h of hits) expect(h.note ?? '').not.toMatch(/[0-9a-f]{40}/);
   });
 
@@ -58,7 +55,7 @@ describe('DER private keys', () => {
       const ec = ecKey(curve);
       const { bytes, offsets } = embed([ec.pkcs8, ec.sec1]);
       const c = ctx();
-      const hits = derDetector.detect(bytes, c);
+      const hits = derDetector.detect(bytes, c).hits;
       expect(hasSpan(hits, offsets[0], offsets[0] + ec.pkcs8.length, 'der-ec')).toBe(true);
       expect(hasSpan(hits, offsets[1], offsets[1] + ec.sec1.length, 'der-ec')).toBe(true);
       expect(hits.find((h) => h.ruleId === 'der-ec')?.note).toContain(curve);
@@ -69,7 +66,7 @@ describe('DER private keys', () => {
     for (const t of ['ed25519', 'x25519'] as const) {
       const k = okpKey(t);
       const { bytes, offsets } = embed([k.pkcs8]);
-      const hits = derDetector.detect(bytes, ctx());
+      const hits = derDetector.detect(bytes, ctx()).hits;
       expect(hasSpan(hits, offsets[0], offsets[0] + k.pkcs8.length, 'der-okp')).toBe(true);
     }
   });
@@ -79,7 +76,7 @@ describe('DER private keys', () => {
     const data = tlv(0x06, Buffer.from('2a864886f70d010701', 'hex'));
     const pfx = tlv(0x30, tlv(0x02, Buffer.from([3])), tlv(0x30, data, tlv(0xa0, tlv(0x04, seeded(600, 5)))), tlv(0x30, seeded(40, 6)));
     const { bytes, offsets } = embed([enc, pfx]);
-    const hits = derDetector.detect(bytes, ctx());
+    const hits = derDetector.detect(bytes, ctx()).hits;
     expect(hasSpan(hits, offsets[0], offsets[0] + enc.length, 'der-encrypted')).toBe(true);
     expect(hasSpan(hits, offsets[1], offsets[1] + pfx.length, 'der-pfx')).toBe(true);
   });
@@ -91,13 +88,13 @@ describe('DER private keys', () => {
     const params = tlv(0x30, tlv(0x02, Buffer.concat([Buffer.from([0]), seeded(128, 1)])), tlv(0x02, seeded(20, 2).fill(0x11, 0, 1)), tlv(0x02, seeded(128, 3).fill(0x22, 0, 1)));
     const der = tlv(0x30, tlv(0x02, Buffer.from([0])), tlv(0x30, tlv(0x06, Buffer.from('2a8648ce380401', 'hex')), params), tlv(0x04, tlv(0x02, x)));
     const { bytes, offsets } = embed([der]);
-    expect(hasSpan(derDetector.detect(bytes, ctx()), offsets[0], offsets[0] + der.length, 'der-dsa')).toBe(true);
+    expect(hasSpan(derDetector.detect(bytes, ctx()).hits, offsets[0], offsets[0] + der.length, 'der-dsa')).toBe(true);
   });
 
   it('finds the same RSA components in other encodings in the chunk', () => {
     const le = Buffer.from(beBytes(rsa.p)).reverse();
     const { bytes, offsets } = embed([rsa.pkcs1, le]);
-    const hits = derDetector.detect(bytes, ctx());
+    const hits = derDetector.detect(bytes, ctx()).hits;
     expect(hasSpan(hits, offsets[1], offsets[1] + le.length)).toBe(true);
   });
 
@@ -105,21 +102,20 @@ describe('DER private keys', () => {
     const noise = seeded(1 << 20, 3);
     for (let i = 0; i < noise.length; i += 97) noise[i] = 0x30;
     for (let i = 50; i < noise.length; i += 997) noise.set([0x30, 0x82, 0x04, 0xa4, 0x02, 0x01, 0x00], i);
-    expect(derDetector.detect(noise, ctx())).toHaveLength(0);
+    expect(derDetector.detect(noise, ctx()).hits).toHaveLength(0);
     const z = Buffer.from(rsa.pkcs8).fill(0);
-    expect(derDetector.detect(z, ctx())).toHaveLength(0);
+    expect(derDetector.detect(z, ctx()).hits).toHaveLength(0);
   });
 
   it('pushes public keys it sees (SPKI, PKCS#8 moduli) for self-hunt', () => {
     const ec = ecKey('P-256');
     const ed = okpKey('ed25519');
     const { bytes } = embed([rsa.spki, ec.spki, ed.spki]);
-    const c = ctx();
-    expect(derDetector.detect(bytes, c)).toHaveLength(0);
-    const kinds = c.publicKeys.map((k: KnownKey) => k.kind).sort();
-    expect(kinds).toEqual(['ec', 'okp', 'rsa']);
-    expect(c.publicKeys.find((k) => k.kind === 'rsa')?.n === rsa.n).toBe(true);
-    expect(c.publicKeys.find((k) => k.kind === 'ec')?.publicKey?.equals(ec.point)).toBe(true);
+    const { hits, learned = [] } = derDetector.detect(bytes, ctx());
+    expect(hits).toHaveLength(0);
+    expect(learned.map((v) => (v.kind === 'public-ec' ? v.curve : v.kind)).sort()).toEqual(['Ed25519', 'P-256', 'public-rsa']);
+    expect(learned.some((v) => v.kind === 'public-rsa' && v.n === rsa.n)).toBe(true);
+    expect(learned.some((v) => v.kind === 'public-ec' && v.publicKey.equals(ec.point))).toBe(true);
   });
 });
 
@@ -129,7 +125,7 @@ describe('DER keys as text', () => {
     const pemBody = Buffer.from(rsa.pkcs8.toString('base64').match(/.{1,64}/g)!.join('\r\n'));
     const hex = Buffer.from(rsa.pkcs1.toString('hex'));
     const { bytes, offsets } = embed([rsa.pkcs8, b64, pemBody, hex]);
-    const hits = derDetector.detect(bytes, ctx());
+    const hits = derDetector.detect(bytes, ctx()).hits;
     expect(hasSpan(hits, offsets[1] + 14, offsets[1] + b64.length - 2)).toBe(true);
     expect(hasSpan(hits, offsets[2], offsets[2] + pemBody.length)).toBe(true);
     expect(hasSpan(hits, offsets[3], offsets[3] + hex.length)).toBe(true);
@@ -141,7 +137,7 @@ describe('PEM held inside JSON', () => {
     const pem = `-----BEGIN PRIVATE KEY-----\n${rsa.pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
     const json = Buffer.from(JSON.stringify({ keyPem: pem }));
     const { bytes, offsets } = embed([rsa.pkcs8, json]);
-    const hits = derDetector.detect(bytes, ctx());
+    const hits = derDetector.detect(bytes, ctx()).hits;
     const bodyAt = offsets[1] + json.indexOf('MII');
     const bodyLen = JSON.stringify(rsa.pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')).length - 2;
     expect(hits.some((h) => h.start === bodyAt && h.end === bodyAt + bodyLen)).toBe(true);
@@ -157,9 +153,8 @@ describe('JWKs in memory', () => {
     const ecJwk = createPrivateKey({ key: ec.pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' }) as Record<string, string>;
     const text = Buffer.from(`{"keys":[${JSON.stringify(pub)}]} ... ${JSON.stringify({ ...jwk, kid: 'priv-1' })} ... ${JSON.stringify(ecJwk)}`);
     const bytes = Buffer.concat([seeded(1000, 1), text, seeded(1000, 2)]);
-    const c = ctx();
-    const hits = derDetector.detect(bytes, c);
-    expect(c.publicKeys.some((k) => k.n === rsa.n)).toBe(true);
+    const { hits, learned = [] } = derDetector.detect(bytes, ctx());
+    expect(learned.some((v) => v.kind === 'public-rsa' && v.n === rsa.n)).toBe(true);
     for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi']) {
       const at = bytes.indexOf(`"${member}":"${jwk[member]}"`) + member.length + 4;
       expect({ member, covered: hits.some((h) => h.start <= at && h.end >= at + jwk[member].length) }).toEqual({ member, covered: true });

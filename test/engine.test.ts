@@ -40,7 +40,7 @@ function plan(jobs: number, extra: Partial<ScanPlan> = {}): ScanPlan {
   const detectors: Detector[] = createDetectors(options);
   return {
     detectors,
-    ctx: { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off' },
+    ctx: { knownKeys: [], learned: [], knownSecrets: [], extraViews: [], entropy: 'off' },
     chunkSize: CHUNK,
     jobs,
     recipe: { module: FIXTURE, options },
@@ -86,7 +86,7 @@ describe('chunk engine', () => {
     const out = await scanInput(memoryInput(bytes), plan(1));
     expect(out.hits.map((h) => h.start)).toEqual(offsets);
     expect(out.stats.workers).toBe(0);
-    expect(out.publicKeys.length).toBe(offsets.length);
+    expect(out.learned.length).toBe(offsets.length);
   });
 
   it('the pool finds the same hits, keys and hash as in-thread scanning', async () => {
@@ -98,7 +98,8 @@ describe('chunk engine', () => {
     expect(comparable(pooled)).toEqual(comparable(alone));
     expect(pooled.hits.map((h) => h.start)).toEqual([...offsets].sort((a, b) => a - b));
     expect(pooled.sha256).toBe(alone.sha256);
-    expect(pooled.publicKeys.map((k) => k.n).sort()).toEqual(alone.publicKeys.map((k) => k.n).sort());
+    const moduli = (o: typeof alone) => o.learned.map((v) => (v.kind === 'public-rsa' ? v.n : 0n)).sort();
+    expect(moduli(pooled)).toEqual(moduli(alone));
     expect(pooled.hits.every((h) => Buffer.isBuffer(h.secret))).toBe(true);
   });
 
@@ -151,7 +152,7 @@ describe('chunk engine', () => {
       const bytes = Buffer.alloc(${4 * CHUNK}, 0x41);
       const input = { path: 'm', size: bytes.length, read: async (b, o, l) => bytes.copy(b, 0, o, o + l) };
       const options = { entropy: 'off', knownKeys: [], knownSecrets: [], knownSecretDigests: [], extraRules: [] };
-      const out = await scanInput(input, { detectors: createDetectors(options), ctx: { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off' }, chunkSize: ${CHUNK}, jobs: 2, recipe: { module: ${JSON.stringify(FIXTURE)}, options } });
+      const out = await scanInput(input, { detectors: createDetectors(options), ctx: { knownKeys: [], learned: [], knownSecrets: [], extraViews: [], entropy: 'off' }, chunkSize: ${CHUNK}, jobs: 2, recipe: { module: ${JSON.stringify(FIXTURE)}, options } });
       console.log('workers', out.stats.workers);`;
     // a process-wide V8 flag must not stop the workers (they reject it when passed to them by hand)
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'dumpscrub-pool-')), 'run.mjs');

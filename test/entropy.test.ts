@@ -8,13 +8,13 @@ import { builtinRules } from '../src/rules/index.js';
 import type { DetectContext, Hit } from '../src/types.js';
 import { DEFAULT_MIX, makeMemImage, ppm, TEXT_MIX } from './helpers/memimage.js';
 
-const ctx = (entropy: DetectContext['entropy']): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy, publicKeys: [] });
+const ctx = (entropy: DetectContext['entropy']): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy, learned: [] });
 const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 function b62(n: number): string {
   // mixed classes guaranteed, rest uniform
   return 'aZ0' + [...randomBytes(n - 3)].map((b) => B62[b % 62]).join('');
 }
-const hitsIn = (text: string, mode: DetectContext['entropy']): Hit[] => entropyDetector({ entropy: mode }).detect(Buffer.concat([Buffer.alloc(1), Buffer.from(text, 'latin1'), Buffer.alloc(1)]), ctx(mode));
+const hitsIn = (text: string, mode: DetectContext['entropy']): Hit[] => entropyDetector({ entropy: mode }).detect(Buffer.concat([Buffer.alloc(1), Buffer.from(text, 'latin1'), Buffer.alloc(1)]), ctx(mode)).hits;
 
 describe('expected entropy', () => {
   test('matches known values for random strings', () => {
@@ -51,7 +51,7 @@ describe('modes', () => {
   test('UTF-16LE tokens are found too, spans in bytes', () => {
     const tok = b62(48);
     const buf = Buffer.concat([Buffer.alloc(3), Buffer.from(`key ${tok}`, 'utf16le'), Buffer.alloc(2)]);
-    const hits = entropyDetector({ entropy: 'all' }).detect(buf, ctx('all'));
+    const hits = entropyDetector({ entropy: 'all' }).detect(buf, ctx('all')).hits;
     expect(hits.some((h) => h.encoding === 'utf16le' && h.start === 3 + 8 && h.end === 3 + 8 + 96)).toBe(true);
   });
 
@@ -102,8 +102,8 @@ describe('modes', () => {
   test('the detector follows ctx.entropy over its construction default', () => {
     const tok = b62(40);
     const buf = Buffer.from(`\n${tok}\n`);
-    expect(rulesDetector(builtinRules, { entropy: 'off' }).detect(buf, ctx('all')).length).toBe(1);
-    expect(rulesDetector(builtinRules, { entropy: 'all' }).detect(buf, ctx('off')).length).toBe(0);
+    expect(rulesDetector(builtinRules, { entropy: 'off' }).detect(buf, ctx('all')).hits.length).toBe(1);
+    expect(rulesDetector(builtinRules, { entropy: 'all' }).detect(buf, ctx('off')).hits.length).toBe(0);
   });
 });
 
@@ -116,7 +116,7 @@ describe('false positives on clean memory-like images (ppm of bytes changed)', (
     const size = 8 << 20;
     const img = makeMemImage(size, seed, mix);
     for (const mode of ['off', 'context', 'all'] as const) {
-      const hits = rulesDetector(builtinRules, { entropy: mode }).detect(img, ctx(mode));
+      const hits = rulesDetector(builtinRules, { entropy: mode }).detect(img, ctx(mode)).hits;
       results[`${name}/${mode}`] = ppm(hits, size);
     }
     console.log(`${name}: ` + ['off', 'context', 'all'].map((m) => `${m}=${results[`${name}/${m}`].toFixed(1)}ppm`).join(' '));
@@ -142,7 +142,7 @@ describe('entropy recall on fresh random tokens', () => {
     const free = Buffer.from(tokens.map((t) => `\0cache ${t}\0`).join(''), 'latin1');
     const near = Buffer.from(tokens.map((t) => `\0api_token: ${t}\0`).join(''), 'latin1');
     const count = (buf: Buffer, mode: 'all' | 'context', id: string): number =>
-      entropyDetector({ entropy: mode }).detect(buf, ctx(mode)).filter((h) => h.ruleId === id && h.end - h.start === 40).length;
+      entropyDetector({ entropy: mode }).detect(buf, ctx(mode)).hits.filter((h) => h.ruleId === id && h.end - h.start === 40).length;
     const all = count(free, 'all', 'entropy-token') / N;
     const context = count(near, 'context', 'entropy-context') / N;
     console.log(`entropy recall ${name}/40: all=${(all * 100).toFixed(1)}% context=${(context * 100).toFixed(1)}%`);

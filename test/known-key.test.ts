@@ -6,14 +6,13 @@ import { join } from 'node:path';
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { knownKeyDetector, knownSecretDetector, huntFactor } from '../src/detectors/known-key.js';
 import { parseKnownKeys, parseKnownSecrets, KnownKeyError } from '../src/keys/parse.js';
-import { hintOf } from '../src/keys/hint.js';
 import { toJava, toLE } from '../src/detectors/bignum.js';
 import { rsaComponents } from '../src/detectors/rsa-math.js';
 import type { DetectContext, Hit, KnownKey } from '../src/types.js';
 import { beBytes, ecKey, okpKey, rsaKey, seeded } from '../fixtures/gen/keys.js';
 
 function ctx(knownKeys: KnownKey[], knownSecrets: Buffer[] = []): DetectContext {
-  return { knownKeys, knownSecrets, extraViews: [], entropy: 'off', publicKeys: [] };
+  return { knownKeys, knownSecrets, extraViews: [], entropy: 'off', learned: [] };
 }
 
 const covered = (hits: Hit[], start: number, len: number) => hits.some((h) => h.start <= start && h.end >= start + len);
@@ -39,15 +38,14 @@ describe('known-key: RSA', () => {
       const qAt = place(bg, 500_001, qHex);
       const dB64 = Buffer.from(beBytes(rsa.d).toString('base64url'), 'utf16le');
       const bAt = place(bg, 700_003, dB64);
-      const c = ctx([known]);
-      const hits = knownKeyDetector.detect(bg, c);
+      const { hits, learned } = knownKeyDetector.detect(bg, ctx([known]));
       expect(covered(hits, pAt, 128)).toBe(true);
       expect(covered(hits, dAt, dLe.length)).toBe(true);
       expect(covered(hits, qAt, qHex.length)).toBe(true);
       expect(covered(hits, bAt, dB64.length - 8)).toBe(true);
       expect(hits.every((h) => h.ruleId === 'known-key' && !h.note?.match(/[0-9a-f]{32}/))).toBe(true);
       // the factored key goes back to the pipeline so that other chunks and the verify pass search literally
-      expect(hintOf(c.publicKeys[0])?.p !== undefined).toBe(true);
+      expect(learned?.length === 1 && learned[0].kind === 'rsa-factor' && learned[0].n === rsa.n).toBe(true);
     });
   }
 
@@ -70,7 +68,7 @@ describe('known-key: RSA', () => {
     const other = rsaKey(2048);
     const bg = seeded(1 << 20, 22);
     place(bg, 4096, toLE(beBytes(other.p)));
-    expect(knownKeyDetector.detect(bg, ctx([known]))).toHaveLength(0);
+    expect(knownKeyDetector.detect(bg, ctx([known])).hits).toHaveLength(0);
   });
 
   it('derives the CRT values OpenSSL stores', () => {
@@ -96,7 +94,7 @@ describe('known-key: EC and Ed25519', () => {
     const bg = Buffer.alloc(1 << 16);
     seeded(4096, 3).copy(bg, 8192); // some random page to exercise candidates
     const at = place(bg, 30_000, Buffer.from(ec.scalar).reverse());
-    const hits = knownKeyDetector.detect(bg, ctx([key]));
+    const hits = knownKeyDetector.detect(bg, ctx([key])).hits;
     expect(covered(hits, at, 32)).toBe(true);
   });
 
@@ -105,7 +103,7 @@ describe('known-key: EC and Ed25519', () => {
     const [key] = parseKnownKeys(createPublicKey({ key: ed.spki, format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' }), 'ed.der');
     const bg = Buffer.alloc(1 << 14);
     const at = place(bg, 1000, ed.seed);
-    expect(covered(knownKeyDetector.detect(bg, ctx([key])), at, 32)).toBe(true);
+    expect(covered(knownKeyDetector.detect(bg, ctx([key])).hits, at, 32)).toBe(true);
   });
 });
 
@@ -165,7 +163,7 @@ describe('known secrets', () => {
       Buffer.from(Buffer.concat([Buffer.from('ab'), secret]).toString('base64url')),
     ];
     const at = forms.map((f, i) => place(bg, 1000 + i * 5000, f));
-    const hits = knownSecretDetector.detect(bg, ctx([], [secret]));
+    const hits = knownSecretDetector.detect(bg, ctx([], [secret])).hits;
     at.forEach((a, i) => expect(covered(hits, a + (i >= 3 ? 4 : 0), i >= 3 ? 20 : forms[i].length)).toBe(true));
   });
 });
@@ -177,25 +175,30 @@ describe('known secrets by digest', () => {
     const secret = randomBytes(18).toString('base64url');
     const digest = createHash('sha256').update(secret).digest();
     const bg = Buffer.from(`noise tokens here "password=${secret}", other=value ${secret}\n`);
-    const hits = knownDigestDetector([digest]).detect(bg, ctx([]));
+    const hits = knownDigestDetector([digest]).detect(bg, ctx([])).hits;
     expect(hits.map((h) => bg.subarray(h.start, h.end).equals(Buffer.from(secret)))).toEqual([true, true]);
   });
 });
 
-describe('hints survive the pipeline dedupe', () => {
-  it('a factored key has its own identity beside its bare public twin, and is searched literally', async () => {
-    const { pushKey, keyId, rsaOf } = await import('../src/keys/hint.js');
-    const list: KnownKey[] = [];
-    pushKey(list, { kind: 'rsa', n: rsa.n, e: rsa.e, label: 'certificate' });
-    pushKey(list, { kind: 'rsa', n: rsa.n, e: rsa.e, label: 'RSA-2048 modulus sha256:x', privateHint: { p: rsa.p } });
-    expect(list).toHaveLength(2);
-    expect(new Set(list.map(keyId)).size).toBe(2);
-    expect(rsaOf(list[1])?.n === rsa.n).toBe(true);
+describe('learned values survive the pipeline dedupe', () => {
+  it('a factor has its own identity beside its public twin, one per value, and is searched literally', async () => {
+    const { LearnedSet } = await import('../src/keys/learned.js');
+    const { keyIdentity, learnedIdentity } = await import('../src/keys/identity.js');
+    const set = new LearnedSet();
+    set.add({ kind: 'public-rsa', n: rsa.n, e: rsa.e, label: 'certificate' });
+    set.add({ kind: 'rsa-factor', n: rsa.n, e: rsa.e, label: 'RSA-2048 modulus sha256:y', p: rsa.p });
+    set.add({ kind: 'rsa-factor', n: rsa.n, e: rsa.e, label: 'RSA-2048 modulus sha256:x', p: rsa.q });
+    set.add({ kind: 'public-rsa', n: rsa.n, e: rsa.e, label: 'another certificate' });
+    const list = set.values();
+    expect(list.map((v) => `${v.kind} ${v.label}`).sort()).toEqual(['public-rsa another certificate', 'rsa-factor RSA-2048 modulus sha256:x']);
+    // a user's --known-key and the same key seen in the dump are one identity
+    const user: KnownKey = { kind: 'rsa', n: rsa.n, e: rsa.e, label: 'user' };
+    expect(keyIdentity(user)).toBe(learnedIdentity(list.find((v) => v.kind === 'public-rsa')!));
     const bg = seeded(1 << 16, 8);
     // d is shorter than n now and then (1 key in 256 has a zero top byte): use its own length
     const dLe = toLE(beBytes(rsa.d));
     dLe.copy(bg, 4096);
-    const hits = knownKeyDetector.detect(bg, ctx(list));
+    const hits = knownKeyDetector.detect(bg, { ...ctx([]), learned: list }).hits;
     expect(covered(hits, 4096, dLe.length)).toBe(true);
   });
 });

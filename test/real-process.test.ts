@@ -50,9 +50,9 @@ function scan(detectors: Detector[], knownKeys: KnownKey[] = []): Hit[] {
   const CH = 16 << 20;
   const hits: Hit[] = [];
   for (let base = 0; base < core.length; base += CH) {
-    const ctx: DetectContext = { knownKeys, knownSecrets: [], extraViews: [], entropy: 'off', publicKeys: [] };
+    const ctx: DetectContext = { knownKeys, knownSecrets: [], extraViews: [], entropy: 'off', learned: [] };
     const view = core.subarray(base, Math.min(core.length, base + CH + 65536));
-    for (const d of detectors) for (const h of d.detect(view, ctx)) if (h.start < CH) hits.push({ ...h, start: h.start + base, end: h.end + base });
+    for (const d of detectors) for (const h of d.detect(view, ctx).hits) if (h.start < CH) hits.push({ ...h, start: h.start + base, end: h.end + base });
   }
   return hits;
 }
@@ -174,10 +174,9 @@ describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: openssl s_server ho
   });
 
   it('self-hunt from the certificate in memory finds the BIGNUM limbs of p, q, d, dp, dq, qinv', () => {
-    const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', publicKeys: [] };
-    derDetector.detect(score, ctx);
-    const fromCert = ctx.publicKeys.filter((k) => !(k as { privateHint?: unknown }).privateHint);
-    const hunted = knownKeyDetector.detect(score, { ...ctx, knownKeys: fromCert, publicKeys: [] });
+    const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', learned: [] };
+    const fromCert = (derDetector.detect(score, ctx).learned ?? []).filter((v) => v.kind === 'public-rsa' || v.kind === 'public-ec');
+    const hunted = knownKeyDetector.detect(score, { ...ctx, learned: fromCert }).hits;
     const present = limbs.map((n) => ({ name: n.name, len: n.bytes.length, at: occurrences(score, n.bytes) }));
     console.log(`openssl s_server core (${(score.length / 1e6).toFixed(1)} MB): ${present.map((n) => `${n.name}: ${n.at.length}`).join(', ')}`);
     for (const n of present) {

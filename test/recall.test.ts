@@ -9,7 +9,7 @@ import { rulesDetector } from '../src/detectors/rules.js';
 import type { DetectContext } from '../src/types.js';
 import { makeMemImage, ppm } from './helpers/memimage.js';
 
-const ctx = (entropy: DetectContext['entropy']): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy, publicKeys: [] });
+const ctx = (entropy: DetectContext['entropy']): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy, learned: [] });
 const fresh = (n: number): number => randomInt(n);
 
 describe('recall on planted fresh credentials', () => {
@@ -41,7 +41,7 @@ describe('recall on planted fresh credentials', () => {
   });
 
   test('100% of planted credentials found with exact spans', () => {
-    const hits = rulesDetector(builtinRules, { entropy: 'off' }).detect(image, ctx('off'));
+    const hits = rulesDetector(builtinRules, { entropy: 'off' }).detect(image, ctx('off')).hits;
     const got = new Set(hits.map((h) => `${h.ruleId}:${h.start}:${h.end}`));
     const missed = expected.filter((x) => !got.has(x.key)).map((x) => `${x.rule} (${x.enc})`);
     console.log(`recall: ${expected.length - missed.length}/${expected.length} planted secrets over ${builtinRules.length} rules${missed.length ? `; missed: ${missed.join(", ")}` : ""}`);
@@ -57,7 +57,7 @@ describe('over-redaction on a clean memory-like image', () => {
     ['context', 50],
     ['all', 200],
   ] as const)('entropy %s: changed bytes per million under %d', (mode, bound) => {
-    const hits = rulesDetector(builtinRules, { entropy: mode }).detect(clean, ctx(mode));
+    const hits = rulesDetector(builtinRules, { entropy: mode }).detect(clean, ctx(mode)).hits;
     const p = ppm(hits, SIZE);
     console.log(`clean image, entropy=${mode}: ${hits.length} hits, ${p.toFixed(1)} ppm`);
     expect(p).toBeLessThan(bound);

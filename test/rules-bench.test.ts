@@ -13,7 +13,7 @@ import { adversarialInputs } from './helpers/adversarial.js';
 
 const CHUNK = 16 << 20;
 const MIB = Number(process.env.DUMPSCRUB_BENCH_MIB ?? 256);
-const ctx = (entropy: DetectContext['entropy']): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy, publicKeys: [] });
+const ctx = (entropy: DetectContext['entropy']): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy, learned: [] });
 
 function readHead(file: string, max: number): Buffer {
   const size = Math.min(statSync(file).size, max);
@@ -30,13 +30,13 @@ function readHead(file: string, max: number): Buffer {
  */
 function measure(rules: Rule[], buf: Buffer, mode: DetectContext['entropy'], runs = 3): { mbps: number; hits: Hit[] } {
   const d = rulesDetector(rules, { entropy: mode });
-  d.detect(buf.subarray(0, 1 << 20), ctx(mode));
+  d.detect(buf.subarray(0, 1 << 20), ctx(mode)).hits;
   let best = Infinity;
   let hits: Hit[] = [];
   for (let r = 0; r < runs; r++) {
     const t = process.cpuUsage();
     const all: Hit[] = [];
-    for (let o = 0; o < buf.length; o += CHUNK) for (const h of d.detect(buf.subarray(o, o + CHUNK), ctx(mode))) all.push({ ...h, start: h.start + o, end: h.end + o });
+    for (let o = 0; o < buf.length; o += CHUNK) for (const h of d.detect(buf.subarray(o, o + CHUNK), ctx(mode)).hits) all.push({ ...h, start: h.start + o, end: h.end + o });
     const used = process.cpuUsage(t);
     best = Math.min(best, (used.user + used.system) / 1000);
     hits = all;

@@ -7,7 +7,7 @@ import { expandTemplate, seededRng } from '../src/rules/template.js';
 import { detectText, rulesDetector } from '../src/detectors/rules.js';
 import type { DetectContext, Hit } from '../src/types.js';
 
-const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', publicKeys: [] };
+const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', learned: [] };
 const spansOf = (hits: Hit[], id: string): string[] =>
   hits
     .filter((h) => h.ruleId === id)
@@ -102,7 +102,7 @@ describe.each(builtinRules.map((r) => [r.id, r] as [string, Rule]))('rule %s', (
       for (const [enc, pad] of CASES) {
         const unit = UNIT[enc];
         const want = ex.spans.map(([s, e]) => `${pad + s * unit}-${pad + e * unit}`).sort();
-        const hits = detector.detect(encode(ex.text, enc, pad), ctx).filter((h) => h.ruleId === rule.id);
+        const hits = detector.detect(encode(ex.text, enc, pad), ctx).hits.filter((h) => h.ruleId === rule.id);
         // BE text cut by a NUL (0,0,0,0) reads as LE up to the NUL, 3 bytes later: same character bytes
         const asBe = (h: Hit) => (enc === 'utf32be' && h.encoding === 'utf32le' && !printable ? { ...h, start: h.start - 3, end: h.end - 3, encoding: enc } : h);
         const got = spansOf(hits.map(asBe), rule.id);
@@ -114,9 +114,9 @@ describe.each(builtinRules.map((r) => [r.id, r] as [string, Rule]))('rule %s', (
 
   test('the same secret gives the same secret bytes in ascii, UTF-16LE and UTF-32LE/BE', () => {
     const ex = examples[0];
-    const a = detector.detect(encode(ex.text, 'ascii', 0), ctx).map((h) => h.secret.toString('hex'));
+    const a = detector.detect(encode(ex.text, 'ascii', 0), ctx).hits.map((h) => h.secret.toString('hex'));
     for (const enc of ['utf16le', 'utf32le', 'utf32be'] as const) {
-      const u = detector.detect(encode(ex.text, enc, 1), ctx).map((h) => h.secret.toString('hex'));
+      const u = detector.detect(encode(ex.text, enc, 1), ctx).hits.map((h) => h.secret.toString('hex'));
       expect({ enc, same: u.length === a.length && u.every((x, i) => x === a[i]) }).toEqual({ enc, same: true });
     }
   });

@@ -23,7 +23,7 @@ const digits = (n: number): string => Array.from(randomBytes(n), (b) => String(b
 /** A Slack bot token made at run time (never a literal in the repo). */
 const slackToken = (): string => ['xox' + 'b', digits(12), digits(13), randomToken(24)].join('-');
 
-const ctx = (entropy: DetectContext['entropy']): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy, publicKeys: [] });
+const ctx = (entropy: DetectContext['entropy']): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy, learned: [] });
 
 describe('UTF-32 runs', () => {
   const word = 'password=hunter2x';
@@ -95,7 +95,7 @@ describe('rules and entropy on UTF-32', () => {
     const pem = freshPem(1024);
     for (const pad of [0, 1, 2, 3]) {
       const buf = Buffer.concat([Buffer.alloc(pad + 4, 0xee), utf32(pem), Buffer.alloc(4)]);
-      const hits = d.detect(buf, ctx('off'));
+      const hits = d.detect(buf, ctx('off')).hits;
       const whole = hits.some((h) => h.ruleId === 'pem-private-key' && h.encoding === 'utf32le' && h.start === pad + 4 && h.end === pad + 4 + 4 * pem.trimEnd().length);
       expect({ pad, whole }).toEqual({ pad, whole: true });
     }
@@ -106,7 +106,7 @@ describe('rules and entropy on UTF-32', () => {
     const body = lines.slice(2, 8).join('\n');
     for (const be of [false, true]) {
       const buf = Buffer.concat([Buffer.alloc(6, 0xee), utf32(body, be), Buffer.alloc(4, 0xee)]);
-      const hits = entropyDetector({ entropy: 'all' }).detect(buf, ctx('all'));
+      const hits = entropyDetector({ entropy: 'all' }).detect(buf, ctx('all')).hits;
       const enc = be ? 'utf32be' : 'utf32le';
       const got = lines.slice(2, 8).map((_, i) => hits.some((h) => h.encoding === enc && h.start <= 6 + 4 * 65 * i && h.end >= 6 + 4 * (65 * i + 64)));
       expect({ be, got }).toEqual({ be, got: got.map(() => true) });
@@ -116,7 +116,7 @@ describe('rules and entropy on UTF-32', () => {
   it('a random token after a credential word (context entropy) in UTF-32LE', () => {
     const tok = randomBytes(24).toString('base64url');
     const buf = Buffer.concat([Buffer.alloc(1), utf32(`session secret: ${tok}`), Buffer.alloc(4)]);
-    const hits = rulesDetector([], { entropy: 'context' }).detect(buf, ctx('context'));
+    const hits = rulesDetector([], { entropy: 'context' }).detect(buf, ctx('context')).hits;
     expect(hits.some((h) => h.ruleId === 'entropy-context' && h.encoding === 'utf32le' && h.start === 1 + 4 * 16 && h.end === 1 + 4 * (16 + tok.length))).toBe(true);
   });
 

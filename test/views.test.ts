@@ -64,11 +64,11 @@ describe('UTF-16 runs', () => {
     const s = `db_password=Kq7!x9ZpLm2`;
     // BE text shifted by one byte reads as LE (minus its last char); only the BE view gets it whole
     const buf = Buffer.concat([Buffer.alloc(1), Buffer.from(s, 'utf16le').swap16(), Buffer.from([0xff, 0xff])]);
-    const base = { knownKeys: [], knownSecrets: [], entropy: 'off' as const, publicKeys: [] };
+    const base = { knownKeys: [], knownSecrets: [], entropy: 'off' as const, learned: [] };
     const exact = (h: { ruleId: string; encoding: string; start: number; end: number }): boolean =>
       h.ruleId === 'password-assignment' && h.encoding === 'utf16be' && h.start === 1 + 24 && h.end === 1 + 2 * s.length;
-    expect(d.detect(buf, { ...base, extraViews: [] }).some(exact)).toBe(false);
-    expect(d.detect(buf, { ...base, extraViews: ['utf16be'] }).some(exact)).toBe(true);
+    expect(d.detect(buf, { ...base, extraViews: [] }).hits.some(exact)).toBe(false);
+    expect(d.detect(buf, { ...base, extraViews: ['utf16be'] }).hits.some(exact)).toBe(true);
   });
 });
 
@@ -126,19 +126,19 @@ describe('keyword prefilter', () => {
 
 describe('escaped view (JSON escapes, percent-encoding)', () => {
   const d = rulesDetector(builtinRules, { entropy: 'off' });
-  const ctx = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off' as const, publicKeys: [] };
+  const ctx = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off' as const, learned: [] };
   test('password inside double-encoded JSON (a log line) is found where it sits', () => {
     const pw = 'Kq7!x9ZpLm2';
     const text = `log: {\\"user\\":\\"bob\\",\\"password\\":\\"${pw}\\"}`;
     const buf = Buffer.from(text, 'latin1');
     const start = text.indexOf(pw);
-    const hits = d.detect(buf, ctx).filter((h) => h.ruleId === 'password-quoted' || h.ruleId === 'password-assignment');
+    const hits = d.detect(buf, ctx).hits.filter((h) => h.ruleId === 'password-quoted' || h.ruleId === 'password-assignment');
     expect(hits.some((h) => h.start === start && h.end === start + pw.length && h.secret.toString('latin1') === pw)).toBe(true);
   });
 
   test('percent-encoded form value maps back to encoded bytes', () => {
     const text = 'body=%7B%22password%22%3A%22Kq7x9ZpLm2%22%7D&x=1';
-    const hits = d.detect(Buffer.from(text, 'latin1'), ctx);
+    const hits = d.detect(Buffer.from(text, 'latin1'), ctx).hits;
     const at = text.indexOf('Kq7x9ZpLm2');
     expect(hits.some((h) => h.start === at && h.end === at + 10)).toBe(true);
   });
@@ -156,7 +156,7 @@ describe('escaped view (JSON escapes, percent-encoding)', () => {
 
   test('no escapes, no extra view work and no duplicate hits', () => {
     const text = 'password=Kq7x9ZpLm2\n';
-    const hits = d.detect(Buffer.from(text, 'latin1'), ctx).filter((h) => h.ruleId === 'password-assignment');
+    const hits = d.detect(Buffer.from(text, 'latin1'), ctx).hits.filter((h) => h.ruleId === 'password-assignment');
     expect(hits.length).toBe(1);
   });
 });

@@ -1,9 +1,8 @@
 // Expanded AES key schedules (as aeskeyfind finds them), encryption and decryption, in the
 // standard byte order (AES-NI, most libraries) and in native-u32 order (OpenSSL's C code, Java int[]).
-import type { DetectContext, Detector, Hit } from '../types.js';
+import type { Detection, Detector, Hit, LearnedValue } from '../types.js';
 import { findNeedles } from './bignum.js';
 import { fp } from './asn1.js';
-import { pushKey } from '../keys/hint.js';
 import { PAGE, uniformPage } from '../views/uniform.js';
 
 // ---- AES tables -------------------------------------------------------------------------------
@@ -399,7 +398,7 @@ export const aesDetector: Detector = {
   description: 'Expanded AES-128/192/256 encryption and decryption schedules, standard and native-u32 (Java/OpenSSL C) word order, tolerating flipped bits; the raw key elsewhere too',
   kind: 'binary',
   maxSpan: 4 * 60,
-  detect(bytes: Buffer, ctx: DetectContext): Hit[] {
+  detect(bytes: Buffer): Detection {
     const hits: Hit[] = [];
     const keys = new Map<string, Buffer>();
     for (const f of findSchedules(bytes)) {
@@ -408,9 +407,7 @@ export const aesDetector: Detector = {
       keys.set(f.key.toString('hex'), f.key);
     }
     // the pipeline's second pass then finds copies of the key in every other chunk too
-    for (const key of keys.values()) {
-      pushKey(ctx.publicKeys, { kind: 'okp', curve: `AES-${key.length * 8}`, label: `AES-${key.length * 8} key sha256:${fp(key)}`, privateHint: { scalar: key } });
-    }
+    const learned: LearnedValue[] = [...keys.values()].map((key) => ({ kind: 'aes-key', label: `AES-${key.length * 8} key sha256:${fp(key)}`, key }));
     // the raw key wherever else it lies (a cipher context keeps a copy, so do key buffers)
     for (const key of keys.values()) {
       const swapped = Buffer.from(key);
@@ -419,6 +416,6 @@ export const aesDetector: Detector = {
       if (!swapped.equals(key)) needles.push({ bytes: swapped, encoding: 'binary' as const, form: 'native u32 words' });
       hits.push(...findNeedles(bytes, needles, 'aes-key', key, `AES-${key.length * 8} key`));
     }
-    return hits;
+    return { hits, learned };
   },
 };

@@ -148,13 +148,21 @@ export function curveOfOid(b: Uint8Array, t: Tlv): string | undefined {
   return undefined;
 }
 
-export const CURVE_BYTES: Record<string, number> = {
-  'P-256': 32,
-  'P-384': 48,
-  'P-521': 66,
-  secp256k1: 32,
-  Ed25519: 32,
-  X25519: 32,
-  Ed448: 57,
-  X448: 56,
+/** Every curve dumpscrub knows: private scalar / OKP key length in bytes, and OpenSSL's name for the Weierstrass ones. */
+export const CURVES: Record<string, { bytes: number; openssl?: string }> = {
+  'P-256': { bytes: 32, openssl: 'prime256v1' },
+  'P-384': { bytes: 48, openssl: 'secp384r1' },
+  'P-521': { bytes: 66, openssl: 'secp521r1' },
+  secp256k1: { bytes: 32, openssl: 'secp256k1' },
+  Ed25519: { bytes: 32 },
+  X25519: { bytes: 32 },
+  Ed448: { bytes: 57 },
+  X448: { bytes: 56 },
 };
+
+export const CURVE_BYTES: Record<string, number> = Object.fromEntries(Object.entries(CURVES).map(([name, c]) => [name, c.bytes]));
+
+/** OpenSSL's name of a Weierstrass curve (for createECDH), undefined for the others. */
+export function opensslCurve(curve: string): string | undefined {
+  return Object.hasOwn(CURVES, curve) ? CURVES[curve].openssl : undefined;
+}

@@ -1,10 +1,9 @@
 // Windows key blobs: CNG BCRYPT_RSAKEY_BLOB (RSA2/RSA3), BCRYPT_ECCKEY_BLOB private magics,
 // BCRYPT_KEY_DATA_BLOB (KDBM), CAPI PRIVATEKEYBLOB; RSA1 / CAPI PUBLICKEYBLOB feed self-hunt.
 import { createECDH } from 'node:crypto';
-import type { DetectContext, Detector, Hit, KnownKey } from '../types.js';
-import { bitLength, bytesToBigInt, modulusFp, fp } from './asn1.js';
-import { pushKey } from '../keys/hint.js';
-import type { HuntKey } from '../keys/hint.js';
+import type { Detection, Detector, Hit, LearnedValue } from '../types.js';
+import { CURVES, bitLength, bytesToBigInt, modulusFp, fp } from './asn1.js';
+import { pushPublic } from '../keys/learned.js';
 import { rsaTagged, scalarTagged } from './bignum.js';
 import { findEach, searchAll } from './multi-search.js';
 
@@ -14,7 +13,8 @@ interface BlobFound {
   ruleId: string;
   note: string;
   secret: Buffer;
-  key?: HuntKey;
+  /** The private value, to find in its other encodings. */
+  learned?: LearnedValue;
 }
 
 const RSA = Buffer.from('RSA');
@@ -25,13 +25,13 @@ function le(b: Buffer): bigint {
   return bytesToBigInt(Buffer.from(b).reverse());
 }
 
-function rsaKey(n: bigint, e: bigint, p: bigint, form: string): { note: string; key: HuntKey } {
+function rsaKey(n: bigint, e: bigint, p: bigint, form: string): { note: string; learned: LearnedValue } {
   const label = `RSA-${bitLength(n)} modulus sha256:${modulusFp(n)}`;
-  return { note: `RSA-${bitLength(n)} private key (${form}) for modulus sha256:${modulusFp(n)}`, key: { kind: 'rsa', n, e, label, privateHint: { p } } };
+  return { note: `RSA-${bitLength(n)} private key (${form}) for modulus sha256:${modulusFp(n)}`, learned: { kind: 'rsa-factor', n, e, label, p } };
 }
 
 /** CNG BCRYPT_RSAKEY_BLOB at `at` (magic RSA1/RSA2/RSA3); numbers big-endian. */
-function cngRsa(b: Buffer, at: number, pub: KnownKey[]): BlobFound | null {
+function cngRsa(b: Buffer, at: number, pub: LearnedValue[]): BlobFound | null {
   if (at + 24 > b.length) return null;
   const kind = b[at + 3];
   const bits = b.readUInt32LE(at + 4);
@@ -46,7 +46,7 @@ function cngRsa(b: Buffer, at: number, pub: KnownKey[]): BlobFound | null {
     if (at + len > b.length) return null;
     const n = bytesToBigInt(b, at + 24 + cbE, at + len);
     if (bitLength(n) !== bits) return null;
-    pushKey(pub, { kind: 'rsa', n, e: bytesToBigInt(b, at + 24, at + 24 + cbE), label: `CNG RSA1 RSA-${bits} modulus sha256:${modulusFp(n)}` });
+    pushPublic(pub, { kind: 'rsa', n, e: bytesToBigInt(b, at + 24, at + 24 + cbE), label: `CNG RSA1 RSA-${bits} modulus sha256:${modulusFp(n)}` });
     return null;
   }
   if (cbP < 16 || cbQ < 16 || cbP > cbN || cbQ > cbN || Math.abs(cbP + cbQ - cbN) > 2) return null;
@@ -60,11 +60,11 @@ function cngRsa(b: Buffer, at: number, pub: KnownKey[]): BlobFound | null {
   const q = bytesToBigInt(b, p0 + cbP, p0 + cbP + cbQ);
   if (p < 2n || q < 2n || p * q !== n) return null;
   const r = rsaKey(n, e, p, `CNG BCRYPT_RSA${kind === 0x33 ? 'FULL' : ''}PRIVATE_BLOB`);
-  return { start: at, end: at + len, ruleId: 'cng-rsa', note: r.note, key: r.key, secret: Buffer.from(b.subarray(at, at + len)) };
+  return { start: at, end: at + len, ruleId: 'cng-rsa', note: r.note, learned: r.learned, secret: Buffer.from(b.subarray(at, at + len)) };
 }
 
 /** CAPI PRIVATEKEYBLOB / PUBLICKEYBLOB: BLOBHEADER, RSAPUBKEY ('RSA2'/'RSA1'), numbers little-endian. */
-function capiRsa(b: Buffer, magicAt: number, pub: KnownKey[]): BlobFound | null {
+function capiRsa(b: Buffer, magicAt: number, pub: LearnedValue[]): BlobFound | null {
   const at = magicAt - 8;
   if (at < 0 || magicAt + 12 > b.length) return null;
   const type = b[at];
@@ -81,7 +81,7 @@ function capiRsa(b: Buffer, magicAt: number, pub: KnownKey[]): BlobFound | null 
   const n = le(b.subarray(n0, n0 + nLen));
   if (type === 0x06) {
     if (b[magicAt + 3] !== 0x31 || bitLength(n) !== bits) return null;
-    pushKey(pub, { kind: 'rsa', n, e, label: `CAPI PUBLICKEYBLOB RSA-${bits} modulus sha256:${modulusFp(n)}` });
+    pushPublic(pub, { kind: 'rsa', n, e, label: `CAPI PUBLICKEYBLOB RSA-${bits} modulus sha256:${modulusFp(n)}` });
     return null;
   }
   if (b[magicAt + 3] !== 0x32) return null;
@@ -91,11 +91,12 @@ function capiRsa(b: Buffer, magicAt: number, pub: KnownKey[]): BlobFound | null 
   const q = le(b.subarray(n0 + nLen + hLen, n0 + nLen + 2 * hLen));
   if (p < 2n || q < 2n || p * q !== n) return null;
   const r = rsaKey(n, e, p, 'CAPI PRIVATEKEYBLOB');
-  return { start: at, end, ruleId: 'capi-rsa', note: r.note, key: r.key, secret: Buffer.from(b.subarray(at, end)) };
+  return { start: at, end, ruleId: 'capi-rsa', note: r.note, learned: r.learned, secret: Buffer.from(b.subarray(at, end)) };
 }
 
 const EC_MAGIC: Record<string, { curve: string; ossl: string; len: number; priv: boolean }> = {};
-for (const [kind, curve, ossl, len] of [['2', 'P-256', 'prime256v1', 32], ['4', 'P-384', 'secp384r1', 48], ['6', 'P-521', 'secp521r1', 66]] as const) {
+for (const [kind, curve] of [['2', 'P-256'], ['4', 'P-384'], ['6', 'P-521']] as const) {
+  const { bytes: len, openssl: ossl = '' } = CURVES[curve];
   const pubDigit = String(Number(kind) - 1);
   for (const alg of ['K', 'S']) {
     EC_MAGIC[`EC${alg}${kind}`] = { curve, ossl, len, priv: true };
@@ -104,7 +105,7 @@ for (const [kind, curve, ossl, len] of [['2', 'P-256', 'prime256v1', 32], ['4', 
 }
 
 /** BCRYPT_ECCKEY_BLOB: magic, cbKey, X, Y[, d]; the private scalar must produce X, Y. */
-function cngEc(b: Buffer, at: number, pub: KnownKey[]): BlobFound | null {
+function cngEc(b: Buffer, at: number, pub: LearnedValue[]): BlobFound | null {
   if (at + 8 > b.length) return null;
   const m = EC_MAGIC[b.toString('latin1', at, at + 4)];
   if (!m || b.readUInt32LE(at + 4) !== m.len) return null;
@@ -112,7 +113,7 @@ function cngEc(b: Buffer, at: number, pub: KnownKey[]): BlobFound | null {
   if (end > b.length) return null;
   const point = Buffer.concat([Buffer.from([4]), b.subarray(at + 8, at + 8 + 2 * m.len)]);
   if (!m.priv) {
-    pushKey(pub, { kind: 'ec', curve: m.curve, publicKey: point, label: `CNG ${m.curve} public key sha256:${fp(point)}` });
+    pushPublic(pub, { kind: 'ec', curve: m.curve, publicKey: point, label: `CNG ${m.curve} public key sha256:${fp(point)}` });
     return null;
   }
   const d = Buffer.from(b.subarray(at + 8 + 2 * m.len, end));
@@ -123,8 +124,8 @@ function cngEc(b: Buffer, at: number, pub: KnownKey[]): BlobFound | null {
   } catch {
     return null;
   }
-  const key: HuntKey = { kind: 'ec', curve: m.curve, publicKey: point, label: `${m.curve} public key sha256:${fp(point)}`, privateHint: { scalar: d } };
-  return { start: at, end, ruleId: 'cng-ec', note: `${m.curve} private key (CNG BCRYPT_ECCPRIVATE_BLOB)`, key, secret: d };
+  const learned: LearnedValue = { kind: 'ec-scalar', curve: m.curve, publicKey: point, label: `${m.curve} public key sha256:${fp(point)}`, scalar: d };
+  return { start: at, end, ruleId: 'cng-ec', note: `${m.curve} private key (CNG BCRYPT_ECCPRIVATE_BLOB)`, learned, secret: d };
 }
 
 /** BCRYPT_KEY_DATA_BLOB: 'KDBM', version 1, cbKeyData, key bytes. */
@@ -140,7 +141,7 @@ function kdbm(b: Buffer, at: number): BlobFound | null {
   return { start: at, end: at + 12 + cb, ruleId: 'cng-key-data', note: `symmetric key (CNG BCRYPT_KEY_DATA_BLOB, ${cb * 8} bits)`, secret: Buffer.from(key) };
 }
 
-export function findBlobs(b: Buffer, pub: KnownKey[]): BlobFound[] {
+export function findBlobs(b: Buffer, pub: LearnedValue[]): BlobFound[] {
   const out: BlobFound[] = [];
   const [rsa, ec, kd] = findEach(b, [RSA, EC, KDBM]);
   for (const at of rsa) {
@@ -168,16 +169,17 @@ export const cngDetector: Detector = {
   description: 'BCRYPT RSA private/full-private blobs (RSA2/RSA3), ECC private blobs (ECK2/4/6, ECS2/4/6), key data blobs (KDBM), CAPI PRIVATEKEYBLOB; validated (n == p*q, d*G == Q)',
   kind: 'binary',
   maxSpan: 8192,
-  detect(bytes: Buffer, ctx: DetectContext): Hit[] {
+  detect(bytes: Buffer): Detection {
     const hits: Hit[] = [];
-    for (const f of findBlobs(bytes, ctx.publicKeys)) {
+    const learned: LearnedValue[] = [];
+    for (const f of findBlobs(bytes, learned)) {
       hits.push({ start: f.start, end: f.end, ruleId: f.ruleId, encoding: 'binary', secret: f.secret, note: f.note });
-      if (!f.key) continue;
-      pushKey(ctx.publicKeys, f.key);
-      const h = f.key.privateHint;
-      if (h?.p && f.key.n && f.key.e) hits.push(...searchAll(bytes, rsaTagged(f.key.n, f.key.e, h.p, f.key.label)));
-      else if (h?.scalar) hits.push(...searchAll(bytes, scalarTagged(h.scalar, f.key.label)));
+      const v = f.learned;
+      if (!v) continue;
+      learned.push(v);
+      if (v.kind === 'rsa-factor') hits.push(...searchAll(bytes, rsaTagged(v.n, v.e, v.p, v.label)));
+      else if (v.kind === 'ec-scalar') hits.push(...searchAll(bytes, scalarTagged(v.scalar, v.label)));
     }
-    return hits;
+    return { hits, learned };
   },
 };

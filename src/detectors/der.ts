@@ -1,17 +1,17 @@
 // DER private keys: PKCS#1, PKCS#8 (RSA/EC/Ed25519/X25519/DSA/DH), SEC1, EncryptedPrivateKeyInfo, PFX.
 // Every candidate is validated by walking the ASN.1 (RSA: n == p*q) before it becomes a hit.
-import type { DetectContext, Detector, Hit, KnownKey } from '../types.js';
+import type { Detection, Detector, Hit, LearnedValue } from '../types.js';
 import type { Tlv } from './asn1.js';
 import {
   CURVE_BYTES, OID, PKCS12_PBE_PREFIX, PKCS5_PREFIX, TAG, bitLength, children, curveOfOid, fp, intValue,
   isUnsignedInt, modulusFp, oidIs, readTlv, smallInt,
 } from './asn1.js';
 import { spkiOf } from '../keys/spki.js';
-import { keyId, pushKey } from '../keys/hint.js';
+import { pushPublic } from '../keys/learned.js';
+import { learnedIdentity } from '../keys/identity.js';
 import { derTextNeedles, rsaTagged, scalarTagged, tag } from './bignum.js';
 import { findEach, searchAll } from './multi-search.js';
 import type { Tagged } from './multi-search.js';
-import type { HuntKey } from '../keys/hint.js';
 import { DASHES, scanPemPublic } from '../keys/pem-scan.js';
 import { KTY, scanJwks } from '../keys/jwk-scan.js';
 
@@ -19,8 +19,8 @@ export interface KeyFound {
   kind: string;
   /** Safe description, e.g. "RSA-2048 private key (PKCS#1 DER) for modulus sha256:…". */
   note: string;
-  /** Key to hunt the other encodings of (with its private hint). */
-  key?: HuntKey;
+  /** The private value, to find in its other encodings. */
+  learned?: LearnedValue;
 }
 
 const MIN_SEQ = 0x22;
@@ -47,15 +47,15 @@ export function rsaPrivateOf(b: Uint8Array, t: Tlv, form: string): KeyFound | nu
   return {
     kind: 'rsa',
     note: `RSA-${bits} private key (${form}) for modulus sha256:${modulusFp(n)}`,
-    key: { kind: 'rsa', n, e, label, privateHint: { p } },
+    learned: { kind: 'rsa-factor', n, e, label, p },
   };
 }
 
-function scalarKey(kind: 'ec' | 'okp', curve: string, scalar: Uint8Array, pub: Uint8Array | undefined): HuntKey {
+function scalarKey(curve: string, scalar: Uint8Array, pub: Uint8Array | undefined): LearnedValue {
   const s = Buffer.from(scalar);
   const publicKey = pub ? Buffer.from(pub) : undefined;
   const id = publicKey ? `public key sha256:${fp(publicKey)}` : `key sha256:${fp(s).slice(0, 8)}`;
-  return { kind, curve, publicKey, label: `${curve} ${id}`, privateHint: { scalar: s } };
+  return { kind: 'ec-scalar', curve, publicKey, label: `${curve} ${id}`, scalar: s };
 }
 
 /** A private scalar that is all zero or one repeated byte is a placeholder, not a key. */
@@ -89,7 +89,7 @@ export function ecPrivateOf(b: Uint8Array, t: Tlv, form: string, outerCurve?: st
   if (!curve && ![32, 48, 66].includes(dLen)) return null;
   if (!plausibleScalar(b, c[1].body, c[1].end)) return null;
   const name = curve ?? `EC-${dLen * 8}`;
-  return { kind: 'ec', note: `${name} private key (${form})`, key: scalarKey('ec', name, b.subarray(c[1].body, c[1].end), pub) };
+  return { kind: 'ec', note: `${name} private key (${form})`, learned: scalarKey(name, b.subarray(c[1].body, c[1].end), pub) };
 }
 
 /** PKCS#8 PrivateKeyInfo / OneAsymmetricKey at `t`. */
@@ -118,7 +118,7 @@ export function pkcs8Of(b: Uint8Array, t: Tlv): KeyFound | null {
     let pub: Uint8Array | undefined;
     const last = c[c.length - 1];
     if (c.length > 3 && last.tag === 0x81 && last.end - last.body === CURVE_BYTES[curve] + 1) pub = b.subarray(last.body + 1, last.end);
-    return { kind: 'okp', note: `${curve} private key (PKCS#8 DER)`, key: scalarKey('okp', curve, b.subarray(inner.body, inner.end), pub) };
+    return { kind: 'okp', note: `${curve} private key (PKCS#8 DER)`, learned: scalarKey(curve, b.subarray(inner.body, inner.end), pub) };
   }
   if (oidIs(b, alg[0], OID.dsa) || oidIs(b, alg[0], OID.dh)) {
     if (!inner || inner.end !== c[2].end || !isUnsignedInt(b, inner) || inner.end - inner.body < 20) return null;
@@ -235,8 +235,8 @@ function candidates(bytes: Buffer, a: Anchors): number[] {
   return out.sort((x, y) => x - y);
 }
 
-/** Scans `bytes` for DER private keys; pushes the keys it learns for self-hunt. */
-export function findDerKeys(bytes: Buffer, publicKeys?: KnownKey[], a = anchorsOf(bytes)): Array<Hit & { found: KeyFound }> {
+/** Scans `bytes` for DER private keys (each hit carries what it teaches in `found.learned`). */
+export function findDerKeys(bytes: Buffer, a = anchorsOf(bytes)): Array<Hit & { found: KeyFound }> {
   const hits: Array<Hit & { found: KeyFound }> = [];
   const n = bytes.length;
   let next = 0;
@@ -249,7 +249,6 @@ export function findDerKeys(bytes: Buffer, publicKeys?: KnownKey[], a = anchorsO
       start: t.start, end: t.end, ruleId: `der-${found.kind}`, encoding: 'binary',
       secret: Buffer.from(bytes.subarray(t.start, t.end)), note: found.note, found,
     });
-    if (found.key && publicKeys) pushKey(publicKeys, found.key);
     next = t.end;
   }
   return hits;
@@ -327,7 +326,7 @@ function enclosingCertificate(bytes: Buffer, spki: number): 'ca' | 'leaf' | null
 }
 
 /** Self-hunt: public keys held in the bytes as DER SPKI (alone or inside certificates) or PEM. */
-export function findPublicKeys(bytes: Buffer, out: KnownKey[], a = anchorsOf(bytes)): void {
+export function findPublicKeys(bytes: Buffer, out: LearnedValue[], a = anchorsOf(bytes)): void {
   for (const algStart of spkiAlgorithms(bytes, a)) {
     for (const h of [2, 3, 4]) {
       const s = algStart - h;
@@ -336,8 +335,7 @@ export function findPublicKeys(bytes: Buffer, out: KnownKey[], a = anchorsOf(byt
       if (!t || t.body !== algStart) continue;
       const cert = enclosingCertificate(bytes, s);
       if (cert === 'ca') break;
-      const k = spkiOf(bytes, t, cert ? 'certificate' : 'SPKI');
-      if (k) pushKey(out, k);
+      pushPublic(out, spkiOf(bytes, t, cert ? 'certificate' : 'SPKI'));
       break;
     }
   }
@@ -350,34 +348,28 @@ export const derDetector: Detector = {
   description: 'PKCS#1, PKCS#8 (RSA, EC, Ed25519, X25519, DSA), SEC1, EncryptedPrivateKeyInfo and PKCS#12 in binary, validated by walking the ASN.1',
   kind: 'binary',
   maxSpan: MAX_SPAN,
-  detect(bytes: Buffer, ctx: DetectContext): Hit[] {
+  detect(bytes: Buffer): Detection {
     const a = anchorsOf(bytes);
-    const found = findDerKeys(bytes, ctx.publicKeys, a);
-    findPublicKeys(bytes, ctx.publicKeys, a);
-    const jwks = scanJwks(bytes, ctx.publicKeys, a.kty);
+    const found = findDerKeys(bytes, a);
+    const learned: LearnedValue[] = [];
+    for (const f of found) if (f.found.learned) learned.push(f.found.learned);
+    findPublicKeys(bytes, learned, a);
+    learned.push(...scanJwks(bytes, a.kty));
     const hits: Hit[] = found.map(({ found: _f, ...h }) => h);
     // the same key's components in other encodings nearby (OpenSSL limbs, Java int[], hex…), and
     // the exact structure as text (base64 in JSON, PEM bodies, hex): one multi-needle pass
     const needles: Tagged[] = [];
+    for (const f of found) needles.push(...tag(derTextNeedles(f.secret), f.ruleId, f.secret, `${f.found.note} as text`));
+    // every private value learnt here (private JWKs too: their base64url members included)
     const done = new Set<string>();
-    for (const f of found) {
-      needles.push(...tag(derTextNeedles(f.secret), f.ruleId, f.secret, `${f.found.note} as text`));
-      const k = f.found.key;
-      const id = k && keyId(k);
-      if (!k || !id || done.has(id)) continue;
-      done.add(id);
-      if (k.privateHint?.p && k.n && k.e) needles.push(...rsaTagged(k.n, k.e, k.privateHint.p, k.label));
-      else if (k.privateHint?.scalar) needles.push(...scalarTagged(k.privateHint.scalar, k.label));
-    }
-    // private JWKs: every encoding of their private values (the base64url members included)
-    for (const k of jwks) {
-      const id = keyId(k);
+    for (const v of learned) {
+      if (v.kind !== 'rsa-factor' && v.kind !== 'ec-scalar') continue;
+      const id = learnedIdentity(v);
       if (done.has(id)) continue;
       done.add(id);
-      if (k.privateHint?.p && k.n && k.e) needles.push(...rsaTagged(k.n, k.e, k.privateHint.p, k.label));
-      else if (k.privateHint?.scalar) needles.push(...scalarTagged(k.privateHint.scalar, k.label));
+      needles.push(...(v.kind === 'rsa-factor' ? rsaTagged(v.n, v.e, v.p, v.label) : scalarTagged(v.scalar, v.label)));
     }
     if (needles.length) hits.push(...searchAll(bytes, needles));
-    return hits;
+    return { hits, learned };
   },
 };

@@ -274,14 +274,14 @@ export function entropyDetector(opts: { entropy: EntropyMode }): Detector {
     detect(bytes, ctx) {
       const mode = ctx.entropy ?? opts.entropy;
       const hits: Hit[] = [];
-      if (mode === 'off') return hits;
+      if (mode === 'off') return { hits };
       const u32 = utf32Views(bytes);
       for (const view of [latin1View(bytes), utf16View(bytes), u32.le, u32.be]) {
         const { kw, pos } = index.scan(view.buf);
         entropyNear(view, pos, kw.map((k) => index.keywords[k].length), hits);
         if (mode === 'all') entropyAll(view, hits);
       }
-      return hits;
+      return { hits };
     },
   };
 }

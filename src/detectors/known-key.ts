@@ -1,18 +1,15 @@
 // Hunting the private half of a known public key, and known literal secrets in every encoding.
 import { createECDH, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import type { DetectContext, Detector, Hit, KnownKey } from '../types.js';
-import { CURVE_BYTES } from './asn1.js';
+import type { DetectContext, Detection, Detector, Hit, KnownKey, LearnedValue } from '../types.js';
+import { CURVE_BYTES, opensslCurve } from './asn1.js';
 import { huntFactors, targetOf } from './factor-hunt.js';
 import type { RsaTarget } from './factor-hunt.js';
 import { rsaTagged, scalarTagged, textNeedles, findNeedles } from './bignum.js';
 import { searchAll } from './multi-search.js';
 import type { Tagged } from './multi-search.js';
-import { hintOf, pushKey, rsaOf } from '../keys/hint.js';
-import type { HuntKey } from '../keys/hint.js';
 
 export { huntFactor } from './factor-hunt.js';
 
-const EC_NAMES: Record<string, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1', secp256k1: 'secp256k1' };
 const PKCS8_PREFIX: Record<string, Buffer> = {
   Ed25519: Buffer.from('302e020100300506032b657004220420', 'hex'),
   X25519: Buffer.from('302e020100300506032b656e04220420', 'hex'),
@@ -21,8 +18,9 @@ const PKCS8_PREFIX: Record<string, Buffer> = {
 /** Public key of a candidate scalar, or null when the scalar is invalid for the curve. */
 function publicOf(curve: string, scalar: Buffer): Buffer | null {
   try {
-    if (EC_NAMES[curve]) {
-      const ecdh = createECDH(EC_NAMES[curve]);
+    const openssl = opensslCurve(curve);
+    if (openssl) {
+      const ecdh = createECDH(openssl);
       ecdh.setPrivateKey(scalar);
       return ecdh.getPublicKey();
     }
@@ -67,25 +65,32 @@ export function huntScalar(bytes: Buffer, key: KnownKey): { scalar: Buffer; star
   return null;
 }
 
-function hunt(bytes: Buffer, keys: KnownKey[], found: KnownKey[]): Hit[] {
+/**
+ * Hunts user-given public keys (private half by search) and learnt values: public keys seen in the
+ * dump (RSA factor by search; EC scalars only for user keys, each candidate costs a point
+ * multiplication) and private values already known (literal search in every encoding).
+ */
+function hunt(bytes: Buffer, known: KnownKey[], learned: LearnedValue[]): Detection {
   const hits: Tagged[] = [];
+  const found: LearnedValue[] = [];
   // RSA keys without a known factor: one shared sliding pass per prime length; a modulus whose
-  // factor another key of the list already carries is searched literally only
+  // factor is already known is searched literally only
   const factored = new Set<bigint>();
-  for (const k of keys) {
-    const r = rsaOf(k);
-    const p = hintOf(k)?.p;
-    if (k.kind !== 'rsa' || !r || !p) continue;
-    if (factored.has(r.n)) continue;
-    factored.add(r.n);
-    hits.push(...rsaTagged(r.n, r.e, p, k.label, 'known-key'));
+  for (const v of learned) {
+    if (v.kind !== 'rsa-factor' || factored.has(v.n)) continue;
+    factored.add(v.n);
+    hits.push(...rsaTagged(v.n, v.e, v.p, v.label, 'known-key'));
   }
-  const byLen = new Map<number, Array<{ t: RsaTarget; k: KnownKey }>>();
-  for (const k of keys) {
-    const r = rsaOf(k);
-    if (k.kind !== 'rsa' || !r || hintOf(k)?.p || factored.has(r.n)) continue;
-    // keys seen in the dump: noise pages only next to structure (see RsaTarget.everywhere)
-    const t = targetOf(r.n, !(k as HuntKey).fromDump);
+  // user keys are hunted everywhere; keys seen in the dump in noise pages only next to structure
+  // (see RsaTarget.everywhere)
+  const publicRsa: Array<{ n: bigint; e: bigint; label: string; user: boolean }> = [];
+  for (const k of known) if (k.kind === 'rsa' && k.n !== undefined && k.e !== undefined) publicRsa.push({ n: k.n, e: k.e, label: k.label, user: true });
+  for (const v of learned) if (v.kind === 'public-rsa') publicRsa.push({ ...v, user: false });
+  const byLen = new Map<number, Array<{ t: RsaTarget; k: { n: bigint; e: bigint; label: string } }>>();
+  for (const k of publicRsa) {
+    if (factored.has(k.n)) continue;
+    factored.add(k.n); // a key given twice (user and dump) is hunted once, as the user's
+    const t = targetOf(k.n, k.user);
     if (!t) continue;
     const list = byLen.get(t.len) ?? [];
     list.push({ t, k });
@@ -96,24 +101,24 @@ function hunt(bytes: Buffer, keys: KnownKey[], found: KnownKey[]): Hit[] {
     for (const { t, k } of list) {
       const p = res.get(t);
       if (!p) continue;
-      pushKey(found, { ...k, privateHint: { p } });
-      hits.push(...rsaTagged(t.n, rsaOf(k)!.e, p, k.label, 'known-key'));
+      found.push({ kind: 'rsa-factor', label: k.label, n: k.n, e: k.e, p });
+      hits.push(...rsaTagged(t.n, k.e, p, k.label, 'known-key'));
     }
   }
-  for (const k of keys) {
-    if ((k.kind !== 'ec' && k.kind !== 'okp') || !k.curve) continue;
-    let scalar = hintOf(k)?.scalar;
-    // a scalar hunt costs a point multiplication per candidate: only for keys the user named
-    if (!scalar && (k as HuntKey).fromDump) continue;
-    if (!scalar) {
-      const f = huntScalar(bytes, k);
-      if (!f) continue;
-      scalar = f.scalar;
-      pushKey(found, { ...k, privateHint: { scalar } });
-    }
-    hits.push(...scalarTagged(scalar, k.label, 'known-key'));
+  const scalars = new Set<string>();
+  for (const v of learned) {
+    if (v.kind === 'ec-scalar' && v.publicKey) scalars.add(v.publicKey.toString('hex'));
+    if (v.kind === 'ec-scalar' || v.kind === 'aes-key') hits.push(...scalarTagged(v.kind === 'aes-key' ? v.key : v.scalar, v.label, 'known-key'));
   }
-  return hits.length ? searchAll(bytes, hits) : [];
+  for (const k of known) {
+    if ((k.kind !== 'ec' && k.kind !== 'okp') || !k.curve || !k.publicKey) continue;
+    if (scalars.has(k.publicKey.toString('hex'))) continue; // its scalar is searched literally above
+    const f = huntScalar(bytes, k);
+    if (!f) continue;
+    found.push({ kind: 'ec-scalar', label: k.label, curve: k.curve, scalar: f.scalar, publicKey: k.publicKey });
+    hits.push(...scalarTagged(f.scalar, k.label, 'known-key'));
+  }
+  return { hits: hits.length ? searchAll(bytes, hits) : [], learned: found };
 }
 
 export const knownKeyDetector: Detector = {
@@ -122,8 +127,8 @@ export const knownKeyDetector: Detector = {
   description: 'Finds the RSA primes (then d, dp, dq, qinv in every encoding) or the EC/Ed25519 scalar of public keys given with --known-key or found in the dump (certificates, SPKI, private structures)',
   kind: 'binary',
   maxSpan: 32768, // a whole RSA-8192 key as UTF-16LE base64
-  detect(bytes: Buffer, ctx: DetectContext): Hit[] {
-    return hunt(bytes, ctx.knownKeys, ctx.publicKeys);
+  detect(bytes: Buffer, ctx: DetectContext): Detection {
+    return hunt(bytes, ctx.knownKeys, ctx.learned);
   },
 };
 
@@ -144,10 +149,10 @@ export const knownSecretDetector: Detector = {
   description: 'Secrets given with --known-secret, raw, UTF-16LE, hex, base64 and base64url',
   kind: 'binary',
   maxSpan: 8192,
-  detect(bytes: Buffer, ctx: DetectContext): Hit[] {
+  detect(bytes: Buffer, ctx: DetectContext): Detection {
     const hits: Hit[] = [];
     for (const s of ctx.knownSecrets) if (s.length) for (const h of secretHits(bytes, s)) hits.push(h);
-    return hits;
+    return { hits };
   },
 };
 
@@ -168,9 +173,9 @@ export function knownDigestDetector(digests: Buffer[]): Detector {
     description: 'Printable tokens whose SHA-256 equals a digest given with --known-secret sha256:<hex>',
     kind: 'text',
     maxSpan: 512,
-    detect(bytes: Buffer): Hit[] {
+    detect(bytes: Buffer): Detection {
       const hits: Hit[] = [];
-      if (!want.size) return hits;
+      if (!want.size) return { hits };
       const n = bytes.length;
       let i = 0;
       while (i < n) {
@@ -192,7 +197,7 @@ export function knownDigestDetector(digests: Buffer[]): Detector {
         }
         i = j;
       }
-      return hits;
+      return { hits };
     },
   };
 }

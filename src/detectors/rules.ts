@@ -1,7 +1,7 @@
 // The rules engine: keyword prefilter -> regex in a window around each keyword -> validators,
 // on every text view of the chunk (latin1, UTF-16LE both alignments, UTF-16BE on request, UTF-32LE/BE
 // at all four alignments).
-import type { Detector, DetectContext, Hit } from '../types.js';
+import type { Detection, Detector, DetectContext, Hit } from '../types.js';
 import type { Rule } from '../rules/schema.js';
 import type { TextView } from '../views/view.js';
 import { latin1View } from '../views/view.js';
@@ -117,7 +117,7 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
     kind: 'text',
     // UTF-32 quadruples the bytes of the longest match
     maxSpan: 4 * (maxLen + PAD),
-    detect(bytes: Buffer, ctx: DetectContext): Hit[] {
+    detect(bytes: Buffer, ctx: DetectContext): Detection {
       const mode = ctx?.entropy ?? opts.entropy;
       const hits: Hit[] = [];
       scanView(latin1View(bytes), mode, hits);
@@ -128,7 +128,7 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
       const u32 = utf32Views(bytes);
       scanView(u32.le, mode, hits);
       scanView(u32.be, mode, hits);
-      return dedupe(hits);
+      return { hits: dedupe(hits) };
     },
   };
 }
@@ -262,9 +262,9 @@ function dedupe(hits: Hit[]): Hit[] {
 export function detectText(rules: Rule[], text: string, entropy: EntropyMode = 'off'): Hit[] {
   return rulesDetector(rules, { entropy }).detect(Buffer.from(text, 'latin1'), {
     knownKeys: [],
+    learned: [],
     knownSecrets: [],
     extraViews: [],
     entropy,
-    publicKeys: [],
-  });
+  }).hits;
 }

@@ -1,5 +1,6 @@
 // Bounds-checked, page-cached random access for format parsers. Never reads past `size`.
 import type { ReadAt, Span } from '../types.js';
+import { mergeSpans } from '../span.js';
 
 /** Thrown (and caught inside formats/) when a structure runs past the end of the file. */
 export class Truncated extends Error {
@@ -128,18 +129,6 @@ export class SpanSet {
   result(): Span[] {
     return mergeSpans(this.spans);
   }
-}
-
-export function mergeSpans(spans: Span[]): Span[] {
-  const sorted = spans.filter((s) => s.end > s.start).sort((a, b) => a.start - b.start || a.end - b.end);
-  const out: Span[] = [];
-  for (const s of sorted) {
-    const last = out[out.length - 1];
-    if (last && s.start <= last.end) {
-      if (s.end > last.end) last.end = s.end;
-    } else out.push({ start: s.start, end: s.end });
-  }
-  return out;
 }
 
 export const hex = (n: number | bigint): string => '0x' + n.toString(16);

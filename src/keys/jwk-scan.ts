@@ -1,18 +1,19 @@
 // Self-hunt over text: JWK / JWKS objects lying in memory (public ones to hunt, private ones to
 // redact in every encoding of their private members).
-import type { KnownKey } from '../types.js';
+import type { LearnedValue } from '../types.js';
 import { bitLength, bytesToBigInt, fp, modulusFp } from '../detectors/asn1.js';
-import { pushKey } from './hint.js';
-import type { HuntKey } from './hint.js';
+import { learnedPublic } from './learned.js';
 import { findEach } from '../detectors/multi-search.js';
 
 export const KTY = Buffer.from('"kty"');
 const MAX_OBJECT = 16384;
 
-function b64u(v: unknown): Buffer | null {
+/** A JWK member's bytes: base64url (standard base64 accepted too), at most 8192 characters; null otherwise. */
+export function jwkBytes(v: unknown): Buffer | null {
   if (typeof v !== 'string' || v.length > 8192 || !/^[A-Za-z0-9_\-+/=]*$/.test(v)) return null;
   return Buffer.from(v, 'base64url');
 }
+
 
 /** The JSON object around `at` (a `"kty"` member), or null when it does not parse. */
 function objectAround(bytes: Buffer, at: number): Record<string, unknown> | null {
@@ -28,45 +29,44 @@ function objectAround(bytes: Buffer, at: number): Record<string, unknown> | null
   }
 }
 
-export function jwkKeyOf(j: Record<string, unknown>): HuntKey | null {
+/** What a JWK object teaches: its private value when it holds one, else its public key. */
+export function jwkLearned(j: Record<string, unknown>): LearnedValue | null {
   const kid = typeof j.kid === 'string' ? ` kid ${j.kid.slice(0, 60).replace(/[^\x20-\x7e]/g, '?')}` : '';
   if (j.kty === 'RSA') {
-    const nb = b64u(j.n);
-    const eb = b64u(j.e);
+    const nb = jwkBytes(j.n);
+    const eb = jwkBytes(j.e);
     if (!nb || !eb || nb.length < 64) return null;
     const n = bytesToBigInt(nb);
     const e = bytesToBigInt(eb);
-    const key: HuntKey = { kind: 'rsa', n, e, label: `JWK${kid} RSA-${bitLength(n)} modulus sha256:${modulusFp(n)}` };
-    const pb = b64u(j.p);
+    const label = `JWK${kid} RSA-${bitLength(n)} modulus sha256:${modulusFp(n)}`;
+    const pb = jwkBytes(j.p);
     if (pb && pb.length > 16) {
       const p = bytesToBigInt(pb);
-      if (p > 1n && n % p === 0n) key.privateHint = { p };
+      if (p > 1n && n % p === 0n) return { kind: 'rsa-factor', label, n, e, p };
     }
-    return key;
+    return learnedPublic({ kind: 'rsa', n, e, label });
   }
   if (j.kty === 'EC' || j.kty === 'OKP') {
-    const x = b64u(j.x);
+    const x = jwkBytes(j.x);
     if (!x || typeof j.crv !== 'string') return null;
-    const y = j.kty === 'EC' ? b64u(j.y) : Buffer.alloc(0);
+    const y = j.kty === 'EC' ? jwkBytes(j.y) : Buffer.alloc(0);
     if (!y) return null;
     const publicKey = j.kty === 'EC' ? Buffer.concat([Buffer.from([4]), x, y]) : x;
-    const key: HuntKey = { kind: j.kty === 'EC' ? 'ec' : 'okp', curve: j.crv, publicKey, label: `JWK${kid} ${j.crv} public key sha256:${fp(publicKey)}` };
-    const d = b64u(j.d);
-    if (d && d.length >= 16) key.privateHint = { scalar: d };
-    return key;
+    const label = `JWK${kid} ${j.crv} public key sha256:${fp(publicKey)}`;
+    const d = jwkBytes(j.d);
+    if (d && d.length >= 16) return { kind: 'ec-scalar', label, curve: j.crv, scalar: d, publicKey };
+    return learnedPublic({ kind: j.kty === 'EC' ? 'ec' : 'okp', curve: j.crv, publicKey, label });
   }
   return null;
 }
 
-/** Pushes the keys of JWK objects found in `bytes`; returns those holding private members. */
-export function scanJwks(bytes: Buffer, out: KnownKey[], kty = findEach(bytes, [KTY])[0]): HuntKey[] {
-  const priv: HuntKey[] = [];
+/** What the JWK objects found in `bytes` teach (public keys to hunt, private values to find elsewhere). */
+export function scanJwks(bytes: Buffer, kty = findEach(bytes, [KTY])[0]): LearnedValue[] {
+  const out: LearnedValue[] = [];
   for (const at of kty) {
     const j = objectAround(bytes, at);
-    const k = j && jwkKeyOf(j);
-    if (!k) continue;
-    pushKey(out, k);
-    if (k.privateHint) priv.push(k);
+    const v = j && jwkLearned(j);
+    if (v) out.push(v);
   }
-  return priv;
+  return out;
 }

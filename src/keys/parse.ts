@@ -1,18 +1,16 @@
 // --known-key / --known-secret inputs (bytes from the CLI) -> KnownKey[] / KnownSecrets.
 import type { KnownKey } from '../types.js';
-import { fp, modulusFp, readTlv, bitLength, bytesToBigInt } from '../detectors/asn1.js';
+import { CURVE_BYTES, fp, modulusFp, readTlv, bitLength, bytesToBigInt } from '../detectors/asn1.js';
+import { jwkBytes } from './jwk-scan.js';
 import { certificateKeyOf } from './x509.js';
 import { rsaPublicOf, spkiOf } from './spki.js';
 import { keyOfPem, pemBody } from './pem-scan.js';
-import { keyId } from './hint.js';
+import { keyIdentity } from './identity.js';
 
 export class KnownKeyError extends Error {}
 
-const JWK_CURVES: Record<string, number> = { 'P-256': 32, 'P-384': 48, 'P-521': 66, secp256k1: 32, Ed25519: 32, X25519: 32, Ed448: 57, X448: 56 };
-
 function b64url(s: unknown): Buffer | null {
-  if (typeof s !== 'string' || !/^[A-Za-z0-9_\-+/=]{1,8192}$/.test(s)) return null;
-  return Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return typeof s === 'string' && s.length > 0 ? jwkBytes(s) : null;
 }
 
 function jwkKey(j: Record<string, unknown>, label: string): KnownKey | null {
@@ -24,17 +22,17 @@ function jwkKey(j: Record<string, unknown>, label: string): KnownKey | null {
     const nn = bytesToBigInt(n);
     return { kind: 'rsa', n: nn, e: bytesToBigInt(e), label: `${name} RSA-${bitLength(nn)} modulus sha256:${modulusFp(nn)}` };
   }
-  if (j.kty === 'EC' && typeof j.crv === 'string' && JWK_CURVES[j.crv]) {
+  if (j.kty === 'EC' && typeof j.crv === 'string' && CURVE_BYTES[j.crv]) {
     const x = b64url(j.x);
     const y = b64url(j.y);
-    const len = JWK_CURVES[j.crv];
+    const len = CURVE_BYTES[j.crv];
     if (!x || !y || x.length !== len || y.length !== len) return null;
     const publicKey = Buffer.concat([Buffer.from([4]), x, y]);
     return { kind: 'ec', curve: j.crv, publicKey, label: `${name} ${j.crv} public key sha256:${fp(publicKey)}` };
   }
-  if (j.kty === 'OKP' && typeof j.crv === 'string' && JWK_CURVES[j.crv]) {
+  if (j.kty === 'OKP' && typeof j.crv === 'string' && CURVE_BYTES[j.crv]) {
     const x = b64url(j.x);
-    if (!x || x.length !== JWK_CURVES[j.crv]) return null;
+    if (!x || x.length !== CURVE_BYTES[j.crv]) return null;
     return { kind: 'okp', curve: j.crv, publicKey: x, label: `${name} ${j.crv} public key sha256:${fp(x)}` };
   }
   return null;
@@ -93,7 +91,7 @@ function derKey(der: Buffer, label: string): KnownKey | null {
 export function parseKnownKeys(bytes: Buffer, sourceLabel: string): KnownKey[] {
   const out = new Map<string, KnownKey>();
   const add = (k: KnownKey | null) => {
-    if (k) out.set(keyId(k), k);
+    if (k) out.set(keyIdentity(k), k);
   };
   const text = bytes.toString('utf8');
   const trimmed = text.trim();

@@ -1,9 +1,9 @@
 // Self-hunt over text: PEM certificates and public keys lying in memory.
-import type { KnownKey } from '../types.js';
+import type { KnownKey, LearnedValue } from '../types.js';
 import { readTlv } from '../detectors/asn1.js';
 import { certificateKeyOf } from './x509.js';
 import { rsaPublicOf, spkiOf } from './spki.js';
-import { pushKey } from './hint.js';
+import { pushPublic } from './learned.js';
 import { findEach } from '../detectors/multi-search.js';
 
 const BEGIN = Buffer.from('-----BEGIN ');
@@ -38,7 +38,7 @@ export function keyOfPem(type: string, der: Buffer, label: string, skipCa = fals
 // five dashes: short enough for Node's memchr-speed search (an 11-byte needle is 5x slower)
 export const DASHES = Buffer.from('-----');
 
-export function scanPemPublic(bytes: Buffer, out: KnownKey[], dashes = findEach(bytes, [DASHES])[0]): void {
+export function scanPemPublic(bytes: Buffer, out: LearnedValue[], dashes = findEach(bytes, [DASHES])[0]): void {
   let next = 0;
   for (const at of dashes) {
     if (at < next) continue;
@@ -48,8 +48,7 @@ export function scanPemPublic(bytes: Buffer, out: KnownKey[], dashes = findEach(
     }
     const pem = pemBody(bytes, at, MAX_PEM);
     if (pem) {
-      const k = keyOfPem(pem.type, pem.der, `PEM ${pem.type.toLowerCase()}`, true);
-      if (k) pushKey(out, k);
+      pushPublic(out, keyOfPem(pem.type, pem.der, `PEM ${pem.type.toLowerCase()}`, true));
     }
     next = at + BEGIN.length;
   }

@@ -1,6 +1,6 @@
 // Messages between the scan pool and its workers; everything here survives structured clone.
 import type { DetectorOptions } from '../detectors/index.js';
-import type { DetectContext, Hit, KnownKey } from '../types.js';
+import type { DetectContext, Hit, LearnedValue } from '../types.js';
 
 /** How a worker rebuilds the plan's detectors (Detector objects hold functions and cannot be sent). */
 export interface DetectorRecipe {
@@ -14,7 +14,7 @@ export interface DetectorRecipe {
 /** What a worker scans with: detectors rebuilt from the recipe, and the context every chunk gets. */
 export interface WorkerSetup {
   recipe: DetectorRecipe;
-  ctx: Omit<DetectContext, 'publicKeys'>;
+  ctx: DetectContext;
 }
 
 /** A chunk to scan: bytes [0, len) of `buf`, hits starting at or after `owned` belong to the next chunk. */
@@ -35,7 +35,7 @@ export type ToWorker =
   | ({ type: 'scan' } & ChunkJob);
 
 export type WorkerReply =
-  | { type: 'done'; id: number; hits: Hit[]; publicKeys: KnownKey[]; buf: ArrayBuffer }
+  | { type: 'done'; id: number; hits: Hit[]; learned: LearnedValue[]; buf: ArrayBuffer }
   | { type: 'error'; id: number; message: string };
 
 /** Structured clone turns Buffer into Uint8Array; give Buffers back their methods without copying. */

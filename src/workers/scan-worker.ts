@@ -3,7 +3,8 @@ import { parentPort } from 'node:worker_threads';
 import { DetectorError, scanChunk } from '../engine.js';
 import { builtinDetectors } from '../detectors/index.js';
 import type { DetectorOptions } from '../detectors/index.js';
-import type { DetectContext, Detector, Hit } from '../types.js';
+import type { Detector, Hit } from '../types.js';
+import { mapBuffers } from '../keys/learned.js';
 import type { ChunkJob, ToWorker, WorkerReply, WorkerSetup } from './protocol.js';
 import { compact, revive } from './protocol.js';
 
@@ -29,15 +30,15 @@ function safeMessage(err: unknown): string {
 }
 
 function scanJob(ready: Ready, job: ChunkJob): { reply: WorkerReply; transfer: ArrayBuffer[] } {
-  const ctx: DetectContext = { ...ready.ctx, publicKeys: [] };
   const bytes = Buffer.from(job.buf, 0, job.len);
   const hits: Hit[] = [];
-  for (const h of scanChunk(bytes, ready.detectors, ctx)) {
+  const found = scanChunk(bytes, ready.detectors, ready.ctx);
+  for (const h of found.hits) {
     if (h.start >= job.owned) continue; // the next chunk owns it
     hits.push({ ...h, start: h.start + job.base, end: h.end + job.base, secret: compact(h.secret) });
   }
-  const publicKeys = ctx.publicKeys.map((k) => (k.publicKey ? { ...k, publicKey: compact(k.publicKey) } : k));
-  return { reply: { type: 'done', id: job.id, hits, publicKeys, buf: job.buf }, transfer: [job.buf] };
+  const learned = found.learned.map((v) => mapBuffers(v, compact));
+  return { reply: { type: 'done', id: job.id, hits, learned, buf: job.buf }, transfer: [job.buf] };
 }
 
 const port = parentPort;

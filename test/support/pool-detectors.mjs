@@ -9,17 +9,18 @@ function markerDetector() {
     description: 'POOLMARK- followed by 16 hex characters',
     kind: 'text',
     maxSpan: 25,
-    detect(bytes, ctx) {
+    detect(bytes) {
       const hits = [];
+      const learned = [];
       for (let i = bytes.indexOf(MARK); i !== -1; i = bytes.indexOf(MARK, i + 1)) {
         const end = i + MARK.length + 16;
         if (end > bytes.length) break;
         const tail = bytes.subarray(i + MARK.length, end);
         if (!/^[0-9a-f]{16}$/.test(tail.toString('latin1'))) continue;
         hits.push({ start: i, end, ruleId: 'pool-marker', encoding: 'ascii', secret: bytes.subarray(i + MARK.length, end) });
-        ctx.publicKeys.push({ label: `marker ${tail.toString('latin1')}`, kind: 'rsa', n: BigInt('0x' + tail.toString('latin1')), e: 65537n });
+        learned.push({ kind: 'public-rsa', label: `marker ${tail.toString('latin1')}`, n: BigInt('0x' + tail.toString('latin1')), e: 65537n });
       }
-      return hits;
+      return { hits, learned };
     },
   };
 }
@@ -33,7 +34,7 @@ function boomDetector() {
     maxSpan: 16,
     detect(bytes) {
       if (bytes.includes(BOOM)) throw new TypeError('detector choked');
-      return [];
+      return { hits: [] };
     },
   };
 }
