@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { derDetector, findDerKeys } from '../src/detectors/der.js';
-import type { DetectContext, Hit, KnownKey } from '../src/types.js';
+import type { DetectContext, Hit } from '../src/types.js';
 import { beBytes, ecKey, okpKey, rsaKey, seeded, tlv } from '../fixtures/gen/keys.js';
 
 function ctx(): DetectContext {

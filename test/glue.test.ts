@@ -8,7 +8,7 @@ import { expandTemplate } from '../src/rules/template.js';
 import { rulesDetector } from '../src/detectors/rules.js';
 import type { DetectContext, Hit } from '../src/types.js';
 
-const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', publicKeys: [] };
+const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', learned: [] };
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const alnum = (n: number): string => Array.from({ length: n }, () => ALNUM[randomInt(ALNUM.length)]).join('');
 
@@ -78,7 +78,7 @@ describe('self-identifying tokens glued to their neighbours', () => {
   ] as const)('%s at offset %d: 0 survive', (enc, pad) => {
     const body = Buffer.from(text, enc === 'ascii' ? 'latin1' : 'utf16le');
     const buf = Buffer.concat([Buffer.alloc(pad), body, Buffer.alloc(8)]);
-    const left = survivors(detector.detect(buf, ctx), plants, enc === 'ascii' ? 1 : 2, pad);
+    const left = survivors(detector.detect(buf, ctx).hits, plants, enc === 'ascii' ? 1 : 2, pad);
     // rule ids only: never a token in a failure message
     expect({ planted: plants.length, survived: [...new Set(left)] }).toEqual({ planted: plants.length, survived: [] });
   });
