@@ -20,9 +20,9 @@ export interface Cored {
 }
 
 /** Starts `cmd args`, feeds `input`, waits for `ready` on its stdout (or a short delay), gcores it, then kills it. */
-export async function coreOf(cmd: string, args: string[], ready?: string, input?: string): Promise<Cored | string> {
+export async function coreOf(cmd: string, args: string[], ready?: string, input?: string, env?: NodeJS.ProcessEnv): Promise<Cored | string> {
   const dir = mkdtempSync(join(tmpdir(), 'gcore-'));
-  const child: ChildProcess = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  const child: ChildProcess = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'ignore'], env: env ? { ...process.env, ...env } : process.env });
   if (input !== undefined) child.stdin!.write(input); // secrets go in via stdin, never argv
   try {
     await new Promise<void>((resolve, reject) => {
