@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { createGunzip, createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
-import fg from 'fast-glob';
 
 /** Recognisable prefix of every temp file we create, so a later run can find leftovers. */
 export const TEMP_PREFIX = '.dumpscrub-tmp-';
@@ -30,6 +29,12 @@ export interface ExpandOptions {
   followSymlinks?: boolean;
 }
 
+/** fast-glob and its dependencies load on first use: a plain file path never needs them. */
+let globber: typeof import('fast-glob') | undefined;
+async function fastGlob(): Promise<typeof import('fast-glob')> {
+  return (globber ??= (await import('fast-glob')).default);
+}
+
 /** Files, directories (recursively) and globs → sorted unique file paths; '-' stays as stdin. */
 export async function expandInputs(patterns: string[], opts: ExpandOptions = {}): Promise<string[]> {
   const out: string[] = [];
@@ -46,6 +51,7 @@ export async function expandInputs(patterns: string[], opts: ExpandOptions = {})
     }
     if (st?.isFile()) out.push(p);
     else if (st?.isDirectory()) {
+      const fg = await fastGlob();
       const found = await fg('**/*', {
         cwd: p,
         onlyFiles: true,
@@ -54,8 +60,8 @@ export async function expandInputs(patterns: string[], opts: ExpandOptions = {})
         absolute: false,
       });
       out.push(...found.sort().map((f) => path.join(p, f)));
-    } else if (fg.isDynamicPattern(p)) {
-      const found = await fg(p, { onlyFiles: true, dot: false, followSymbolicLinks: opts.followSymlinks ?? false });
+    } else if ((await fastGlob()).isDynamicPattern(p)) {
+      const found = await (await fastGlob())(p, { onlyFiles: true, dot: false, followSymbolicLinks: opts.followSymlinks ?? false });
       if (found.length === 0) throw new UsageError(`no files match ${p}`);
       out.push(...found.sort());
     } else if (st) {
