@@ -43,6 +43,10 @@ export interface RulesDetectorOptions {
 }
 
 export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detector {
+  // rules anchored on token runs, not keywords, get their own pass
+  const runRules = rules.filter((r) => r.anchor === 'token-runs');
+  const runIds = new Set(runRules.map((r) => r.id));
+  rules = rules.filter((r) => r.anchor !== 'token-runs');
   const compiled: Compiled[] = rules.map((rule) => {
     const reach = Math.max(rule.window ?? 0, rule.maxLen);
     const before = Math.min(rule.before ?? reach, reach);
@@ -66,6 +70,7 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
   function scanView(view: TextView, mode: EntropyMode, hits: Hit[]): void {
     const n = view.buf.length;
     if (n === 0) return;
+    const mark = hits.length;
     const { kw, pos } = index.scan(view.buf);
     // per rule: merged windows [start, end) as a flat list
     const wins: number[][] = compiled.map(() => []);
@@ -106,14 +111,16 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
       }
       for (let j = 0; j < w.length; j += 2) runRule(c.rule, view, text(w[j], w[j + 1]), w[j], w[j + 1], n, hits);
     }
+    if (runRules.length) scanRuns(view, runRules, runIds, mark, hits);
     if (mode !== 'off') entropyNear(view, ctxPos, ctxLen, hits);
     if (mode === 'all') entropyAll(view, hits);
   }
 
+  const allRules = [...rules, ...runRules];
   return {
     id: 'rules',
     name: 'Credential rules',
-    description: `${rules.length} keyword-gated token and credential rules on latin1, UTF-16 and UTF-32 views, plus entropy`,
+    description: `${allRules.length} keyword-gated token and credential rules on latin1, UTF-16 and UTF-32 views, plus entropy`,
     kind: 'text',
     // UTF-32 quadruples the bytes of the longest match
     maxSpan: 4 * (maxLen + PAD),
@@ -148,6 +155,40 @@ function formOk(buf: Uint8Array, p: number, f: KeywordForm): boolean {
   const first = buf[p];
   const prev = buf[p - 1];
   return !isLetter(first) || !isLetter(prev) || (isLower(prev) && isUpper(first));
+}
+
+/** Token characters of self-identifying tokens: [A-Za-z0-9_-]. */
+const TOKCH = new Uint8Array(256);
+for (let c = 0; c < 256; c++) TOKCH[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 ? 1 : 0;
+
+/**
+ * Rules anchored on token runs: each run of at least the rule's minRun token characters is found by
+ * probing one byte in every minRun - 1 (binary mostly fails the probe), then grown, and the rule's
+ * regex runs over it. A hit overlapping a keyword rule's hit in this view is that rule's alone.
+ */
+function scanRuns(view: TextView, runRules: Rule[], runIds: Set<string>, mark: number, hits: Hit[]): void {
+  const buf = view.buf;
+  const n = buf.length;
+  const minRun = Math.min(...runRules.map((r) => r.minRun));
+  const step = minRun - 1;
+  const found: Hit[] = [];
+  for (let m = 0; m < n; m += step) {
+    if (TOKCH[buf[m]] === 0) continue;
+    let s = m;
+    while (s > 0 && TOKCH[buf[s - 1]] === 1) s--;
+    let e = m + 1;
+    while (e < n && TOKCH[buf[e]] === 1) e++;
+    if (e - s >= minRun) {
+      const ws = Math.max(0, s - PAD);
+      const we = Math.min(n, e + PAD);
+      const sub = buf.toString('latin1', ws, we);
+      for (const rule of runRules) if (e - s >= rule.minRun) runRule(rule, view, sub, ws, we, n, found);
+    }
+    m = Math.ceil(e / step) * step - step;
+  }
+  if (found.length === 0) return;
+  const others = hits.slice(mark).filter((h) => !runIds.has(h.ruleId));
+  for (const h of found) if (!others.some((o) => o.start < h.end && h.start < o.end)) hits.push(h);
 }
 
 /** Ranges [s, e] (inclusive) widened to [s - before, e + after), clamped to [0, n). */

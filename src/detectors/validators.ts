@@ -47,6 +47,43 @@ export function basicAuthOk(s: string): boolean {
   return colon >= 0 && colon < d.length - 1 && /^[\x20-\x7e]{3,}$/.test(d);
 }
 
+/**
+ * The body after a token's last `_`/`-` separator looks random, not like an identifier: a digit,
+ * all three character classes, no run of 11+ lower-case letters, not camelCase words, and entropy
+ * near that of uniform base62 of its length.
+ */
+export function randomBodyOk(token: string): boolean {
+  const cut = Math.max(token.lastIndexOf('_'), token.lastIndexOf('-'));
+  // a word glued after the token (`...crypto/tls`) is not judged as part of its body
+  const body = token.slice(cut + 1).replace(/[a-z]{4,}$/, '');
+  if (body.length < 24) return false;
+  let digits = 0;
+  let upper = 0;
+  let lower = 0;
+  let run = 0;
+  // upper-case letters that open a word (two lower-case letters follow): most of them in camelCase
+  let wordStarts = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c >= 65 && c <= 90 && /^[a-z]{2}/.test(body.slice(i + 1, i + 3))) wordStarts++;
+    if (c >= 97 && c <= 122) {
+      lower++;
+      if (++run >= 11) return false;
+      continue;
+    }
+    run = 0;
+    if (c >= 48 && c <= 57) digits++;
+    else if (c >= 65 && c <= 90) upper++;
+  }
+  if (digits === 0 || upper === 0 || lower === 0) return false;
+  if (upper >= 3 && wordStarts >= 0.6 * upper) return false;
+  // Itanium-mangled names (`ZN4node6BufferL8NewSlice...`): length-prefixed identifiers
+  if (/^Z[NKLSTZ0-9]/.test(body) || (body.match(/[0-9][A-Z][a-z]{3}/g)?.length ?? 0) >= 3) return false;
+  // expected entropy of L uniform draws from 62 symbols, with the Miller-Madow small-sample bias
+  const expected = Math.log2(62) - 61 / (2 * body.length * Math.LN2);
+  return shannon(Buffer.from(body, 'latin1')) >= expected - 0.6;
+}
+
 const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
   'github-crc32': githubChecksumOk,
   jwt: jwtHeaderOk,
@@ -59,6 +96,7 @@ const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
   'token-like': (s) => /[0-9]/.test(s) || (s.length >= 16 && /[a-z]/.test(s) && /[A-Z]/.test(s)),
   'not-hex-only': (s) => !/^[0-9a-fA-F]+$/.test(s),
   // a URL password that is a ${VAR} or the literal word 'password' is a template
+  'random-body': randomBodyOk,
   'url-password': (s) => !/^(?:password|pass|pwd|secret|\$\{?[A-Za-z_]{1,40}\}?)$/i.test(s),
 };
 

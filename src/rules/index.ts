@@ -8,12 +8,12 @@
 // each example in ascii and UTF-16LE at both alignments, each negative, and each redacted example.
 import { compileRules, type Rule, type RuleInput } from './schema.js';
 import { keyRules } from './keys.js';
-import { tokenRules } from './tokens.js';
+import { genericTokenRule, tokenRules } from './tokens.js';
 import { contextRules } from './context.js';
 import { protocolRules } from './protocol.js';
 import { genericRules } from './generic.js';
 
-export const builtinRuleInputs: RuleInput[] = [...keyRules, ...tokenRules, ...contextRules, ...protocolRules, ...genericRules];
+export const builtinRuleInputs: RuleInput[] = [...keyRules, ...tokenRules, ...contextRules, ...protocolRules, ...genericRules, genericTokenRule];
 
 export const builtinRules: Rule[] = compileRules(builtinRuleInputs, 'builtin');
 

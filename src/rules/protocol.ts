@@ -197,7 +197,7 @@ export const protocolRules: RuleInput[] = [
     description: 'id/token of a discord.com/api/webhooks URL',
     keywords: ['/api/webhooks/'],
     pattern: 'discord(?:app)?\\.com/api/webhooks/(?<secret>[0-9]{17,20}/[A-Za-z0-9_\\-]{60,80})',
-    before: 12,
+    before: 16,
     maxLen: 130,
     examples: ['DISCORD_WEBHOOK=https://discord.com/api/webhooks/«{{digit:19}}/{{b64u:68}}»', 'https://discordapp.com/api/webhooks/«{{digit:18}}/{{b64u:68}}»'],
     negativeExamples: ['https://discord.com/api/webhooks/123/abc'],

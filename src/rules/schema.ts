@@ -13,6 +13,7 @@ export const VALIDATOR_NAMES = [
   'token-like',
   'not-hex-only',
   'url-password',
+  'random-body',
 ] as const;
 export type ValidatorName = (typeof VALIDATOR_NAMES)[number];
 
@@ -64,7 +65,13 @@ export const RuleSchema = z
     description: z.string().min(1).max(400),
     family: z.string().min(1).max(40),
     /** Case-insensitive literals; the rule's regex runs only near one of them. */
-    keywords: z.array(z.string().min(3).max(64)).min(1).max(32),
+    keywords: z.array(z.string().min(3).max(64)).max(32),
+    /**
+     * Where the engine tries the pattern: near keywords (default), or over every run of at least
+     * `minRun` token characters (rules for a shape with no literal: next year's vendor prefixes).
+     */
+    anchor: z.enum(['keywords', 'token-runs']).default('keywords'),
+    minRun: z.number().int().min(16).max(256).default(32),
     /** Regex source with bounded quantifiers; the secret is group `secret` (else the whole match). */
     pattern: patternSchema,
     /** Only `i` (case-insensitive); the engine adds its own flags. */
@@ -112,6 +119,7 @@ export const RuleSchema = z
     if (!r.examples.every((e) => e.includes('«'))) {
       ctx.addIssue({ code: 'custom', message: `rule ${r.id}: every example must mark its secret with «»` });
     }
+    if (r.anchor === 'keywords' && r.keywords.length === 0) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: keywords are required unless anchor is token-runs` });
     const kws = new Set(r.keywords.map((k) => k.toLowerCase()));
     for (const f of r.keywordForms) {
       if (!kws.has(f.keyword.toLowerCase())) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: keywordForms names ${f.keyword}, not one of its keywords` });

@@ -169,3 +169,34 @@ const rows: Row[] = [
 export const tokenRules: RuleInput[] = rows.map(([id, name, family, prefix, body, gen, maxLen, extra]) =>
   token({ id, name, family, prefix, body, gen, maxLen, ...extra }),
 );
+
+/**
+ * Next year's vendors: a short prefix ending in `_` or `-`, then a long random base62 body. Found
+ * by shape over every token run (no keyword), so a token is caught before its vendor's rule exists.
+ */
+export const genericTokenRule: RuleInput = {
+  id: 'generic-prefixed-token',
+  name: 'Self-identifying token (unknown vendor)',
+  family: 'tokens',
+  description: 'A vendor-style prefix (letters, up to three _/- segments) and a random base62 body of 32+ chars',
+  keywords: [],
+  anchor: 'token-runs',
+  minRun: 35,
+  // the prefix opens its run of token characters (a random base64url blob holds `xY_` anywhere);
+  // digests with an algorithm prefix (sha512-..., md5_...) are public
+  pattern: '(?<![A-Za-z0-9_\\-])(?!(?:sha(?:1|224|256|384|512)|md5)[_\\-])(?<secret>[A-Za-z][A-Za-z0-9]{1,15}(?:[_\\-][A-Za-z0-9]{1,10}){0,3}[_\\-][A-Za-z0-9]{32,200})',
+  maxLen: 240,
+  validators: ['random-body'],
+  examples: ['ACME_TOKEN=«acme_{{b62:40}}»', '{"key": "«zx-live-{{b62:48}}»"}', 'auth «nvx_k1_{{b62:36}}» ok'],
+  negativeExamples: [
+    'ucnv_io_stripEBCDICForCompare_78',
+    'v8dbg_parent_JSArrayBuffer__JSObject',
+    'integrity sha512-{{b62:86}}',
+    'id req_{{hex:40}}',
+    'name my_{{lower:40}}',
+    'sym x_ZN4node6BufferL8NewSliceERKN2v820FunctionCallbackInfoINS1_5ValueEEE',
+    'tok acme_****************************************',
+    'java_lang_management_ClassLoadingMXBeanImplementation42',
+    'blob {{b64u:30}}_{{b62:40}}-{{b64u:60}}',
+  ],
+};
