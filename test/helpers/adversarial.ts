@@ -12,7 +12,8 @@ export function adversarial(rule: Rule, size = 64 * 1024): Array<[string, string
   const [s, e] = ex.spans[0];
   const secret = ex.text.slice(s, e);
   const alphabet = [...new Set(secret)].join('');
-  const kw = rule.keywords[0];
+  // rules found by shape have no keyword: their secret's opening stands in
+  const kw = rule.keywords[0] ?? secret.slice(0, 6);
   const prefix = ex.text.slice(0, e);
   return [
     ['repeated keyword', fill(kw + ' ', size)],
