@@ -1,4 +1,5 @@
-// ReDoS at pipeline level: 4 MiB built to make rule regexes backtrack still scans in bounded time.
+// ReDoS at pipeline level: 4 MiB built to make rule regexes backtrack scans within a small multiple
+// of the time a normal 4 MiB file takes in the same run.
 import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -38,22 +39,22 @@ function adversarial(size: number): Buffer {
 }
 
 describe('hostile text', () => {
-  it('4 MiB of keywords and unterminated token runs scans in bounded time', async () => {
+  it('4 MiB of keywords and unterminated token runs scans within a multiple of a normal file', async () => {
     const dir = tempDir();
     const bad = path.join(dir, 'adversarial.bin');
     const normal = path.join(dir, 'normal.bin');
     fs.writeFileSync(bad, adversarial(4 * 1024 * 1024));
     fs.writeFileSync(normal, filler(4 * 1024 * 1024, 9));
-    let t0 = Date.now();
+    let t0 = performance.now();
     const n = await scan(normal);
-    const normalMs = Date.now() - t0;
-    t0 = Date.now();
+    const normalMs = performance.now() - t0;
+    t0 = performance.now();
     const r = await scan(bad);
-    const badMs = Date.now() - t0;
+    const badMs = performance.now() - t0;
     expect(n.verdict).not.toBe('io-error');
     expect(r.verdict).not.toBe('io-error');
-    // generous bound for a 2-core CI box; the benchmark measures the ratio precisely
-    expect(badMs).toBeLessThan(30_000);
-    console.log(`redos: normal 4 MiB ${normalMs} ms, adversarial 4 MiB ${badMs} ms (ratio ${(badMs / Math.max(1, normalMs)).toFixed(1)})`);
+    // against the normal file timed in the same run (about 7x here): backtracking would be 100x and more
+    expect(badMs / Math.max(normalMs, 1)).toBeLessThan(40);
+    fs.rmSync(dir, { recursive: true, force: true });
   }, 90_000);
 });

@@ -1,4 +1,4 @@
-// Benchmark of the rules detector (skipped unless DUMPSCRUB_BENCH=1): MB/s with all rules vs ten,
+// Benchmark of the rules detector (`npm run bench:rules`, not part of `npm test`): MB/s with all rules vs ten,
 // per entropy mode, on a memory-like image, a text-only image and optional real files
 // (DUMPSCRUB_BENCH_FILES=a.core:b.dmp), plus changed bytes per million. Prints no secret: rule ids,
 // counts and sizes only.
@@ -8,8 +8,8 @@ import { builtinRules } from '../src/rules/index.js';
 import { rulesDetector } from '../src/detectors/rules.js';
 import type { DetectContext, Hit } from '../src/types.js';
 import type { Rule } from '../src/rules/schema.js';
-import { makeMemImage, ppm, TEXT_MIX } from './helpers/memimage.js';
-import { adversarialInputs } from './helpers/adversarial.js';
+import { makeMemImage, ppm, TEXT_MIX } from '../test/helpers/memimage.js';
+import { adversarialInputs } from '../test/helpers/adversarial.js';
 
 const CHUNK = 16 << 20;
 const MIB = Number(process.env.DUMPSCRUB_BENCH_MIB ?? 256);
@@ -59,7 +59,7 @@ function baseline(): number {
   return b.length / 1e6 / (best / 1000);
 }
 
-describe.skipIf(!process.env.DUMPSCRUB_BENCH)('rules benchmark', () => {
+describe('rules benchmark', () => {
   test('throughput and over-redaction', { timeout: 900_000 }, () => {
     console.log(`baseline byte loop: ${baseline().toFixed(0)} MB/s; rules: ${builtinRules.length}`);
     const inputs: Array<[string, Buffer]> = [
