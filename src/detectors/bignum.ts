@@ -119,14 +119,6 @@ export function scalarTagged(scalar: Buffer, label: string, ruleId = 'ec-private
   return tag(bignumNeedles(scalar), ruleId, scalar, `private scalar of ${label}`);
 }
 
-export function rsaComponentHits(bytes: Buffer, n: bigint, e: bigint, p: bigint, label: string, ruleId = 'rsa-private-component'): Hit[] {
-  return searchAll(bytes, rsaTagged(n, e, p, label, ruleId));
-}
-
-export function scalarHits(bytes: Buffer, scalar: Buffer, label: string, ruleId = 'ec-private-scalar'): Hit[] {
-  return searchAll(bytes, scalarTagged(scalar, label, ruleId));
-}
-
 /** Text forms of a whole DER structure: hex, base64 (any alignment), and PEM bodies (LF and CRLF). */
 export function derTextNeedles(der: Buffer): Needle[] {
   const out = textNeedles(der);

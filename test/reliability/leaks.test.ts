@@ -45,6 +45,8 @@ describe('no secret in any output, on success or failure', () => {
       ['missing-input', ['scan', path.join(dir, 'nope.bin')]],
       ['in-place-link', ['scrub', link, '--in-place']],
       ['stdin', ['scrub', '-', '-o', '-'], fs.readFileSync(file)],
+      // an unreadable secrets file is named, its neighbours' contents never quoted
+      ['missing-known-secret', ['scan', file, '--known-secret', path.join(dir, 'missing.txt')]],
     ];
     for (const format of FORMATS) {
       for (const [name, args, input] of cases) {
@@ -92,6 +94,7 @@ describe('no secret in any output, on success or failure', () => {
     expect(codes.get('publish-fails/json')).toBe(3);
     expect(codes.get('missing-input/json')).toBe(3);
     expect(codes.get('in-place-link/json')).toBe(2);
+    expect(codes.get('missing-known-secret/json')).toBe(2);
     expect(fs.readdirSync(quarantine).length).toBeGreaterThan(0);
     expect(codes.get('gate')).toBe(0);
     expect(fs.readdirSync(outbox).sort()).toEqual(['one.bin', 'two.bin']);
@@ -101,5 +104,6 @@ describe('no secret in any output, on success or failure', () => {
     // names of the leaking outputs only, never the secret
     const leaking = outputs.flatMap((o, i) => (leakCount(o, secrets) ? [labels[i]] : []));
     expect(leaking).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 });
