@@ -1,4 +1,4 @@
-// End to end through the built CLI: secrets planted in real dumps' memory are gone after scrub,
+// End to end through the library: secrets planted in real dumps' memory are gone after scrub,
 // every other byte is identical, and debuggers read the copy like the original.
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
@@ -10,7 +10,8 @@ import { makeFullMinidump, makeHprof } from '../fixtures/gen/dumps.mjs';
 import type { Span } from '../src/types.js';
 import { FIXTURES, hasPython, independentRanges } from './helpers/formats.js';
 import { coreOf, hasGcore } from './helpers/gcore.js';
-import { randomToken, runCli, tempDir } from './lead/cli-harness.js';
+import { randomToken, tempDir } from './lead/cli-harness.js';
+import { scrub } from '../src/index.js';
 
 if (!hasPython()) console.warn('formats-e2e.test: python3 missing: the independent range lister is unavailable, tests SKIPPED');
 const READY = hasPython();
@@ -101,7 +102,7 @@ describe.skipIf(!READY)('end to end: minidumps with planted secrets', () => {
   const inputs = ['test.dmp', 'invalid-parameter.dmp', 'linux-mini.dmp', 'symbolic-crash_linux.dmp', 'simple-crashpad.dmp', 'pipeline-inlines-macos-segv.dmp', 'symbolic-crash_macos.dmp', 'synthetic-full.dmp'];
 
   for (const name of inputs) {
-    it(`${name}: planted secrets gone, every other byte identical`, () => {
+    it(`${name}: planted secrets gone, every other byte identical`, async () => {
       const original = name.startsWith('synthetic') ? (makeFullMinidump(99).bytes as Buffer) : readFileSync(join(FIXTURES, name));
       const src = join(dir, `orig-${name}`);
       writeFileSync(src, original);
@@ -112,8 +113,8 @@ describe.skipIf(!READY)('end to end: minidumps with planted secrets', () => {
       const output = join(dir, `out-${name}`);
       writeFileSync(input, buf);
       for (const n of planted.needles) expect(contains(buf, n)).toBe(true);
-      const r = runCli(['scrub', input, '-o', output, '--format', 'json']);
-      expect(r.code, r.stderr.slice(0, 300)).toBe(0);
+      const r = await scrub(input, output);
+      expect(r.verdict, r.error?.slice(0, 300)).toBe('redacted-verified');
       const out = readFileSync(output);
       expect(out.length).toBe(buf.length);
       for (const n of planted.needles) expect(contains(out, n)).toBe(false);
@@ -121,10 +122,10 @@ describe.skipIf(!READY)('end to end: minidumps with planted secrets', () => {
       expect(changed.length).toBeGreaterThan(0);
       // What the detectors flag in the untouched dump (e.g. TERM_SESSION_ID in macOS env) is theirs to change.
       const base = join(dir, `base-${name}`);
-      expect(runCli(['scrub', src, '-o', base]).code).toBeLessThan(2);
+      expect(['redacted-verified', 'survived-verification']).toContain((await scrub(src, base)).verdict);
       const baseline = existsSync(base) ? diffSpans(original, readFileSync(base)) : [];
       // a byte may change only inside a finding the report names (contract: same length, only findings change)
-      const reported: Span[] = JSON.parse(r.stdout.toString()).files[0].findings.map((f: Span) => ({ start: f.start, end: f.end }));
+      const reported: Span[] = r.findings.map((f) => ({ start: f.start, end: f.end }));
       const allowed = [...planted.spans, ...baseline, ...reported];
       const stray = changed.filter((s) => !covered(s, allowed));
       expect(stray, 'bytes changed outside the planted secrets').toEqual([]);
@@ -139,15 +140,15 @@ describe.skipIf(!READY)('end to end: minidumps with planted secrets', () => {
 });
 
 describe('end to end: HPROF char[] (UTF-16BE)', () => {
-  it('redacts a secret held only as a Java char[]; record structure unchanged', () => {
+  it('redacts a secret held only as a Java char[]; record structure unchanged', async () => {
     const token = randomToken(24);
     const gen = makeHprof(8, { text: `password=${token}` });
     const buf: Buffer = gen.bytes;
     buf.fill(0x20, gen.layout.latin1.start, gen.layout.latin1.end); // leave only the UTF-16BE copy
     const dir = tempDir();
     writeFileSync(join(dir, 'heap.hprof'), buf);
-    const r = runCli(['scrub', join(dir, 'heap.hprof'), '-o', join(dir, 'clean.hprof')]);
-    expect(r.code, r.stderr.slice(0, 300)).toBe(0);
+    const r = await scrub(join(dir, 'heap.hprof'), join(dir, 'clean.hprof'));
+    expect(r.verdict, r.error?.slice(0, 300)).toBe('redacted-verified');
     const out = readFileSync(join(dir, 'clean.hprof'));
     expect(out.includes(Buffer.from(token, 'utf16le').swap16())).toBe(false);
     const stray = diffSpans(buf, out).filter((d) => !inside(d, [gen.layout.chars]));
@@ -179,8 +180,8 @@ describe.skipIf(!READY || !GCORE)('end to end: gcore of a process holding a secr
     const buf = readFileSync(cored.core);
     expect(contains(buf, token)).toBe(true);
     const output = `${cored.core}.scrubbed`;
-    const r = runCli(['scrub', cored.core, '-o', output, '--format', 'json']);
-    expect(r.code, r.stderr.slice(0, 300)).toBe(0);
+    const r = await scrub(cored.core, output);
+    expect(r.verdict, r.error?.slice(0, 300)).toBe('redacted-verified');
     const out = readFileSync(output);
     expect(out.length).toBe(buf.length);
     expect(contains(out, token)).toBe(false);
