@@ -76,7 +76,7 @@ describe('tokens of unknown vendors glued to text', () => {
           const text = `\0${left}${ex.text.slice(s, e)}${pick(right)}\0`;
           const a = 1 + left.length;
           const plant = { rule: generic.id, start: a, end: a + e - s };
-          expect(survivors(detector.detect(Buffer.from(text, 'latin1'), ctx), [plant], 1, 0)).toEqual([]);
+          expect(survivors(detector.detect(Buffer.from(text, 'latin1'), ctx).hits, [plant], 1, 0)).toEqual([]);
         }
       }
     }
