@@ -3,9 +3,9 @@
 import * as path from 'node:path';
 import { Command, Option, CommanderError } from 'commander';
 import { makeOptions, DEFAULT_ENTROPY, EntropySchema } from './options.js';
-import type { ScrubOptions } from './options.js';
+import type { ScrubOptions, ScrubOptionsInput } from './options.js';
+import { ZodError } from 'zod';
 import { scanFile, scrubFile, verifyFile } from './scrub.js';
-import type { Destination } from './scrub.js';
 import * as files from './files.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Report } from './types.js';
@@ -16,6 +16,9 @@ import { listRules } from './catalog.js';
 import { VERSION } from './version.js';
 import { AuditWriter } from './audit.js';
 import { parseSeconds } from './stable.js';
+import { spoolDirFor, spoolStdin } from './spool.js';
+import type { Spool } from './spool.js';
+import { checkFileDestination, DestinationError, prepareDirDestination } from './preflight.js';
 
 const EXIT_HELP = `
 Exit codes:
@@ -33,7 +36,8 @@ Examples:
   dumpscrub scan core.1234                      report findings, write nothing
   dumpscrub scrub app.dmp                       writes app.scrubbed.dmp beside it, verified
   dumpscrub scrub 'dumps/**/*.dmp' --out-dir clean/
-  gcore -o /dev/stdout PID | dumpscrub scrub - -o - > core.clean
+  d=$(mktemp -d) && gcore -o "$d/core" PID && dumpscrub scrub "$d/core.PID" -o core.clean; rc=$?; rm -rf "$d"; [ $rc = 0 ]
+  dumpscrub scrub - -o - < app.dmp > app.clean.dmp
   dumpscrub verify clean/app.dmp                check a copy produced anywhere
   dumpscrub scan /srv/dumps --format json --report findings.json`;
 
@@ -54,6 +58,7 @@ interface CommonFlags {
   followSymlinks?: boolean;
   auditLog?: string;
   waitStable?: string;
+  spoolDir?: string;
 }
 
 interface ScrubFlags extends CommonFlags {
@@ -78,6 +83,7 @@ function addCommon(cmd: Command): Command {
     .option('--follow-symlinks', 'follow directory symlinks when expanding directories and globs')
     .option('--audit-log <file>', 'append one JSON line per file (hashes, counts per rule, verdict; never a secret)')
     .option('--wait-stable <seconds>', 'wait until each input kept its size and mtime this long and nobody has it open for writing')
+    .option('--spool-dir <dir>', 'where a piped stdin is spooled, unredacted, as an unnamed 0600 file (default: the temp dir)')
     .option('-q, --quiet', 'print only failures')
     .option('--no-color', 'no colour in the text report (NO_COLOR is honoured too)')
     .addOption(new Option('--chunk-size <bytes>', 'bytes per scanning chunk').hideHelp())
@@ -91,8 +97,30 @@ function toInt(value: string | undefined, flag: string): number | undefined {
   return Number(value);
 }
 
+/** The flag a runtime option comes from, for usage errors that name what the user typed. */
+const FLAG_OF: Record<string, string> = {
+  'fill.text': '--fill-text',
+  'fill.binary': '--fill-binary',
+  jobs: '--jobs',
+  chunkSize: '--chunk-size',
+  waitStable: '--wait-stable',
+  entropy: '--entropy',
+};
+
+/** makeOptions, with a validation failure turned into one usage line naming the flag (exit 2). */
+function validatedOptions(input: ScrubOptionsInput, extra: Partial<ScrubOptions>): ScrubOptions {
+  try {
+    return makeOptions(input, extra);
+  } catch (err) {
+    if (!(err instanceof ZodError)) throw err;
+    const issue = err.issues[0];
+    const key = issue?.path.join('.') ?? '';
+    throw new files.UsageError(`${FLAG_OF[key] ?? key}: ${issue?.message ?? 'invalid value'}`);
+  }
+}
+
 async function buildOptions(flags: CommonFlags, extra: Partial<ScrubOptions> = {}): Promise<ScrubOptions> {
-  const parsed = makeOptions(
+  const parsed = validatedOptions(
     {
       entropy: flags.entropy,
       jobs: toInt(flags.jobs, '--jobs'),
@@ -127,9 +155,24 @@ export function defaultOutputName(input: string): string {
 }
 
 
+/** The result of a file whose pipeline threw instead of reporting (a corrupt .gz, say): an io-error of its own. */
+function thrownResult(display: string, err: unknown, started: number): FileResult {
+  const error = err instanceof Error ? err.message : 'unknown error';
+  const verdict = err instanceof files.UsageError ? 'usage-error' : 'io-error';
+  return { file: display, size: 0, format: 'raw', findings: [], verdict, warnings: [], error, durationMs: Date.now() - started };
+}
+
+interface Input {
+  file: string;
+  display: string;
+  /** Name to keep below --out-dir. */
+  rel: string;
+}
+
 class Runner {
   private readonly results: FileResult[] = [];
   private tempDir: string | undefined;
+  private spool: Spool | undefined;
   private audit: AuditWriter | undefined;
   constructor(
     private readonly command: Report['command'],
@@ -143,15 +186,35 @@ class Runner {
     return this.tempDir;
   }
 
-  /** Expands the inputs; '-' is spooled to a private temp file first. */
-  async inputs(patterns: string[]): Promise<Array<{ file: string; display: string }>> {
-    const list = await files.expandInputs(patterns, { followSymlinks: this.flags.followSymlinks });
-    const out: Array<{ file: string; display: string }> = [];
-    for (const p of list) {
-      if (p === '-') out.push({ file: await files.spoolStdin(await this.privateDir()), display: '-' });
-      else out.push({ file: p, display: p });
+  /** Expands the inputs; '-' becomes a readable path (a pipe is spooled to an unnamed file). */
+  async inputs(patterns: string[], excludeDirs: string[] = []): Promise<Input[]> {
+    const found = await files.expandInputs(patterns, { followSymlinks: this.flags.followSymlinks, excludeDirs });
+    const say = (line: string) => {
+      if (!this.flags.quiet) process.stderr.write(`dumpscrub: ${line}\n`);
+    };
+    for (const p of found.unmatched) say(`no files match ${p}`);
+    if (found.skippedOutputs.length) say(`skipping ${found.skippedOutputs.length} file(s) dumpscrub wrote itself (*.scrubbed.*, --out-dir, --quarantine); name them to include them`);
+    const out: Input[] = [];
+    for (const { file, rel } of found.inputs) {
+      if (file !== '-') out.push({ file, display: file, rel });
+      else {
+        this.spool ??= await spoolStdin(spoolDirFor(this.flags.spoolDir), say);
+        out.push({ file: this.spool.path, display: '-', rel });
+      }
     }
     return skipAllowlistedPaths(out, this.flags);
+  }
+
+  /** Runs one file's pipeline; whatever it throws becomes that file's own failed result. */
+  async run(input: Input, opts: ScrubOptions, fn: () => Promise<FileResult>): Promise<void> {
+    const started = Date.now();
+    let result: FileResult;
+    try {
+      result = await withProgress(input.file, input.display, this.flags, opts, fn);
+    } catch (err) {
+      result = thrownResult(input.display, err, started);
+    }
+    this.add(result);
   }
 
   add(result: FileResult): void {
@@ -162,8 +225,16 @@ class Runner {
     if (this.flags.format === 'jsonl' && !this.flags.report) this.out.write(renderJsonl(result));
   }
 
-  async finish(): Promise<ExitCode> {
+  /** Removes the spool and private files; runs on every exit path of a command. */
+  async cleanup(): Promise<void> {
+    await this.spool?.release();
+    this.spool = undefined;
     if (this.tempDir) await files.removeDir(this.tempDir);
+    this.tempDir = undefined;
+  }
+
+  async finish(): Promise<ExitCode> {
+    await this.cleanup();
     // an audit trail that could not be written is an I/O failure, not a success
     const exitCode = (await this.audit?.close()) === false ? EXIT.IO : exitCodeOf(this.results);
     const report: Report = { tool: { name: 'dumpscrub', version: VERSION }, command: this.command, files: this.results, exitCode };
@@ -180,46 +251,79 @@ class Runner {
   }
 }
 
+/** Checks the report and audit-log destinations every command shares. */
+async function preflightCommon(flags: CommonFlags): Promise<void> {
+  if (flags.report) await checkFileDestination('--report', flags.report);
+  if (flags.auditLog) await checkFileDestination('--audit-log', flags.auditLog);
+}
+
 async function runScanLike(command: 'scan' | 'verify', patterns: string[], flags: CommonFlags): Promise<ExitCode> {
   files.guardCliRun();
   const opts = await buildOptions(flags);
+  await preflightCommon(flags);
   const runner = new Runner(command, flags, process.stdout);
-  for (const { file, display } of await runner.inputs(patterns)) {
-    runner.add(await withProgress(file, display, flags, opts, () => (command === 'scan' ? scanFile(file, opts, display) : verifyFile(file, opts, display))));
+  try {
+    for (const input of await runner.inputs(patterns)) {
+      await runner.run(input, opts, () => (command === 'scan' ? scanFile(input.file, opts, input.display) : verifyFile(input.file, opts, input.display)));
+    }
+    return await runner.finish();
+  } finally {
+    await runner.cleanup();
   }
-  return runner.finish();
 }
 
-async function destinationFor(input: { file: string; display: string }, flags: ScrubFlags, runner: Runner): Promise<Destination> {
-  if (flags.output === '-' || (input.display === '-' && !flags.output && !flags.outDir)) {
-    return { path: '-', tempDir: await runner.privateDir() };
-  }
-  let dest: string;
-  if (flags.inPlace) dest = input.file;
-  else if (flags.output) dest = flags.output;
-  else if (flags.outDir) dest = path.join(flags.outDir, input.display === '-' ? 'stdin.scrubbed' : path.basename(input.file));
-  else dest = defaultOutputName(input.file);
-  return { path: dest, tempDir: path.dirname(path.resolve(dest)) };
+function destinationFor(input: Input, flags: ScrubFlags, toStdout: boolean): string {
+  if (toStdout) return '-';
+  if (flags.inPlace) return input.file;
+  if (flags.output) return flags.output;
+  if (flags.outDir) return path.join(flags.outDir, input.display === '-' ? 'stdin.scrubbed' : input.rel);
+  if (input.display === '-') throw new files.UsageError('stdin among several inputs needs --out-dir (or scrub it alone with -o)');
+  return defaultOutputName(input.file);
+}
+
+/** Two inputs that would land on one destination: refused before any work, so no copy replaces another. */
+function refuseCollisions(inputs: Input[], dests: string[]): void {
+  const first = new Map<string, number>();
+  dests.forEach((d, i) => {
+    if (d === '-') return;
+    const key = path.resolve(d);
+    const j = first.get(key);
+    if (j !== undefined) throw new files.UsageError(`${inputs[j].display} and ${inputs[i].display} would both be written to ${d}; scrub them in separate runs or with separate --out-dir`);
+    first.set(key, i);
+  });
 }
 
 async function runScrub(patterns: string[], flags: ScrubFlags): Promise<ExitCode> {
   files.guardCliRun();
   const targets = [flags.output !== undefined, flags.outDir !== undefined, Boolean(flags.inPlace)].filter(Boolean).length;
   if (targets > 1) throw new files.UsageError('use only one of -o/--output, --out-dir and --in-place');
-  if (flags.outDir) await files.ensureDir(flags.outDir);
+  const toStdout = flags.output === '-' || (patterns.length === 1 && patterns[0] === '-' && !flags.output && !flags.outDir);
+  // binary on a terminal is never what was meant; an explicit `-o -` says it is
+  if (toStdout && flags.output !== '-' && process.stdout.isTTY) throw new files.UsageError('refusing to write a binary dump to a terminal; redirect stdout, or give -o - (or -o FILE)');
   const opts = await buildOptions(flags, {});
   opts.inPlace = Boolean(flags.inPlace);
   opts.quarantine = flags.quarantine;
-  const toStdout = flags.output === '-' || (patterns.length === 1 && patterns[0] === '-' && !flags.output && !flags.outDir);
+  await preflightCommon(flags);
+  if (flags.output && flags.output !== '-') await checkFileDestination('-o/--output', flags.output);
+  if (flags.outDir) await prepareDirDestination('--out-dir', flags.outDir);
+  if (flags.quarantine) await prepareDirDestination('--quarantine', flags.quarantine, 0o700);
   const runner = new Runner('scrub', flags, toStdout ? process.stderr : process.stdout);
-  const inputs = await runner.inputs(patterns);
-  if (flags.output && inputs.length !== 1) throw new files.UsageError(`-o/--output takes exactly one input, got ${inputs.length}`);
-  if (flags.inPlace && inputs.some((i) => i.display === '-')) throw new files.UsageError('--in-place cannot be used with stdin');
-  for (const input of inputs) {
-    const dest = await destinationFor(input, flags, runner);
-    runner.add(await withProgress(input.file, input.display, flags, opts, () => scrubFile(input.file, dest, opts, input.display)));
+  try {
+    const inputs = await runner.inputs(patterns, [flags.outDir, flags.quarantine].filter((d): d is string => Boolean(d)));
+    if (flags.output && inputs.length > 1) throw new files.UsageError(`-o/--output takes exactly one input, got ${inputs.length}`);
+    if (flags.inPlace && inputs.some((i) => i.display === '-')) throw new files.UsageError('--in-place cannot be used with stdin');
+    const dests = inputs.map((i) => destinationFor(i, flags, toStdout));
+    refuseCollisions(inputs, dests);
+    for (const [i, input] of inputs.entries()) {
+      const dest = dests[i];
+      if (dest !== '-' && flags.outDir) await prepareDirDestination('--out-dir', path.dirname(dest));
+      const tempDir = dest === '-' ? await runner.privateDir() : path.dirname(path.resolve(dest));
+      await runner.run(input, opts, () => scrubFile(input.file, { path: dest, tempDir }, opts, input.display));
+    }
+    return await runner.finish();
+  } finally {
+    await runner.cleanup();
   }
-  return runner.finish();
 }
 
 export function buildProgram(setExit: (code: ExitCode) => void): Command {
@@ -269,7 +373,23 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
   return program;
 }
 
+/**
+ * A reader that closed stdout (`| head`) ends the output quietly: later writes are dropped and the exit
+ * code stays the one the work earned, as ripgrep does; other stdout errors are I/O failures.
+ */
+function quietOnClosedStdout(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') {
+      process.stdout.write = (() => true) as typeof process.stdout.write;
+      return;
+    }
+    process.stderr.write(`dumpscrub: FAILED: cannot write to stdout: ${err.code ?? 'error'}\n`);
+    process.exit(EXIT.IO);
+  });
+}
+
 export async function main(argv: string[]): Promise<ExitCode> {
+  quietOnClosedStdout();
   let code: ExitCode = EXIT.CLEAN;
   const program = buildProgram((c) => (code = c));
   try {
@@ -279,6 +399,10 @@ export async function main(argv: string[]): Promise<ExitCode> {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT.CLEAN;
       return EXIT.USAGE;
+    }
+    if (err instanceof DestinationError) {
+      process.stderr.write(`dumpscrub: FAILED ${err.file}: ${err.reason}\n`);
+      return EXIT.IO;
     }
     if (err instanceof files.UsageError) {
       process.stderr.write(`dumpscrub: ${err.message}\n`);

@@ -40,7 +40,7 @@ describe('no secret in any output, on success or failure', () => {
       ['verify', ['verify', file]],
       ['scrub', ['scrub', file, '-o', path.join(outDir, 'core.clean')]],
       ['survivor', ['scrub', survivorFile, '-o', path.join(outDir, 'survivor.clean'), '--fill-binary', '42', '--known-secret', knownStars, '--quarantine', quarantine]],
-      ['publish-fails', ['scrub', file, '-o', outDir]],
+      ['dir-as-output', ['scrub', file, '-o', outDir]],
       ['no-such-dir', ['scrub', file, '--out-dir', path.join(dir, 'missing')]],
       ['missing-input', ['scan', path.join(dir, 'nope.bin')]],
       ['in-place-link', ['scrub', link, '--in-place']],
@@ -91,7 +91,7 @@ describe('no secret in any output, on success or failure', () => {
     expect(codes.get('scan/json')).toBe(1);
     expect(codes.get('scrub/json')).toBe(0);
     expect(codes.get('survivor/json')).toBe(1);
-    expect(codes.get('publish-fails/json')).toBe(3);
+    expect(codes.get('dir-as-output/json')).toBe(2);
     expect(codes.get('missing-input/json')).toBe(3);
     expect(codes.get('in-place-link/json')).toBe(2);
     expect(codes.get('missing-known-secret/json')).toBe(2);

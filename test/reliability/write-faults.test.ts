@@ -92,7 +92,7 @@ describe('real file systems (root with mount rights; skipped otherwise, the inje
     expect(sha256File(file)).toBe(before);
   });
 
-  it('read-only destination: exit 3, EROFS, nothing written; every input of a batch gets its line', (ctx) => {
+  it('read-only destination: exit 3 before any work, one FAILED line naming the option and EROFS, nothing written', (ctx) => {
     if (!canMount) ctx.skip();
     const mnt = smallTmpfs('4m')!;
     remountReadOnly(mnt);
@@ -102,10 +102,10 @@ describe('real file systems (root with mount rights; skipped otherwise, the inje
     const before = [sha256File(a), sha256File(b)];
     const one = runCli(['scrub', a, '-o', path.join(mnt, 'a.clean')]);
     expect(one.code).toBe(3);
-    expect(failedLines(one.stderr)).toEqual([expect.stringMatching(/^dumpscrub: FAILED .*a\.bin: cannot create temp file in .*: EROFS$/)]);
+    expect(failedLines(one.stderr)).toEqual([expect.stringMatching(/^dumpscrub: FAILED .*a\.clean: -o\/--output: .* is not writable \(EROFS\)$/)]);
     const batch = runCli(['scrub', path.join(dir, '*.bin'), '--out-dir', mnt]);
     expect(batch.code).toBe(3);
-    expect(failedLines(batch.stderr).length).toBe(2);
+    expect(failedLines(batch.stderr)).toEqual([expect.stringMatching(/^dumpscrub: FAILED .*: --out-dir: .* is not writable \(EROFS\)$/)]);
     expect(fs.readdirSync(mnt)).toEqual([]);
     expect([sha256File(a), sha256File(b)]).toEqual(before);
   });
@@ -137,7 +137,7 @@ describe('real file systems (root with mount rights; skipped otherwise, the inje
     expect(rep.stderr).toMatch(/EROFS/);
     const aud = runCli(['scan', file, '--audit-log', path.join(mnt, 'audit.jsonl')]);
     expect(aud.code).toBe(3);
-    expect(aud.stderr).toMatch(/^dumpscrub: FAILED audit log .*EROFS$/m);
+    expect(aud.stderr).toMatch(/^dumpscrub: FAILED .*audit\.jsonl: --audit-log: .*EROFS\)$/m);
   });
 });
 
