@@ -9,6 +9,7 @@ import { scrubFile } from './scrub.js';
 import type { ScrubOptions } from './options.js';
 import * as files from './files.js';
 import type { DirEntry } from './files.js';
+import { Claims } from './claims.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Verdict } from './types.js';
 
@@ -33,6 +34,10 @@ export interface GateOptions {
   signal?: AbortSignal;
   /** Poll period; defaults to a quarter of the stable window, within 100 ms…1 s. */
   pollMs?: number;
+  /** This worker's name among the workers sharing the inbox (default host-pid). */
+  workerId?: string;
+  /** A worker whose lease is older than this is dead and its claimed dumps go back (default 60). */
+  claimTimeoutSeconds?: number;
 }
 
 export type GateEvent = 'published' | 'quarantined' | 'retry' | 'pending' | 'skipped';
@@ -53,6 +58,9 @@ export interface AuditRecord {
   reasonFile?: string;
   original: 'deleted' | 'retained' | 'quarantined' | 'kept';
   retainedAt?: string;
+  /** Set when this worker finished the publish of a worker that died after verifying the copy. */
+  recoveredFrom?: string;
+  worker?: string;
   exitCode: ExitCode;
   durationMs: number;
   error?: string;
@@ -151,6 +159,29 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   if (o.originals === 'retain') await files.ensurePrivateDir(retained);
   if (!files.canSeeOpenFiles()) o.log('gate: cannot inspect open files on this platform; relying on size/mtime stability only');
 
+  const leaseMs = Math.max(1, o.claimTimeoutSeconds ?? 60) * 1000;
+  /** Delete or retain an original whose copy was published. */
+  const disposeOriginal = async (at: string, name: string): Promise<{ original: AuditRecord['original']; retainedAt?: string }> => {
+    if (o.originals === 'delete') {
+      await files.removeFile(at);
+      return { original: 'deleted' };
+    }
+    return { original: 'retained', retainedAt: await files.moveInto(at, retained, name, 0o600) };
+  };
+  const claims = new Claims({
+    inbox,
+    outbox,
+    workerId: o.workerId,
+    leaseMs,
+    log: o.log,
+    finish: async (out, name, original) => {
+      const disposed = original ? await disposeOriginal(original, name) : { original: 'deleted' as const };
+      const output = await files.moveInto(out, outbox, name, 0o600);
+      o.log(`gate: published ${name} → ${output} (verified by a worker that died before publishing it)`);
+      await audit({ time: new Date().toISOString(), event: 'published', file: name, size: 0, findings: 0, survivors: 0, rules: {}, fingerprints: [], output, ...disposed, recoveredFrom: 'dead worker', worker: claims.id, exitCode: EXIT.CLEAN, durationMs: 0 });
+    },
+  });
+
   const stableMs = Math.max(0, o.stableSeconds * 1000);
   const pollMs = o.pollMs ?? Math.min(1000, Math.max(100, Math.floor(stableMs / 4)));
   const records: AuditRecord[] = [];
@@ -180,17 +211,33 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     }
   };
 
-  const quarantineOriginal = async (e: DirEntry, r: FileResult): Promise<{ at: string; reason: string }> => {
-    const at = await files.moveInto(e.path, quarantineReal, e.name, 0o600);
-    const reason = `${at}.reason.txt`;
-    await files.writePrivateFile(reason, reasonText(r, e.name));
-    return { at, reason };
+  const quarantineOriginal = async (at: string, name: string, r: FileResult): Promise<{ at: string; reason: string }> => {
+    const moved = await files.moveInto(at, quarantineReal, name, 0o600);
+    const reason = `${moved}.reason.txt`;
+    await files.writePrivateFile(reason, reasonText(r, name));
+    return { at: moved, reason };
   };
 
-  const process1 = async (e: DirEntry): Promise<'done' | 'retry'> => {
+  /** Claims the dump (another worker may be first), scrubs it, then publishes or quarantines it. */
+  const process1 = async (e: DirEntry): Promise<'done' | 'retry' | 'taken'> => {
     const t0 = Date.now();
-    const dest = await files.freePath(outbox, e.name);
-    const r = await scrubFile(e.path, { path: dest, tempDir: outbox }, { ...o.scrub, quarantine: quarantineReal, inPlace: false }, e.name);
+    const claimed = await claims.claim(e.name);
+    if (!claimed) return 'taken';
+    try {
+      return await processClaimed(e, claimed, t0);
+    } catch (err) {
+      // could not finish: the dump goes back to the inbox rather than staying hidden in the claim
+      if (await files.exists(claimed)) await claims.release(claimed).catch(() => undefined);
+      throw err;
+    } finally {
+      await claims.doneWith(e.name);
+    }
+  };
+
+  const processClaimed = async (e: DirEntry, claimed: string, t0: number): Promise<'done' | 'retry'> => {
+    const work = await claims.workDirFor(e.name);
+    // the verified copy lands in the work directory first, so a kill between the steps below is recoverable
+    const r = await scrubFile(claimed, { path: path.join(work, 'out'), tempDir: work }, { ...o.scrub, quarantine: quarantineReal, inPlace: false }, e.name);
     const base = {
       time: new Date().toISOString(),
       file: e.name,
@@ -201,33 +248,30 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
       survivors: r.survivors?.length ?? 0,
       rules: ruleCounts(r),
       fingerprints: [...new Set(r.findings.map((f) => f.fingerprint))],
+      worker: claims.id,
     };
-    const now = (await files.listDirEntries(inbox)).find((x) => x.name === e.name);
+    const now = await files.sizeAndMtime(claimed).catch(() => undefined);
     const unchanged = now !== undefined && now.key === e.key && now.size === e.size && now.mtimeMs === e.mtimeMs;
 
     if (r.verdict === 'redacted-verified') {
-      let original: AuditRecord['original'] = 'kept';
-      let retainedAt: string | undefined;
+      let disposed: { original: AuditRecord['original']; retainedAt?: string } = { original: 'kept' };
       if (!unchanged) {
         o.log(`gate: ${e.name} changed after it was scrubbed; original kept for another pass`);
-      } else if (o.originals === 'delete') {
-        await files.removeFile(e.path);
-        original = 'deleted';
-      } else {
-        retainedAt = await files.moveInto(e.path, retained, e.name, 0o600);
-        original = 'retained';
-      }
-      o.log(`gate: published ${e.name} → ${r.output} (${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} redacted, verified clean)`);
-      await audit({ ...base, event: 'published', output: r.output, original, retainedAt, exitCode: EXIT.CLEAN, durationMs: Date.now() - t0 });
+        await claims.release(claimed);
+      } else disposed = await disposeOriginal(claimed, e.name);
+      const output = await files.moveInto(path.join(work, 'out'), outbox, e.name, 0o600);
+      o.log(`gate: published ${e.name} → ${output} (${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} redacted, verified clean)`);
+      await audit({ ...base, event: 'published', output, ...disposed, exitCode: EXIT.CLEAN, durationMs: Date.now() - t0 });
       return 'done';
     }
     if (r.verdict === 'io-error' && !unchanged) {
       // the producer was still at it: wait for it to settle again instead of quarantining a half-written dump
       o.log(`gate: ${e.name} changed while it was processed; waiting for it to settle`);
+      await claims.release(claimed);
       await audit({ ...base, event: 'retry', original: 'kept', exitCode: EXIT.CLEAN, durationMs: Date.now() - t0, error: r.error });
       return 'retry';
     }
-    const q = await quarantineOriginal(e, r);
+    const q = await quarantineOriginal(claimed, e.name, r);
     o.log(`gate: QUARANTINED ${e.name}: ${r.error ?? r.verdict} (reason in ${q.reason})`);
     await audit({
       ...base,
@@ -246,9 +290,14 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   const auditUnscanned = (event: 'skipped' | 'pending', file: string, size: number, error: string): Promise<void> =>
     audit({ time: new Date().toISOString(), event, file, size, findings: 0, survivors: 0, rules: {}, fingerprints: [], original: 'kept', exitCode: EXIT.IO, durationMs: 0, error });
 
+  await claims.start();
+  // the lease is renewed on a timer, so a long scrub does not look like a dead worker
+  const heartbeat = setInterval(() => void claims.heartbeat().catch(() => undefined), Math.max(250, leaseMs / 4));
   try {
     for (;;) {
       if (o.signal?.aborted) break;
+      const recovered = await claims.recoverStale();
+      if (recovered.length) o.log(`gate: ${recovered.length} dump(s) of a dead worker back in the inbox: ${recovered.join(', ')}`);
       const entries = await files.listDirEntries(inbox);
       const nowMono = performance.now();
       const nowWall = Date.now();
@@ -265,6 +314,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
         candidates.push(e);
       }
       initial ??= new Set(candidates.map((c) => c.name));
+      for (const name of recovered) initial.add(name);
       const present = new Set(candidates.map((c) => c.name));
       for (const name of seen.keys()) if (!present.has(name)) seen.delete(name);
 
@@ -291,7 +341,8 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
         const fault = `${e.key}:${e.size}:${e.mtimeMs}`;
         if (failed.has(fault)) continue;
         try {
-          if ((await process1(e)) === 'done') resolved.add(e.name);
+          const outcome = await process1(e);
+          if (outcome === 'done' || outcome === 'taken') resolved.add(e.name);
         } catch (err) {
           // could not even quarantine: leave it, say so, and do not spin on it until it changes
           failed.add(fault);
@@ -317,7 +368,9 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
       await sleep(pollMs, o.signal, wake);
     }
   } finally {
+    clearInterval(heartbeat);
     closeWatch?.();
+    await claims.stop().catch(() => undefined);
   }
   return { exitCode, records };
 }
@@ -334,6 +387,8 @@ interface GateFlags {
   auditLog?: string;
   stableSeconds?: string;
   maxWait?: string;
+  workerId?: string;
+  claimTimeout?: string;
   knownKey: string[];
   knownSecret: string[];
   entropy?: 'off' | 'context' | 'all';
@@ -361,6 +416,8 @@ export function gateCommand(setExit: (code: ExitCode) => void): Command {
     .option('--audit-log <file>', 'append one JSON line per file')
     .option('--stable-seconds <n>', 'seconds a file must be unchanged (and closed) before it is processed (default 5)')
     .option('--max-wait <seconds>', 'with --once: give up on files that never settle (default 300)')
+    .option('--worker-id <id>', 'name of this worker among those sharing the inbox (default: host-pid)')
+    .option('--claim-timeout <seconds>', "a worker silent this long is dead; its claimed dumps go back to the inbox (default 60)")
     .option('--known-key <file>', 'public key whose private half to hunt (repeatable)', collect, [])
     .option('--known-secret <file>', 'file of literal secrets to find (repeatable)', collect, [])
     .addOption(new Option('--entropy <level>', 'entropy detection level').choices(['off', 'context', 'all']))
@@ -398,6 +455,8 @@ Exit codes (worst over all files): 0 every file published verified, 1 a secret s
           auditLog: flags.auditLog ?? config.gate.auditLog,
           stableSeconds: seconds(flags.stableSeconds, '--stable-seconds') ?? config.gate.stableSeconds,
           maxWaitSeconds: seconds(flags.maxWait, '--max-wait') ?? 300,
+          workerId: flags.workerId,
+          claimTimeoutSeconds: seconds(flags.claimTimeout, '--claim-timeout'),
           scrub,
           log: (line) => {
             if (!flags.quiet || /QUARANTINED|FAILED/.test(line)) process.stderr.write(`${line}\n`);

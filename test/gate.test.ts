@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -169,7 +169,7 @@ describe('gate watching a directory', () => {
     expect(await waitFor(() => fs.existsSync(path.join(ws.outbox, 'same.1.bin')), 10_000)).toBe(true);
     await gate.stop();
     expect(fs.readFileSync(path.join(ws.outbox, 'same.bin'), 'utf8')).toBe('older copy');
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('dumpscrub gate --once (CLI)', () => {
@@ -250,5 +250,120 @@ describe('dumpscrub gate --once (CLI)', () => {
     const bad = run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--config', path.join(ws.root, 'bad.json')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/gate\.stableSeconds: expected a number >= 0/);
-  }, 30_000);
+  }, 60_000);
+});
+
+describe('a fleet of gate workers on one inbox', () => {
+  /** Small dumps, every third with a password made now; all old enough to be stable at once. */
+  function fill(inbox: string, n: number): string[] {
+    const secrets: string[] = [];
+    const old = new Date(Date.now() - 60_000);
+    for (let i = 0; i < n; i++) {
+      const bytes = Buffer.alloc(8 * 1024, 0x20);
+      if (i % 3 === 0) {
+        const s = randomBytes(18).toString('base64url');
+        secrets.push(s);
+        bytes.write(`\0db_password=${s}\0`, 4000, 'latin1');
+      }
+      const p = path.join(inbox, `d${String(i).padStart(3, '0')}.dmp`);
+      fs.writeFileSync(p, bytes);
+      fs.utimesSync(p, old, old);
+    }
+    return secrets;
+  }
+
+  const gateOpts = (ws: ReturnType<typeof workspace>, workerId: string) => ({
+    inbox: ws.inbox,
+    outbox: ws.outbox,
+    quarantine: ws.quarantine,
+    once: true,
+    originals: 'delete' as const,
+    auditLog: ws.audit,
+    stableSeconds: 0,
+    maxWaitSeconds: 60,
+    scrub: makeOptions({ jobs: 1 }),
+    log: () => undefined,
+    pollMs: 20,
+    workerId,
+  });
+
+  it('two --once workers on one inbox process each dump exactly once, with no failures', async () => {
+    const ws = workspace();
+    fill(ws.inbox, 12);
+    const [a, b] = await Promise.all([runGate(gateOpts(ws, 'a')), runGate(gateOpts(ws, 'b'))]);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    const published = [...a.records, ...b.records].filter((r) => r.event === 'published').map((r) => r.file);
+    expect(published.length).toBe(12);
+    expect(new Set(published).size).toBe(12);
+    expect(fs.readdirSync(ws.outbox).sort()).toEqual([...published].sort());
+    expect(fs.readdirSync(ws.inbox)).toEqual([]);
+  });
+
+  it("a dead worker's claims go back: a claimed dump is scrubbed again, a verified copy is published once", async () => {
+    const ws = workspace();
+    const claims = path.join(ws.inbox, '.dumpscrub-claims', 'gone-1');
+    fs.mkdirSync(path.join(claims, 'files'), { recursive: true });
+    // another host's worker whose lease stopped long ago
+    fs.writeFileSync(path.join(claims, 'lease'), JSON.stringify({ host: 'elsewhere', pid: 1 }));
+    const long = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(path.join(claims, 'lease'), long, long);
+    const { bytes, body } = dumpWithKey(16 * 1024);
+    fs.writeFileSync(path.join(claims, 'files', 'half.dmp'), bytes);
+    // killed after verifying `done.dmp` but before removing its original and publishing the copy
+    fs.writeFileSync(path.join(claims, 'files', 'done.dmp'), bytes);
+    const work = path.join(ws.outbox, '.dumpscrub-work', 'gone-1');
+    fs.mkdirSync(path.join(work, 'done.dmp'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'done.dmp', 'out'), Buffer.alloc(bytes.length, 0x2a));
+    fs.mkdirSync(path.join(work, 'half.dmp'));
+    fs.writeFileSync(path.join(work, 'half.dmp', '.dumpscrub-tmp-1-aaaaaaaaaaaa-out'), bytes.subarray(0, 100));
+
+    const r = await runGate({ ...gateOpts(ws, 'alive'), claimTimeoutSeconds: 30 });
+    expect(r.exitCode).toBe(0);
+    expect(fs.readdirSync(ws.outbox).sort()).toEqual(['done.dmp', 'half.dmp']);
+    expect(fs.readFileSync(path.join(ws.outbox, 'done.dmp')).every((x) => x === 0x2a)).toBe(true);
+    expect(leaks(fs.readFileSync(path.join(ws.outbox, 'half.dmp')).toString('latin1'), body)).toBe(0);
+    expect(fs.readdirSync(ws.inbox)).toEqual([]);
+  });
+
+  it("a live worker's claims are left alone", async () => {
+    const ws = workspace();
+    const claims = path.join(ws.inbox, '.dumpscrub-claims', 'busy-1');
+    fs.mkdirSync(path.join(claims, 'files'), { recursive: true });
+    fs.writeFileSync(path.join(claims, 'lease'), JSON.stringify({ host: 'elsewhere', pid: 1 }));
+    fs.writeFileSync(path.join(claims, 'files', 'x.dmp'), Buffer.alloc(1024));
+    const r = await runGate({ ...gateOpts(ws, 'other'), claimTimeoutSeconds: 30 });
+    expect(r.exitCode).toBe(0);
+    expect(fs.readdirSync(ws.outbox)).toEqual([]);
+    expect(fs.existsSync(path.join(claims, 'files', 'x.dmp'))).toBe(true);
+  });
+
+  it('4 workers x 100 dumps, one SIGKILLed midway: every dump is published exactly once', async () => {
+    const ws = workspace();
+    const secrets = fill(ws.inbox, 100);
+    const names = fs.readdirSync(ws.inbox).sort();
+    const workers = [0, 1, 2, 3].map((i) => {
+      const child = spawn(process.execPath, [CLI, 'gate', '--inbox', ws.inbox, '--outbox', ws.outbox, '--quarantine', ws.quarantine, '--stable-seconds', '0', '--claim-timeout', '3', '--worker-id', `w${i}`, '--audit-log', ws.audit, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+      return { child, exited, stderr: () => stderr };
+    });
+    const published = () => fs.readdirSync(ws.outbox).filter((n) => !n.startsWith('.'));
+    try {
+      expect(await waitFor(() => published().length >= 20, 120_000)).toBe(true);
+      workers[0].child.kill('SIGKILL');
+      expect(published().length).toBeLessThan(100);
+      expect((await workers[0].exited).signal).toBe('SIGKILL');
+      expect(await waitFor(() => published().length >= 100, 240_000)).toBe(true);
+      await sleep(500);
+    } finally {
+      for (const w of workers.slice(1)) w.child.kill('SIGTERM');
+    }
+    for (const w of workers.slice(1)) expect((await w.exited).code).toBe(0);
+    expect(published().sort()).toEqual(names);
+    for (const n of names) expect(leaks(fs.readFileSync(path.join(ws.outbox, n)).toString('latin1'), secrets)).toBe(0);
+    expect(fs.readdirSync(ws.inbox).filter((n) => !n.startsWith('.'))).toEqual([]);
+    expect(fs.existsSync(ws.quarantine) ? fs.readdirSync(ws.quarantine) : []).toEqual([]);
+    expect(workers.map((w) => w.stderr()).join('')).not.toMatch(/FAILED|QUARANTINED/);
+  }, 400_000);
 });
