@@ -18,14 +18,78 @@ import type { ReadAt } from '../types.js';
 
 const MAX_PHDRS = 1 << 20;
 const MAX_NOTES = 1 << 20;
+
+// e_ident: EI_CLASS and EI_DATA bytes and their values; e_type of a core file
+const EI_CLASS = 4;
+const EI_DATA = 5;
+const ELFCLASS32 = 1;
+const ELFCLASS64 = 2;
+const ELFDATA2LSB = 1;
+const ELFDATA2MSB = 2;
+const ET_CORE = 4;
+// e_machine values whose elf_prstatus layout is known
+const EM_386 = 3;
+const EM_ARM = 40;
+const EM_X86_64 = 62;
+const EM_AARCH64 = 183;
+
+/**
+ * Elf32_Ehdr / Elf64_Ehdr: e_ident (16), e_type (2), e_machine (2), e_version (4) = 24; then e_entry,
+ * e_phoff and e_shoff, each an address (4 or 8 bytes); e_flags (4); then six u16: e_ehsize,
+ * e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx.
+ */
+const EHDR_TYPE = 16;
+const EHDR_MACHINE = 16 + 2;
+function ehdr(w: 4 | 8) {
+  const phoff = 24 + w;
+  const shoff = phoff + w;
+  const ehsize = shoff + w + 4;
+  return { phoff, shoff, phentsize: ehsize + 2, phnum: ehsize + 4, shentsize: ehsize + 6, shnum: ehsize + 8, shstrndx: ehsize + 10, size: ehsize + 12 };
+}
+/**
+ * Elf64_Phdr: p_type, p_flags (u32 each), then p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align (u64).
+ * Elf32_Phdr keeps p_flags after p_memsz: p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags, p_align (u32).
+ */
+const PHDR64 = { type: 0, offset: 4 + 4, vaddr: 8 + 8, filesz: 8 + 3 * 8, memsz: 8 + 4 * 8, size: 8 + 6 * 8 } as const;
+const PHDR32 = { type: 0, offset: 4, vaddr: 2 * 4, filesz: 4 * 4, memsz: 5 * 4, size: 8 * 4 } as const;
+/**
+ * Elf64_Shdr: sh_name, sh_type (u32); sh_flags, sh_addr, sh_offset, sh_size (u64); sh_link, sh_info
+ * (u32); sh_addralign, sh_entsize (u64) = 64. Elf32_Shdr: ten u32 = 40.
+ */
+const SHDR64 = { type: 4, offset: 8 + 2 * 8, size: 8 + 3 * 8, info: 8 + 4 * 8 + 4, entsize: 64 } as const;
+const SHDR32 = { type: 4, offset: 4 * 4, size: 5 * 4, info: 7 * 4, entsize: 40 } as const;
+const SHT_STRTAB = 3;
+/** e_phnum of this value means the real count is sh_info of section header 0. */
+const PN_XNUM = 0xffff;
 const PT_LOAD = 1;
 const PT_NOTE = 4;
+/** Elf_Nhdr: n_namesz, n_descsz, n_type (u32 each); the name follows, then the descriptor, each padded to 4. */
+const NHDR = { namesz: 0, descsz: 4, type: 8, size: 12 } as const;
 const NT_PRSTATUS = 1;
+const NT_PRFPREG = 2;
 const NT_PRPSINFO = 3;
 const NT_AUXV = 6;
 const NT_FILE = 0x46494c45;
 const NT_SIGINFO = 0x53494749;
-const REGISTER_NOTES = new Set([2, 0x46e62b7f, 0x202, 0x400, 0x405, 0x406, 0x40b]);
+const NT_PRXFPREG = 0x46e62b7f;
+const NT_X86_XSTATE = 0x202;
+const NT_ARM_VFP = 0x400;
+const NT_ARM_SVE = 0x405;
+const NT_ARM_PAC_MASK = 0x406;
+const NT_ARM_ZA = 0x40b;
+const REGISTER_NOTES = new Set([NT_PRFPREG, NT_PRXFPREG, NT_X86_XSTATE, NT_ARM_VFP, NT_ARM_SVE, NT_ARM_PAC_MASK, NT_ARM_ZA]);
+/** auxv keys: the vector ends at AT_NULL; AT_ENTRY is the executable's entry point. */
+const AT_NULL = 0n;
+const AT_ENTRY = 9n;
+/**
+ * elf_prpsinfo: pr_state, pr_sname, pr_zomb, pr_nice (4 x u8), pr_flag (long), pr_uid, pr_gid, then
+ * pr_pid, pr_ppid, pr_pgrp, pr_sid (4 x i32), then pr_fname[16] and pr_psargs[80]. 64-bit: 4 + 4
+ * (padding) + 8 + 4 + 4 = 24 to pr_pid, 24 + 16 = 40 to pr_fname. 32-bit: 4 + 4 + 2 + 2 = 12 to
+ * pr_pid (16-bit uid/gid), 12 + 16 = 28 to pr_fname.
+ */
+const PRPSINFO64 = { pid: 4 + 4 + 8 + 4 + 4, text: 24 + 4 * 4 } as const;
+const PRPSINFO32 = { pid: 4 + 4 + 2 + 2, text: 12 + 4 * 4 } as const;
+const PRPSINFO_TEXT = 16 + 80;
 const NOTE_NAMES: Record<number, string> = {
   1: 'NT_PRSTATUS', 2: 'NT_PRFPREG', 3: 'NT_PRPSINFO', 4: 'NT_TASKSTRUCT', 6: 'NT_AUXV',
   0x46494c45: 'NT_FILE', 0x53494749: 'NT_SIGINFO', 0x46e62b7f: 'NT_PRXFPREG', 0x200: 'NT_386_TLS',
@@ -36,13 +100,22 @@ const NOTE_NAMES: Record<number, string> = {
 interface Segment { offset: number; fileSize: number; vaddr: bigint; memSize: bigint }
 interface FileMapping { start: bigint; end: bigint; name: string }
 
+/**
+ * elf_prstatus: pr_info (elf_siginfo, 3 x i32 = 12), pr_cursig (u16) + padding = 16; pr_sigpend and
+ * pr_sighold (long each); pr_pid, pr_ppid, pr_pgrp, pr_sid (4 x i32); four struct timevals (2 longs
+ * each); then pr_reg. 64-bit: 16 + 8 + 8 = 32 to pr_pid, 32 + 16 + 4 * 16 = 112 to pr_reg. 32-bit:
+ * 16 + 4 + 4 = 24 to pr_pid, 24 + 16 + 4 * 8 = 72 to pr_reg.
+ */
+const PRSTATUS64 = { pid: 16 + 8 + 8, reg: 32 + 4 * 4 + 4 * 16 } as const;
+const PRSTATUS32 = { pid: 16 + 4 + 4, reg: 24 + 4 * 4 + 4 * 8 } as const;
+
 /** Where pr_pid / pr_reg live in elf_prstatus and which register is the stack pointer. */
 function prstatusLayout(machine: number, is64: boolean): { pid: number; reg: number; sp: number } | undefined {
-  if (machine === 62) return { pid: 32, reg: 112, sp: 112 + 19 * 8 }; // x86_64: rsp is user_regs[19]
-  if (machine === 183) return { pid: 32, reg: 112, sp: 112 + 31 * 8 }; // aarch64: sp after x0..x30
-  if (machine === 3) return { pid: 24, reg: 72, sp: 72 + 15 * 4 }; // i386: esp is regs[15]
-  if (machine === 40) return { pid: 24, reg: 72, sp: 72 + 13 * 4 }; // arm: r13
-  return is64 ? { pid: 32, reg: 112, sp: -1 } : undefined;
+  if (machine === EM_X86_64) return { ...PRSTATUS64, sp: PRSTATUS64.reg + 19 * 8 }; // rsp is user_regs[19]
+  if (machine === EM_AARCH64) return { ...PRSTATUS64, sp: PRSTATUS64.reg + 31 * 8 }; // sp after x0..x30
+  if (machine === EM_386) return { ...PRSTATUS32, sp: PRSTATUS32.reg + 15 * 4 }; // esp is regs[15]
+  if (machine === EM_ARM) return { ...PRSTATUS32, sp: PRSTATUS32.reg + 13 * 4 }; // sp is r13
+  return is64 ? { ...PRSTATUS64, sp: -1 } : undefined;
 }
 
 class ElfCore {
@@ -68,21 +141,22 @@ class ElfCore {
 
   parse(): FormatInfo {
     const { b, c, is64 } = this;
-    const ehsize = is64 ? 64 : 52;
-    c.struct(0, ehsize);
-    const phoff = is64 ? b.u64n(32) : b.u32(28);
-    const shoff = is64 ? b.u64n(40) : b.u32(32);
-    const phentsize = b.u16(is64 ? 54 : 42);
-    let phnum = b.u16(is64 ? 56 : 44);
-    const shentsize = b.u16(is64 ? 58 : 46);
-    let shnum = b.u16(is64 ? 60 : 48);
-    const shstrndx = b.u16(is64 ? 62 : 50);
-    const minPh = is64 ? 56 : 32;
-    const minSh = is64 ? 64 : 40;
-    // PN_XNUM / SHN_UNDEF overflow: the real counts live in section header 0.
-    if ((phnum === 0xffff || shnum === 0) && shoff > 0 && shentsize >= minSh && b.has(shoff, shentsize)) {
-      if (phnum === 0xffff) phnum = b.u32(shoff + (is64 ? 44 : 28));
-      if (shnum === 0) shnum = Math.min(is64 ? b.u64n(shoff + 32) : b.u32(shoff + 20), MAX_PHDRS);
+    const E = ehdr(is64 ? 8 : 4);
+    const SH = is64 ? SHDR64 : SHDR32;
+    c.struct(0, E.size);
+    const phoff = this.wordn(E.phoff);
+    const shoff = this.wordn(E.shoff);
+    const phentsize = b.u16(E.phentsize);
+    let phnum = b.u16(E.phnum);
+    const shentsize = b.u16(E.shentsize);
+    let shnum = b.u16(E.shnum);
+    const shstrndx = b.u16(E.shstrndx);
+    const minPh = (is64 ? PHDR64 : PHDR32).size;
+    const minSh = SH.entsize;
+    // PN_XNUM / SHN_UNDEF overflow: the real counts live in section header 0 (sh_info, sh_size).
+    if ((phnum === PN_XNUM || shnum === 0) && shoff > 0 && shentsize >= minSh && b.has(shoff, shentsize)) {
+      if (phnum === PN_XNUM) phnum = b.u32(shoff + SH.info);
+      if (shnum === 0) shnum = Math.min(this.wordn(shoff + SH.size), MAX_PHDRS);
     }
     if (phentsize < minPh) {
       c.warn(`program header size ${phentsize} too small; whole file scanned raw`);
@@ -100,13 +174,14 @@ class ElfCore {
     c.struct(phoff, phoff + phnum * phentsize);
     this.sections(shoff, shentsize, shnum, shstrndx, minSh);
     const notes: Segment[] = [];
+    const PH = is64 ? PHDR64 : PHDR32;
     for (let i = 0; i < phnum && c.step(); i++) {
       const at = phoff + i * phentsize;
-      const type = b.u32(at);
-      const offset = is64 ? b.u64n(at + 8) : b.u32(at + 4);
-      const vaddr = is64 ? b.u64(at + 16) : BigInt(b.u32(at + 8));
-      const fileSize = is64 ? b.u64n(at + 32) : b.u32(at + 16);
-      const memSize = is64 ? b.u64(at + 40) : BigInt(b.u32(at + 20));
+      const type = b.u32(at + PH.type);
+      const offset = this.wordn(at + PH.offset);
+      const vaddr = this.word(at + PH.vaddr);
+      const fileSize = this.wordn(at + PH.filesz);
+      const memSize = this.word(at + PH.memsz);
       if (type !== PT_LOAD && type !== PT_NOTE) continue;
       if (fileSize === 0) {
         if (type === PT_LOAD) this.segments.push({ offset: 0, fileSize: 0, vaddr, memSize });
@@ -147,7 +222,7 @@ class ElfCore {
   }
 
   private sections(shoff: number, shentsize: number, shnum: number, shstrndx: number, minSh: number): void {
-    const { b, c, is64 } = this;
+    const { b, c } = this;
     if (shoff === 0 || shnum === 0) return;
     if (shentsize < minSh || !b.has(shoff, shentsize * Math.min(shnum, MAX_PHDRS))) {
       c.warn(`section header table at ${hex(shoff)} lies outside the file; ignored`);
@@ -155,27 +230,28 @@ class ElfCore {
     }
     c.struct(shoff, shoff + shnum * shentsize);
     if (shstrndx < shnum) {
+      const SH = this.is64 ? SHDR64 : SHDR32;
       const at = shoff + shstrndx * shentsize;
-      const off = is64 ? b.u64n(at + 24) : b.u32(at + 16);
-      const size = is64 ? b.u64n(at + 32) : b.u32(at + 20);
-      if (b.u32(at + 4) === 3 && size <= 1 << 20 && b.has(off, size)) c.struct(off, off + size);
+      const off = this.wordn(at + SH.offset);
+      const size = this.wordn(at + SH.size);
+      if (b.u32(at + SH.type) === SHT_STRTAB && size <= 1 << 20 && b.has(off, size)) c.struct(off, off + size);
     }
   }
 
   private notes(start: number, end: number): void {
     const { b, c } = this;
     let pos = start;
-    for (let k = 0; k < MAX_NOTES && pos + 12 <= end && c.step(); k++) {
-      const namesz = b.u32(pos);
-      const descsz = b.u32(pos + 4);
-      const type = b.u32(pos + 8);
-      const descAt = pos + 12 + align4(namesz);
+    for (let k = 0; k < MAX_NOTES && pos + NHDR.size <= end && c.step(); k++) {
+      const namesz = b.u32(pos + NHDR.namesz);
+      const descsz = b.u32(pos + NHDR.descsz);
+      const type = b.u32(pos + NHDR.type);
+      const descAt = pos + NHDR.size + align4(namesz);
       if (descAt > end || descAt + descsz > end) {
         c.warn(`note at ${hex(pos)} (namesz ${namesz}, descsz ${descsz}) runs past its PT_NOTE; notes truncated at ${hex(pos)}; remaining bytes scanned raw`);
         return;
       }
       c.struct(pos, descAt);
-      const name = b.slice(pos + 12, Math.min(namesz, 64)).toString('latin1').replace(/\0.*$/s, '');
+      const name = b.slice(pos + NHDR.size, Math.min(namesz, 64)).toString('latin1').replace(/\0.*$/s, '');
       this.note(name, type, descAt, descsz);
       pos = descAt + align4(descsz);
     }
@@ -204,10 +280,11 @@ class ElfCore {
     }
     if (name === 'CORE' && type === NT_PRPSINFO) {
       // Numeric prefix is structure; pr_fname and pr_psargs (the command line) are redactable text.
-      const textAt = is64 ? 40 : 28;
-      if (size >= textAt + 96) {
+      const P = is64 ? PRPSINFO64 : PRPSINFO32;
+      const textAt = P.text;
+      if (size >= textAt + PRPSINFO_TEXT) {
         c.struct(at, at + textAt);
-        this.processPid = b.u32(at + (is64 ? 24 : 12));
+        this.processPid = b.u32(at + P.pid);
         c.region(at + textAt, end, 'string', 'process name and arguments (NT_PRPSINFO)');
       } else c.region(at, end, 'note', label);
       return;
@@ -226,12 +303,12 @@ class ElfCore {
     const w = this.is64 ? 8 : 4;
     for (let p = at; p + 2 * w <= end; p += 2 * w) {
       const key = this.word(p);
-      if (key === 0n) break;
-      if (key === 9n) this.entry = this.word(p + w); // AT_ENTRY
+      if (key === AT_NULL) break;
+      if (key === AT_ENTRY) this.entry = this.word(p + w);
     }
   }
 
-  /** NT_FILE: count, page size, (start, end, offset) triples, then NUL-terminated names. */
+  /** NT_FILE: count, page size (a word each), (start, end, offset) word triples, then NUL-terminated names. */
   private ntFile(at: number, end: number): void {
     const { b, c, is64 } = this;
     const w = is64 ? 8 : 4;
@@ -319,18 +396,18 @@ function overlapsAny(files: FileMapping[], lo: bigint, hi: bigint): boolean {
 
 export function parseElfCore(readAt: ReadAt, size: number): FormatInfo {
   const probe = new Bytes(readAt, size);
-  if (!probe.has(0, 52)) return rawFormat(size, ['ELF header truncated; whole file scanned raw']);
-  const cls = probe.u8(4);
-  const data = probe.u8(5);
-  if ((cls !== 1 && cls !== 2) || (data !== 1 && data !== 2)) {
+  if (!probe.has(0, ehdr(4).size)) return rawFormat(size, ['ELF header truncated; whole file scanned raw']);
+  const cls = probe.u8(EI_CLASS);
+  const data = probe.u8(EI_DATA);
+  if ((cls !== ELFCLASS32 && cls !== ELFCLASS64) || (data !== ELFDATA2LSB && data !== ELFDATA2MSB)) {
     return rawFormat(size, [`ELF class ${cls} / data ${data} unknown; whole file scanned raw`]);
   }
-  const is64 = cls === 2;
-  if (is64 && !probe.has(0, 64)) return rawFormat(size, ['ELF header truncated; whole file scanned raw']);
-  const b = new Bytes(readAt, size, data === 1);
-  const type = b.u16(16);
-  if (type !== 4) return rawFormat(size, [`ELF file of type ${type} is not a core dump; scanned raw`]);
-  const core = new ElfCore(b, is64, b.u16(18));
+  const is64 = cls === ELFCLASS64;
+  if (is64 && !probe.has(0, ehdr(8).size)) return rawFormat(size, ['ELF header truncated; whole file scanned raw']);
+  const b = new Bytes(readAt, size, data === ELFDATA2LSB);
+  const type = b.u16(EHDR_TYPE);
+  if (type !== ET_CORE) return rawFormat(size, [`ELF file of type ${type} is not a core dump; scanned raw`]);
+  const core = new ElfCore(b, is64, b.u16(EHDR_MACHINE));
   try {
     return core.parse();
   } catch (err) {

@@ -10,6 +10,30 @@ const MAX_STREAMS = 65_536;
 const MAX_LIST = 1 << 20;
 const MAX_STRING = 1 << 16;
 
+/** MINIDUMP_STREAM_TYPE values this parser reads (Windows), plus Crashpad's and Breakpad's own. */
+const STREAM = {
+  ThreadList: 3,
+  ModuleList: 4,
+  MemoryList: 5,
+  Exception: 6,
+  SystemInfo: 7,
+  ThreadExList: 8,
+  Memory64List: 9,
+  HandleData: 12,
+  FunctionTable: 13,
+  UnloadedModuleList: 14,
+  MiscInfo: 15,
+  MemoryInfoList: 16,
+  ThreadInfoList: 17,
+  SystemMemoryInfo: 21,
+  ProcessVmCounters: 22,
+  ThreadNames: 24,
+  CrashpadInfo: 0x43500001,
+  BreakpadInfo: 0x47670001,
+  AssertionInfo: 0x47670002,
+  LinuxAuxv: 0x47670008,
+} as const;
+
 const STREAM_NAMES: Record<number, string> = {
   3: 'ThreadList', 4: 'ModuleList', 5: 'MemoryList', 6: 'Exception', 7: 'SystemInfo',
   8: 'ThreadExList', 9: 'Memory64List', 10: 'CommentStreamA', 11: 'CommentStreamW',
@@ -27,9 +51,96 @@ const STREAM_NAMES: Record<number, string> = {
 };
 
 /** Fixed-layout numeric streams: every byte is structure a debugger reads. */
-const ALL_STRUCTURAL = new Set([13, 15, 17, 21, 22, 0x47670001, 0x47670008]);
+const ALL_STRUCTURAL = new Set<number>([
+  STREAM.FunctionTable, STREAM.MiscInfo, STREAM.ThreadInfoList, STREAM.SystemMemoryInfo,
+  STREAM.ProcessVmCounters, STREAM.BreakpadInfo, STREAM.LinuxAuxv,
+]);
 /** Streams that are lists of descriptors (their payloads live elsewhere in the file). */
-const DESCRIPTOR_STREAMS = new Set([3, 4, 5, 6, 7, 8, 9, 12, 14, 16, 24, 0x43500001, 0x47670002]);
+const DESCRIPTOR_STREAMS = new Set<number>([
+  STREAM.ThreadList, STREAM.ModuleList, STREAM.MemoryList, STREAM.Exception, STREAM.SystemInfo,
+  STREAM.ThreadExList, STREAM.Memory64List, STREAM.HandleData, STREAM.UnloadedModuleList,
+  STREAM.MemoryInfoList, STREAM.ThreadNames, STREAM.CrashpadInfo, STREAM.AssertionInfo,
+]);
+
+// Struct layouts (little-endian, packed as in minidumpapiset.h). Offsets are byte offsets inside the
+// struct; each follows from the sizes of the fields before it, written out term by term.
+
+/** MINIDUMP_HEADER: Signature, Version (low 16 bits 0xa793), NumberOfStreams, StreamDirectoryRva, CheckSum, TimeDateStamp, Flags (u64). */
+const HEADER = { version: 4, streamCount: 4 + 4, directoryRva: 4 + 4 + 4, size: 4 * 6 + 8 } as const;
+const MDMP_VERSION = 0xa793;
+/** MINIDUMP_DIRECTORY: StreamType, then a MINIDUMP_LOCATION_DESCRIPTOR { DataSize, Rva }. */
+const DIRENT = { type: 0, dataSize: 4, rva: 4 + 4, size: 12 } as const;
+/**
+ * MINIDUMP_THREAD: ThreadId, SuspendCount, PriorityClass, Priority (4 x u32), Teb (u64) = 24; then
+ * Stack, a MINIDUMP_MEMORY_DESCRIPTOR { StartOfMemoryRange u64, Memory { DataSize, Rva } } = 16;
+ * then ThreadContext { DataSize, Rva }. MINIDUMP_THREAD_EX appends BackingStore (16 more bytes).
+ */
+const THREAD = { id: 0, stackVa: 4 * 4 + 8, stackSize: 24 + 8, stackRva: 24 + 8 + 4, contextSize: 24 + 16, contextRva: 24 + 16 + 4, size: 48, sizeEx: 48 + 16 } as const;
+/**
+ * MINIDUMP_MODULE: BaseOfImage u64, SizeOfImage, CheckSum, TimeDateStamp, ModuleNameRva = 24;
+ * VersionInfo (VS_FIXEDFILEINFO, 13 x u32 = 52) ends at 76; CvRecord { DataSize, Rva } at 76;
+ * MiscRecord (8) and two reserved u64 make 108.
+ */
+const MODULE = { base: 0, imageSize: 8, nameRva: 8 + 4 + 4 + 4, cvSize: 24 + 52, cvRva: 24 + 52 + 4, size: 76 + 8 + 8 + 8 + 8 } as const;
+/** CodeView records: 'RSDS' = signature + GUID (16) + age = 24 bytes; 'NB10' = signature + offset + timestamp + age = 16; then the PDB path. */
+const CV_RSDS = 0x53445352;
+const CV_NB10 = 0x3031424e;
+const CV_RSDS_FIXED = 4 + 16 + 4;
+const CV_NB10_FIXED = 4 * 4;
+/** MINIDUMP_MEMORY_DESCRIPTOR: StartOfMemoryRange u64, then Memory { DataSize, Rva }. */
+const MEMDESC = { va: 0, dataSize: 8, rva: 8 + 4, size: 16 } as const;
+/** MINIDUMP_MEMORY64_LIST: NumberOfMemoryRanges u64, BaseRva u64; then MINIDUMP_MEMORY_DESCRIPTOR64 { StartOfMemoryRange u64, DataSize u64 }. */
+const MEM64 = { count: 0, baseRva: 8, first: 8 + 8, va: 0, dataSize: 8, size: 16 } as const;
+/** MINIDUMP_EXCEPTION_STREAM: ThreadId, alignment, ExceptionRecord (MINIDUMP_EXCEPTION, 152 bytes) = 160; then ThreadContext { DataSize, Rva }. */
+const EXCEPTION = { threadId: 0, contextSize: 4 + 4 + 152, contextRva: 160 + 4, size: 168 } as const;
+/** MINIDUMP_SYSTEM_INFO: 24 bytes of processor and OS numbers, then CSDVersionRva; 56 bytes in all. */
+const SYSINFO = { csdRva: 24, size: 56 } as const;
+/**
+ * Lists with their own header size and entry size (handles, unloaded modules, memory info):
+ * SizeOfHeader, SizeOfEntry (or SizeOfDescriptor), then the entry count.
+ */
+const SIZED_LIST = { headerSize: 0, entrySize: 4, count: 4 + 4 } as const;
+/** MINIDUMP_HANDLE_DATA_STREAM header is 16 bytes; a MINIDUMP_HANDLE_DESCRIPTOR: Handle u64, TypeNameRva, ObjectNameRva, ... */
+const HANDLE = { minHeader: 16, minEntry: 16, typeNameRva: 8, objectNameRva: 8 + 4 } as const;
+/** MINIDUMP_UNLOADED_MODULE_LIST header is 12 bytes; an entry: BaseOfImage u64, SizeOfImage, CheckSum, TimeDateStamp, ModuleNameRva = 24. */
+const UNLOADED = { minHeader: 12, minEntry: 24, nameRva: 8 + 4 + 4 + 4 } as const;
+/**
+ * MINIDUMP_MEMORY_INFO_LIST header: SizeOfHeader, SizeOfEntry, NumberOfEntries u64 = 16. A
+ * MINIDUMP_MEMORY_INFO: BaseAddress u64, AllocationBase u64, AllocationProtect, alignment = 24;
+ * RegionSize u64 at 24; State, Protect, Type at 32, 36, 40; alignment; 48 in all.
+ */
+const MEMINFO = { minHeader: 16, minEntry: 48, base: 0, regionSize: 8 + 8 + 4 + 4, state: 24 + 8, protect: 32 + 4, type: 36 + 4 } as const;
+/** MINIDUMP_THREAD_NAME_LIST: NumberOfThreadNames, then MINIDUMP_THREAD_NAME { ThreadId, RvaOfThreadName u64 } (12, packed). */
+const THREAD_NAME = { first: 4, id: 0, nameRva: 4, size: 4 + 8 } as const;
+/** Breakpad MDRawAssertionInfo: expression, function, file (128 UTF-16 units = 256 bytes each), then line and type (u32 each). */
+const ASSERTION = { text: 128 * 2, lineAndType: 3 * 256, size: 3 * 256 + 4 + 4 } as const;
+/**
+ * Crashpad MinidumpCrashpadInfo: version, report_id (UUID, 16), client_id (16) = 36; then
+ * simple_annotations { DataSize, Rva } at 36 and module_list { DataSize, Rva } at 44; 52 in all.
+ */
+const CRASHPAD = { annotationsSize: 4 + 16 + 16, annotationsRva: 36 + 4, modulesSize: 36 + 8, modulesRva: 44 + 4, size: 52 } as const;
+/** MinidumpModuleCrashpadInfoLink: minidump_module_list_index, then location { DataSize, Rva } (12). */
+const CRASHPAD_LINK = { infoSize: 4, infoRva: 4 + 4, size: 12 } as const;
+/**
+ * MinidumpModuleCrashpadInfo: version, then three location descriptors { DataSize, Rva }:
+ * list_annotations at 4, simple_annotations at 12, annotation_objects at 20; 28 in all.
+ */
+const CRASHPAD_MODULE = { listSize: 4, listRva: 4 + 4, dictSize: 4 + 8, dictRva: 12 + 4, objectsSize: 4 + 16, objectsRva: 20 + 4, size: 28 } as const;
+/** MinidumpSimpleStringDictionaryEntry: key Rva, value Rva (8). */
+const DICT_ENTRY = { key: 0, value: 4, size: 8 } as const;
+/** MinidumpAnnotation: name Rva, type u16, reserved u16, value Rva (12). */
+const ANNOTATION = { name: 0, value: 4 + 2 + 2, size: 12 } as const;
+/** A list of these structs starts with a u32 count. */
+const COUNT = 4;
+/** CONTEXT_AMD64 is 1232 bytes and keeps ContextFlags after six u64 home slots (6 x 8 = 0x30); other CPUs' contexts start with it. */
+const CONTEXT_AMD64_SIZE = 1232;
+const CONTEXT_AMD64_FLAGS = 6 * 8;
+/** MEMORY_BASIC_INFORMATION values: State MEM_COMMIT, Type MEM_PRIVATE / MEM_MAPPED / MEM_IMAGE, Protect PAGE_READWRITE | PAGE_EXECUTE_READWRITE. */
+const MEM_COMMIT = 0x1000;
+const MEM_PRIVATE = 0x20000;
+const MEM_MAPPED = 0x40000;
+const MEM_IMAGE = 0x1000000;
+const PAGE_WRITABLE = 0x04 | 0x40;
 
 export const streamName = (type: number): string => STREAM_NAMES[type] ?? `stream type ${hex(type)}`;
 
@@ -52,33 +163,33 @@ class Minidump {
 
   parse(): FormatInfo {
     const { b, c } = this;
-    if (!b.has(0, 32)) {
+    if (!b.has(0, HEADER.size)) {
       c.warn('minidump header truncated; whole file scanned raw');
       return c.result('minidump');
     }
-    c.struct(0, 32);
-    const version = b.u32(4);
-    if ((version & 0xffff) !== 0xa793) c.warn(`minidump version ${hex(version)} unexpected; parsing anyway`);
-    const nStreams = b.u32(8);
-    const dirRva = b.u32(12);
-    const fit = dirRva < b.size ? Math.floor((b.size - dirRva) / 12) : 0;
+    c.struct(0, HEADER.size);
+    const version = b.u32(HEADER.version);
+    if ((version & 0xffff) !== MDMP_VERSION) c.warn(`minidump version ${hex(version)} unexpected; parsing anyway`);
+    const nStreams = b.u32(HEADER.streamCount);
+    const dirRva = b.u32(HEADER.directoryRva);
+    const fit = dirRva < b.size ? Math.floor((b.size - dirRva) / DIRENT.size) : 0;
     let n = nStreams;
     if (n > fit) {
-      c.warn(`stream directory truncated at ${hex(dirRva + fit * 12)} (${nStreams} streams claimed, ${fit} fit); remaining bytes scanned raw`);
+      c.warn(`stream directory truncated at ${hex(dirRva + fit * DIRENT.size)} (${nStreams} streams claimed, ${fit} fit); remaining bytes scanned raw`);
       n = fit;
     }
     if (n > MAX_STREAMS) {
       c.warn(`stream directory lists ${n} streams; only the first ${MAX_STREAMS} parsed, remaining bytes scanned raw`);
       n = MAX_STREAMS;
     }
-    c.struct(dirRva, dirRva + n * 12);
+    c.struct(dirRva, dirRva + n * DIRENT.size);
     const seen = new Set<string>();
     const listDone = new Set<number>();
     for (let i = 0; i < n && c.step(); i++) {
-      const at = dirRva + i * 12;
-      const type = b.u32(at);
-      let size = b.u32(at + 4);
-      const rva = b.u32(at + 8);
+      const at = dirRva + i * DIRENT.size;
+      const type = b.u32(at + DIRENT.type);
+      let size = b.u32(at + DIRENT.dataSize);
+      const rva = b.u32(at + DIRENT.rva);
       if (type === 0 || size === 0) continue;
       const key = `${type}:${rva}:${size}`;
       if (seen.has(key)) continue;
@@ -118,19 +229,19 @@ class Minidump {
       return;
     }
     switch (type) {
-      case 3: return this.threadList(rva, size, 48);
-      case 8: return this.threadList(rva, size, 64);
-      case 4: return this.moduleList(rva, size);
-      case 5: return this.memoryList(rva, size);
-      case 9: return this.memory64List(rva, size);
-      case 6: return this.exception(rva, size);
-      case 7: return this.systemInfo(rva, size);
-      case 12: return this.handleData(rva, size);
-      case 14: return this.unloadedModules(rva, size);
-      case 16: return this.memoryInfoList(rva, size);
-      case 24: return this.threadNamesList(rva, size);
-      case 0x43500001: return this.crashpadInfo(rva, size);
-      case 0x47670002: return this.assertionInfo(rva, size);
+      case STREAM.ThreadList: return this.threadList(rva, size, THREAD.size);
+      case STREAM.ThreadExList: return this.threadList(rva, size, THREAD.sizeEx);
+      case STREAM.ModuleList: return this.moduleList(rva, size);
+      case STREAM.MemoryList: return this.memoryList(rva, size);
+      case STREAM.Memory64List: return this.memory64List(rva, size);
+      case STREAM.Exception: return this.exception(rva, size);
+      case STREAM.SystemInfo: return this.systemInfo(rva, size);
+      case STREAM.HandleData: return this.handleData(rva, size);
+      case STREAM.UnloadedModuleList: return this.unloadedModules(rva, size);
+      case STREAM.MemoryInfoList: return this.memoryInfoList(rva, size);
+      case STREAM.ThreadNames: return this.threadNamesList(rva, size);
+      case STREAM.CrashpadInfo: return this.crashpadInfo(rva, size);
+      case STREAM.AssertionInfo: return this.assertionInfo(rva, size);
       default: return; // text or opaque: redactable, scanned as a whole
     }
   }
@@ -138,8 +249,9 @@ class Minidump {
   /** Count + entries; accepts the old Breakpad-macOS layout with 4 bytes of padding after the count. */
   private list(rva: number, size: number, entrySize: number, name: string): { first: number; count: number } {
     const claimed = this.b.u32(rva);
-    let first = rva + 4;
-    if (claimed * entrySize + 8 === size) first = rva + 8;
+    let first = rva + COUNT;
+    // count + 4 bytes of padding + entries fills the stream exactly: the old layout
+    if (claimed * entrySize + COUNT + 4 === size) first = rva + COUNT + 4;
     return { first, count: this.capCount(claimed, first, rva + size, entrySize, name) };
   }
 
@@ -163,12 +275,12 @@ class Minidump {
     c.struct(rva, first + count * entrySize);
     for (let i = 0; i < count; i++) {
       const e = first + i * entrySize;
-      const id = b.u32(e);
-      const stackVa = b.u64(e + 24);
-      const stackSize = b.u32(e + 32);
-      const stackRva = b.u32(e + 36);
+      const id = b.u32(e + THREAD.id);
+      const stackVa = b.u64(e + THREAD.stackVa);
+      const stackSize = b.u32(e + THREAD.stackSize);
+      const stackRva = b.u32(e + THREAD.stackRva);
       this.threads.push({ id, stackVa, stackSize, stackRva });
-      this.context(b.u32(e + 40), b.u32(e + 44), `registers of thread ${id}`);
+      this.context(b.u32(e + THREAD.contextSize), b.u32(e + THREAD.contextRva), `registers of thread ${id}`);
     }
   }
 
@@ -181,22 +293,21 @@ class Minidump {
       return;
     }
     c.region(ctxRva, ctxRva + ctxSize, 'registers', label);
-    // CONTEXT_AMD64 (1232 bytes) keeps ContextFlags at 0x30 after the home slots; others at 0.
-    const flagsAt = ctxSize === 1232 ? 0x30 : 0;
+    const flagsAt = ctxSize === CONTEXT_AMD64_SIZE ? CONTEXT_AMD64_FLAGS : 0;
     c.struct(ctxRva + flagsAt, ctxRva + flagsAt + 4);
   }
 
   private moduleList(rva: number, size: number): void {
     const { b, c } = this;
-    const { first, count } = this.list(rva, size, 108, 'ModuleList');
-    c.struct(rva, first + count * 108);
+    const { first, count } = this.list(rva, size, MODULE.size, 'ModuleList');
+    c.struct(rva, first + count * MODULE.size);
     for (let i = 0; i < count; i++) {
-      const e = first + i * 108;
-      const base = b.u64(e);
-      const imageSize = b.u32(e + 8);
-      const name = this.mdString(b.u32(e + 20), 'module name') ?? `module ${i}`;
+      const e = first + i * MODULE.size;
+      const base = b.u64(e + MODULE.base);
+      const imageSize = b.u32(e + MODULE.imageSize);
+      const name = this.mdString(b.u32(e + MODULE.nameRva), 'module name') ?? `module ${i}`;
       this.modules.push({ base, size: imageSize, name });
-      this.codeView(b.u32(e + 76), b.u32(e + 80), name);
+      this.codeView(b.u32(e + MODULE.cvSize), b.u32(e + MODULE.cvRva), name);
     }
   }
 
@@ -209,31 +320,32 @@ class Minidump {
       return;
     }
     const sig = size >= 4 ? b.u32(rva) : 0;
-    const fixed = sig === 0x53445352 ? 24 : sig === 0x3031424e ? 16 : Math.min(size, 4096);
+    const fixed = sig === CV_RSDS ? CV_RSDS_FIXED : sig === CV_NB10 ? CV_NB10_FIXED : Math.min(size, 4096);
     c.struct(rva, rva + Math.min(fixed, size));
     if (size > fixed) c.region(rva + fixed, rva + size, 'string', `debug file name of ${baseName(module)}`);
   }
 
   private memoryList(rva: number, size: number): void {
     const { b, c } = this;
-    const { first, count } = this.list(rva, size, 16, 'MemoryList');
-    c.struct(rva, first + count * 16);
+    const { first, count } = this.list(rva, size, MEMDESC.size, 'MemoryList');
+    c.struct(rva, first + count * MEMDESC.size);
     for (let i = 0; i < count; i++) {
-      const e = first + i * 16;
-      this.addRange(b.u64(e), b.u32(e + 8), b.u32(e + 12), `MemoryList range ${i}`);
+      const e = first + i * MEMDESC.size;
+      this.addRange(b.u64(e + MEMDESC.va), b.u32(e + MEMDESC.dataSize), b.u32(e + MEMDESC.rva), `MemoryList range ${i}`);
     }
   }
 
   private memory64List(rva: number, size: number): void {
     const { b, c } = this;
-    const claimed = b.u64n(rva);
-    let cursor = b.u64n(rva + 8);
-    const count = this.capCount(claimed === Infinity ? 2 ** 32 : claimed, rva + 16, rva + size, 16, 'Memory64List');
-    c.struct(rva, rva + 16 + count * 16);
+    const claimed = b.u64n(rva + MEM64.count);
+    // the ranges' bytes lie back to back from BaseRva on
+    let cursor = b.u64n(rva + MEM64.baseRva);
+    const count = this.capCount(claimed === Infinity ? 2 ** 32 : claimed, rva + MEM64.first, rva + size, MEM64.size, 'Memory64List');
+    c.struct(rva, rva + MEM64.first + count * MEM64.size);
     for (let i = 0; i < count; i++) {
-      const e = rva + 16 + i * 16;
-      const va = b.u64(e);
-      const len = b.u64n(e + 8);
+      const e = rva + MEM64.first + i * MEM64.size;
+      const va = b.u64(e + MEM64.va);
+      const len = b.u64n(e + MEM64.dataSize);
       if (cursor >= b.size) {
         c.warn(`Memory64List data truncated at ${hex(b.size)} (range ${i} of ${count}); remaining ranges absent`);
         return;
@@ -259,133 +371,142 @@ class Minidump {
 
   private exception(rva: number, size: number): void {
     const { b, c } = this;
-    const fixed = Math.min(size, 168);
+    const fixed = Math.min(size, EXCEPTION.size);
     c.struct(rva, rva + fixed);
-    if (fixed < 168) throw new Truncated(rva, 168);
-    this.context(b.u32(rva + 160), b.u32(rva + 164), `registers at exception (thread ${b.u32(rva)})`);
+    if (fixed < EXCEPTION.size) throw new Truncated(rva, EXCEPTION.size);
+    this.context(b.u32(rva + EXCEPTION.contextSize), b.u32(rva + EXCEPTION.contextRva), `registers at exception (thread ${b.u32(rva + EXCEPTION.threadId)})`);
   }
 
   private systemInfo(rva: number, size: number): void {
-    this.c.struct(rva, rva + Math.min(size, 56));
-    if (size >= 28) this.mdString(this.b.u32(rva + 24), 'CSD version');
+    this.c.struct(rva, rva + Math.min(size, SYSINFO.size));
+    if (size >= SYSINFO.csdRva + 4) this.mdString(this.b.u32(rva + SYSINFO.csdRva), 'CSD version');
   }
 
   private handleData(rva: number, size: number): void {
     const { b, c } = this;
-    const hdr = b.u32(rva);
-    const entry = b.u32(rva + 4);
-    if (hdr < 16 || entry < 16 || hdr > size) {
+    const hdr = b.u32(rva + SIZED_LIST.headerSize);
+    const entry = b.u32(rva + SIZED_LIST.entrySize);
+    if (hdr < HANDLE.minHeader || entry < HANDLE.minEntry || hdr > size) {
       c.warn(`HandleData stream at ${hex(rva)} has an odd header (${hdr}/${entry}); scanned raw`);
       return;
     }
-    const count = this.capCount(b.u32(rva + 8), rva + hdr, rva + size, entry, 'HandleData');
+    const count = this.capCount(b.u32(rva + SIZED_LIST.count), rva + hdr, rva + size, entry, 'HandleData');
     c.struct(rva, rva + hdr + count * entry);
     for (let i = 0; i < count; i++) {
       const e = rva + hdr + i * entry;
-      this.mdString(b.u32(e + 8), 'handle type name');
-      this.mdString(b.u32(e + 12), 'handle object name');
+      this.mdString(b.u32(e + HANDLE.typeNameRva), 'handle type name');
+      this.mdString(b.u32(e + HANDLE.objectNameRva), 'handle object name');
     }
   }
 
   private unloadedModules(rva: number, size: number): void {
     const { b, c } = this;
-    const hdr = b.u32(rva);
-    const entry = b.u32(rva + 4);
-    if (hdr < 12 || entry < 24 || hdr > size) {
+    const hdr = b.u32(rva + SIZED_LIST.headerSize);
+    const entry = b.u32(rva + SIZED_LIST.entrySize);
+    if (hdr < UNLOADED.minHeader || entry < UNLOADED.minEntry || hdr > size) {
       c.warn(`UnloadedModuleList at ${hex(rva)} has an odd header (${hdr}/${entry}); scanned raw`);
       return;
     }
-    const count = this.capCount(b.u32(rva + 8), rva + hdr, rva + size, entry, 'UnloadedModuleList');
+    const count = this.capCount(b.u32(rva + SIZED_LIST.count), rva + hdr, rva + size, entry, 'UnloadedModuleList');
     c.struct(rva, rva + hdr + count * entry);
-    for (let i = 0; i < count; i++) this.mdString(b.u32(rva + hdr + i * entry + 20), 'unloaded module name');
+    for (let i = 0; i < count; i++) this.mdString(b.u32(rva + hdr + i * entry + UNLOADED.nameRva), 'unloaded module name');
   }
 
   private memoryInfoList(rva: number, size: number): void {
     const { b, c } = this;
     c.struct(rva, rva + size);
-    const hdr = b.u32(rva);
-    const entry = b.u32(rva + 4);
-    if (hdr < 16 || entry < 48 || hdr > size) {
+    const hdr = b.u32(rva + SIZED_LIST.headerSize);
+    const entry = b.u32(rva + SIZED_LIST.entrySize);
+    if (hdr < MEMINFO.minHeader || entry < MEMINFO.minEntry || hdr > size) {
       c.warn(`MemoryInfoList at ${hex(rva)} has an odd header (${hdr}/${entry}); protections unknown`);
       return;
     }
-    const claimed = b.u64n(rva + 8);
+    const claimed = b.u64n(rva + SIZED_LIST.count);
     const count = this.capCount(claimed === Infinity ? 2 ** 32 : claimed, rva + hdr, rva + size, entry, 'MemoryInfoList');
     for (let i = 0; i < count; i++) {
       const e = rva + hdr + i * entry;
-      this.memInfo.push({ base: b.u64(e), size: b.u64(e + 24), state: b.u32(e + 32), protect: b.u32(e + 36), type: b.u32(e + 40) });
+      this.memInfo.push({
+        base: b.u64(e + MEMINFO.base),
+        size: b.u64(e + MEMINFO.regionSize),
+        state: b.u32(e + MEMINFO.state),
+        protect: b.u32(e + MEMINFO.protect),
+        type: b.u32(e + MEMINFO.type),
+      });
     }
   }
 
   private threadNamesList(rva: number, size: number): void {
     const { b, c } = this;
-    const count = this.capCount(b.u32(rva), rva + 4, rva + size, 12, 'ThreadNames');
-    c.struct(rva, rva + 4 + count * 12);
+    const count = this.capCount(b.u32(rva), rva + THREAD_NAME.first, rva + size, THREAD_NAME.size, 'ThreadNames');
+    c.struct(rva, rva + THREAD_NAME.first + count * THREAD_NAME.size);
     for (let i = 0; i < count; i++) {
-      const e = rva + 4 + i * 12;
-      const nameRva = b.u64n(e + 4);
+      const e = rva + THREAD_NAME.first + i * THREAD_NAME.size;
+      const nameRva = b.u64n(e + THREAD_NAME.nameRva);
       const name = nameRva < b.size ? this.mdString(nameRva, 'thread name') : undefined;
-      if (name) this.threadNames.set(b.u32(e), name);
+      if (name) this.threadNames.set(b.u32(e + THREAD_NAME.id), name);
     }
   }
 
   private assertionInfo(rva: number, size: number): void {
-    // expression, function, file: 128 UTF-16 units each (redactable), then line and type.
+    // expression, function, file: redactable text; line and type: structure
     const names = ['expression', 'function', 'file'];
-    for (let i = 0; i < 3 && size >= (i + 1) * 256; i++) this.c.region(rva + i * 256, rva + (i + 1) * 256, 'string', `assertion ${names[i]}`);
-    if (size >= 776) this.c.struct(rva + 768, rva + 776);
+    const T = ASSERTION.text;
+    for (let i = 0; i < 3 && size >= (i + 1) * T; i++) this.c.region(rva + i * T, rva + (i + 1) * T, 'string', `assertion ${names[i]}`);
+    if (size >= ASSERTION.size) this.c.struct(rva + ASSERTION.lineAndType, rva + ASSERTION.size);
   }
 
   private crashpadInfo(rva: number, size: number): void {
     const { b, c } = this;
-    c.struct(rva, rva + Math.min(size, 52));
-    if (size < 52) return;
-    this.dictionary(b.u32(rva + 36), b.u32(rva + 40), 'crashpad annotation');
-    const listSize = b.u32(rva + 44);
-    const listRva = b.u32(rva + 48);
-    if (listSize < 4 || !b.has(listRva, listSize)) return;
-    const count = this.capCount(b.u32(listRva), listRva + 4, listRva + listSize, 12, 'CrashpadModuleInfoList');
-    c.struct(listRva, listRva + 4 + count * 12);
+    c.struct(rva, rva + Math.min(size, CRASHPAD.size));
+    if (size < CRASHPAD.size) return;
+    this.dictionary(b.u32(rva + CRASHPAD.annotationsSize), b.u32(rva + CRASHPAD.annotationsRva), 'crashpad annotation');
+    const listSize = b.u32(rva + CRASHPAD.modulesSize);
+    const listRva = b.u32(rva + CRASHPAD.modulesRva);
+    if (listSize < COUNT || !b.has(listRva, listSize)) return;
+    const count = this.capCount(b.u32(listRva), listRva + COUNT, listRva + listSize, CRASHPAD_LINK.size, 'CrashpadModuleInfoList');
+    c.struct(listRva, listRva + COUNT + count * CRASHPAD_LINK.size);
     for (let i = 0; i < count; i++) {
-      const link = listRva + 4 + i * 12;
-      const infoSize = b.u32(link + 4);
-      const info = b.u32(link + 8);
-      if (infoSize < 28 || !b.has(info, infoSize)) continue;
-      c.struct(info, info + 28);
-      this.rvaStringList(b.u32(info + 4), b.u32(info + 8));
-      this.dictionary(b.u32(info + 12), b.u32(info + 16), 'crashpad module annotation');
-      this.annotationObjects(b.u32(info + 20), b.u32(info + 24));
+      const link = listRva + COUNT + i * CRASHPAD_LINK.size;
+      const infoSize = b.u32(link + CRASHPAD_LINK.infoSize);
+      const info = b.u32(link + CRASHPAD_LINK.infoRva);
+      if (infoSize < CRASHPAD_MODULE.size || !b.has(info, infoSize)) continue;
+      c.struct(info, info + CRASHPAD_MODULE.size);
+      this.rvaStringList(b.u32(info + CRASHPAD_MODULE.listSize), b.u32(info + CRASHPAD_MODULE.listRva));
+      this.dictionary(b.u32(info + CRASHPAD_MODULE.dictSize), b.u32(info + CRASHPAD_MODULE.dictRva), 'crashpad module annotation');
+      this.annotationObjects(b.u32(info + CRASHPAD_MODULE.objectsSize), b.u32(info + CRASHPAD_MODULE.objectsRva));
     }
   }
 
   private dictionary(size: number, rva: number, label: string): void {
     const { b, c } = this;
-    if (size < 4 || !b.has(rva, size)) return;
-    const count = this.capCount(b.u32(rva), rva + 4, rva + size, 8, label);
-    c.struct(rva, rva + 4 + count * 8);
+    if (size < COUNT || !b.has(rva, size)) return;
+    const count = this.capCount(b.u32(rva), rva + COUNT, rva + size, DICT_ENTRY.size, label);
+    c.struct(rva, rva + COUNT + count * DICT_ENTRY.size);
     for (let i = 0; i < count; i++) {
-      this.utf8String(b.u32(rva + 4 + i * 8), `${label} key`);
-      this.utf8String(b.u32(rva + 8 + i * 8), `${label} value`);
+      const e = rva + COUNT + i * DICT_ENTRY.size;
+      this.utf8String(b.u32(e + DICT_ENTRY.key), `${label} key`);
+      this.utf8String(b.u32(e + DICT_ENTRY.value), `${label} value`);
     }
   }
 
   private rvaStringList(size: number, rva: number): void {
     const { b, c } = this;
-    if (size < 4 || !b.has(rva, size)) return;
-    const count = this.capCount(b.u32(rva), rva + 4, rva + size, 4, 'crashpad list annotations');
-    c.struct(rva, rva + 4 + count * 4);
-    for (let i = 0; i < count; i++) this.utf8String(b.u32(rva + 4 + i * 4), 'crashpad list annotation');
+    if (size < COUNT || !b.has(rva, size)) return;
+    // a count, then one u32 RVA per string
+    const count = this.capCount(b.u32(rva), rva + COUNT, rva + size, 4, 'crashpad list annotations');
+    c.struct(rva, rva + COUNT + count * 4);
+    for (let i = 0; i < count; i++) this.utf8String(b.u32(rva + COUNT + i * 4), 'crashpad list annotation');
   }
 
   private annotationObjects(size: number, rva: number): void {
     const { b, c } = this;
-    if (size < 4 || !b.has(rva, size)) return;
-    const count = this.capCount(b.u32(rva), rva + 4, rva + size, 12, 'crashpad annotation objects');
-    c.struct(rva, rva + 4 + count * 12);
+    if (size < COUNT || !b.has(rva, size)) return;
+    const count = this.capCount(b.u32(rva), rva + COUNT, rva + size, ANNOTATION.size, 'crashpad annotation objects');
+    c.struct(rva, rva + COUNT + count * ANNOTATION.size);
     for (let i = 0; i < count; i++) {
-      const e = rva + 4 + i * 12;
-      this.utf8String(b.u32(e), 'crashpad annotation name');
-      this.utf8String(b.u32(e + 8), 'crashpad annotation value');
+      const e = rva + COUNT + i * ANNOTATION.size;
+      this.utf8String(b.u32(e + ANNOTATION.name), 'crashpad annotation name');
+      this.utf8String(b.u32(e + ANNOTATION.value), 'crashpad annotation value');
     }
   }
 
@@ -423,7 +544,7 @@ class Minidump {
       if (c.full || !c.step()) break;
       const end = r.va + BigInt(r.size);
       const mi = findContaining(info, r.va, (m) => m.base, (m) => m.base + m.size);
-      const heap = mi && mi.type === 0x20000 && (mi.protect & 0x44) !== 0 && mi.state === 0x1000;
+      const heap = mi && mi.type === MEM_PRIVATE && (mi.protect & PAGE_WRITABLE) !== 0 && mi.state === MEM_COMMIT;
       const label = `memory ${hex(r.va)}-${hex(end)}${mi ? ` (${protectName(mi.protect)}, ${typeName(mi.type)})` : ''}`;
       c.region(r.rva, r.rva + r.size, heap ? 'heap' : 'memory', heap ? `heap/private ${label}` : label, r.va);
       // Modules overlapping this range: modules are sorted, start from the last one at or below r.va.
@@ -475,7 +596,7 @@ function protectName(p: number): string {
 }
 
 function typeName(t: number): string {
-  return t === 0x20000 ? 'private' : t === 0x40000 ? 'mapped' : t === 0x1000000 ? 'image' : `type ${hex(t)}`;
+  return t === MEM_PRIVATE ? 'private' : t === MEM_MAPPED ? 'mapped' : t === MEM_IMAGE ? 'image' : `type ${hex(t)}`;
 }
 
 export function parseMinidump(b: Bytes): FormatInfo {
