@@ -1,13 +1,27 @@
 // Runs the built CLI on a file and measures what it changed: the byte diff of the published copy, or,
 // when nothing was published (exit ≠ 0), the union of the reported finding spans.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { track } from './children.mjs';
 
-/** Runs `node cli args…`; never throws on a non-zero exit. Output is a report, never a secret. */
-export function runCli(cli, args, { timeoutMs = 600_000 } = {}) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
-  if (r.error) throw new Error(`dumpscrub ${args[0]} failed to run: ${r.error.message}`);
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+/** Runs `node cli args…` (asynchronously, so a signal still cleans up); never throws on a non-zero exit. */
+export function runCli(cli, args, { timeoutMs = 900_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = track(spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`dumpscrub ${args[0]} failed to run: ${err.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? `signal ${signal}` : -1), stdout, stderr });
+    });
+  });
 }
 
 /** Half-open runs [start, end) where a and b differ (same length). */
@@ -63,10 +77,11 @@ export function coverage(spans) {
 /**
  * `dumpscrub scrub input -o output --format json`: exit code, findings, survivors and the changed spans.
  * `published` says whether the spans are a real byte diff (true) or the reported findings (false).
+ * `inspect(input, output | null, spans)` sees both buffers before the copy is deleted.
  */
-export function scrubMeasure(cli, input, output, reportFile, extra = []) {
+export async function scrubMeasure(cli, input, output, reportFile, extra = [], { inspect } = {}) {
   rmSync(output, { force: true });
-  const r = runCli(cli, ['scrub', input, '-o', output, '--format', 'json', '--report', reportFile, '--quiet', ...extra]);
+  const r = await runCli(cli, ['scrub', input, '-o', output, '--format', 'json', '--report', reportFile, '--quiet', ...extra]);
   let report;
   try {
     report = JSON.parse(readFileSync(reportFile, 'utf8'));
@@ -79,8 +94,15 @@ export function scrubMeasure(cli, input, output, reportFile, extra = []) {
   const size = file.size ?? readFileSync(input).length;
   let spans;
   const published = r.code === 0 && existsSync(output);
-  if (published) spans = diffSpans(readFileSync(input), readFileSync(output));
-  else spans = mergeSpans(findings.map((f) => [f.start, f.end]));
+  if (published) {
+    const a = readFileSync(input);
+    const b = readFileSync(output);
+    spans = diffSpans(a, b);
+    inspect?.(a, b);
+  } else {
+    spans = mergeSpans(findings.map((f) => [f.start, f.end]));
+    inspect?.(readFileSync(input), null, spans);
+  }
   rmSync(output, { force: true });
   const changed = spans.reduce((n, [a, b]) => n + b - a, 0);
   return { code: r.code, verdict: file.verdict, error: file.error, size, findings, survivors, spans, changed, published };

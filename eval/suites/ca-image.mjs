@@ -34,7 +34,7 @@ export default async function caImage(env) {
   }
   const input = join(env.tmp, 'ca-image.raw');
   writeFileSync(input, Buffer.concat(pages));
-  const m = scrubMeasure(env.cli, input, join(env.tmp, 'out.raw'), join(env.tmp, 'report.json'));
+  const m = await scrubMeasure(env.cli, input, join(env.tmp, 'out.raw'), join(env.tmp, 'report.json'));
   const ppm = (m.changed / m.size) * 1e6;
   const perGiB = (m.findings.length / m.size) * 2 ** 30;
   return {

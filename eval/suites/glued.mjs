@@ -71,7 +71,7 @@ export default async function glued(env) {
   }
   const input = join(env.tmp, 'glued.raw');
   writeFileSync(input, img.buffer());
-  const m = scrubMeasure(env.cli, input, join(env.tmp, 'glued.out'), join(env.tmp, 'glued.json'));
+  const m = await scrubMeasure(env.cli, input, join(env.tmp, 'glued.out'), join(env.tmp, 'glued.json'));
   const cov = coverage(m.spans);
   const glued = planted.filter((p) => p.layout !== 'line');
   const untouched = glued.filter((p) => cov(p.span[0], p.span[1]) === 0);

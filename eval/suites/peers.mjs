@@ -40,7 +40,7 @@ export default async function peers(env) {
   });
   const input = join(env.tmp, 'peers.raw');
   writeFileSync(input, img.buffer());
-  const m = scrubMeasure(env.cli, input, join(env.tmp, 'peers.out'), join(env.tmp, 'peers.json'));
+  const m = await scrubMeasure(env.cli, input, join(env.tmp, 'peers.out'), join(env.tmp, 'peers.json'));
   const cov = coverage(m.spans);
 
   const negImg = new ImageBuilder();
@@ -53,7 +53,7 @@ export default async function peers(env) {
   }
   const negInput = join(env.tmp, 'negatives.raw');
   writeFileSync(negInput, negImg.buffer());
-  const n = scrubMeasure(env.cli, negInput, join(env.tmp, 'neg.out'), join(env.tmp, 'neg.json'));
+  const n = await scrubMeasure(env.cli, negInput, join(env.tmp, 'neg.out'), join(env.tmp, 'neg.json'));
   const negCov = coverage(n.spans);
 
   const rows = [];
