@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { utf32Runs, utf32Views } from '../src/views/utf32.js';
 import { rulesDetector } from '../src/detectors/rules.js';
-import { entropyDetector } from '../src/detectors/entropy.js';
 import { builtinRules } from '../src/rules/index.js';
 import { fillPattern } from '../src/redact.js';
 import type { DetectContext } from '../src/types.js';
@@ -106,7 +105,7 @@ describe('rules and entropy on UTF-32', () => {
     const body = lines.slice(2, 8).join('\n');
     for (const be of [false, true]) {
       const buf = Buffer.concat([Buffer.alloc(6, 0xee), utf32(body, be), Buffer.alloc(4, 0xee)]);
-      const hits = entropyDetector({ entropy: 'all' }).detect(buf, ctx('all')).hits;
+      const hits = rulesDetector([], { entropy: 'all' }).detect(buf, ctx('all')).hits;
       const enc = be ? 'utf32be' : 'utf32le';
       const got = lines.slice(2, 8).map((_, i) => hits.some((h) => h.encoding === enc && h.start <= 6 + 4 * 65 * i && h.end >= 6 + 4 * (65 * i + 64)));
       expect({ be, got }).toEqual({ be, got: got.map(() => true) });

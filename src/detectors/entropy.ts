@@ -2,11 +2,6 @@
 // entropy a random string of the same length and alphabet is expected to have.
 import type { Hit } from '../types.js';
 import type { TextView } from '../views/view.js';
-import type { Detector } from '../types.js';
-import { KeywordIndex } from './prefilter.js';
-import { latin1View } from '../views/view.js';
-import { utf16View } from '../views/utf16.js';
-import { utf32Views } from '../views/utf32.js';
 import { isPlaceholder, shannon } from './validators.js';
 import { armorLines, isArmorLine, isPublicArmor, type ArmorCache } from './armor.js';
 
@@ -260,28 +255,4 @@ export function entropyNear(view: TextView, positions: number[], kwLens: number[
       lastEnd = e;
     }
   }
-}
-
-/** Stand-alone entropy detector (the rules detector runs the same passes on its own views). */
-export function entropyDetector(opts: { entropy: EntropyMode }): Detector {
-  const index = new KeywordIndex(CONTEXT_KEYWORDS);
-  return {
-    id: 'entropy',
-    name: 'High-entropy tokens',
-    description: 'Random-looking tokens near credential words (context) or anywhere (all)',
-    kind: 'text',
-    maxSpan: 4 * (MAX_TOKEN + 64),
-    detect(bytes, ctx) {
-      const mode = ctx.entropy ?? opts.entropy;
-      const hits: Hit[] = [];
-      if (mode === 'off') return { hits };
-      const u32 = utf32Views(bytes);
-      for (const view of [latin1View(bytes), utf16View(bytes), u32.le, u32.be]) {
-        const { kw, pos } = index.scan(view.buf);
-        entropyNear(view, pos, kw.map((k) => index.keywords[k].length), hits);
-        if (mode === 'all') entropyAll(view, hits);
-      }
-      return { hits };
-    },
-  };
 }
