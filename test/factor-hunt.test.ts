@@ -72,6 +72,16 @@ describe('factor hunt for keys seen in the dump: noise pages', () => {
   });
 });
 
+describe('factor hunt: candidates that cannot be primes', () => {
+  it('a window with more than L/16 zero bytes (machine code, tagged words) is never divided', () => {
+    const bg = seeded(1 << 20, 35);
+    for (let i = 0; i < bg.length; i += 8) bg[i] = 0; // 16 zero bytes per 128, no zero word
+    const stats = { divisions: 0 };
+    expect(finds(bg, false, stats)).toBe(false);
+    expect(stats.divisions).toBe(0);
+  });
+});
+
 describe.skipIf(!existsSync('/usr/bin/openssl'))('self-hunt from a leaf certificate', () => {
   it('a critical cA FALSE certificate is a leaf: its key is hunted, in random bytes too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-leaf-'));

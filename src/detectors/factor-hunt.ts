@@ -149,6 +149,7 @@ export function huntFactors(bytes: Buffer, targets: RsaTarget[], stats?: { divis
   const anchored = everywhere ? [] : anchoredStarts(words, cls, nw, lastWord);
   const stamp = new Uint32Array(256);
   let stampId = 0;
+  const maxZeros = L >> 4;
 
   /** Divides each active modulus by the candidate; true when no target is left. */
   const divide = (p: bigint, top16: number): boolean => {
@@ -181,8 +182,8 @@ export function huntFactors(bytes: Buffer, targets: RsaTarget[], stats?: { divis
     const candidate = (w: number): void => {
       const i = w * 4;
       const top16 = (bytes[i + msb] << 8) | bytes[i + msb2];
-      // sieve on word sums by significance mod 3; a zero word is as unlikely in a prime as it is
-      // common in structures
+      // sieve on word sums by significance mod 3. A zero word, or more than L/16 zero bytes (one
+      // prime in 10^9 has that many; machine code and heap words most often do), ends it early.
       let a0 = 0;
       let a1 = 0;
       let a2 = 0;
@@ -190,9 +191,15 @@ export function huntFactors(bytes: Buffer, targets: RsaTarget[], stats?: { divis
       let h = 0;
       let c = 0;
       let k = 0;
-      for (let idx = reversed ? w + nw - 1 : w; k < nw; k++, idx += reversed ? -1 : 1) {
+      let zeros = 0;
+      const step = reversed ? -1 : 1;
+      for (let idx = reversed ? w + nw - 1 : w; k < nw; k++, idx += step) {
         let v = words[idx];
         if (v === 0) break;
+        if (((v - 0x01010101) & ~v & 0x80808080) !== 0) {
+          zeros += +((v & 0xff) === 0) + +((v & 0xff00) === 0) + +((v & 0xff0000) === 0) + +(v >>> 24 === 0);
+          if (zeros > maxZeros) break;
+        }
         if (swap) v = (((v & 255) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
         h += (v & 0xffff) + (v >>> 16);
         if (c === 0) a0 += v;
