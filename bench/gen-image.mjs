@@ -1,12 +1,15 @@
 // Seeded generator of a memory-like image: zero pages, pointer-dense pages, ASCII and UTF-16 text,
 // zlib-compressed data, code-like bytes, random heap bytes, and a few planted secrets made at run time.
+import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
 const PAGE = 4096;
 const BLOCK = 16 * 1024 * 1024;
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 
 /** xorshift32: deterministic choices (page kinds, offsets). */
 function prng(seed) {
@@ -184,6 +187,30 @@ function plantedSecrets(seed) {
   ];
 }
 
+/**
+ * What a TLS client or server holds beside its secrets: leaf certificates (cA FALSE, RSA of three
+ * sizes and P-256, made by openssl) and bare SPKI public keys. Public, never findings: each one
+ * makes the self-hunt look for its private half over the whole image.
+ */
+export function publicMaterial() {
+  const out = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dumpscrub-bench-cert-'));
+  try {
+    for (const [name, alg] of [['rsa2048', ['-newkey', 'rsa:2048']], ['rsa3072', ['-newkey', 'rsa:3072']], ['rsa4096', ['-newkey', 'rsa:4096']], ['p256', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']]]) {
+      const cert = path.join(dir, `${name}.der`);
+      const r = spawnSync('openssl', ['req', '-x509', ...alg, '-nodes', '-keyout', path.join(dir, 'k.pem'), '-subj', `/CN=${name}.bench.example`, '-addext', 'basicConstraints=critical,CA:FALSE', '-days', '30', '-outform', 'DER', '-out', cert], { stdio: 'ignore', timeout: 120_000 });
+      if (r.status === 0) out.push({ kind: `leaf-cert-${name}`, bytes: fs.readFileSync(cert) });
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  for (const bits of [2048, 3072]) {
+    const k = generateKeyPairSync('rsa', { modulusLength: bits, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } });
+    out.push({ kind: `spki-rsa${bits}`, bytes: k.publicKey });
+  }
+  return out;
+}
+
 /** Page kinds and their share of the image. */
 const MIX = [
   ['zero', 0.28],
@@ -214,6 +241,21 @@ export function generateImage(file, size, seed = 1, copies = 3) {
   const plants = [];
   const pages = Math.floor(size / PAGE);
   const used = new Set();
+  // public keys sit in noise: two random or compressed pages each side of theirs
+  const forced = new Map();
+  for (const s of publicMaterial()) {
+    for (let c = 0; c < copies; c++) {
+      let p;
+      do p = 2 + Math.floor(rand() * Math.max(1, pages - 5));
+      while ([-3, -2, -1, 0, 1, 2, 3].some((d) => used.has(p + d)));
+      const kind = c % 2 ? 'zlib' : 'random';
+      for (let d = -2; d <= 2; d++) {
+        used.add(p + d);
+        forced.set(p + d, kind);
+      }
+      plants.push({ kind: s.kind, offset: p * PAGE + 64 + Math.floor(rand() * 512) * 2, length: s.bytes.length, bytes: s.bytes, public: true });
+    }
+  }
   for (const s of secrets) {
     for (let c = 0; c < copies; c++) {
       let p;
@@ -243,6 +285,7 @@ export function generateImage(file, size, seed = 1, copies = 3) {
           }
           r -= share;
         }
+        kind = forced.get((base + off) / PAGE) ?? kind;
         counts[kind]++;
         const page = b.subarray(off, off + n);
         if (kind === 'zero') page.fill(0);
@@ -277,7 +320,8 @@ export function generateImage(file, size, seed = 1, copies = 3) {
     seed,
     size,
     pages: counts,
-    planted: plants.map(({ kind, offset, length }) => ({ kind, offset, length })),
+    planted: plants.filter((p) => !p.public).map(({ kind, offset, length }) => ({ kind, offset, length })),
+    public: plants.filter((p) => p.public).map(({ kind, offset, length }) => ({ kind, offset, length })),
   };
 }
 
@@ -287,4 +331,16 @@ export function parseSize(s) {
   if (!m) throw new Error(`bad size: ${s}`);
   const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[2].toUpperCase()];
   return Math.round(Number(m[1]) * mult);
+}
+
+/** `size` seeded random bytes, then `tail` (a certificate, say): the self-hunt's worst input. */
+export function generateNoise(file, size, seed, tail = Buffer.alloc(0)) {
+  const ks = keystream(seed, 'noise');
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (let off = 0; off < size; off += BLOCK) fs.writeSync(fd, ks(Math.min(BLOCK, size - off)));
+    fs.writeSync(fd, tail);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
