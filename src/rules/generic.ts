@@ -5,6 +5,10 @@ const PWKEY = '(?:passwd|password|passphrase|(?<![A-Za-z])pass|_pass|_pwd|(?<![A
 const SECKEY = '(?:secret|token|api[_.\\-]?key|access[_.\\-]?key|auth[_.\\-]?key|private[_.\\-]?key|credentials?|signing[_.\\-]?key|encryption[_.\\-]?key|master[_.\\-]?key)';
 /** unquoted value: printable, no whitespace, quotes, backtick, ';' or '&' */
 const VALUE = `[^\\x00-\\x20\\x7f-\\xff"'\`;&]`;
+/** end of a key name: a closing quote and bracket (`os.environ["API_KEY"]`, `ENV['X']`) */
+const KEYEND = `["']?\\]?["']?`;
+/** after the separator: blanks, or a line break before a quoted value; a lone - or = is no value */
+const GAP = `(?:[ \\t]{0,8}|[ \\t]{0,4}\\r?\\n[ \\t]{0,16}(?=["']))["']?(?![-=](?:[\\s"']|$))`;
 const PW_KEYWORDS = ['passw', 'passphrase', 'pass=', 'pass:', '_pass', '_pwd', 'pwd_', 'pwd=', 'pwd:'];
 const SEC_KEYWORDS = ['secret', 'token', 'api_key', 'apikey', 'api-key', 'access_key', 'accesskey', 'auth_key', 'private_key', 'privatekey', 'credential', 'signing_key', 'encryption_key', 'master_key'];
 
@@ -15,11 +19,11 @@ export const genericRules: RuleInput[] = [
     family: 'generic',
     description: 'password/passwd/passphrase/pwd = value in env, ini, YAML, properties, JSON or code (unquoted or quoted, no spaces)',
     keywords: PW_KEYWORDS,
-    pattern: `${PWKEY}[A-Za-z0-9_.\\-]{0,24}["']?\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))[ \\t]{0,8}["']?(?<secret>${VALUE}{1,256})`,
+    pattern: `${PWKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))${GAP}(?<secret>${VALUE}{1,256})`,
     flags: 'i',
     before: 0,
     maxLen: 320,
-    examples: ['DB_PASSWORD=«{{pw:14}}»\n', 'password: «{{pw:12}}»\n', '{"password":"«{{pw:20}}»"}', 'spring.datasource.password = «{{pw:16}}»', 'PGPASSWORD=«changeme»', "$db_pass = '«{{pw:10}}»';", 'ssl_key_passphrase => «{{pw:18}}»', 'mysql_pwd_root:«{{pw:9}}»'],
+    examples: ['DB_PASSWORD=«{{pw:14}}»\n', 'password: «{{pw:12}}»\n', '{"password":"«{{pw:20}}»"}', 'spring.datasource.password = «{{pw:16}}»', 'PGPASSWORD=«changeme»', "$db_pass = '«{{pw:10}}»';", 'ssl_key_passphrase => «{{pw:18}}»', 'mysql_pwd_root:«{{pw:9}}»', 'password =\n    "«{{pw:14}}»"', "ENV['DB_PASSWORD'] = '«{{pw:12}}»'", 'password: «hunter»'],
     negativeExamples: ['password: ********', 'password=${DB_PASSWORD}', 'PASSWORD=<password>', 'if (password == null)', 'password: null', 'PWD=/home/user', 'bypass=1', 'password_hint: \n', 'password: {{PASSWORD}}', 'compass=north', 'see http://password.example/'],
   },
   {
@@ -93,14 +97,14 @@ export const genericRules: RuleInput[] = [
     family: 'generic',
     description: 'secret, token, api_key, access_key, private_key, credentials = value (8+ chars, not a word) in env, ini, YAML, JSON or code',
     keywords: SEC_KEYWORDS,
-    pattern: `${SECKEY}[A-Za-z0-9_.\\-]{0,24}["']?\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))[ \\t]{0,8}["']?(?<secret>${VALUE}{8,512})`,
+    pattern: `${SECKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))${GAP}(?<secret>${VALUE}{8,512})`,
     flags: 'i',
     before: 0,
     maxLen: 600,
     minEntropy: 2.8,
     validators: ['token-like'],
-    examples: ['CLIENT_SECRET=«{{b62:32}}»', '"apiKey": "«{{hex:32}}»"', 'access_token: «{{b64u:40}}»', 'SESSION_SECRET=«{{pw:30}}»', 'master_key = «{{b64:44}}=»'],
-    negativeExamples: ['token: null', 'secret=${APP_SECRET}', 'token_type: Bearer', 'api_key: <your-api-key>', 'secretName: database-credentials', 'TOKEN=****************'],
+    examples: ['CLIENT_SECRET=«{{b62:32}}»', '"apiKey": "«{{hex:32}}»"', 'access_token: «{{b64u:40}}»', 'SESSION_SECRET=«{{pw:30}}»', 'master_key = «{{b64:44}}=»', "os.environ[\"OPENAI_API_KEY\"] = '«sk-{{b62:48}}»'", 'client_secret =\n  "«{{b62:40}}»"', 'api_key: «{{alnum:32}}»'],
+    negativeExamples: ['token: null', 'secret=${APP_SECRET}', 'token_type: Bearer', 'api_key: <your-api-key>', 'secretName: database-credentials', 'TOKEN=****************', 'token = - {{b62:4}}'],
   },
   {
     id: 'connection-string-password',
@@ -159,11 +163,11 @@ export const genericRules: RuleInput[] = [
     family: 'config-file',
     description: '"auth": base64(user:password) in ~/.docker/config.json and Kubernetes dockerconfigjson',
     keywords: ['"auth"'],
-    pattern: '"auth"\\s{0,4}:\\s{0,4}"(?<secret>[A-Za-z0-9+/]{8,1024}={0,2})"',
+    pattern: '"auth"\\s{0,4}:\\s{0,4}"(?<secret>[A-Za-z0-9+/]{8,8192}={0,2})"',
     before: 0,
-    maxLen: 1060,
+    maxLen: 8220,
     validators: ['basic-auth'],
-    examples: ['{"auths":{"ghcr.io":{"auth":"«{{basic}}»"}}}'],
+    examples: ['{"auths":{"ghcr.io":{"auth":"«{{basic}}»"}}}', '{"auths":{"123.dkr.ecr.us-east-1.amazonaws.com":{"auth":"«{{basic:1800}}»"}}}'],
     negativeExamples: ['{"auth":"none"}', '{"auths":{"x":{"auth":""}}}'],
   },
   {
@@ -189,5 +193,94 @@ export const genericRules: RuleInput[] = [
     maxLen: 280,
     examples: ['SSHPASS=«{{pw:12}}»', "sshpass -p '«{{pw:12}}»' ssh host"],
     negativeExamples: ['sshpass -f /run/pw ssh host'],
+  },
+];
+
+/** Services whose name alone, as a key, says the value beside it is their credential. */
+const PROVIDERS = ['adafruit', 'adobe', 'airtable', 'algolia', 'alibaba', 'anthropic', 'artifactory', 'asana', 'atlassian', 'auth0', 'azure', 'beamer', 'bitbucket', 'bittrex', 'buildkite', 'circleci', 'clickup', 'cloudflare', 'cloudsmith', 'codecov', 'cohere', 'coinbase', 'confluent', 'contentful', 'databricks', 'datadog', 'deepgram', 'deepseek', 'digitalocean', 'discord', 'doppler', 'dropbox', 'droneci', 'dynatrace', 'elastic', 'etsy', 'facebook', 'fastly', 'figma', 'finicity', 'firebase', 'flickr', 'freshbooks', 'gitea', 'github', 'gitlab', 'gitter', 'grafana', 'groq', 'harness', 'heroku', 'hubspot', 'huggingface', 'intercom', 'jfrog', 'jira', 'kraken', 'kucoin', 'launchdarkly', 'linear', 'linkedin', 'lob', 'mailchimp', 'mailgun', 'mapbox', 'mattermost', 'messagebird', 'mistral', 'netlify', 'newrelic', 'notion', 'npm', 'nuget', 'okta', 'openai', 'opsgenie', 'pagerduty', 'paypal', 'pinecone', 'plaid', 'planetscale', 'postman', 'pulumi', 'pusher', 'rapidapi', 'readme', 'replicate', 'rollbar', 'rubygems', 'salesforce', 'segment', 'sendbird', 'sendgrid', 'sentry', 'shopify', 'sidekiq', 'slack', 'snyk', 'sonar', 'sourcegraph', 'splunk', 'square', 'stripe', 'sumologic', 'supabase', 'telegram', 'terraform', 'travis', 'trello', 'twilio', 'twitch', 'twitter', 'typeform', 'vault', 'vercel', 'yandex', 'zendesk', 'zoom'];
+
+export const contextWideRules: RuleInput[] = [
+  {
+    id: 'provider-named-credential',
+    name: 'Credential under a provider-named key',
+    family: 'generic',
+    description: 'A token-like value (16+ chars, random) under a key named after a service: YAML/JSON/env keys (`cloudsmith: "..."`), `<provider> token - \'...\'` lists',
+    keywords: PROVIDERS,
+    keywordForms: PROVIDERS.map((keyword) => ({ keyword, word: true })),
+    pattern: `(?:${PROVIDERS.join('|')})[A-Za-z0-9_. \\-]{0,30}?${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/])|[ \\t]-[ \\t])${GAP}(?<secret>[A-Za-z0-9_\\-+/=.~:]{16,256})`,
+    flags: 'i',
+    before: 0,
+    maxLen: 330,
+    minEntropy: 3.3,
+    validators: ['token-like'],
+    examples: ['cloudsmith: "«{{b62:40}}»"', 'registries:\n  snyk_token: «{{uuid}}»\n', "buildkite token - '«{{hex:40}}»'", 'SENTRY_AUTH = «{{hex:64}}»'],
+    negativeExamples: ['github: https://github.com/org/repo', 'slack: "#alerts-channel-name-long"', 'stripe: ********************', 'okta: - {{b62:4}}'],
+  },
+  {
+    id: 'key-assignment-random',
+    name: 'Random value assigned to a key',
+    family: 'generic',
+    description: '`key = <hex or base64>`: a bare key name with a long random value (hex 32+, base64 24+)',
+    keywords: ['key=', 'key =', 'key:', 'key":', "key':", 'key" :', 'key"]'],
+    pattern: `(?<![A-Za-z])key${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))${GAP}(?<secret>[0-9a-fA-F]{32,256}|[A-Za-z0-9+/_\\-]{24,256}={0,2})(?![A-Za-z0-9+/=_\\-])`,
+    flags: 'i',
+    before: 0,
+    maxLen: 300,
+    minEntropy: 3.4,
+    validators: ['token-like'],
+    examples: ['key = «{{hex:64}}»', '{"key": "«{{b64:43}}=»"}', 'KEY: «{{b62:32}}»'],
+    negativeExamples: ['key = {{lower:40}}', 'key: 0000000000000000000000000000000000000000', 'monkey = {{hex:64}}', 'key: user-settings-default-profile-name'],
+  },
+  {
+    id: 'credential-constructor',
+    name: 'Password passed to a credential constructor',
+    family: 'generic',
+    description: 'Last string argument of NetworkCredential, DirectoryEntry, UsernamePasswordCredentials, PasswordAuthentication, SqlCredential calls',
+    keywords: ['networkcredential(', 'directoryentry(', 'passwordcredentials(', 'passwordauthentication(', 'sqlcredential('],
+    pattern: '(?:NetworkCredential|DirectoryEntry|UsernamePasswordCredentials|PasswordAuthentication|SqlCredential)\\(\\s{0,4}(?:@?"[^"\\x00-\\x1f]{0,256}"\\s{0,4},\\s{0,4}){1,2}@?"(?<secret>[^"\\x00-\\x1f]{1,256})"',
+    flags: 'i',
+    before: 30,
+    maxLen: 900,
+    examples: ['var c = new NetworkCredential("svc_backup", "«{{pw:14}}»");', 'new DirectoryEntry("LDAP://dc1.corp.local/DC=corp", "CORP\\\\admin", "«{{pw:16}}»")', 'new UsernamePasswordCredentials("ci", "«{{pw:12}}»")'],
+    negativeExamples: ['new NetworkCredential("user", "")', 'new NetworkCredential(user, pass)'],
+  },
+  {
+    id: 'password-method-call',
+    name: 'Password given as a method argument (Gradle, Maven, Groovy)',
+    family: 'generic',
+    description: "credentials { password '...' } and similar: a credential word followed by a quoted string",
+    keywords: ['password ', 'password(', 'passwd ', 'secret ', 'token ', 'apikey '],
+    pattern: `(?<![A-Za-z])(?:password|passwd|secret|token|apiKey)[ \\t]{0,4}[ (][ \\t]{0,4}(?<q>["'])(?<secret>(?:(?!\\k<q>)[^\\x00-\\x1f]){1,256})\\k<q>`,
+    flags: 'i',
+    before: 0,
+    maxLen: 280,
+    examples: ["credentials {\n    username 'deployer'\n    password '«{{pw:14}}»'\n}", 'password("«{{pw:12}}»")', 'maven { credentials { username = "u"; token "«{{b62:32}}»" } }'],
+    negativeExamples: ["password ''", "password '${System.env.PASSWORD}'", 'password "****"'],
+  },
+  {
+    id: 'secret-xml-element',
+    name: 'Secret / token XML element',
+    family: 'generic',
+    description: '<secret>, <token>, <apiToken>, <apiKey>, <clientSecret>, <secretKey>, <accessKey>, <privateKey> elements (Jenkins credentials.xml, app configs)',
+    keywords: ['<secret', '<token', '<apitoken', '<apikey', '<api_key', '<clientsecret', '<client_secret', '<secretkey', '<secret_key', '<accesskey', '<privatekey'],
+    pattern: '<(?<tag>[A-Za-z0-9_:.\\-]{0,20}(?:secret|token|api_?key|secret_?key|access_?key|private_?key)[A-Za-z0-9_.\\-]{0,10})(?:\\s[^>]{0,100})?>(?<secret>[^<\\x00-\\x1f]{8,8192})</\\k<tag>>',
+    flags: 'i',
+    before: 0,
+    maxLen: 8400,
+    validators: ['token-like'],
+    examples: ['<hudson.util.Secret><secret>«{{b64:44}}»</secret></hudson.util.Secret>', '<apiToken>«{{hex:34}}»</apiToken>', '<ClientSecret>«{{b62:40}}»</ClientSecret>'],
+    negativeExamples: ['<secret></secret>', '<token>${TOKEN}</token>', '<secretName>db-credentials</secretName>'],
+  },
+  {
+    id: 'pgpass-password',
+    name: '.pgpass password',
+    family: 'config-file',
+    description: 'Password field of a PostgreSQL password file line (host:port:database:user:password)',
+    keywords: [':5432:', ':5433:', ':6432:', ':*:'],
+    pattern: '(?<![^\\x00\\n\\r])[A-Za-z0-9_.*\\-]{1,253}:(?:[0-9]{2,5}|\\*):[^:\\s]{1,63}:[^:\\s]{1,63}:(?<secret>(?:[^\\s\\\\:]|\\\\[:\\\\]){1,256})(?=[\\x00\\r\\n]|$)',
+    before: 260,
+    maxLen: 640,
+    examples: ['db.internal:5432:app:app_user:«{{pw:16}}»\n', '*:*:*:replicator:«{{pw:20}}»\n'],
+    negativeExamples: ['10:30:00 12:5432:00 x', 'db:5432:app:user:*\n'],
   },
 ];

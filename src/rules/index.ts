@@ -11,9 +11,9 @@ import { keyRules } from './keys.js';
 import { genericTokenRule, tokenRules } from './tokens.js';
 import { contextRules } from './context.js';
 import { protocolRules } from './protocol.js';
-import { genericRules } from './generic.js';
+import { contextWideRules, genericRules } from './generic.js';
 
-export const builtinRuleInputs: RuleInput[] = [...keyRules, ...tokenRules, ...contextRules, ...protocolRules, ...genericRules, genericTokenRule];
+export const builtinRuleInputs: RuleInput[] = [...keyRules, ...tokenRules, ...contextRules, ...protocolRules, ...genericRules, ...contextWideRules, genericTokenRule];
 
 export const builtinRules: Rule[] = compileRules(builtinRuleInputs, 'builtin');
 

@@ -65,7 +65,7 @@ export const RuleSchema = z
     description: z.string().min(1).max(400),
     family: z.string().min(1).max(40),
     /** Case-insensitive literals; the rule's regex runs only near one of them. */
-    keywords: z.array(z.string().min(3).max(64)).max(32),
+    keywords: z.array(z.string().min(3).max(64)).max(256),
     /**
      * Where the engine tries the pattern: near keywords (default), or over every run of at least
      * `minRun` token characters (rules for a shape with no literal: next year's vendor prefixes).
@@ -104,7 +104,7 @@ export const RuleSchema = z
      */
     keywordForms: z
       .array(z.object({ keyword: z.string().min(3).max(64), exact: z.boolean().default(false), word: z.boolean().default(false) }).strict())
-      .max(32)
+      .max(256)
       .default([]),
     /** Minimum Shannon entropy (bits per char) of the secret. */
     minEntropy: z.number().min(0).max(8).optional(),

@@ -102,7 +102,8 @@ function generate(gen: string, arg: string, rng: Rng): string {
       return `${header}.${payload}.${draw(ALPHABETS.b64u, 43, rng)}`;
     }
     case 'basic':
-      return Buffer.from(`${draw(ALPHABETS.lower, 6, rng)}:${generate('pw', '14', rng)}`).toString('base64');
+      // {{basic:N}}: an N-char password (registry tokens such as ECR's run to kilobytes)
+      return Buffer.from(`${draw(ALPHABETS.lower, 6, rng)}:${generate('pw', arg || '14', rng)}`).toString('base64');
     default:
       // not a generator: literal text such as a {{PLACEHOLDER}} in a negative example
       return `{{${gen}${arg ? ':' + arg : ''}}}`;
