@@ -352,4 +352,17 @@ export const contextRules: RuleInput[] = [
     window: 60,
     examples: ['BUNDLE_ENTERPRISE__CONTRIBSYS__COM=$'],
   }),
+  near({
+    id: 'mapbox-token',
+    name: 'Mapbox access token',
+    family: 'saas',
+    description: 'sk./tk. Mapbox token (two dotted parts) near a Mapbox keyword',
+    keywords: ['mapbox'],
+    secret: '[st]k\\.[A-Za-z0-9+/=_\\-]{32,128}\\.[A-Za-z0-9+/=_\\-]{20,30}',
+    edge: 'A-Za-z0-9+/=_\\-',
+    gen: 'tk.{{b64u:60}}.{{b64u:22}}',
+    maxLen: 160,
+    window: 80,
+    examples: ['MAPBOX_TOKEN=$'],
+  }),
 ];

@@ -181,7 +181,7 @@ export const keyRules: RuleInput[] = [
     family: 'private-key',
     description: 'age encryption identity (AGE-SECRET-KEY-1...)',
     keywords: ['age-secret-key-1'],
-    pattern: '(?<secret>AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})',
+    pattern: '(?<secret>AGE-SECRET-KEY-1[0-9A-Z]{58})',
     prefixed: true,
     before: 0,
     maxLen: 80,

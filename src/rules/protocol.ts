@@ -172,7 +172,7 @@ export const protocolRules: RuleInput[] = [
     family: 'webhook',
     description: 'Path of a hooks.slack.com services, workflows or triggers URL (anyone holding it can post)',
     keywords: ['hooks.slack.com/'],
-    pattern: 'hooks\\.slack\\.com/(?<secret>services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24}|(?:workflows|triggers)/T[A-Z0-9]{8,12}/A[A-Z0-9]{8,12}/[0-9]{15,20}/[a-f0-9]{32})',
+    pattern: 'hooks\\.slack\\.com/(?<secret>services/T[A-Za-z0-9_]{8,12}/B[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{24}|(?:workflows|triggers)/T[A-Z0-9]{8,12}/A[A-Z0-9]{8,12}/[0-9]{15,20}/[a-f0-9]{32})',
     before: 0,
     maxLen: 140,
     examples: ['SLACK_WEBHOOK=https://hooks.slack.com/«services/T{{ALNUM:10}}/B{{ALNUM:11}}/{{b62:24}}»', '"url": "https://hooks.slack.com/«workflows/T{{ALNUM:10}}/A{{ALNUM:11}}/{{digit:18}}/{{hex:32}}»"'],
@@ -186,6 +186,7 @@ export const protocolRules: RuleInput[] = [
     keywords: ['webhook.office.com/webhookb2/', 'outlook.office.com/webhook/', 'office.com/webhook'],
     pattern: '(?:webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/(?<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}@[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:/[A-Za-z0-9_\\-]{20,80})?)',
     before: 30,
+    flags: 'i',
     maxLen: 260,
     examples: ['https://contoso.webhook.office.com/webhookb2/«{{uuid}}@{{uuid}}/IncomingWebhook/{{hex:32}}/{{uuid}}»', 'url: https://outlook.office.com/webhook/«{{uuid}}@{{uuid}}/IncomingWebhook/{{hex:32}}/{{uuid}}/{{b64u:40}}»'],
     negativeExamples: ['https://contoso.webhook.office.com/webhookb2/'],
@@ -265,8 +266,8 @@ export const protocolRules: RuleInput[] = [
     keywords: ['session', 'sessid', 'connect.sid', '.aspnetcore.', '.aspxauth', 'remember_token', 'auth_token=', 'sid='],
     // cookie names are lower or camel case (`laravel_session`, `sessionid`, `ASP.NET_SessionId`); an
     // upper-case SESSION counts only as a whole name (Spring's `SESSION`), never inside an
-    // environment name (`XDG_SESSION_PATH`, `TERM_SESSION_ID`); a path is no session value
-    pattern: `(?:(?<![A-Z])[sS]ession(?:[_.\\-]?(?:[iI][dD]|[tT]oken|[kK]ey|[cC]ookie|[aA]uth|[sS]ig|[dD]ata|[sS]tore))?|(?<![A-Za-z0-9_])SESSION(?:ID)?|PHPSESSID|JSESSIONID|connect\\.sid|\\.AspNetCore\\.[A-Za-z0-9_.\\-]{1,40}|\\.ASPXAUTH|remember_token|auth_token|(?<![A-Za-z0-9])sid)=(?!/)(?<secret>[A-Za-z0-9%._~+/:\\-]{16,4096}={0,2})`,
+    // environment name (`XDG_SESSION_PATH`, `TERM_SESSION_ID`)
+    pattern: `(?:(?<![A-Z])[sS]ession(?:[_.\\-]?(?:[iI][dD]|[tT]oken|[kK]ey|[cC]ookie|[aA]uth|[sS]ig|[dD]ata|[sS]tore))?|(?<![A-Za-z0-9_])SESSION(?:ID)?|PHPSESSID|JSESSIONID|connect\\.sid|\\.AspNetCore\\.[A-Za-z0-9_.\\-]{1,40}|\\.ASPXAUTH|remember_token|auth_token|(?<![A-Za-z0-9])sid)=(?<secret>[A-Za-z0-9%._~+/:\\-]{16,4096}={0,2})`,
     before: 3,
     maxLen: 4200,
     validators: ['token-like'],
