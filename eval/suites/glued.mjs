@@ -84,6 +84,12 @@ export default async function glued(env) {
     { name: `glued tokens untouched (of ${glued.length})`, value: untouched.length, target: '0', pass: untouched.length === 0 },
     { name: 'glued tokens partly redacted', value: partial.length, target: '0', pass: partial.length === 0 },
   ];
+  // the glue's own effect: tokens a rule catches alone on a line, but not when glued
+  const full = (p) => cov(p.span[0], p.span[1]) === p.span[1] - p.span[0];
+  const caughtAlone = new Set(planted.filter((p) => p.layout === 'line' && full(p)).map((p) => p.rule + p.prefix));
+  const gluedKnown = glued.filter((p) => caughtAlone.has(p.rule + p.prefix));
+  const gluedKnownBad = gluedKnown.filter((p) => !full(p));
+  rows.push({ name: 'glued survivors among tokens caught alone', value: `${gluedKnownBad.length}/${gluedKnown.length}`, target: '0', pass: gluedKnownBad.length === 0 });
   const notes = [`${shapes.length} prefixed token shapes from the peers corpus × layouts ${Object.keys(layouts).join(', ')}; image ${(img.size / 1024).toFixed(0)} KiB`];
   for (const layout of Object.keys(layouts)) {
     const mine = planted.filter((p) => p.layout === layout);
