@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { builtinDetectors } from './detectors/index.js';
+import { entropyOnPayload } from './detectors/entropy-payload.js';
 import type { DetectorOptions } from './detectors/index.js';
 import { detectFormat, regionAt } from './formats/index.js';
 import { scanInput } from './engine.js';
@@ -70,7 +71,7 @@ async function analyze(input: InputFile, s: DetectSettings, opts: ScrubOptions, 
     hits = [...hits, ...second.hits].sort((a, b) => a.start - b.start || a.end - b.end);
     learned.addAll(second.learned);
   }
-  return { info, hits, sha256: first.sha256, learned: learned.values() };
+  return { info, hits: entropyOnPayload(hits, info.structural), sha256: first.sha256, learned: learned.values() };
 }
 
 function findingsOf(a: Analysis, filter: (h: Hit) => boolean = () => true): Finding[] {

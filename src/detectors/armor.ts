@@ -2,6 +2,7 @@
 // a certificate or public key is left alone; a line of a private key, or of a block whose header
 // was overwritten (freed malloc chunks lose their first 16 bytes), is not.
 import { readTlv, TAG } from './asn1.js';
+import { decodesToPublic } from './public-base64.js';
 
 const B64 = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=') B64[c.charCodeAt(0)] = 1;
@@ -49,7 +50,8 @@ function lineStart(buf: Uint8Array, p: number): number {
 export function isArmorLine(buf: Uint8Array, s: number, e: number): boolean {
   const L = e - s;
   if (L > MAX_LINE) return false;
-  const armor = (n: number): boolean => n === 64 || n === 76;
+  // PEM and MIME widths, or any width of 40+ (a multiple of 4) shared with a neighbouring line
+  const armor = (n: number): boolean => n === 64 || n === 76 || (n === L && L >= 40 && L % 4 === 0);
   const after = e < buf.length ? breakAt(buf, e) : 0;
   if (after) {
     const next = e + after;
@@ -110,27 +112,29 @@ function indexOfAscii(buf: Uint8Array, from: number, to: number, needle: string,
   return i < 0 ? -1 : lo + i;
 }
 
-/** The base64 lines of buf[start, end) decoded (each line is 4-char aligned, so they join). */
-function decodeBlock(buf: Uint8Array, start: number, end: number): Buffer {
+/** The base64 lines of buf[start, end) joined (each full line is 4-char aligned, so they join). */
+function joinBlock(buf: Uint8Array, start: number, end: number): Buffer {
   const lines = armorLines(buf, start, end);
-  let text = '';
-  for (let k = 0; k < lines.length; k += 2) text += Buffer.from(buf.buffer, buf.byteOffset + lines[k], lines[k + 1] - lines[k]).toString('latin1');
-  return Buffer.from(text, 'base64');
+  const parts: Buffer[] = [];
+  for (let k = 0; k < lines.length; k += 2) parts.push(Buffer.from(buf.buffer, buf.byteOffset + lines[k], lines[k + 1] - lines[k]));
+  return Buffer.concat(parts);
 }
 
-// OID headers of an X.500 name attribute (2.5.4.x) and a certificate extension (2.5.29.x)
-const X500_ATTR = Buffer.from([0x06, 0x03, 0x55, 0x04]);
-const CERT_EXT = Buffer.from([0x06, 0x03, 0x55, 0x1d]);
-
-/** DER of a certificate, CSR or CRL (X.500 name or extension OIDs), or a SubjectPublicKeyInfo. */
-function looksPublicDer(der: Buffer): boolean {
-  if (der.includes(X500_ATTR) || der.includes(CERT_EXT)) return true;
-  // SEQUENCE { SEQUENCE algorithm, BIT STRING key }; a fragment may be cut short, so lengths are not bounded by it
+/** A SubjectPublicKeyInfo: SEQUENCE { SEQUENCE algorithm, BIT STRING key } (a fragment may be cut short). */
+function looksSpki(der: Buffer): boolean {
   if (der.length < 16) return false;
   const outer = readTlv(der, 0, Number.MAX_SAFE_INTEGER);
   if (outer?.tag !== TAG.SEQUENCE) return false;
   const alg = readTlv(der, outer.body, Number.MAX_SAFE_INTEGER);
   return alg?.tag === TAG.SEQUENCE && der[alg.end] === TAG.BIT_STRING;
+}
+
+/**
+ * A block whose marker was lost: public if it decodes (at any phase: the first line may be cut by
+ * a page boundary) to certificate, CSR or CRL structure, or its start to a SubjectPublicKeyInfo.
+ */
+function looksPublicBlock(text: Buffer): boolean {
+  return decodesToPublic(text, 0, text.length) || looksSpki(Buffer.from(text.toString('latin1'), 'base64'));
 }
 
 /** The last block judged, so its other lines are not judged again. */
@@ -153,7 +157,7 @@ export function isPublicArmor(buf: Uint8Array, s: number, e: number, cache: Armo
   if (head >= 0 || tail >= 0) {
     const at = head >= 0 ? head : tail;
     pub = indexOfAscii(buf, at, at + 60, 'PRIVATE') < 0;
-  } else pub = looksPublicDer(decodeBlock(buf, start, end));
+  } else pub = looksPublicBlock(joinBlock(buf, start, end));
   Object.assign(cache, { start, end, pub });
   return pub;
 }

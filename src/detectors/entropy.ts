@@ -3,6 +3,8 @@
 import type { Hit } from '../types.js';
 import type { TextView } from '../views/view.js';
 import { isPlaceholder, shannon } from './validators.js';
+import { jvmClassPath, looksLikeIdentifier } from './identifier.js';
+import { decodesToPublic, inBundledRoots } from './public-base64.js';
 import { armorLines, isArmorLine, isPublicArmor, type ArmorCache } from './armor.js';
 
 export type EntropyMode = 'off' | 'context' | 'all';
@@ -155,6 +157,8 @@ export const CONTEXT_T: EntropyThresholds = { margin: 0.9, minLen: 16 };
 // margins sit ~3 standard deviations below a random string's expected entropy (<0.1% missed)
 export const ALL_T: EntropyThresholds = { margin: 0.5, minLen: 32 };
 const MAX_TOKEN = 1024;
+/** A base64 line (76) plus a little glue. */
+const MAX_PUBLIC_FRAGMENT = 100;
 
 /** Judge token buf[s, e) (trailing '=' padding ignored); true if it looks random enough. */
 function judge(buf: Uint8Array, s: number, e: number, t: EntropyThresholds, contextFree: boolean): boolean {
@@ -171,11 +175,20 @@ function judge(buf: Uint8Array, s: number, e: number, t: EntropyThresholds, cont
   if (contextFree) {
     // hex digests (build ids, hashes) are everywhere in memory; mixed case + digits required
     if (A === 16 || (cls & 7) !== 7) return false;
-    if (!randomShape(buf, s, e)) return false;
-  } else if (A === 16) {
+    if (!randomShape(buf, s, e) || looksLikeIdentifier(buf, s, e)) return false;
+  } else if (jvmClassPath(buf, s, e)) return false;
+  else if (A === 16) {
     if (L < 32) return false;
   } else if ((cls & 4) === 0 || (cls & 3) === 0) return false;
-  return shannon(buf, s, e) >= expectedEntropy(L, A) - t.margin;
+  if (shannon(buf, s, e) < expectedEntropy(L, A) - t.margin) return false;
+  // certificate text cut out of its PEM (a page, a heap string); longer runs must carry their own
+  // MII header, so a secret glued to a line of a certificate is not excused by it
+  return !((L <= MAX_PUBLIC_FRAGMENT && decodesToPublic(buf, s, e)) || inBundledRoots(buf, s, e));
+}
+
+/** The verdict on a token's text alone: context-free (entropy-token) or after a keyword (entropy-context). */
+export function judgeText(text: Buffer, contextFree: boolean): boolean {
+  return judge(text, 0, text.length, contextFree ? ALL_T : CONTEXT_T, contextFree);
 }
 
 function push(view: TextView, s: number, e: number, ruleId: string, hits: Hit[]): void {
@@ -234,6 +247,12 @@ export function entropyAll(view: TextView, hits: Hit[]): void {
   }
 }
 
+/** True if buf[s, e) is only `$`, `.` or `::`, the joints of qualified names. */
+function qualifierOnly(buf: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (buf[i] !== 36 && buf[i] !== 46 && buf[i] !== 58) return false;
+  return e - s <= 2;
+}
+
 /** Context pass: the first token within 40 chars after a credential keyword. */
 export function entropyNear(view: TextView, positions: number[], kwLens: number[], hits: Hit[]): void {
   const buf = view.buf;
@@ -245,7 +264,10 @@ export function entropyNear(view: TextView, positions: number[], kwLens: number[
     // skip the rest of the identifier (api_key_id), then separators
     while (i < n && (TOK[buf[i]] === 1) && buf[i] !== 61) i++;
     const stop = Math.min(n, i + 40);
+    const sep = i;
     while (i < stop && TOK[buf[i]] !== 1 && buf[i] >= 0x20 && buf[i] < 0x7f) i++;
+    // `KeyStore$Builder`, `KeyFactory.PBEWithMD5AndDES`: the next part of a qualified name, not a value
+    if (i > sep && qualifierOnly(buf, sep, i)) continue;
     while (i < stop && buf[i] === 61) i++;
     if (i >= stop) continue;
     let e = i;

@@ -25,3 +25,38 @@ export function isBundledRoot(k: KnownKey): boolean {
   roots ??= load();
   return (k.n !== undefined || k.publicKey !== undefined) && roots.has(keyIdentity(k));
 }
+
+/** Width of the base64 windows indexed from the bundled roots (96 bits of text each). */
+export const ROOT_WINDOW = 16;
+let windows: Uint32Array | undefined;
+
+/** FNV-1a of buf[s, s + ROOT_WINDOW). */
+export function windowHash(buf: Uint8Array, s: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < s + ROOT_WINDOW; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+  return h >>> 0;
+}
+
+/** Sorted hashes of every ROOT_WINDOW-char window of the bundled roots' base64 (lines joined). */
+function loadWindows(): Uint32Array {
+  const all: number[] = [];
+  for (const pem of rootCertificates) {
+    const body = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'latin1');
+    for (let i = 0; i + ROOT_WINDOW <= body.length; i++) all.push(windowHash(body, i));
+  }
+  return Uint32Array.from(all).sort();
+}
+
+/** True if the ROOT_WINDOW chars at buf[s] occur in a bundled root certificate's base64. */
+export function inRootBase64(buf: Uint8Array, s: number): boolean {
+  windows ??= loadWindows();
+  const h = windowHash(buf, s);
+  let lo = 0;
+  let hi = windows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (windows[mid] < h) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < windows.length && windows[lo] === h;
+}
