@@ -82,10 +82,19 @@ function lengthPrefixedChain(buf: Uint8Array, s: number, e: number): boolean {
   return false;
 }
 
-/** Rust v0 mangling: `_R` then a path tag (N nested, C crate, M/X/Y impls, I generic args). */
+/** Rust v0 mangling: `_R`, path tags, a crate `Cs<hash>_`, then length-prefixed names. */
 function rustV0(buf: Uint8Array, s: number, e: number): boolean {
   for (let i = s; i + 3 < e; i++) {
-    if (buf[i] === 95 && buf[i + 1] === 82 && 'NCMXYI'.includes(String.fromCharCode(buf[i + 2]))) return lengthPrefixedChain(buf, i + 3 + (buf[i + 3] > 57 ? 1 : 0), e) || wordy(buf, i, e);
+    if (buf[i] !== 95 || buf[i + 1] !== 82) continue;
+    let j = i + 2;
+    while (j < e && CLS[buf[j]] !== C.DIGIT && !(buf[j] === 67 && buf[j + 1] === 115)) j++;
+    if (buf[j] === 67) {
+      // crate disambiguator: Cs, base62, `_`
+      j += 2;
+      while (j < e && buf[j] !== 95) j++;
+      j++;
+    }
+    return j < e && lengthPrefixedChain(buf, j, e);
   }
   return false;
 }
