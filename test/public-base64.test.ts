@@ -39,9 +39,9 @@ function certLike(): Buffer {
 const roots = rootCertificates.filter((_, i) => i % 9 === 0);
 
 describe('certificate text', () => {
-  test('bundled roots, pages cut at every phase of a line, BEGIN line on another page', () => {
+  test('bundled roots, pages cut at every phase of a line, BEGIN and END lines on other pages', () => {
     for (const pem of roots) {
-      const text = wrap(bodyOf(pem), 64).join('\n') + '\n-----END CERTIFICATE-----\n';
+      const text = wrap(bodyOf(pem), 64).join('\n');
       for (const cut of [1, 2, 3, 70, 133, 200]) expect(detect(pageFrom(text, cut)).length).toBe(0);
     }
   });
