@@ -68,7 +68,7 @@ describe('HPROF entropy spans stop at record ids', () => {
     const records = [...names.map((n, i) => utf8(ids[i], n)), utf8(ids[0], token)];
     const file = join(dir, 'ids.hprof');
     writeFileSync(file, Buffer.concat([header, ...records]));
-    const r = await scan(file, { format: 'json' });
+    const r = await scan(file);
     const tokenAt = header.length + records.slice(0, -1).reduce((n, b) => n + b.length, 0) + 9 + 8;
     expect(r.findings.map((f) => [f.start, f.end, f.region])).toEqual([[tokenAt, tokenAt + token.length, 'UTF8 string']]);
   });
