@@ -6,8 +6,8 @@ import { entropyDetector } from '../src/detectors/entropy.js';
 import { looksLikeIdentifier } from '../src/detectors/identifier.js';
 import type { DetectContext } from '../src/types.js';
 
-const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'all', publicKeys: [] };
-const detect = (buf: Buffer) => entropyDetector({ entropy: 'all' }).detect(buf, ctx);
+const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'all', learned: [] };
+const detect = (buf: Buffer) => entropyDetector({ entropy: 'all' }).detect(buf, ctx).hits;
 const ident = (s: string): boolean => looksLikeIdentifier(Buffer.from(s, 'latin1'), 0, s.length);
 
 // as they sit in the dynamic symbol tables and heaps of node, libicu, libjvm and Go/Rust binaries

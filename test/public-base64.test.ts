@@ -8,8 +8,8 @@ import { entropyDetector } from '../src/detectors/entropy.js';
 import { decodesToPublic, inBundledRoots } from '../src/detectors/public-base64.js';
 import type { DetectContext } from '../src/types.js';
 
-const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'all', publicKeys: [] };
-const detect = (buf: Buffer) => entropyDetector({ entropy: 'all' }).detect(buf, ctx);
+const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'all', learned: [] };
+const detect = (buf: Buffer) => entropyDetector({ entropy: 'all' }).detect(buf, ctx).hits;
 const PAGE = 4096;
 
 /** The base64 body of a PEM (no markers, no breaks). */

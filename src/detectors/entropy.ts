@@ -257,6 +257,7 @@ function qualifierOnly(buf: Uint8Array, s: number, e: number): boolean {
 export function entropyNear(view: TextView, positions: number[], kwLens: number[], hits: Hit[]): void {
   const buf = view.buf;
   const n = buf.length;
+  const armorCache: ArmorCache = { start: 0, end: 0, pub: false };
   let lastEnd = -1;
   for (let k = 0; k < positions.length; k++) {
     let i = positions[k] + kwLens[k];
@@ -270,8 +271,12 @@ export function entropyNear(view: TextView, positions: number[], kwLens: number[
     if (i > sep && qualifierOnly(buf, sep, i)) continue;
     while (i < stop && buf[i] === 61) i++;
     if (i >= stop) continue;
+    // a JSON/C escape's letter belongs to the break, not to the next line
+    if (i > 0 && buf[i - 1] === 92 && (buf[i] === 110 || buf[i] === 114 || buf[i] === 116)) i++;
     let e = i;
     while (e < n && e - i <= MAX_TOKEN && TOK[buf[e]] === 1) e++;
+    // a keyword spelt by chance inside a line of a certificate's base64
+    if (isArmorLine(buf, i, e) && isPublicArmor(buf, i, e, armorCache)) continue;
     if (judge(buf, i, e, CONTEXT_T, false)) {
       push(view, i, e, 'entropy-context', hits);
       lastEnd = e;

@@ -84,7 +84,8 @@ function lengthPrefixedChain(buf: Uint8Array, s: number, e: number): boolean {
 
 /** Rust v0 mangling: `_R`, path tags, a crate `Cs<hash>_`, then length-prefixed names. */
 function rustV0(buf: Uint8Array, s: number, e: number): boolean {
-  for (let i = s; i + 3 < e; i++) {
+  // at the start of the token (one glued byte allowed): a `_R` inside a random token proves nothing
+  for (let i = s; i + 3 < e && i <= s + 1; i++) {
     if (buf[i] !== 95 || buf[i + 1] !== 82) continue;
     let j = i + 2;
     while (j < e && CLS[buf[j]] !== C.DIGIT && !(buf[j] === 67 && buf[j + 1] === 115)) j++;
@@ -94,7 +95,7 @@ function rustV0(buf: Uint8Array, s: number, e: number): boolean {
       while (j < e && buf[j] !== 95) j++;
       j++;
     }
-    return j < e && lengthPrefixedChain(buf, j, e);
+    return j - i <= 32 && j < e && lengthPrefixedChain(buf, j, e);
   }
   return false;
 }
