@@ -4,12 +4,12 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { describe, expect, test } from 'vitest';
-import { entropyDetector } from '../src/detectors/entropy.js';
+import { rulesDetector } from '../src/detectors/rules.js';
 import { decodesToPublic, inBundledRoots } from '../src/detectors/public-base64.js';
-import type { DetectContext } from '../src/types.js';
+import type { DetectContext, Hit } from '../src/types.js';
 
 const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'all', learned: [] };
-const detect = (buf: Buffer) => entropyDetector({ entropy: 'all' }).detect(buf, ctx).hits;
+const detect = (buf: Buffer): Hit[] => rulesDetector([], { entropy: 'all' }).detect(buf, ctx).hits;
 const PAGE = 4096;
 
 /** The base64 body of a PEM (no markers, no breaks). */
