@@ -13,6 +13,7 @@ import { decideColor, renderJson, renderJsonl, renderJsonlEnd, renderText } from
 import { addReportFlags, applyConfigOptions, configCommand, installConfig, sarifFor, skipAllowlistedPaths, withProgress, writeSummary } from './cli-pipelines.js';
 import { gateCommand } from './gate.js';
 import { listRules } from './catalog.js';
+import { checkRule, rulesOf } from './rules-check.js';
 import { VERSION } from './version.js';
 import { AuditWriter } from './audit.js';
 import { parseSeconds } from './stable.js';
@@ -358,9 +359,9 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     .addHelpText('after', EXIT_HELP)
     .action(async (paths: string[], flags: CommonFlags) => setExit(await runScanLike('verify', paths, flags)));
 
-  program
+  const rules = program
     .command('rules')
-    .description('list detectors and rules')
+    .description('list detectors and rules; `rules check FILE` proves your own rules')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((flags: { format: string }) => {
       const rules = listRules();
@@ -368,9 +369,48 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
       else for (const r of rules) process.stdout.write(`${r.id.padEnd(36)} ${r.family.padEnd(12)} ${r.name}\n`);
       setExit(EXIT.CLEAN);
     });
+  rules
+    .command('check')
+    .description('prove a rules file (config-shaped or an array): examples found with exact spans in ASCII and UTF-16LE, negatives not found')
+    .argument('<file>', 'JSON file with "rules" (as in dumpscrub.config.json) or an array of rules')
+    .action(async (file: string) => setExit(await checkRulesFile(file)));
   program.addCommand(configCommand(setExit).copyInheritedSettings(program));
   program.addCommand(gateCommand(setExit).copyInheritedSettings(program));
   return program;
+}
+
+/** `rules check FILE`: one line per rule on stdout; 0 all pass, 1 a rule fails, 2 the file is not valid rules, 3 unreadable. */
+async function checkRulesFile(file: string): Promise<ExitCode> {
+  let text: string | undefined;
+  try {
+    text = await files.readTextIfExists(file);
+  } catch (err) {
+    if (err instanceof files.UsageError) {
+      process.stderr.write(`dumpscrub: ${err.message}\n`);
+      return EXIT.USAGE;
+    }
+    process.stderr.write(`dumpscrub: FAILED ${file}: ${(err as NodeJS.ErrnoException).code ?? 'cannot read'}\n`);
+    return EXIT.IO;
+  }
+  if (text === undefined) {
+    process.stderr.write(`dumpscrub: FAILED ${file}: ENOENT\n`);
+    return EXIT.IO;
+  }
+  let results;
+  try {
+    results = rulesOf(JSON.parse(text), path.basename(file)).map(checkRule);
+  } catch (err) {
+    // schema messages name fields and rule ids, never values; a JSON error names only the position
+    const message = err instanceof SyntaxError ? 'not valid JSON' : (err as Error).message;
+    process.stderr.write(`dumpscrub: ${file}: ${message}\n`);
+    return EXIT.USAGE;
+  }
+  for (const r of results) {
+    process.stdout.write(r.problems.length === 0 ? `ok    ${r.id}\n` : `FAIL  ${r.id}\n${r.problems.map((p) => `      ${p}\n`).join('')}`);
+  }
+  const failed = results.filter((r) => r.problems.length > 0).length;
+  process.stdout.write(`${results.length - failed} of ${results.length} rules pass\n`);
+  return failed ? EXIT.SECRETS : EXIT.CLEAN;
 }
 
 /**

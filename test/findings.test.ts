@@ -13,9 +13,9 @@ const hit = (ruleId: string, start: number, end: number, secret = 'x'.repeat(end
 
 describe('collapseHits', () => {
   it('keeps the most specific rule for one span and names the others', () => {
-    const out = collapseHits([hit('entropy-context', 10, 30), hit('password-assignment', 10, 30), hit('github-pat-classic', 10, 30)], specificity);
+    const out = collapseHits([hit('entropy-context', 10, 30), hit('password-assignment', 10, 30), hit('github-personal-access-token', 10, 30)], specificity);
     expect(out).toHaveLength(1);
-    expect(out[0].ruleId).toBe('github-pat-classic');
+    expect(out[0].ruleId).toBe('github-personal-access-token');
     expect(out[0].note).toContain('password-assignment');
   });
 
