@@ -178,7 +178,7 @@ function scanRuns(view: TextView, runRules: Rule[], runIds: Set<string>, mark: n
     while (s > 0 && TOKCH[buf[s - 1]] === 1) s--;
     let e = m + 1;
     while (e < n && TOKCH[buf[e]] === 1) e++;
-    if (e - s >= minRun) {
+    if (e - s >= minRun && hasBodyAfterSeparator(buf, s, e)) {
       const ws = Math.max(0, s - PAD);
       const we = Math.min(n, e + PAD);
       const sub = buf.toString('latin1', ws, we);
@@ -189,6 +189,20 @@ function scanRuns(view: TextView, runRules: Rule[], runIds: Set<string>, mark: n
   if (found.length === 0) return;
   const others = hits.slice(mark).filter((h) => !runIds.has(h.ruleId));
   for (const h of found) if (!others.some((o) => o.start < h.end && h.start < o.end)) hits.push(h);
+}
+
+/** A `_` or `-` (not the run's first two bytes) followed by 32+ alphanumerics: what a prefixed token needs. */
+function hasBodyAfterSeparator(buf: Uint8Array, s: number, e: number): boolean {
+  let afterSep = false;
+  let alnum = 0;
+  for (let i = s; i < e; i++) {
+    const c = buf[i];
+    if (c === 95 || c === 45) {
+      afterSep = i >= s + 2;
+      alnum = 0;
+    } else if (afterSep && ++alnum >= 32) return true;
+  }
+  return false;
 }
 
 /** Ranges [s, e] (inclusive) widened to [s - before, e + after), clamped to [0, n). */

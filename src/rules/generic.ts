@@ -277,10 +277,11 @@ export const contextWideRules: RuleInput[] = [
     family: 'config-file',
     description: 'Password field of a PostgreSQL password file line (host:port:database:user:password)',
     keywords: [':5432:', ':5433:', ':6432:', ':*:'],
-    pattern: '(?<![^\\x00\\n\\r])[A-Za-z0-9_.*\\-]{1,253}:(?:[0-9]{2,5}|\\*):[^:\\s]{1,63}:[^:\\s]{1,63}:(?<secret>(?:[^\\s\\\\:]|\\\\[:\\\\]){1,256})(?=[\\x00\\r\\n]|$)',
+    // every field printable: pointer-dense memory holds `:*:` between binary bytes
+    pattern: '(?<![^\\x00\\n\\r])[A-Za-z0-9_.*\\-]{1,253}:(?:[0-9]{2,5}|\\*):[\\x21-\\x39\\x3b-\\x7e]{1,63}:[\\x21-\\x39\\x3b-\\x7e]{1,63}:(?<secret>(?:[\\x21-\\x39\\x3b-\\x5b\\x5d-\\x7e]|\\\\[:\\\\]){1,256})(?=[\\x00\\r\\n]|$)',
     before: 260,
     maxLen: 640,
     examples: ['db.internal:5432:app:app_user:«{{pw:16}}»\n', '*:*:*:replicator:«{{pw:20}}»\n'],
-    negativeExamples: ['10:30:00 12:5432:00 x', 'db:5432:app:user:*\n'],
+    negativeExamples: ['10:30:00 12:5432:00 x', 'db:5432:app:user:*\n', '\0ht:*:\0\0(yZ\xfeUU\0\0JH\xc8:\0\0\xde\xc1:\n'],
   },
 ];
