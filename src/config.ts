@@ -1,5 +1,5 @@
 // dumpscrub.config.json: zod schema, error messages that name the field, and the mapping onto ScrubOptions.
-// Pure: the CLI reads the file (src/files.ts) and hands the text or parsed JSON here.
+// Pure but for loadConfig, which reads the file through files.ts; parseConfig takes text or parsed JSON.
 import * as path from 'node:path';
 import { z } from 'zod';
 import { AllowlistSchema, DEFAULT_ENTROPY, EntropySchema, FillSchema, RegionSelectionSchema } from './options.js';

@@ -243,7 +243,7 @@ export async function createTemp(dir: string, base: string): Promise<TempOutput>
           done += bytesWritten;
         }
       } catch (err) {
-        // ENOSPC / EIO / EDQUOT: name the file, keep the one-line code (brief E)
+        // ENOSPC / EIO / EDQUOT: name the file, keep the one-line code
         throw new IoError(ioMessage(err, `cannot write ${p}`));
       }
     },
@@ -423,7 +423,7 @@ export async function hashFile(p: string): Promise<string> {
   return hash.digest('hex');
 }
 
-// --- gate / config helpers (brief F)
+// --- gate / config helpers
 
 /** One directory entry as lstat sees it (symlinks are not followed). */
 export interface DirEntry {
@@ -621,7 +621,7 @@ export async function readTextIfExists(p: string): Promise<string | undefined> {
   }
 }
 
-// --- reliability helpers (brief E)
+// --- reliability helpers
 
 /** A leftover temp file of a run that died, found in a destination directory. */
 export interface StaleTemp {

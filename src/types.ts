@@ -124,7 +124,7 @@ export interface Finding extends Span {
   encoding: Encoding;
   /** First 12 hex chars of SHA-256 of the canonical secret bytes. */
   fingerprint: string;
-  /** Masked preview, e.g. "ghp_****…(40)"; never more than a 4-char non-secret prefix. */
+  /** Masked preview, e.g. "ghp_****(40 chars)": at most the public tag that opens the token (findings.ts). */
   preview: string;
   /** Label of the innermost region holding the finding, "raw" if none. */
   region: string;
@@ -163,6 +163,6 @@ export interface Report {
   exitCode: 0 | 1 | 2 | 3;
 }
 
-/** Exit codes (design.md contract). */
+/** Exit codes: the contract scripts rely on (README, `--help`, docs/architecture.md). */
 export const EXIT = { CLEAN: 0, SECRETS: 1, USAGE: 2, IO: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
