@@ -1,7 +1,7 @@
 // CLI glue for brief F: --config (discovery + defaults for flags), `config --print`, --summary, sarif,
 // progress on a TTY. Kept out of cli.ts so the wiring there stays a handful of lines.
 import { Command, Option } from 'commander';
-import { loadConfig, renderConfig, pathAllowlisted } from './config.js';
+import { CONFIG_FILE_NAME, loadConfig, renderConfig, pathAllowlisted } from './config.js';
 import type { LoadedConfig } from './config.js';
 import type { ScrubOptions } from './options.js';
 import { createProgress, progressCallback, shouldShowProgress } from './progress.js';
@@ -28,10 +28,12 @@ function setDefault(cmd: Command, key: Settable, value: unknown): void {
  * every action: config values become the defaults of the matching flags; flags given on the command line win.
  */
 export function installConfig(program: Command): void {
-  program.option('--config <file>', 'configuration file (default: ./dumpscrub.config.json when present)');
+  program.option('--config <file>', 'configuration file (default: $DUMPSCRUB_CONFIG, else ./dumpscrub.config.json when present)');
   program.hook('preAction', async (_root, action) => {
     if (action.name() === 'gate' || action.name() === 'config' || action.name() === 'rules') return;
     const loaded = await loadConfig(action.optsWithGlobals().config as string | undefined);
+    // a file picked up from the working directory changes what is reported: say so, once
+    if (loaded.discovered && !action.opts().quiet) process.stderr.write(`dumpscrub: using ./${CONFIG_FILE_NAME}\n`);
     const c = loaded.config;
     setDefault(action, 'entropy', c.entropy);
     if (c.jobs !== 0) setDefault(action, 'jobs', String(c.jobs));

@@ -9,7 +9,7 @@ import { scanFile, scrubFile, verifyFile } from './scrub.js';
 import * as files from './files.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Report } from './types.js';
-import { decideColor, renderJson, renderJsonl, renderJsonlEnd, renderText } from './report.js';
+import { decideColor, renderJson, renderJsonl, renderJsonlEnd, renderSummary, renderText } from './report.js';
 import { addReportFlags, applyConfigOptions, configCommand, installConfig, sarifFor, skipAllowlistedPaths, withProgress, writeSummary } from './cli-pipelines.js';
 import { gateCommand } from './gate.js';
 import { listRules } from './catalog.js';
@@ -18,6 +18,12 @@ import { VERSION } from './version.js';
 import { AuditWriter } from './audit.js';
 import { parseSeconds } from './stable.js';
 import { spoolDirFor, spoolStdin } from './spool.js';
+import { allFindingIds } from './finding-ids.js';
+import { applySelection } from './selection.js';
+import type { Selection } from './selection.js';
+import { IGNORE_FILE_NAME, parseIgnoreFile } from './ignore-file.js';
+import { parseBaseline } from './baseline.js';
+import { pathAllowlisted } from './config.js';
 import type { Spool } from './spool.js';
 import { checkFileDestination, DestinationError, prepareDirDestination } from './preflight.js';
 
@@ -52,7 +58,11 @@ interface CommonFlags {
   knownSecret: string[];
   jobs?: string;
   quiet?: boolean;
-  color: boolean;
+  /** --color WHEN, or false from --no-color. */
+  color: 'auto' | 'always' | 'never' | boolean;
+  baseline?: string;
+  enableRule: string[];
+  disableRule: string[];
   chunkSize?: string;
   fillText?: string;
   fillBinary?: string;
@@ -76,7 +86,7 @@ function collect(value: string, previous: string[]): string[] {
 function addCommon(cmd: Command): Command {
   return addReportFlags(cmd)
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'jsonl', 'sarif']).default('text'))
-    .option('--report <file>', 'write the report to a file instead of the terminal')
+    .option('-r, --report <file>', 'write the report to a file; the text summary still goes to the terminal')
     .addOption(new Option('--entropy <level>', 'entropy detection: off, context (near a credential keyword), all').choices(EntropySchema.options).default(DEFAULT_ENTROPY))
     .option('--known-key <file>', 'public key / certificate / JWKS / ssh public key whose private half to hunt (repeatable)', collect, [])
     .option('--known-secret <file>', 'file of literal secrets (one per line, or sha256:<hex>) to find in every encoding (repeatable)', collect, [])
@@ -86,7 +96,8 @@ function addCommon(cmd: Command): Command {
     .option('--wait-stable <seconds>', 'wait until each input kept its size and mtime this long and nobody has it open for writing')
     .option('--spool-dir <dir>', 'where a piped stdin is spooled, unredacted, as an unnamed 0600 file (default: the temp dir)')
     .option('-q, --quiet', 'print only failures')
-    .option('--no-color', 'no colour in the text report (NO_COLOR is honoured too)')
+    .addOption(new Option('--color <when>', 'colour in the text report: auto (a terminal, unless NO_COLOR), always, never').choices(['auto', 'always', 'never']))
+    .option('--no-color', 'same as --color never')
     .addOption(new Option('--chunk-size <bytes>', 'bytes per scanning chunk').hideHelp())
     .option('--fill-text <char>', "fill character for text findings (default '*')")
     .option('--fill-binary <byte>', 'fill byte for binary key material, 0-255 (default 0)');
@@ -136,7 +147,9 @@ async function buildOptions(flags: CommonFlags, extra: Partial<ScrubOptions> = {
   const secrets = await loadKnownSecrets(flags.knownSecret);
   parsed.knownSecrets = secrets.literals;
   parsed.knownSecretDigests = secrets.sha256;
-  return applyConfigOptions(parsed, flags);
+  const withConfig = applyConfigOptions(parsed, flags);
+  checkIds(withConfig.allowlist.ruleIds, 'allowlist.ruleIds', knownIds(withConfig));
+  return withConfig;
 }
 
 function exitCodeOf(results: FileResult[]): ExitCode {
@@ -175,6 +188,8 @@ class Runner {
   private tempDir: string | undefined;
   private spool: Spool | undefined;
   private audit: AuditWriter | undefined;
+  /** What scan reports of what it found (rule flags, ignore file, baseline); unset for scrub and verify. */
+  selection: Selection | undefined;
   constructor(
     private readonly command: Report['command'],
     private readonly flags: CommonFlags,
@@ -218,7 +233,8 @@ class Runner {
     this.add(result);
   }
 
-  add(result: FileResult): void {
+  add(found: FileResult): void {
+    const result = this.selection ? applySelection(found, this.selection) : found;
     this.results.push(result);
     if (this.flags.auditLog) (this.audit ??= new AuditWriter(this.flags.auditLog, this.command)).record(result);
     if (!this.flags.quiet) for (const w of result.warnings) process.stderr.write(`dumpscrub: warning ${result.file}: ${w}\n`);
@@ -234,6 +250,13 @@ class Runner {
     this.tempDir = undefined;
   }
 
+  private color(): boolean {
+    const when = this.flags.color;
+    if (when === false || when === 'never') return false;
+    if (when === 'always') return true;
+    return decideColor({ env: process.env, isTTY: Boolean(this.out.isTTY), flag: true });
+  }
+
   async finish(): Promise<ExitCode> {
     await this.cleanup();
     // an audit trail that could not be written is an I/O failure, not a success
@@ -241,15 +264,44 @@ class Runner {
     const report: Report = { tool: { name: 'dumpscrub', version: VERSION }, command: this.command, files: this.results, exitCode };
     let text: string;
     if (this.flags.format === 'json') text = renderJson(report);
-    else if (this.flags.format === 'sarif') text = sarifFor(report, listRules(), this.flags);
+    else if (this.flags.format === 'sarif') text = sarifFor(report, allFindingIds(listRules()), this.flags);
     else if (this.flags.format === 'jsonl') text = (this.flags.report ? this.results.map((r) => renderJsonl(r)).join('') : '') + renderJsonlEnd(report);
     else if (this.flags.quiet && !this.flags.report) text = '';
-    else text = renderText(report, { color: decideColor({ env: process.env, isTTY: Boolean(this.out.isTTY), flag: this.flags.color }), verbose: this.flags.verbose });
-    if (this.flags.report) await files.writeTextFile(this.flags.report, text);
-    else this.out.write(text);
+    else text = renderText(report, { color: !this.flags.report && this.color(), verbose: this.flags.verbose });
+    if (this.flags.report) {
+      await files.writeTextFile(this.flags.report, text);
+      // the report went to a file: the terminal still gets the counts (unless --summary puts them on stderr)
+      if (!this.flags.quiet && !this.flags.summary) this.out.write(renderSummary(report));
+    } else this.out.write(text);
     writeSummary(report, this.flags);
     return exitCode;
   }
+}
+
+/** Rule ids a finding can carry, custom rules of the config included. */
+function knownIds(opts: ScrubOptions): Set<string> {
+  return new Set([...allFindingIds(listRules()).map((r) => r.id), ...opts.extraRules.map((r) => (r as { id: string }).id)]);
+}
+
+function checkIds(ids: readonly string[], what: string, known: ReadonlySet<string>): void {
+  const bad = ids.filter((id) => !known.has(id));
+  if (bad.length) throw new files.UsageError(`${what}: unknown rule id${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')} (dumpscrub rules lists them)`);
+}
+
+/** --enable-rule, --disable-rule, ./.dumpscrubignore and --baseline, checked before any input is read. */
+async function scanSelection(flags: CommonFlags, opts: ScrubOptions): Promise<Selection> {
+  const known = knownIds(opts);
+  checkIds(flags.enableRule, '--enable-rule', known);
+  checkIds(flags.disableRule, '--disable-rule', known);
+  const selection: Selection = { enable: new Set(flags.enableRule), disable: new Set(flags.disableRule) };
+  const ignoreText = await files.readTextIfExists(IGNORE_FILE_NAME);
+  if (ignoreText !== undefined) {
+    selection.ignore = parseIgnoreFile(ignoreText, IGNORE_FILE_NAME, known);
+    const n = selection.ignore.fingerprints.length + selection.ignore.ruleIds.length + selection.ignore.paths.length;
+    if (!flags.quiet) process.stderr.write(`dumpscrub: using ./${IGNORE_FILE_NAME} (${n} entr${n === 1 ? 'y' : 'ies'}; scan only)\n`);
+  }
+  if (flags.baseline) selection.baseline = parseBaseline((await files.readSmallFile(flags.baseline, '--baseline')).toString('utf8'), flags.baseline);
+  return selection;
 }
 
 /** Checks the report and audit-log destinations every command shares. */
@@ -263,8 +315,11 @@ async function runScanLike(command: 'scan' | 'verify', patterns: string[], flags
   const opts = await buildOptions(flags);
   await preflightCommon(flags);
   const runner = new Runner(command, flags, process.stdout);
+  if (command === 'scan') runner.selection = await scanSelection(flags, opts);
   try {
+    const ignoredPaths = runner.selection?.ignore?.paths ?? [];
     for (const input of await runner.inputs(patterns)) {
+      if (ignoredPaths.length && input.display !== '-' && pathAllowlisted(input.display, ignoredPaths)) continue;
       await runner.run(input, opts, () => (command === 'scan' ? scanFile(input.file, opts, input.display) : verifyFile(input.file, opts, input.display)));
     }
     return await runner.finish();
@@ -339,6 +394,9 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
   installConfig(program);
 
   addCommon(program.command('scan').description('report secrets in dumps; writes nothing').argument('<paths...>', 'files, directories, globs, or - for stdin'))
+    .option('--baseline <file>', 'JSON report of an earlier scan: findings already in it (rule and fingerprint) are not reported')
+    .option('--enable-rule <id>', 'report only these rule ids (repeatable)', collect, [])
+    .option('--disable-rule <id>', 'do not report this rule id (repeatable); scrub still redacts it', collect, [])
     .addHelpText('after', EXIT_HELP)
     .action(async (paths: string[], flags: CommonFlags) => setExit(await runScanLike('scan', paths, flags)));
 
@@ -364,7 +422,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
     .description('list detectors and rules; `rules check FILE` proves your own rules')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((flags: { format: string }) => {
-      const rules = listRules();
+      const rules = allFindingIds(listRules());
       if (flags.format === 'json') process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
       else for (const r of rules) process.stdout.write(`${r.id.padEnd(36)} ${r.family.padEnd(12)} ${r.name}\n`);
       setExit(EXIT.CLEAN);

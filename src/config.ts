@@ -227,16 +227,22 @@ export interface LoadedConfig {
   config: Config;
   /** Absolute path of the file it came from, or null for built-in defaults. */
   source: string | null;
+  /** Found in the working directory rather than named by --config or DUMPSCRUB_CONFIG. */
+  discovered?: boolean;
 }
 
-/** `--config FILE` (must exist) or ./dumpscrub.config.json (optional); file lists resolved against its directory. */
-export async function loadConfig(explicit: string | undefined, cwd: string = process.cwd()): Promise<LoadedConfig> {
+/**
+ * `--config FILE`, else `$DUMPSCRUB_CONFIG` (either must exist), else ./dumpscrub.config.json (optional);
+ * file lists resolved against its directory.
+ */
+export async function loadConfig(flag: string | undefined, cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  const explicit = flag ?? (env.DUMPSCRUB_CONFIG || undefined);
   const file = path.resolve(cwd, explicit ?? CONFIG_FILE_NAME);
   const text = await readTextIfExists(file);
   if (text === undefined) {
-    if (explicit !== undefined) throw new ConfigError(`${explicit}: config file not found`);
+    if (explicit !== undefined) throw new ConfigError(`${explicit}: config file not found${flag === undefined ? ' (from DUMPSCRUB_CONFIG)' : ''}`);
     return { config: defaultConfig(), source: null };
   }
   const shown = explicit ?? CONFIG_FILE_NAME;
-  return { config: resolveConfigPaths(parseConfigText(text, shown), file), source: file };
+  return { config: resolveConfigPaths(parseConfigText(text, shown), file), source: file, discovered: explicit === undefined };
 }

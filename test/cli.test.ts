@@ -233,3 +233,79 @@ describe('usage errors', () => {
     }
   });
 });
+
+describe("the peers' conventions", () => {
+  it('rules lists every id a finding can carry, beyond the rules engine', () => {
+    const ids = (JSON.parse(runCli(['rules', '--format', 'json']).stdout.toString()) as Array<{ id: string }>).map((r) => r.id);
+    for (const id of ['entropy-token', 'entropy-context', 'aes-key', 'aes-schedule', 'der-rsa', 'cng-rsa', 'capi-rsa', 'known-secret-digest']) expect(ids).toContain(id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('--baseline: findings of an earlier scan are not reported and do not set exit 1; new ones are', () => {
+    const d = scratch();
+    dump(path.join(d, 'a.dmp'));
+    const first = runCli(['scan', 'a.dmp', '-f', 'json', '-r', 'base.json', '-q'], { cwd: d });
+    expect(first.code).toBe(1);
+    const again = runCli(['scan', 'a.dmp', '--baseline', 'base.json', '-f', 'json'], { cwd: d });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout.toString()).files[0].findings).toEqual([]);
+    dump(path.join(d, 'b.dmp'), 5);
+    expect(runCli(['scan', 'a.dmp', 'b.dmp', '--baseline', 'base.json', '-q'], { cwd: d }).code).toBe(1);
+    // scrub takes no baseline: it redacts everything
+    expect(runCli(['scrub', 'a.dmp', '--baseline', 'base.json'], { cwd: d }).code).toBe(2);
+  });
+
+  it('--enable-rule / --disable-rule select what scan reports; an unknown id is exit 2', () => {
+    const d = scratch();
+    dump(path.join(d, 'a.dmp'));
+    const all = JSON.parse(runCli(['scan', 'a.dmp', '-f', 'json'], { cwd: d }).stdout.toString()).files[0].findings as Array<{ ruleId: string }>;
+    const rule = all[0].ruleId;
+    const off = runCli(['scan', 'a.dmp', '-f', 'json', ...all.flatMap((f) => ['--disable-rule', f.ruleId])], { cwd: d });
+    expect(off.code).toBe(0);
+    const only = runCli(['scan', 'a.dmp', '-f', 'json', '--enable-rule', rule], { cwd: d });
+    expect(only.code).toBe(1);
+    expect((JSON.parse(only.stdout.toString()).files[0].findings as Array<{ ruleId: string }>).every((f) => f.ruleId === rule)).toBe(true);
+    const bad = runCli(['scan', 'a.dmp', '--disable-rule', 'no-such-rule'], { cwd: d });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--disable-rule: unknown rule id "no-such-rule"/);
+  });
+
+  it('.dumpscrubignore and ./dumpscrub.config.json are announced when picked up; unknown ids in them are errors', () => {
+    const d = scratch();
+    dump(path.join(d, 'a.dmp'));
+    const ids = (JSON.parse(runCli(['scan', 'a.dmp', '-f', 'json'], { cwd: d }).stdout.toString()).files[0].findings as Array<{ ruleId: string }>).map((f) => f.ruleId);
+    fs.writeFileSync(path.join(d, '.dumpscrubignore'), `# accepted\n${[...new Set(ids)].join('\n')}\n`);
+    const ignored = runCli(['scan', 'a.dmp'], { cwd: d });
+    expect(ignored.code).toBe(0);
+    expect(ignored.stderr).toMatch(/^dumpscrub: using \.\/\.dumpscrubignore \(\d+ entr(y|ies); scan only\)$/m);
+    fs.writeFileSync(path.join(d, '.dumpscrubignore'), 'no-such-rule\n');
+    expect(runCli(['scan', 'a.dmp'], { cwd: d }).stderr).toMatch(/\.dumpscrubignore:1: unknown rule id "no-such-rule"/);
+    fs.rmSync(path.join(d, '.dumpscrubignore'));
+    fs.writeFileSync(path.join(d, 'dumpscrub.config.json'), JSON.stringify({ allowlist: { ruleIds: ['jwtt'] } }));
+    const config = runCli(['scan', 'a.dmp'], { cwd: d });
+    expect(config.code).toBe(2);
+    expect(config.stderr).toMatch(/^dumpscrub: using \.\/dumpscrub\.config\.json$/m);
+    expect(config.stderr).toMatch(/allowlist\.ruleIds: unknown rule id "jwtt"/);
+  });
+
+  it('DUMPSCRUB_CONFIG stands in for --config; -r writes the report and the counts still reach stdout', () => {
+    const d = scratch();
+    dump(path.join(d, 'a.dmp'));
+    fs.writeFileSync(path.join(d, 'cfg.json'), JSON.stringify({ report: { format: 'json' } }));
+    const r = runCli(['scan', 'a.dmp', '-r', 'out.json'], { cwd: d, env: { DUMPSCRUB_CONFIG: path.join(d, 'cfg.json') } });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(fs.readFileSync(path.join(d, 'out.json'), 'utf8')).files.length).toBe(1);
+    expect(r.stdout.toString()).toMatch(/^dumpscrub scan: 1 file, \d+ findings?, 0 survivors, exit 1$/m);
+    expect(runCli(['scan', 'a.dmp'], { cwd: d, env: { DUMPSCRUB_CONFIG: path.join(d, 'missing.json') } }).code).toBe(2);
+  });
+
+  it('--color always colours a piped report, --color never and --no-color do not', () => {
+    const d = scratch();
+    dump(path.join(d, 'a.dmp'));
+    const esc = (args: string[]) => runCli(['scan', 'a.dmp', ...args], { cwd: d, env: { NO_COLOR: '' } }).stdout.includes(0x1b);
+    expect(esc(['--color', 'always'])).toBe(true);
+    expect(esc(['--color', 'never'])).toBe(false);
+    expect(esc(['--no-color'])).toBe(false);
+    expect(esc([])).toBe(false);
+  });
+});
