@@ -89,7 +89,7 @@ export class AuditWriter {
         await appendAudit(this.logFile, line);
       } catch (err) {
         this.ok = false;
-        this.complain(`dumpscrub: FAILED audit log ${this.logFile}: ${err instanceof Error ? err.message : 'write failed'}\n`);
+        this.complain(`dumpscrub: FAILED ${this.logFile}: audit log: ${err instanceof Error ? err.message : 'write failed'}\n`);
       }
     });
   }

@@ -225,6 +225,7 @@ class Runner {
   async run(input: Input, opts: ScrubOptions, fn: () => Promise<FileResult>): Promise<void> {
     const started = Date.now();
     let result: FileResult;
+    files.setInProgress(input.display);
     try {
       result = await withProgress(input.file, input.display, this.flags, opts, fn);
     } catch (err) {
@@ -237,7 +238,11 @@ class Runner {
     const result = this.selection ? applySelection(found, this.selection) : found;
     this.results.push(result);
     if (this.flags.auditLog) (this.audit ??= new AuditWriter(this.flags.auditLog, this.command)).record(result);
-    if (!this.flags.quiet) for (const w of result.warnings) process.stderr.write(`dumpscrub: warning ${result.file}: ${w}\n`);
+    // each warning once: on stderr, unless the verbose text report on the terminal lists it anyway
+    const listedInReport = this.flags.verbose && this.flags.format === 'text' && !this.flags.report;
+    if (!this.flags.quiet && !listedInReport) {
+      for (const w of new Set(result.warnings)) process.stderr.write(`dumpscrub: warning ${result.file}: ${w}\n`);
+    }
     if (result.error) process.stderr.write(`dumpscrub: FAILED ${result.file}: ${result.error}\n`);
     if (this.flags.format === 'jsonl' && !this.flags.report) this.out.write(renderJsonl(result));
   }
@@ -471,6 +476,13 @@ async function checkRulesFile(file: string): Promise<ExitCode> {
   return failed ? EXIT.SECRETS : EXIT.CLEAN;
 }
 
+/** `dumpscrub: FAILED <file>: <reason>` for an error that ended the run; `-` when it names no file. */
+export function failedLine(message: string): string {
+  // fs failures read "cannot <verb> <path>: <code>"
+  const m = /^(cannot [a-z ]+?) (\S+): ([A-Z][A-Z0-9_]+)$/.exec(message);
+  return m ? `dumpscrub: FAILED ${m[2]}: ${m[1]} (${m[3]})` : `dumpscrub: FAILED -: ${message}`;
+}
+
 /**
  * A reader that closed stdout (`| head`) ends the output quietly: later writes are dropped and the exit
  * code stays the one the work earned, as ripgrep does; other stdout errors are I/O failures.
@@ -481,7 +493,7 @@ function quietOnClosedStdout(): void {
       process.stdout.write = (() => true) as typeof process.stdout.write;
       return;
     }
-    process.stderr.write(`dumpscrub: FAILED: cannot write to stdout: ${err.code ?? 'error'}\n`);
+    process.stderr.write(`dumpscrub: FAILED -: cannot write to stdout (${err.code ?? 'error'})\n`);
     process.exit(EXIT.IO);
   });
 }
@@ -506,7 +518,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
       process.stderr.write(`dumpscrub: ${err.message}\n`);
       return EXIT.USAGE;
     }
-    process.stderr.write(`dumpscrub: FAILED: ${err instanceof Error ? err.message : 'unknown error'}\n`);
+    process.stderr.write(`${failedLine(err instanceof Error ? err.message : 'unknown error')}\n`);
     return EXIT.IO;
   }
 }

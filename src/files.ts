@@ -769,6 +769,12 @@ async function removeStalePrivateDirsOnce(): Promise<void> {
   await removeStalePrivateDirs();
 }
 
+/** The input the CLI is working on, for the line an interrupt prints ('-' between files). */
+let inProgress = '-';
+export function setInProgress(display: string): void {
+  inProgress = display;
+}
+
 /** Temp files and private directories this process made and has not yet published or removed. */
 const inflight = new Set<string>();
 
@@ -788,7 +794,7 @@ export function guardCliRun(): void {
           // best effort: a later run removes what is left
         }
       }
-      process.stderr.write(`dumpscrub: FAILED: interrupted by ${sig}; the file in progress was not published\n`);
+      process.stderr.write(`dumpscrub: FAILED ${inProgress}: interrupted by ${sig}; not published\n`);
       process.exit(3);
     });
   }

@@ -206,7 +206,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
       const { time, event, file, ...rest } = rec;
       await files.appendLine(o.auditLog, JSON.stringify({ time, event, file, ...rest }));
     } catch (err) {
-      o.log(`gate: FAILED to write the audit log: ${(err as Error).message}`);
+      o.log(`dumpscrub: FAILED ${o.auditLog}: audit log: ${(err as Error).message}`);
       exitCode = worst(exitCode, EXIT.IO);
     }
   };
@@ -348,7 +348,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
           failed.add(fault);
           resolved.add(e.name);
           const message = err instanceof Error ? err.message : 'unknown error';
-          o.log(`gate: FAILED ${e.name}: ${message}`);
+          o.log(`dumpscrub: FAILED ${e.name}: ${message}`);
           await auditUnscanned('skipped', e.name, e.size, message);
         }
       }

@@ -149,20 +149,77 @@ function verdictMark(v: Verdict): string {
   return v === 'clean' || v === 'redacted-verified' ? '✓' : '✗';
 }
 
-function findingLine(c: ChalkInstance, f: Finding): string {
-  const parts = [
-    c.cyan(hexOffset(f.start)),
-    c.dim(`(${f.start})`),
-    `[${f.start}, ${f.end})`,
-    c.dim(`${f.end - f.start} B`),
-    c.bold(safeText(f.ruleId)),
-    f.encoding,
-    c.magenta(safeText(f.region)),
-  ];
-  if (f.address !== undefined) parts.push(c.dim(`@${safeText(f.address)}`));
-  parts.push(`fp ${c.yellow(f.fingerprint)}`, safeText(f.preview));
-  if (f.note) parts.push(c.dim(`— ${safeText(f.note)}`));
-  return `  ${parts.join('  ')}`;
+/** Text reports fit this many columns (a narrow terminal, a CI log pane, a code review). */
+export const TEXT_WIDTH = 100;
+
+/** `s` cut in the middle with an ellipsis to at most `max` characters. */
+function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const head = Math.ceil((max - 1) / 2);
+  return `${s.slice(0, head)}…${s.slice(s.length - (max - 1 - head))}`;
+}
+
+/** A piece of a report line: its plain text, its colour, and what may give way when the line is too long. */
+interface Part {
+  text: string;
+  style: (s: string) => string;
+  /** Left out when the line does not fit (redundant pieces: the decimal offset, the length). */
+  optional?: boolean;
+}
+
+/**
+ * Parts joined by two spaces within `width` columns: optional parts go first (in order), then the
+ * longest part is cut in the middle; colour is applied last, so widths are of the visible text.
+ */
+function fitParts(parts: Part[], indent: string, width = TEXT_WIDTH): string {
+  const len = () => indent.length + parts.reduce((n, p) => n + p.text.length, 0) + 2 * (parts.length - 1);
+  for (let i = 0; i < parts.length && len() > width; ) {
+    if (parts[i].optional) parts.splice(i, 1);
+    else i++;
+  }
+  while (len() > width) {
+    const i = parts.reduce((best, p, j) => (p.text.length > parts[best].text.length ? j : best), 0);
+    if (parts[i].text.length <= 8) break;
+    parts[i] = { ...parts[i], text: clip(parts[i].text, Math.max(8, parts[i].text.length - (len() - width))) };
+  }
+  return indent + parts.map((p) => p.style(p.text)).join('  ');
+}
+
+/** Words of `text` in lines of `width` columns; continuation lines indented by `hang` spaces. */
+function wrap(first: string, text: string, hang: number, width = TEXT_WIDTH): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(' ')) {
+    const w = clip(word, width - hang);
+    if (line.length + 1 + w.length > width && line.trim().length > first.trim().length) {
+      lines.push(line);
+      line = `${' '.repeat(hang)}${w}`;
+    } else line = line === first ? `${line}${w}` : `${line} ${w}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** A finding in two lines: where, what and which (offset, span, rule, fingerprint), then in which region. */
+function findingLines(c: ChalkInstance, f: Finding): string[] {
+  const plain = (s: string) => s;
+  const first = fitParts(
+    [
+      { text: hexOffset(f.start), style: c.cyan },
+      { text: `(${f.start})`, style: c.dim, optional: true },
+      { text: `[${f.start}, ${f.end})`, style: plain },
+      { text: `${f.end - f.start} B`, style: c.dim, optional: true },
+      { text: safeText(f.ruleId), style: c.bold },
+      { text: f.encoding, style: plain },
+      { text: `fp ${f.fingerprint}`, style: c.yellow },
+      { text: safeText(f.preview), style: plain },
+    ],
+    '  ',
+  );
+  const where: Part[] = [{ text: `in ${safeText(f.region)}`, style: c.magenta }];
+  if (f.address !== undefined) where.push({ text: `@${safeText(f.address)}`, style: c.dim });
+  if (f.note) where.push({ text: `— ${safeText(f.note)}`, style: c.dim });
+  return [first, fitParts(where, '      ')];
 }
 
 function fileSummaryLine(c: ChalkInstance, r: FileResult): string {
@@ -174,16 +231,20 @@ function fileSummaryLine(c: ChalkInstance, r: FileResult): string {
 }
 
 function renderFileText(c: ChalkInstance, r: FileResult, verbose: boolean): string[] {
-  const lines: string[] = [c.bold.underline(safeText(r.file))];
-  for (const f of r.findings) lines.push(findingLine(c, f));
+  const lines: string[] = [c.bold.underline(clip(safeText(r.file), TEXT_WIDTH))];
+  for (const f of r.findings) lines.push(...findingLines(c, f));
   if (r.survivors && r.survivors.length > 0) {
     lines.push(c.red.bold('  survived verification in the written copy:'));
-    for (const f of r.survivors) lines.push(findingLine(c, f));
+    for (const f of r.survivors) lines.push(...findingLines(c, f));
   }
-  if (r.error) lines.push(`  ${c.yellow.bold('error:')} ${safeText(r.error)}`);
+  const labelled = (label: string, style: (s: string) => string, text: string) => {
+    const [head, ...rest] = wrap(`  ${label} `, safeText(text), 4);
+    return [head.replace(label, style(label)), ...rest];
+  };
+  if (r.error) lines.push(...labelled('error:', c.yellow.bold, r.error));
   if (verbose) {
-    for (const w of r.warnings) lines.push(`  ${c.yellow('warning:')} ${safeText(w)}`);
-    if (r.output) lines.push(c.dim(`  output: ${safeText(r.output)}`));
+    for (const w of r.warnings) lines.push(...labelled('warning:', c.yellow, w));
+    if (r.output) lines.push(c.dim(`  output: ${clip(safeText(r.output), TEXT_WIDTH - 10)}`));
     if (r.sha256) lines.push(c.dim(`  sha256: ${r.sha256}`));
     if (r.outputSha256) lines.push(c.dim(`  output sha256: ${r.outputSha256}`));
   } else if (r.warnings.length > 0) {

@@ -309,3 +309,16 @@ describe("the peers' conventions", () => {
     expect(esc([])).toBe(false);
   });
 });
+
+describe('one line for each thing', () => {
+  it('a warning is printed once, whether or not --verbose lists it in the report', () => {
+    const d = scratch();
+    fs.writeFileSync(path.join(d, 'a.dmp.gz'), gzipSync(filler(16 * 1024)));
+    for (const verbose of [[], ['--verbose']]) {
+      const r = runCli(['scan', 'a.dmp.gz', ...verbose], { cwd: d });
+      expect(r.code).toBe(0);
+      const all = r.stdout.toString() + r.stderr;
+      expect(all.split('offsets refer to the decompressed stream').length - 1).toBe(1);
+    }
+  });
+});

@@ -236,6 +236,19 @@ const RECIPES: Record<string, Case[] | { skip: string }> = {
   ],
 };
 
+/** The baseline recipe's first half, run in the sandbox (a scan report of the share). */
+const baselineOf = (sb: Sandbox) => {
+  sb.dump('srv/dumps/a.dmp');
+  spawnSync(process.execPath, [CLI, 'scan', path.join(sb.dir, 'srv/dumps'), '--format', 'json', '--report', path.join(sb.dir, 'baseline.json'), '-q']);
+};
+RECIPES['dumpscrub scan /srv/dumps --format json --report baseline.json   # once, reviewed'] = [
+  { setup: (sb) => sb.dump('srv/dumps/a.dmp'), code: 1, check: (sb) => expect(JSON.parse(sb.read('baseline.json').toString()).files.length).toBe(1) },
+];
+RECIPES['dumpscrub scan /srv/dumps --baseline baseline.json               # later: only what is new'] = [
+  { setup: baselineOf, code: 0 },
+  { setup: (sb) => (baselineOf(sb), sb.dump('srv/dumps/new.dmp')), code: 1 },
+];
+
 const all = [...fromHelp(), ...docs.flatMap(fromMarkdown)];
 
 describe('recipes', () => {

@@ -11,22 +11,48 @@ import {
   safeText,
 } from '../src/report.js';
 import { makeFixture } from './support/report-fixture.js';
+import type { Report } from '../src/types.js';
 
 const ESC = '\u001b';
 
 describe('renderText', () => {
+  it('fits 100 columns: long paths, regions, notes and errors are cut or wrapped, not spilled', () => {
+    const { report } = makeFixture();
+    const f = report.files[0].findings[0];
+    const long: Report = {
+      ...report,
+      files: [
+        {
+          ...report.files[0],
+          file: `dumps/${'deep/'.repeat(40)}core.1234`,
+          findings: [{ ...f, ruleId: 'a-rule-with-a-rather-long-identifier-name', region: `image of /usr/lib/${'x'.repeat(150)}.so`, note: 'n'.repeat(120) }],
+          error: `${'word '.repeat(60)}end`,
+          warnings: [`${'warning '.repeat(40)}end`],
+        },
+      ],
+    };
+    for (const verbose of [false, true]) {
+      const out = renderText(long, { color: false, verbose });
+      for (const l of out.split('\n')) expect(l.length).toBeLessThanOrEqual(100);
+      expect(out).toContain(f.fingerprint);
+      expect(out).toMatch(/ end$/m);
+    }
+  });
+
   it('groups findings by file with hex+decimal offset, half-open span, region, rule, fingerprint, preview', () => {
     const { report } = makeFixture();
     const out = renderText(report, { color: false });
     const f = report.files[0].findings[0];
-    const line = out.split('\n').find((l) => l.includes(f.fingerprint));
-    expect(line).toBeDefined();
+    const lines = out.split('\n');
+    const at = lines.findIndex((l) => l.includes(f.fingerprint));
+    const line = lines[at];
     expect(line).toContain('0x00001000');
     expect(line).toContain('(4096)');
     expect(line).toContain(`[${f.start}, ${f.end})`);
     expect(line).toContain('generic-assignment');
-    expect(line).toContain('stack of thread 3');
     expect(line).toContain(f.preview);
+    expect(lines[at + 1]).toContain('in stack of thread 3');
+    expect(lines[at + 1]).toContain('@0x7ffd12340000');
     // File header precedes its findings; each file ends with a verdict line.
     expect(out.indexOf('dumps/app one.dmp')).toBeLessThan(out.indexOf(f.fingerprint));
     expect(out).toContain('✗ secrets found (2 findings, 5.0 MiB, minidump, 42 ms)');

@@ -86,7 +86,7 @@ describe('--audit-log through the CLI', () => {
     fs.symlinkSync(victim, link);
     const viaLink = runCli(['scan', input, '--audit-log', link]);
     expect(viaLink.code).toBe(3);
-    expect(viaLink.stderr).toMatch(/^dumpscrub: FAILED audit log .*symlink refused$/m);
+    expect(viaLink.stderr).toMatch(/^dumpscrub: FAILED .*audit\.jsonl: audit log: .*symlink refused$/m);
     expect(fs.readFileSync(victim, 'utf8')).toBe('unchanged\n');
     const fifo = path.join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
