@@ -6,8 +6,8 @@
 // random values, so no peer's token and no real-looking secret is committed.
 //
 //   node eval/corpus/build-peers.mjs [--np DIR] [--gl DIR]
-// DIRs are bare git clones (default: the mirrors under /work/.mirror); needs python3 with `regex`
-// and `yaml` (pip install regex pyyaml) to read the peers' regex syntax and YAML.
+// DIRs are git clones (bare or not) of the two projects; needs python3 with `regex` and `yaml`
+// (pip install regex pyyaml) to read the peers' regex syntax and YAML.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,8 +20,12 @@ const arg = (name, dflt) => {
   const k = process.argv.indexOf(name);
   return k > 0 ? process.argv[k + 1] : dflt;
 };
-const NP = arg('--np', '/work/.mirror/praetorian-inc+noseyparker/repo');
-const GLD = arg('--gl', '/work/.mirror/gitleaks+gitleaks/repo');
+const NP = arg('--np');
+const GLD = arg('--gl');
+if (!NP || !GLD) {
+  process.stderr.write('usage: node eval/corpus/build-peers.mjs --np <noseyparker git dir> --gl <gitleaks git dir>\n');
+  process.exit(2);
+}
 
 const git = (dir, ...a) => execFileSync('git', ['-C', dir, ...a], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 const headOf = (dir) => git(dir, 'rev-parse', 'HEAD').trim();
