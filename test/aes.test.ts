@@ -77,13 +77,10 @@ describe('AES schedule detector', () => {
     expect(hits.every((h) => !h.note?.match(/[0-9a-f]{16}/))).toBe(true);
   });
 
-  it('finds nothing in a memory-like image and is fast (MB/s printed)', () => {
+  it('finds nothing in a memory-like image', () => {
+    // throughput is measured by `npm run bench`, not here
     const img = memoryImage(32 << 20, 5);
-    const t0 = performance.now();
-    const hits = aesDetector.detect(img, ctx).hits;
-    const s = (performance.now() - t0) / 1000;
-    expect(hits).toHaveLength(0);
-    console.log(`aes-schedule: ${(32 / s).toFixed(0)} MB/s on a memory-like image`);
+    expect(aesDetector.detect(img, ctx).hits).toHaveLength(0);
   });
 });
 

@@ -77,13 +77,10 @@ describe('known-key: RSA', () => {
     expect(c.d === rsa.d || c['d (mod phi)'] === rsa.d).toBe(true);
   });
 
-  it('hunts a 2048-bit factor at a useful rate on random data (cost per GiB printed)', () => {
+  it('finds no 2048-bit factor in random data', () => {
+    // its cost per GiB is measured by `npm run bench`, not here
     const bg = seeded(8 << 20, 23);
-    const t0 = performance.now();
-    const r = huntFactor(bg, { n: rsa.n, len: 128, top16: Number((rsa.n >> 1024n) >> 1008n), topMin: 0x80 });
-    const s = (performance.now() - t0) / 1000;
-    expect(r).toBeNull();
-    console.log(`known-key RSA-2048 hunt on random bytes: ${(8 / s).toFixed(1)} MB/s = ${(s * 128).toFixed(0)} s/GiB`);
+    expect(huntFactor(bg, { n: rsa.n, len: 128, top16: Number((rsa.n >> 1024n) >> 1008n), topMin: 0x80 })).toBeNull();
   });
 });
 

@@ -112,13 +112,9 @@ describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: Node with an RSA Ke
     // what a Node/OpenSSL process must hold: BIGNUM limbs of p, q, d and an AES schedule
     for (const must of ['p LE', 'q LE', 'd LE', 'AES-256 schedule']) expect(present.find((n) => n.name === must)!.at.length).toBeGreaterThan(0);
 
-    const t0 = performance.now();
     const structural = scan([derDetector, cngDetector, aesDetector]);
-    const t1 = performance.now();
     // the certificate alone (no DER key in hand): hunting by the public key must find it all too
     const hunted = scan([knownKeyDetector], [known]);
-    const t2 = performance.now();
-    console.log(`scan: der+cng+aes ${((core.length / 1e6) / ((t1 - t0) / 1000)).toFixed(0)} MB/s, known-key hunt ${((core.length / 1e6) / ((t2 - t1) / 1000)).toFixed(0)} MB/s`);
     for (const n of present) {
       for (const at of n.at) {
         const rsaPart = !n.name.startsWith('AES');
