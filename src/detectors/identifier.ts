@@ -8,6 +8,8 @@ for (let c = 97; c <= 122; c++) CLS[c] = C.LOWER;
 for (let c = 65; c <= 90; c++) CLS[c] = C.UPPER;
 for (let c = 48; c <= 57; c++) CLS[c] = C.DIGIT;
 for (const c of '_/-$.:;<>()[]') CLS[c.charCodeAt(0)] = C.SEP;
+const PRIMITIVE = new Uint8Array(256);
+for (const c of 'ZBCSIJFD[') PRIMITIVE[c.charCodeAt(0)] = 1;
 const MARKER = new Uint8Array(256);
 for (const c of 'NEISKCDT_') MARKER[c.charCodeAt(0)] = 1;
 
@@ -111,19 +113,27 @@ function wordy(buf: Uint8Array, s: number, e: number): boolean {
  * then a class name (Ljava/lang/String, java/security/cert/X509Certificate, sun/nio/fs/UnixPath).
  */
 export function jvmClassPath(buf: Uint8Array, s: number, e: number): boolean {
+  // one glued byte (a constant-pool length, a record id) may precede
+  return classPathAt(buf, s, e) || (e - s > 1 && classPathAt(buf, s + 1, e));
+}
+
+function classPathAt(buf: Uint8Array, s: number, e: number): boolean {
   let i = s;
-  while (i < e && buf[i] === 91) i++;
+  // the parameter types before it in a method descriptor: primitives, arrays
+  while (i < e && i - s < 8 && PRIMITIVE[buf[i]] === 1) i++;
   if (buf[i] === 76 && CLS[buf[i + 1]] === C.LOWER) i++;
   let segments = 0;
-  for (;;) {
+  while (i < e) {
+    // a class name starts a segment with a capital; package segments are lower case and end in '/'
+    if (CLS[buf[i]] === C.UPPER) return segments >= 2;
     const seg = i;
-    if (CLS[buf[i]] !== C.LOWER) break;
+    if (CLS[buf[i]] !== C.LOWER) return false;
     while (i < e && (CLS[buf[i]] === C.LOWER || CLS[buf[i]] === C.DIGIT || buf[i] === 95)) i++;
-    if (i >= e || buf[i] !== 47 || i - seg < 2) break;
+    if (i >= e || buf[i] !== 47 || i - seg < 2) return false;
     segments++;
     i++;
   }
-  return segments >= 2 && i < e && CLS[buf[i]] === C.UPPER;
+  return false;
 }
 
 /**
