@@ -76,7 +76,10 @@ function lengthPrefixedChain(buf: Uint8Array, s: number, e: number): boolean {
       i = j + n;
       while (i < e && MARKER[buf[i]] === 1 && i - (j + n) < 3) i++;
     }
-    if (pairs >= 3 && e - i <= 3 && covered * 4 >= (e - s) * 3) {
+    // after a nested-name opener (N, NS, St, ZN: typeinfo names) two names and template codes suffice
+    let opener = start > s;
+    for (let k = s; k < start; k++) opener &&= buf[k] === 78 || buf[k] === 83 || buf[k] === 116 || buf[k] === 90 || buf[k] === 75;
+    if ((pairs >= 3 && e - i <= 3 && covered * 4 >= (e - s) * 3) || (opener && pairs >= 2 && e - i <= 8 && covered * 10 >= (e - s) * 7)) {
       const w = wordShare(buf, s, e);
       return w.common * 2 >= w.pairs && w.pairs >= 4;
     }
