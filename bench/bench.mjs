@@ -121,7 +121,8 @@ async function runDumpscrub(cmd, file, jobs, o) {
   fs.rmSync(out, { force: true });
   // scan exits 1 when it finds the planted secrets; scrub exits 0 once the copy verified clean, and 1
   // when a finding survived verification (it still did all the work: timed, but flagged)
-  const ok = r.code === 0 || r.code === 1;
+  // a crash exits 1 too: it has no report
+  const ok = r.code === 0 || (r.code === 1 && findingsOf(r) !== undefined);
   const res = { tool: `dumpscrub ${cmd} --jobs ${jobs}`, ok, code: r.code, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMiB: r.peakRssMiB, found: findingsOf(r) };
   if (!ok) res.error = (r.stderrTail || '').slice(-400);
   if (cmd === 'scrub' && r.code === 1) res.warning = 'a finding survived verification: nothing published (exit 1)';
