@@ -171,7 +171,7 @@ describe('config through the CLI', () => {
     const token = randomBytes(16).toString('hex');
     writeFileSync(join(dir, 'dumpscrub.config.json'), JSON.stringify(config));
     const dump = Buffer.alloc(64 * 1024);
-    dump.write(`\0key=acme_${token}\0`, 30_000, 'latin1');
+    dump.write(`\0ref:acme_${token}\0`, 30_000, 'latin1');
     writeFileSync(join(dir, 'app.dmp'), dump);
     return { dir, token };
   }
