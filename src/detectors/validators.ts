@@ -123,7 +123,7 @@ export function shannon(buf: Uint8Array, s = 0, e = buf.length): number {
 }
 
 const TEMPLATE = /^(?:\$\{[^}]{0,80}\}|\$[A-Za-z_][A-Za-z0-9_]{0,60}|\$\([^)]{0,80}\)|%[A-Za-z_][A-Za-z0-9_]{0,60}%|\{\{[^}]{0,80}\}\}|<[^>]{1,80}>|\[[A-Za-z_ -]{1,40}\])$/;
-const WORDS = /^(?:null|none|nil|undefined|true|false|string|str|bool|int|object|redacted|hidden|masked|removed|placeholder|your[_-]?[a-z_-]{0,30}|xxx+|\*+|\.\.\.|n\/a|(?:password|passwd|pass|pwd|secret|token|api[_-]?key)[=:]?)$/i;
+const WORDS = /^(?:null|none|nil|undefined|true|false|string|str|bool|int|object|redacted|hidden|masked|removed|placeholder|your[_-]?[a-z_-]{0,30}|xxx+|\*+|\.\.\.|n\/a|(?:secret|token|api[_-]?key)[=:]?)$/i;
 
 /**
  * Values that cannot be a real credential: all one character (incl. a redacted `*****`), template

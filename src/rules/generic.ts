@@ -284,4 +284,17 @@ export const contextWideRules: RuleInput[] = [
     examples: ['db.internal:5432:app:app_user:«{{pw:16}}»\n', '*:*:*:replicator:«{{pw:20}}»\n'],
     negativeExamples: ['10:30:00 12:5432:00 x', 'db:5432:app:user:*\n', '\0ht:*:\0\0(yZ\xfeUU\0\0JH\xc8:\0\0\xde\xc1:\n'],
   },
+  {
+    id: 'psexec-password',
+    name: 'PsExec / remote command password',
+    family: 'generic',
+    description: '-p <password> after -u <user> on a PsExec, PAExec or similar remote execution command line',
+    keywords: ['psexec', 'paexec'],
+    pattern: '(?:ps|pa)exec(?:\\.exe)?[^\\r\\n\\x00]{0,200}?\\s-u\\s{1,4}[^\\s]{1,128}\\s{1,4}-p\\s{1,4}(?<secret>"[^"\\x00-\\x1f]{1,128}"|[^\\s"\\x00]{1,128})',
+    flags: 'i',
+    before: 0,
+    maxLen: 520,
+    examples: ['cmd.exe /C PSEXEC \\\\10.0.94.120 -u Administrator -p «{{pw:12}}» CMD /C ECHO', 'PsExec.exe \\\\host -u CORP\\svc -p «{{pw:16}}» -i -d calc.exe'],
+    negativeExamples: ['psexec \\\\host -u admin -p $Password -i', 'psexec \\\\host -s cmd'],
+  },
 ];
