@@ -222,7 +222,7 @@ export const contextWideRules: RuleInput[] = [
     family: 'generic',
     description: '`key = <hex or base64>`: a bare key name with a long random value (hex 32+, base64 24+)',
     keywords: ['key=', 'key =', 'key:', 'key":', "key':", 'key" :', 'key"]'],
-    pattern: `(?<![A-Za-z])key${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))${GAP}(?!/)(?<secret>[0-9a-fA-F]{32,256}|[A-Za-z0-9+/_\\-]{24,256}={0,2})(?![A-Za-z0-9+/=_\\-])`,
+    pattern: `(?<![A-Za-z])key${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))${GAP}(?!/[A-Za-z]{2,12}/)(?<secret>[0-9a-fA-F]{32,256}|[A-Za-z0-9+/_\\-]{24,256}={0,2})(?![A-Za-z0-9+/=_\\-])`,
     flags: 'i',
     before: 0,
     maxLen: 300,

@@ -164,7 +164,7 @@ export const protocolRules: RuleInput[] = [
     maxLen: 23,
     window: 200,
     validators: ['has-digit'],
-    examples: ['kubeadm join 10.0.0.1:6443 --token «{{alnum:6}}.{{alnum:16}}» --discovery-token-ca-cert-hash sha256:{{hex:64}}', 'bootstrapToken: "«{{alnum:6}}.{{alnum:16}}»"'],
+    examples: ['kubeadm join 10.0.0.1:6443 --token «{{alnum:5}}{{digit:1}}.{{alnum:15}}{{digit:1}}» --discovery-token-ca-cert-hash sha256:{{hex:64}}', 'bootstrapToken: "«{{digit:1}}{{alnum:5}}.{{digit:1}}{{alnum:15}}»"'],
     negativeExamples: ['kubeadm join --token $TOKEN', 'bootstrap version.txt'],
   },
   {
@@ -215,7 +215,7 @@ export const protocolRules: RuleInput[] = [
     before: 0,
     maxLen: 280,
     minEntropy: 3.5,
-    validators: ['has-digit', 'mixed-case'],
+    validators: ['token-like'],
     examples: ['git remote: https://«ghs_{{b62:36}}»@github.com/org/repo.git', 'https://«{{b62:40}}»@api.example.com/v1', 'https://«glpat-{{b64u:20}}»@gitlab.example.com/g/p.git'],
     negativeExamples: ['https://git@github.com/org/repo.git', 'https://john.smith.family@example.com', 'mailto:first.lastname2@example.com'],
   },
