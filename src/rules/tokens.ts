@@ -96,7 +96,7 @@ const rows: Row[] = [
   // AI
   ['openai-project-key', 'OpenAI project / service account key', 'ai', 'sk-', '(?:proj|svcacct|admin)-[A-Za-z0-9_\\-]{40,200}', 'sk-proj-{{b64u:120}}', 214, { before: 0, keywords: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'] }],
   ['openai-legacy-key', 'OpenAI API key (legacy)', 'ai', 'sk-', '[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}', 'sk-{{b62:20}}T3BlbkFJ{{b62:20}}', 51, { before: 30, keywords: ['t3blbkfj'] }],
-  ['anthropic-api-key', 'Anthropic API key', 'ai', 'sk-ant-', '(?:api03|admin01|oat01|ort01)-[A-Za-z0-9_\\-]{93}AA', 'sk-ant-api03-{{b64u:93}}AA', 108],
+  ['anthropic-api-key', 'Anthropic API key', 'ai', 'sk-ant-', '(?:api03|admin01|oat01|ort01)-[A-Za-z0-9_\\-]{80,120}', 'sk-ant-api03-{{b64u:93}}AA', 108],
   ['huggingface-token', 'Hugging Face access token', 'ai', 'hf_', '[A-Za-z]{34}', 'hf_{{b62:34}}'.replace('b62', 'lower'), 37, { validators: [] }],
   ['huggingface-org-token', 'Hugging Face organization token', 'ai', 'api_org_', '[A-Za-z]{34}', 'api_org_{{upper:34}}', 42],
   ['replicate-token', 'Replicate API token', 'ai', 'r8_', '[A-Za-z0-9]{37}', 'r8_{{b62:37}}', 40],
