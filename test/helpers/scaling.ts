@@ -1,6 +1,5 @@
-// Timing without a wall-clock budget: how a piece of work grows with its input, or how it compares
-// with a reference measured in the same process at the same moment, so a slow or loaded machine
-// scales both sides alike.
+// Timing without a wall-clock budget: work is compared with a reference measured in the same process
+// at the same moment, so a slow or loaded machine scales both sides alike.
 
 /** Best of `reps` runs, in ms: the minimum is the run least disturbed by GC and other processes. */
 export function bestMs(work: () => void, reps = 3): number {
@@ -11,25 +10,6 @@ export function bestMs(work: () => void, reps = 3): number {
     best = Math.min(best, performance.now() - t);
   }
   return best;
-}
-
-/** Async form of bestMs. */
-export async function bestMsAsync(work: () => Promise<unknown>, reps = 3): Promise<number> {
-  let best = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await work();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
-}
-
-/** Below this a measurement is timer noise, not work; ratios use it as a floor. */
-export const NOISE_MS = 0.5;
-
-/** time(big) / time(small), both floored at NOISE_MS. */
-export function growth(smallMs: number, bigMs: number): number {
-  return Math.max(bigMs, NOISE_MS) / Math.max(smallMs, NOISE_MS);
 }
 
 /**
