@@ -25,7 +25,7 @@ describe('renderText', () => {
         {
           ...report.files[0],
           file: `dumps/${'deep/'.repeat(40)}core.1234`,
-          findings: [{ ...f, ruleId: 'a-rule-with-a-rather-long-identifier-name', region: `image of /usr/lib/${'x'.repeat(150)}.so`, note: 'n'.repeat(120) }],
+          findings: [{ ...f, ruleId: 'sidekiq-enterprise-credentials', region: `image of /usr/lib/${'x'.repeat(150)}.so`, note: 'n'.repeat(120) }],
           error: `${'word '.repeat(60)}end`,
           warnings: [`${'warning '.repeat(40)}end`],
         },
