@@ -62,3 +62,23 @@ describe('identifier grammar', () => {
     expect(named).toBeLessThan(N / 600);
   });
 });
+
+describe('near a credential word', () => {
+  const near = (text: string): Hit[] => rulesDetector([], { entropy: 'context' }).detect(Buffer.from(`\0${text}\0`, 'latin1'), { ...ctx, entropy: 'context' }).hits;
+  const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+  test.each([
+    'com.sun.crypto.provider.KeyWrapCipher$AES256_KW_PKCS5Padding',
+    'javax.crypto.SecretKeyFactory.PBEWithSHA1AndRC2_128',
+    '(Ljava/security/PrivateKey;)Lsun/security/x509/AlgorithmId;',
+    '(Lsun/security/pkcs11/P11Key;JZLsun/security/pkcs11/Session;)V',
+  ])('the next part of a qualified name is not a value: %s', (text) => {
+    expect(near(text).length).toBe(0);
+  });
+
+  test('a value after the keyword still is', () => {
+    const value = 'Q7' + Array.from({ length: 22 }, () => B62[randomInt(62)]).join('');
+    const hits = near(`client credential: "${value}"`);
+    expect(hits.length).toBe(1);
+  });
+});
