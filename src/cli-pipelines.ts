@@ -1,4 +1,4 @@
-// CLI glue for brief F: --config (discovery + defaults for flags), `config --print`, --summary, sarif,
+// CLI glue: --config (discovery + defaults for flags), `config --print`, --summary, sarif,
 // progress on a TTY. Kept out of cli.ts so the wiring there stays a handful of lines.
 import { Command, Option } from 'commander';
 import { CONFIG_FILE_NAME, loadConfig, renderConfig, pathAllowlisted } from './config.js';
