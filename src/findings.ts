@@ -1,5 +1,6 @@
 // From hits (which carry secret bytes) to findings (which never do): fingerprint, preview, region.
 import { createHash } from 'node:crypto';
+import { COPY_PREFIX } from './detectors/copies.js';
 import type { Finding, Hit, Region } from './types.js';
 import type { Allowlist } from './options.js';
 import { builtinRules } from './rules/index.js';
@@ -35,7 +36,7 @@ export function toFinding(hit: Hit, region: Region | undefined): Finding {
 
 /** True when the user's allowlist silences this hit (never used by the verify pass). */
 export function isAllowlisted(hit: Hit, allow: Allowlist, regexes: readonly RegExp[]): boolean {
-  if (allow.ruleIds.includes(hit.ruleId)) return true;
+  if (allow.ruleIds.includes(hit.ruleId) || allow.ruleIds.includes(originalRule(hit.ruleId))) return true;
   if (allow.fingerprints.length && allow.fingerprints.includes(fingerprintOf(hit.secret))) return true;
   if (regexes.length) {
     const text = hit.secret.toString('latin1');
@@ -88,8 +89,14 @@ export function collapseHits(hits: readonly Hit[], rank: Specificity): Hit[] {
 const GENERIC_FAMILIES = new Set(['generic', 'http', 'cookies', 'config-file']);
 const FAMILY = new Map(builtinRules.map((r) => [r.id, r.family]));
 
-/** Built-in ranking: entropy guesses 0, generic rules 1, provider/key rules and binary detectors 2. */
-export const specificity: Specificity = (ruleId) => {
+/** The rule that found the value a `copy-of-<rule>` finding is a copy of (the id itself otherwise). */
+export function originalRule(ruleId: string): string {
+  return ruleId.startsWith(COPY_PREFIX) ? ruleId.slice(COPY_PREFIX.length) : ruleId;
+}
+
+/** Built-in ranking: entropy guesses 0, generic rules 1, provider/key rules and binary detectors 2; a copy ranks as what found its value. */
+export const specificity: Specificity = (id) => {
+  const ruleId = originalRule(id);
   if (ruleId.startsWith('entropy')) return 0;
   return GENERIC_FAMILIES.has(FAMILY.get(ruleId) ?? '') ? 1 : 2;
 };

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { makeOptions } from './options.js';
 import type { ScrubOptions, ScrubOptionsInput } from './options.js';
-import { scanFile, scrubFile, verifyFile } from './scrub.js';
+import { scanFile, scrubFile, verifyCopyOf, verifyFile } from './scrub.js';
 import type { FileResult } from './types.js';
 
 export type { Finding, FileResult, Report, Span, Region, Hit, Detector, KnownKey, Verdict, Encoding } from './types.js';
@@ -40,4 +40,9 @@ export function scrub(file: string, output: string, options: ApiOptions = {}): P
 /** The independent verification pass: every detector, built-in allowlist only. */
 export function verify(file: string, options: ApiOptions = {}): Promise<FileResult> {
   return verifyFile(file, resolve(options));
+}
+
+/** Verification of `copy` against its `original`: also every value found in the original, in every encoding and piece. */
+export function verifyCopy(copy: string, original: string, options: ApiOptions = {}): Promise<FileResult> {
+  return verifyCopyOf(copy, original, resolve(options));
 }

@@ -15,7 +15,9 @@ import type { EntropyLevel, ScrubOptions } from './options.js';
 import * as files from './files.js';
 import type { InputFile } from './files.js';
 import { waitStable } from './stable.js';
-import type { DetectContext, FileResult, Finding, FormatInfo, Hit, LearnedValue } from './types.js';
+import type { DetectContext, FileResult, Finding, FormatInfo, Hit, LearnedValue, Span } from './types.js';
+import { foundValues } from './found-values.js';
+import { COPY_PREFIX, MAX_HUNT_BYTES, huntFits, huntSize } from './detectors/copies.js';
 import { keyIdentity, learnedIdentity } from './keys/identity.js';
 import { LearnedSet } from './keys/learned.js';
 
@@ -30,8 +32,10 @@ interface Analysis {
   info: FormatInfo;
   hits: Hit[];
   sha256: string;
-  /** What the detectors learnt (both passes): the verify pass hunts it in the copy too. */
+  /** What the detectors learnt (both passes) and the values found: the verify pass hunts them in the copy too. */
   learned: LearnedValue[];
+  /** Set when the found values were too many to hunt their copies (the run must fail closed). */
+  capped?: string;
 }
 
 type DetectSettings = DetectorOptions;
@@ -62,16 +66,45 @@ async function analyze(input: InputFile, s: DetectSettings, opts: ScrubOptions, 
   const known = new Set([...s.knownKeys.map(keyIdentity), ...prior.map(learnedIdentity)]);
   // a public key seen in the dump is hunted by its RSA factor; EC scalars only for user keys
   const fresh = opts.selfHunt ? first.learned.filter((v) => v.kind !== 'public-ec' && !known.has(learnedIdentity(v))) : [];
+  // every value found is hunted across the whole input in every encoding, and so are its pieces
+  let values = foundValues(first.hits, (o, l) => input.readAt(o, l)).filter((v) => !known.has(learnedIdentity(v)));
+  let capped: string | undefined;
+  const size = huntSize([...prior, ...values]);
+  if (!huntFits(size)) {
+    capped = `${values.length} distinct secret values found, more than the copy hunt holds (${size.bytes} needle bytes, at most ${MAX_HUNT_BYTES}): their copies were not searched for`;
+    values = [];
+  }
+  learned.addAll(values);
   const hunterOptions: DetectorOptions = { entropy: 'off', knownKeys: [], knownSecrets: [], knownSecretDigests: [], extraRules: [] };
-  if (fresh.length) {
+  if (fresh.length || values.length) {
     // not hashed again: scrub re-hashes the input as it writes and re-scans the copy; scan rechecks identity
-    const hunter = builtinDetectors(hunterOptions).filter((d) => d.id === 'known-key');
-    const huntCtx: DetectContext = { ...ctx, knownKeys: [], learned: fresh, knownSecrets: [] };
-    const second = await scanInput(input, { detectors: hunter, ctx: huntCtx, chunkSize: opts.chunkSize, jobs: opts.jobs, recipe: { options: hunterOptions, only: ['known-key'] }, noHash: true });
-    hits = [...hits, ...second.hits].sort((a, b) => a.start - b.start || a.end - b.end);
+    const only = ['known-key', 'copies'];
+    const hunter = builtinDetectors(hunterOptions).filter((d) => only.includes(d.id));
+    const huntCtx: DetectContext = { ...ctx, knownKeys: [], learned: [...fresh, ...values], knownSecrets: [] };
+    const second = await scanInput(input, { detectors: hunter, ctx: huntCtx, chunkSize: opts.chunkSize, jobs: opts.jobs, recipe: { options: hunterOptions, only }, noHash: true });
+    // the hunt finds each value where it was found, too: those are not copies
+    const inside = containedIn(first.hits);
+    hits = [...hits, ...second.hits.filter((h) => !h.ruleId.startsWith(COPY_PREFIX) || !inside(h))].sort((a, b) => a.start - b.start || a.end - b.end);
     learned.addAll(second.learned);
   }
-  return { info, hits: entropyOnPayload(hits, info.structural), sha256: first.sha256, learned: learned.values() };
+  return { info, hits: entropyOnPayload(hits, info.structural), sha256: first.sha256, learned: learned.values(), capped };
+}
+
+/** Whether a span lies inside one of `spans` (sorted once, binary search on the running maximum of ends). */
+function containedIn(spans: readonly Span[]): (s: Span) => boolean {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const maxEnd: number[] = [];
+  for (const s of sorted) maxEnd.push(Math.max(maxEnd[maxEnd.length - 1] ?? -1, s.end));
+  return (s) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid].start <= s.start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && maxEnd[lo - 1] >= s.end;
+  };
 }
 
 function findingsOf(a: Analysis, filter: (h: Hit) => boolean = () => true): Finding[] {
@@ -185,8 +218,23 @@ async function scanPlain(file: string, opts: ScrubOptions, display: string): Pro
   );
 }
 
-function verifyPlain(file: string, opts: ScrubOptions, display: string): Promise<FileResult> {
-  return inspect(file, display, opts, verifySettings(opts), 'verify', () => true);
+function verifyPlain(file: string, opts: ScrubOptions, display: string, prior: LearnedValue[] = []): Promise<FileResult> {
+  return inspect(file, display, opts, verifySettings(opts), 'verify', () => true, prior);
+}
+
+/**
+ * Verify `copy`, a redacted copy of `original` (made by this tool or another): every detector, and
+ * every value found in the original searched in the copy in all its encodings and pieces.
+ */
+export async function verifyCopyOf(copy: string, original: string, opts: ScrubOptions, display = copy): Promise<FileResult> {
+  const started = Date.now();
+  let learned: LearnedValue[];
+  try {
+    learned = await withInput(original, async (input) => (await analyze(input, verifySettings(opts), opts, 'scan')).learned);
+  } catch (err) {
+    return failure(baseResult(display, 0), err, started);
+  }
+  return onPlainBytes(copy, (plain) => verifyPlain(plain, opts, display, learned));
 }
 
 /** Analyse one file and report what `reported` keeps; writes nothing. */
@@ -197,22 +245,23 @@ async function inspect(
   settings: DetectSettings,
   phase: 'scan' | 'verify',
   reported: (h: Hit, a: Analysis) => boolean,
+  prior: LearnedValue[] = [],
 ): Promise<FileResult> {
   const started = Date.now();
   let result = baseResult(display, 0);
   try {
     return await withInput(file, async (input) => {
       result = baseResult(display, input.size);
-      const a = await analyze(input, settings, opts, phase);
+      const a = await analyze(input, settings, opts, phase, prior);
       await assertUnchanged(input, file, [a.sha256]);
       const findings = findingsOf(a, (h) => reported(h, a));
       return {
         ...result,
         format: a.info.format,
         findings,
-        warnings: a.info.warnings,
+        warnings: a.capped ? [...a.info.warnings, a.capped] : a.info.warnings,
         sha256: a.sha256,
-        verdict: findings.length ? 'secrets-found' : 'clean',
+        verdict: findings.length || a.capped ? 'secrets-found' : 'clean',
         durationMs: Date.now() - started,
       };
     });
@@ -280,6 +329,10 @@ async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, d
       // scrub redacts everything verification would flag, so the user allowlist cannot leave a survivor
       const a = await analyze(input, verifySettings(opts), opts, 'scan');
       const findings = findingsOf(a);
+      // copies that were not searched for could survive unseen: publish nothing
+      if (a.capped) {
+        return { ...result, format: a.info.format, findings, warnings: [...a.info.warnings, a.capped], sha256: a.sha256, verdict: 'survived-verification' as const, error: `${a.capped}; nothing published`, durationMs: Date.now() - started };
+      }
       let check: Analysis;
       let survivors: Finding[];
       // redacting can change a neighbour's context (a token next to a now-starred value): redact

@@ -84,7 +84,13 @@ export type LearnedValue =
   | { kind: 'public-ec'; label: string; curve: string; publicKey: Buffer }
   | { kind: 'rsa-factor'; label: string; n: bigint; e: bigint; p: bigint }
   | { kind: 'ec-scalar'; label: string; curve: string; scalar: Buffer; publicKey?: Buffer }
-  | { kind: 'aes-key'; label: string; key: Buffer };
+  | { kind: 'aes-key'; label: string; key: Buffer }
+  /**
+   * A secret value a detector found (Hit.secret: text value, decoded value, key bytes), hunted in
+   * every encoding across the input. `text` when it was found as text; `context`: the keyword or
+   * assignment prefix it was found with (ASCII), for values too short to hunt bare.
+   */
+  | { kind: 'secret-value'; label: string; ruleId: string; value: Buffer; text: boolean; context?: Buffer };
 
 /** A detector's output for one buffer: its hits and what it learnt. */
 export interface Detection {

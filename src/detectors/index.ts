@@ -6,6 +6,7 @@ import { derDetector } from './der.js';
 import { cngDetector } from './cng.js';
 import { aesDetector } from './aes.js';
 import { knownDigestDetector, knownKeyDetector, knownSecretDetector } from './known-key.js';
+import { copiesDetector } from './copies.js';
 
 export interface DetectorOptions {
   entropy: 'off' | 'context' | 'all';
@@ -21,7 +22,7 @@ export interface DetectorOptions {
 export function builtinDetectors(_opts: DetectorOptions): Detector[] {
   const detectors: Detector[] = [];
   detectors.push(rulesDetector([...builtinRules, ...compileRules(_opts.extraRules ?? [], 'config')], { entropy: _opts.entropy }));
-  detectors.push(derDetector, cngDetector, aesDetector, knownKeyDetector, knownSecretDetector);
+  detectors.push(derDetector, cngDetector, aesDetector, knownKeyDetector, knownSecretDetector, copiesDetector);
   if (_opts.knownSecretDigests?.length) detectors.push(knownDigestDetector(_opts.knownSecretDigests));
   return detectors;
 }

@@ -116,3 +116,183 @@ export function findEach(hay: Buffer, needles: readonly Buffer[]): number[][] {
   }
   return out;
 }
+
+/** A needle whose pieces count too: any run of at least `minRun` of its bytes is an occurrence. */
+export interface RunNeedle {
+  bytes: Buffer;
+  /** Shortest run reported (the whole needle when it is shorter). */
+  minRun: number;
+  /** Runs start and end on multiples of this from the needle's start (2 for UTF-16, 4 for UTF-32). */
+  unit: number;
+}
+
+/** An occurrence of needle `needle`: hay [start, end) equals needle bytes [offset, offset + end - start). */
+export interface Run {
+  needle: number;
+  start: number;
+  end: number;
+  offset: number;
+}
+
+/** Sampling step of the run search per gram width: a run of step + width - 1 bytes always holds a sampled gram (15 and 31 bytes). */
+const STEP_OF: Record<number, number> = { 8: 8, 16: 16 };
+/** Longest needle a RunIndex holds (offsets are 16-bit). */
+export const MAX_RUN_NEEDLE_BYTES = 65535;
+const BLOOM_BITS = 20;
+
+const u32 = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) | 0;
+
+/** Hash of 2 or 4 little-endian 32-bit words. */
+function mix(w0: number, w1: number, w2: number, w3: number, words: number): number {
+  let h = Math.imul(w0, 0x9e3779b1) ^ w1;
+  if (words === 4) h = Math.imul(h, 0x85ebca6b) ^ Math.imul(w2, 0xc2b2ae35) ^ w3;
+  return Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) | 0;
+}
+
+/** Hash of the gram of `words` words at byte `i` (any alignment). */
+function keyAt(b: Uint8Array, i: number, words: number): number {
+  return words === 4 ? mix(u32(b, i), u32(b, i + 4), u32(b, i + 8), u32(b, i + 12), 4) : mix(u32(b, i), u32(b, i + 4), 0, 0, 2);
+}
+
+/**
+ * Grams of one width (8 bytes for byte-per-character forms, 16 for UTF-16/32 ones, whose narrow
+ * grams hold too few characters to tell text apart) at every needle offset, hashed into flat typed
+ * arrays (18 bytes per needle byte); a 128 KiB bit filter rejects most samples before the table.
+ */
+class GramTable {
+  readonly count: number;
+  readonly bloom = new Uint8Array(1 << (BLOOM_BITS - 3));
+  private readonly bits: number;
+  private readonly head: Int32Array;
+  private readonly key: Int32Array;
+  readonly needleOf: Uint32Array;
+  readonly offsetOf: Uint16Array;
+  /** The gram's first two words, compared in place of the bytes (no native call per candidate). */
+  readonly word0: Int32Array;
+  readonly word1: Int32Array;
+
+  constructor(needles: RunNeedle[], members: number[], readonly width: number) {
+    let total = 0;
+    for (const n of members) total += Math.max(0, needles[n].bytes.length - width + 1);
+    this.bits = Math.min(22, Math.max(10, 32 - Math.clz32(total)));
+    const slots = 1 << this.bits;
+    const k0 = new Int32Array(total);
+    const n0 = new Uint32Array(total);
+    const o0 = new Uint16Array(total);
+    let k = 0;
+    for (const n of members) {
+      const b = needles[n].bytes;
+      for (let o = 0; o + width <= b.length; o++) {
+        // a periodic gram (zero fill, "abababab") is too common to index
+        if (u32(b, o) === u32(b, o + 4) && (width === 8 || u32(b, o) === u32(b, o + 8))) continue;
+        k0[k] = keyAt(b, o, width / 4);
+        n0[k] = n;
+        o0[k++] = o;
+      }
+    }
+    this.count = k;
+    const start = new Int32Array(slots + 1);
+    for (let j = 0; j < k; j++) start[this.slotOf(k0[j]) + 1]++;
+    for (let s = 0; s < slots; s++) start[s + 1] += start[s];
+    this.head = start.slice();
+    this.key = new Int32Array(k);
+    this.needleOf = new Uint32Array(k);
+    this.offsetOf = new Uint16Array(k);
+    this.word0 = new Int32Array(k);
+    this.word1 = new Int32Array(k);
+    for (let j = 0; j < k; j++) {
+      const at = start[this.slotOf(k0[j])]++;
+      this.key[at] = k0[j];
+      this.needleOf[at] = n0[j];
+      this.offsetOf[at] = o0[j];
+      const b = needles[n0[j]].bytes;
+      this.word0[at] = u32(b, o0[j]);
+      this.word1[at] = u32(b, o0[j] + 4);
+      const h = k0[j] >>> (32 - BLOOM_BITS);
+      this.bloom[h >>> 3] |= 1 << (h & 7);
+    }
+  }
+
+  slotOf(key: number): number {
+    return Math.imul(key, 0x9e3779b1) >>> (32 - this.bits);
+  }
+
+  /** Table entries [from, to) whose key may equal `key`. */
+  bucket(key: number): [number, number] {
+    const s = this.slotOf(key);
+    return [this.head[s], this.head[s + 1]];
+  }
+
+  keyOf(j: number): number {
+    return this.key[j];
+  }
+}
+
+/** Every needle piece of at least `minRun` bytes, found by sampling the input every RUN_STEP bytes. */
+export class RunIndex {
+  readonly needles: RunNeedle[];
+  readonly grams: number;
+  private readonly tables: GramTable[];
+
+  constructor(needles: RunNeedle[]) {
+    if (needles.some((n) => n.bytes.length > MAX_RUN_NEEDLE_BYTES)) throw new RangeError('run index needle too long');
+    this.needles = needles;
+    this.tables = [new GramTable(needles, needles.map((_, i) => i), 8)].filter((t) => t.count > 0);
+    this.grams = this.tables.reduce((a, t) => a + t.count, 0);
+  }
+
+  /** Runs of needles in `hay`, each widened to the longest stretch that still matches its needle. */
+  search(hay: Buffer): Run[] {
+    const out: Run[] = [];
+    if (!this.grams) return out;
+    const seen = new Set<number>();
+    // one word load per gram word when the buffer is 4-byte aligned (chunk buffers are)
+    const w = LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new Int32Array(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
+    for (const t of this.tables) {
+      const width = t.width;
+      const words = width / 4;
+      const step = STEP_OF[width];
+      const last = hay.length - width;
+      const bloom = t.bloom;
+      for (let i = 0; i <= last; i += step) {
+        if ((i & (PAGE - 1)) === 0 && uniformPage(hay, i)) {
+          i += PAGE - step;
+          continue;
+        }
+        const q = i >> 2;
+        const w0 = w === null ? u32(hay, i) : w[q];
+        const w1 = w === null ? u32(hay, i + 4) : w[q + 1];
+        const key = words === 2 ? mix(w0, w1, 0, 0, 2) : keyAt(hay, i, words);
+        const h = key >>> (32 - BLOOM_BITS);
+        if ((bloom[h >>> 3] & (1 << (h & 7))) === 0) continue;
+        const [from, to] = t.bucket(key);
+        for (let j = from; j < to; j++) {
+          if (t.keyOf(j) !== key || t.word0[j] !== w0 || t.word1[j] !== w1) continue;
+          const n = t.needleOf[j];
+          const o = t.offsetOf[j];
+          const nb = this.needles[n].bytes;
+          if (width > 8 && hay.compare(nb, o + 8, o + width, i + 8, i + width) !== 0) continue;
+          let a = i;
+          let ao = o;
+          while (a > 0 && ao > 0 && hay[a - 1] === nb[ao - 1]) a--, ao--;
+          let z = i + width;
+          let zo = o + width;
+          while (z < hay.length && zo < nb.length && hay[z] === nb[zo]) z++, zo++;
+          const unit = this.needles[n].unit;
+          if (unit > 1) {
+            const skip = (unit - (ao % unit)) % unit;
+            a += skip;
+            ao += skip;
+            z -= (z - a) % unit;
+          }
+          if (z - a < Math.min(this.needles[n].minRun, nb.length)) continue;
+          const id = n * 4294967296 + a;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          out.push({ needle: n, start: a, end: z, offset: ao });
+        }
+      }
+    }
+    return out;
+  }
+}

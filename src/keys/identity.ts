@@ -27,5 +27,7 @@ export function learnedIdentity(v: LearnedValue): string {
       return `ec-scalar:${v.curve}:${hex(v.scalar)}`;
     case 'aes-key':
       return `aes-key:${hex(v.key)}`;
+    case 'secret-value':
+      return `secret-value:${hex(v.value)}:${v.context ? hex(v.context) : ''}`;
   }
 }

@@ -27,6 +27,8 @@ export function mapBuffers(v: LearnedValue, f: (b: Buffer) => Buffer): LearnedVa
       return { ...v, scalar: f(v.scalar), publicKey: v.publicKey && f(v.publicKey) };
     case 'aes-key':
       return { ...v, key: f(v.key) };
+    case 'secret-value':
+      return { ...v, value: f(v.value), context: v.context && f(v.context) };
     default:
       return v;
   }
