@@ -22,8 +22,15 @@ export const MIN_BARE = 12;
 /** A piece of a value this long (in value bytes) is a copy; a whole value shorter than this is hunted whole. */
 export const MIN_FRAGMENT = 16;
 
-/** Longest value hunted: a longer one is hunted by its first MAX_VALUE bytes (pieces of it count). */
+/** Longest value hunted: a longer one is hunted by its first MAX_VALUE bytes. */
 export const MAX_VALUE = 4096;
+
+/**
+ * Longest value whose pieces count (text, binary). A key structure (DER, a key blob, a PEM body)
+ * holds its public modulus and exponent too: a piece of it can be a certificate's public key, so
+ * longer values count whole only (their private components are hunted by the key detectors).
+ */
+const PIECES_UP_TO = { text: 256, binary: 64 };
 
 /**
  * Needle bytes the copy hunt indexes at most (10 bytes of index each, per scanning thread): about
@@ -146,8 +153,8 @@ function planOf(values: SecretValue[]): Plan {
   const needles: RunNeedle[] = forms.map((f) => ({
     bytes: f.bytes,
     unit: f.unit,
-    // a short value's form counts whole only (its context is what makes it safe); others from a piece
-    minRun: f.skip ? f.bytes.length : Math.min(f.bytes.length, Math.ceil(MIN_FRAGMENT * f.scale)),
+    // a short value's form counts whole only (its context is what makes it safe), so does a long one; others from a piece
+    minRun: f.skip || f.value.value.length > PIECES_UP_TO[f.value.text ? 'text' : 'binary'] ? f.bytes.length : Math.min(f.bytes.length, Math.ceil(MIN_FRAGMENT * f.scale)),
   }));
   return { index: new RunIndex(needles), forms };
 }
