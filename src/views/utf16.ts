@@ -1,6 +1,6 @@
 // UTF-16 text runs (LE at even AND odd offsets; BE on request), narrowed to one byte per char.
 import type { Span } from '../types.js';
-import type { TextView } from './view.js';
+import type { NarrowRuns, TextView } from './view.js';
 import { LITTLE_ENDIAN, PRINTABLE as PRINT } from './bytes.js';
 
 /** Per 16-bit value (first byte low): 1 if the two bytes are one UTF-16LE (or BE) character of PRINT. */
@@ -8,14 +8,7 @@ const CHAR_LE = new Uint8Array(65536);
 const CHAR_BE = new Uint8Array(65536);
 for (let c = 0; c < 256; c++) if (PRINT[c]) (CHAR_LE[c] = 1), (CHAR_BE[c << 8] = 1);
 
-export interface Utf16Runs {
-  /** Byte offset where each run starts. */
-  byteStart: number[];
-  /** Offset of each run in the narrowed buffer. */
-  viewStart: number[];
-  /** Narrowed characters, runs separated by one 0x00 so no match crosses runs. */
-  buf: Buffer;
-}
+export type Utf16Runs = NarrowRuns;
 
 /** First byte of the run through the character at p (plain loops over the bytes: text runs are long). */
 function runStart(bytes: Uint8Array, p: number, cOff: number, zOff: number): number {

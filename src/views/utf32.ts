@@ -2,7 +2,7 @@
 // to one byte per char. One pass finds both byte orders: a UTF-32LE character is c,0,0,0 and a
 // UTF-32BE one 0,0,0,c, so both are a printable byte every 4 bytes with zeros between.
 import type { Span } from '../types.js';
-import type { TextView } from './view.js';
+import type { NarrowRuns, TextView } from './view.js';
 import { LITTLE_ENDIAN, PRINTABLE as PRINT } from './bytes.js';
 import { PAGE, uniformPage } from './uniform.js';
 
@@ -10,14 +10,7 @@ import { PAGE, uniformPage } from './uniform.js';
 const ONE = new Uint8Array(65536);
 for (let c = 0; c < 256; c++) if (PRINT[c]) (ONE[c] = 1), (ONE[c << 8] = 1);
 
-export interface Utf32Runs {
-  /** Byte offset where each run's first character (its 4 bytes) starts. */
-  byteStart: number[];
-  /** Offset of each run in the narrowed buffer. */
-  viewStart: number[];
-  /** Narrowed characters, runs separated by one 0x00 so no match crosses runs. */
-  buf: Buffer;
-}
+export type Utf32Runs = NarrowRuns;
 
 /** True if bytes [p, p + 3) lie inside the buffer and are zero. */
 function zeros3(bytes: Uint8Array, p: number): boolean {

@@ -9,6 +9,16 @@ export interface TextView {
   toBytes(start: number, end: number): Span;
 }
 
+/** Wide text runs (UTF-16, UTF-32) narrowed to one byte per character. */
+export interface NarrowRuns {
+  /** Byte offset where each run's first character starts. */
+  byteStart: number[];
+  /** Offset of each run in the narrowed buffer. */
+  viewStart: number[];
+  /** Narrowed characters, runs separated by one 0x00 so no match crosses runs. */
+  buf: Buffer;
+}
+
 /** The chunk itself read as latin1: string index == byte offset. */
 export function latin1View(bytes: Buffer): TextView {
   return {
