@@ -5,6 +5,10 @@ const PWKEY = '(?:passwd|password|passphrase|(?<![A-Za-z])pass|_pass|_pwd|(?<![A
 const SECKEY = '(?:secret|token|api[_.\\-]?key|access[_.\\-]?key|auth[_.\\-]?key|private[_.\\-]?key|credentials?|signing[_.\\-]?key|encryption[_.\\-]?key|master[_.\\-]?key)';
 /** unquoted value: printable, no whitespace, quotes, backtick, ';' or '&' */
 const VALUE = `[^\\x00-\\x20\\x7f-\\xff"'\`;&]`;
+/** a query-string key right before the value (`?a=1&password=x&b=2`): there '&' separates parameters */
+const QUERY_KEY = `[?&][A-Za-z0-9_.\\-\\[\\]]{1,60}=`;
+/** an assigned value runs to its end; '&' is part of it except in a query string */
+const ASSIGNED = (count: string): string => `(?:(?<=${QUERY_KEY})${VALUE}${count}|(?<!${QUERY_KEY})[^\\x00-\\x20\\x7f-\\xff"'\`;]${count})`;
 /** end of a key name: a closing quote and bracket (`os.environ["API_KEY"]`, `ENV['X']`) */
 const KEYEND = `["']?\\]?["']?`;
 /** after the separator: blanks, or a line break before a quoted value; a lone - or = is no value */
@@ -19,11 +23,11 @@ export const genericRules: RuleInput[] = [
     family: 'generic',
     description: 'password/passwd/passphrase/pwd = value in env, ini, YAML, properties, JSON or code (unquoted or quoted, no spaces)',
     keywords: PW_KEYWORDS,
-    pattern: `${PWKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))${GAP}(?<secret>${VALUE}{1,256})`,
+    pattern: `${PWKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))${GAP}(?<secret>${ASSIGNED('{1,256}')})`,
     flags: 'i',
     before: 0,
     maxLen: 320,
-    examples: ['DB_PASSWORD=«{{pw:14}}»\n', 'password: «{{pw:12}}»\n', '{"password":"«{{pw:20}}»"}', 'spring.datasource.password = «{{pw:16}}»', 'PGPASSWORD=«changeme»', "$db_pass = '«{{pw:10}}»';", 'ssl_key_passphrase => «{{pw:18}}»', 'mysql_pwd_root:«{{pw:9}}»', 'password =\n    "«{{pw:14}}»"', "ENV['DB_PASSWORD'] = '«{{pw:12}}»'", 'password: «hunter»'],
+    examples: ['DB_PASSWORD=«{{pw:14}}»\n', 'password: «{{pw:12}}»\n', '{"password":"«{{pw:20}}»"}', 'spring.datasource.password = «{{pw:16}}»', 'PGPASSWORD=«changeme»', "$db_pass = '«{{pw:10}}»';", 'ssl_key_passphrase => «{{pw:18}}»', 'mysql_pwd_root:«{{pw:9}}»', 'password =\n    "«{{pw:14}}»"', "ENV['DB_PASSWORD'] = '«{{pw:12}}»'", 'password: «hunter»', 'x\x07DB_PASSWORD=«Kq7#vR&t%2mX9&pL»\n', '/login?user=bob&db_password=«{{pw:12}}»&remember=1'],
     negativeExamples: ['password: ********', 'password=${DB_PASSWORD}', 'PASSWORD=<password>', 'if (password == null)', 'password: null', 'PWD=/home/user', 'bypass=1', 'password_hint: \n', 'password: {{PASSWORD}}', 'compass=north', 'see http://password.example/'],
   },
   {
@@ -97,13 +101,13 @@ export const genericRules: RuleInput[] = [
     family: 'generic',
     description: 'secret, token, api_key, access_key, private_key, credentials = value (8+ chars, not a word) in env, ini, YAML, JSON or code',
     keywords: SEC_KEYWORDS,
-    pattern: `${SECKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))${GAP}(?<secret>${VALUE}{8,512})`,
+    pattern: `${SECKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))${GAP}(?<secret>${ASSIGNED('{8,512}')})`,
     flags: 'i',
     before: 0,
     maxLen: 600,
     minEntropy: 2.8,
     validators: ['token-like'],
-    examples: ['CLIENT_SECRET=«{{b62:32}}»', '"apiKey": "«{{hex:32}}»"', 'access_token: «{{b64u:40}}»', 'SESSION_SECRET=«{{pw:30}}»', 'master_key = «{{b64:44}}=»', "os.environ[\"OPENAI_API_KEY\"] = '«sk-{{b62:48}}»'", 'client_secret =\n  "«{{b62:40}}»"', 'api_key: «{{alnum:32}}»'],
+    examples: ['CLIENT_SECRET=«{{b62:32}}»', '"apiKey": "«{{hex:32}}»"', 'access_token: «{{b64u:40}}»', 'SESSION_SECRET=«{{pw:30}}»', 'master_key = «{{b64:44}}=»', "os.environ[\"OPENAI_API_KEY\"] = '«sk-{{b62:48}}»'", 'client_secret =\n  "«{{b62:40}}»"', 'api_key: «{{alnum:32}}»', 'SESSION_SECRET=«{{b62:20}}&{{b62:8}}»', '/cb?state=x&session_token=«{{b64u:32}}»&scope=a'],
     negativeExamples: ['token: null', 'secret=${APP_SECRET}', 'token_type: Bearer', 'api_key: <your-api-key>', 'secretName: database-credentials', 'TOKEN=****************', 'token = - {{b62:4}}'],
   },
   {
