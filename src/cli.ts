@@ -410,7 +410,7 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
       .command('scrub')
       .description('write redacted copies (same length), verify them from disk, publish only clean ones')
       .argument('<paths...>', 'files, directories, globs, or - for stdin')
-      .option('-o, --output <file>', 'output file (one input only); - for stdout')
+      .option('-o, --output <file>', 'output file (one input only); - for stdout; a name ending in .gz is gzip, any other plain')
       .option('--out-dir <dir>', 'write copies into this directory under their own names')
       .option('--in-place', 'replace the input (only after the copy verified clean)')
       .option('--quarantine <dir>', 'move copies that fail verification here (mode 0600) instead of deleting them'),

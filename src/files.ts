@@ -413,6 +413,15 @@ export async function gzipInto(src: string, out: TempOutput): Promise<void> {
   for await (const chunk of gz) await out.write(chunk as Buffer);
 }
 
+/** Whether an output name asks for gzip: the name decides, as gzip users expect. */
+export function namesGzip(p: string): boolean {
+  return /\.gz$/i.test(p);
+}
+
+export async function copyInto(src: string, out: TempOutput): Promise<void> {
+  for await (const chunk of createReadStream(src)) await out.write(chunk as Buffer);
+}
+
 export async function hashFile(p: string): Promise<string> {
   const hash = createHash('sha256');
   try {

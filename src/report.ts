@@ -84,6 +84,7 @@ function fileOut(r: FileResult) {
   const out: Record<string, unknown> = {
     file: r.file,
     size: r.size,
+    ...(r.compression ? { compression: r.compression, decompressedSize: r.decompressedSize } : {}),
     format: r.format,
     verdict: r.verdict,
     durationMs: r.durationMs,
@@ -91,6 +92,7 @@ function fileOut(r: FileResult) {
   if (r.output !== undefined) out.output = r.output;
   if (r.sha256 !== undefined) out.sha256 = r.sha256;
   if (r.outputSha256 !== undefined) out.outputSha256 = r.outputSha256;
+  if (r.outputCompression !== undefined) out.outputCompression = r.outputCompression;
   if (r.error !== undefined) out.error = r.error;
   out.warnings = [...r.warnings];
   out.findings = r.findings.map(findingOut);
@@ -226,7 +228,9 @@ function fileSummaryLine(c: ChalkInstance, r: FileResult): string {
   const style = verdictStyle(c, r.verdict);
   const bits = [`${r.findings.length} finding${r.findings.length === 1 ? '' : 's'}`];
   if (r.survivors && r.survivors.length > 0) bits.push(`${r.survivors.length} survivor${r.survivors.length === 1 ? '' : 's'}`);
-  bits.push(formatBytes(r.size), r.format, `${Math.round(r.durationMs)} ms`);
+  if (r.compression === 'gzip') bits.push(`${formatBytes(r.size)} compressed`, `${formatBytes(r.decompressedSize ?? 0)} decompressed`);
+  else bits.push(formatBytes(r.size));
+  bits.push(r.format, `${Math.round(r.durationMs)} ms`);
   return `  ${style(`${verdictMark(r.verdict)} ${VERDICT_TEXT[r.verdict]}`)} ${c.dim(`(${bits.join(', ')})`)}`;
 }
 

@@ -188,10 +188,13 @@ async function onPlainBytes(file: string, fn: (plain: string) => Promise<FileRes
   try {
     const plain = path.join(dir, 'plain');
     const before = await files.hashFile(file);
+    const stored = (await files.identity(file)).size;
     await files.gunzipFile(file, plain);
     const r = await fn(plain);
-    if ((await files.hashFile(file)) !== before) return { ...r, verdict: 'io-error', error: new files.InputChangedError(r.file, 'content hash differs').message };
-    return { ...r, sha256: before, warnings: [...r.warnings, 'gzip input: offsets refer to the decompressed stream'] };
+    // `size` is the file's own; the stream's size goes beside it, so a report says which is which
+    const sizes = { size: stored, compression: 'gzip' as const, decompressedSize: r.size };
+    if ((await files.hashFile(file)) !== before) return { ...r, ...sizes, verdict: 'io-error', error: new files.InputChangedError(r.file, 'content hash differs').message };
+    return { ...r, ...sizes, sha256: before, warnings: [...r.warnings, 'gzip input: offsets refer to the decompressed stream'] };
   } finally {
     await files.removeDir(dir);
   }
@@ -287,7 +290,7 @@ export async function scrubFile(file: string, dest: Destination, opts: ScrubOpti
   if (hazard) return failure(baseResult(display, 0), new files.UsageError(`${display}: ${hazard}`), Date.now());
   const cleaned = dest.path === '-' ? [] : await cleanLeftovers(dest.tempDir, opts);
   const unsettled = await settle(file, opts, display);
-  const r = unsettled ?? ((await files.isGzip(file)) ? await scrubGzip(file, dest, opts, display) : await scrubPlain(file, dest, opts, display));
+  const r = unsettled ?? (await scrubByName(file, dest, opts, display));
   return cleaned.length ? { ...r, warnings: [...cleaned, ...r.warnings] } : r;
 }
 
@@ -314,6 +317,24 @@ async function cleanLeftovers(dir: string, opts: ScrubOptions): Promise<string[]
   const lines = removed.map((p) => `removed leftover temp file ${p} of an interrupted run`);
   for (const l of lines) opts.onWarning?.(l);
   return lines;
+}
+
+/**
+ * The output's name decides its compression (`*.gz` is gzip, anything else plain bytes); stdout
+ * and --in-place have no name of their own and keep the input's.
+ */
+async function scrubByName(file: string, dest: Destination, opts: ScrubOptions, display: string): Promise<FileResult> {
+  const gzipIn = await files.isGzip(file);
+  const gzipOut = dest.path === '-' || opts.inPlace ? gzipIn : files.namesGzip(dest.path);
+  if (!gzipIn && !gzipOut) {
+    const r = await scrubPlain(file, dest, opts, display);
+    return r.output === undefined ? r : { ...r, ...outputKind(false) };
+  }
+  return scrubRecoded(file, dest, opts, display, gzipIn, gzipOut);
+}
+
+function outputKind(gzip: boolean): Pick<FileResult, 'outputCompression'> {
+  return { outputCompression: gzip ? 'gzip' : 'none' };
 }
 
 async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, display: string): Promise<FileResult> {
@@ -398,10 +419,11 @@ async function deliver(temp: files.TempOutput, dest: Destination): Promise<void>
 }
 
 /**
- * `.gz` in, `.gz` out: decompress privately, scrub and verify the plain copy, recompress, then verify
- * again by decompressing what was written, and publish only if the compressed input did not change.
+ * A gzip input or a gzip output: scrub and verify a private plain copy, write it in the output's
+ * form, then verify again what was written (decompressed when gzip) and publish only if the input
+ * did not change.
  */
-async function scrubGzip(file: string, dest: Destination, opts: ScrubOptions, display: string): Promise<FileResult> {
+async function scrubRecoded(file: string, dest: Destination, opts: ScrubOptions, display: string, gzipIn: boolean, gzipOut: boolean): Promise<FileResult> {
   const started = Date.now();
   const dir = await files.makePrivateTempDir();
   let temp: files.TempOutput | undefined;
@@ -412,20 +434,29 @@ async function scrubGzip(file: string, dest: Destination, opts: ScrubOptions, di
     }
     const before = await files.identity(file);
     const inHash = await files.hashFile(file);
-    const plain = path.join(dir, 'plain');
-    await files.gunzipFile(file, plain);
+    let plain = file;
+    if (gzipIn) {
+      plain = path.join(dir, 'plain');
+      await files.gunzipFile(file, plain);
+    }
     const clean = path.join(dir, 'clean');
     const inner = await scrubPlain(plain, { path: clean, tempDir: dir }, opts, display);
-    result = { ...inner, size: before.size, sha256: inHash };
+    const sizes = gzipIn ? { size: before.size, compression: 'gzip' as const, decompressedSize: inner.size } : {};
+    result = { ...inner, ...sizes, sha256: inHash };
     if (inner.verdict !== 'redacted-verified') return { ...result, output: undefined, durationMs: Date.now() - started };
 
     temp = await files.createTemp(dest.tempDir, path.basename(dest.path === '-' ? display : dest.path));
-    await files.gzipInto(clean, temp);
+    if (gzipOut) await files.gzipInto(clean, temp);
+    else await files.copyInto(clean, temp);
     await temp.commit();
-    const check = path.join(dir, 'check');
-    await files.gunzipFile(temp.path, check);
+    let check = temp.path;
+    if (gzipOut) {
+      check = path.join(dir, 'check');
+      await files.gunzipFile(temp.path, check);
+    }
     const verified = await verifyPlain(check, opts, display);
-    if (verified.verdict === 'io-error') throw new files.IoError(verified.error ?? 'verification of the compressed copy failed');
+    if (verified.verdict === 'io-error') throw new files.IoError(verified.error ?? 'verification of the written copy failed');
+    if (verified.size !== inner.size) throw new files.IoError(`${display}: written copy has ${verified.size} bytes, expected ${inner.size}`);
     const after = await files.identity(file);
     if (!files.sameIdentity(before, after) || (await files.hashFile(file)) !== inHash) {
       throw new files.InputChangedError(display, 'size, mtime or content hash differ');
@@ -433,12 +464,12 @@ async function scrubGzip(file: string, dest: Destination, opts: ScrubOptions, di
     if (verified.findings.length) {
       await temp.discard();
       temp = undefined;
-      return { ...result, output: undefined, survivors: verified.findings, verdict: 'survived-verification', error: `${verified.findings.length} finding(s) survived verification of the compressed copy; nothing published`, durationMs: Date.now() - started };
+      return { ...result, output: undefined, survivors: verified.findings, verdict: 'survived-verification', error: `${verified.findings.length} finding(s) survived verification of the written copy; nothing published`, durationMs: Date.now() - started };
     }
     const outputSha256 = await files.hashFile(temp.path);
     await deliver(temp, dest);
     temp = undefined;
-    return { ...result, output: dest.path, outputSha256, verdict: 'redacted-verified', durationMs: Date.now() - started };
+    return { ...result, ...outputKind(gzipOut), output: dest.path, outputSha256, verdict: 'redacted-verified', durationMs: Date.now() - started };
   } catch (err) {
     if (temp) await temp.discard();
     return failure(result, err, started);

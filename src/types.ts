@@ -149,7 +149,14 @@ export type Verdict =
 export interface FileResult {
   file: string;
   output?: string;
+  /** Bytes of the input as stored: compressed when `compression` is 'gzip'. */
   size: number;
+  /** 'gzip' when the input is gzip; findings' offsets then refer to the decompressed stream. */
+  compression?: 'gzip';
+  /** Bytes of the decompressed stream of a gzip input. */
+  decompressedSize?: number;
+  /** scrub: whether the written copy is gzip (its name ends in .gz; stdout and --in-place follow the input). */
+  outputCompression?: 'gzip' | 'none';
   format: FormatInfo['format'];
   findings: Finding[];
   /** Findings the verification pass made in the written copy (scrub) — should be empty. */

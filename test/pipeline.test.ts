@@ -229,6 +229,43 @@ describe('gzip', () => {
     expect(plain.length).toBe(bytes.length);
     expect(leakCount(plain, secrets)).toBe(0);
     expect((await verify(out)).verdict).toBe('clean');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the output name decides: .gz in, -o x.dmp out is plain bytes; the report says which size is which', () => {
+    const dir = tempDir();
+    const { bytes, secrets } = plantedImage(dir);
+    const gz = path.join(dir, 'core.dmp.gz');
+    const packed = gzipSync(bytes);
+    fs.writeFileSync(gz, packed);
+    const out = path.join(dir, 'core.dmp');
+    const r = runCli(['scrub', gz, '-o', out, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const written = fs.readFileSync(out);
+    expect(written.subarray(0, 2).equals(Buffer.from([0x1f, 0x8b]))).toBe(false);
+    expect(written.length).toBe(bytes.length);
+    expect(leakCount(written, secrets)).toBe(0);
+    const f = JSON.parse(r.stdout.toString('utf8')).files[0];
+    expect(f).toMatchObject({ size: packed.length, compression: 'gzip', decompressedSize: bytes.length, outputCompression: 'none' });
+    const text = runCli(['scan', gz]).stdout.toString('utf8');
+    expect(text).toMatch(/compressed, [\d.]+ \S+ decompressed/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the output name decides: plain in, -o x.dmp.gz out is gzip, verified by decompressing what was written', async () => {
+    const dir = tempDir();
+    const { file, bytes, secrets } = plantedImage(dir);
+    const out = path.join(dir, 'core.dmp.gz');
+    const r = runCli(['scrub', file, '-o', out, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const plain = gunzipSync(fs.readFileSync(out));
+    expect(plain.length).toBe(bytes.length);
+    expect(leakCount(plain, secrets)).toBe(0);
+    const f = JSON.parse(r.stdout.toString('utf8')).files[0];
+    expect(f.outputCompression).toBe('gzip');
+    expect(f.compression).toBeUndefined();
+    expect((await verify(out)).verdict).toBe('clean');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
