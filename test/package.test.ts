@@ -16,14 +16,25 @@ describe('npm package', () => {
   let work: string;
   let tarball: string;
   let packed: string[];
+  let manifest: { scripts?: Record<string, string> };
+  let afterPack: string;
 
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'dumpscrub-pack-'));
-    // dist/ is already built by the vitest global setup; --ignore-scripts keeps pack from rebuilding it
-    const out = execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, env: npmEnv, encoding: 'utf8' });
+    // packed from a copy of the checkout without dist/, with its lifecycle scripts: prepack must build
+    // dist/ and rewrite the manifest, and neither may touch the files other tests are running
+    const stage = path.join(work, 'stage');
+    fs.mkdirSync(stage);
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'tsconfig.json', 'src', 'scripts']) {
+      fs.cpSync(path.join(ROOT, f), path.join(stage, f), { recursive: true });
+    }
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
+    const out = execFileSync(NPM, ['pack', '--json', '--pack-destination', work], { cwd: stage, env: npmEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
     const info = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = path.join(work, info[0].filename);
     packed = info[0].files.map((f) => f.path);
+    manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+    afterPack = fs.readFileSync(path.join(stage, 'package.json'), 'utf8');
     const app = path.join(work, 'app');
     fs.mkdirSync(app);
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
@@ -46,6 +57,15 @@ describe('npm package', () => {
     }
     expect(packed.filter((f) => /^(src|test|fixtures|bench|scripts|\.ci)\//.test(f))).toEqual([]);
     expect(path.basename(tarball)).toBe(`${PKG.name}-${PKG.version}.tgz`);
+  });
+
+  it('has no install script: the packed manifest drops prepare, the checkout keeps it to build dist/', () => {
+    const scripts = Object.keys(manifest.scripts ?? {});
+    for (const s of ['preinstall', 'install', 'postinstall', 'preprepare', 'prepare', 'postprepare']) expect(scripts).not.toContain(s);
+    expect(packed).toContain('dist/cli.js');
+    // postpack put the checkout's manifest back byte for byte
+    expect(afterPack).toBe(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(JSON.parse(afterPack).scripts.prepare).toMatch(/tsc/);
   });
 
   it('installs a working `dumpscrub` bin: --version and --help', () => {
