@@ -1,5 +1,6 @@
 // The values of what the first pass found, as learned values for the copy hunt: each distinct
-// value once, a short one with the keyword / assignment prefix it was found behind.
+// value once, a short one with the keyword / assignment prefix it was found behind, none made of a
+// repeated pattern.
 import { createHash } from 'node:crypto';
 import type { Encoding, Hit, LearnedValue } from './types.js';
 import { COPY_PREFIX, MIN_BARE } from './detectors/copies.js';
@@ -38,6 +39,23 @@ export function contextOf(before: string): string | null {
   return m[1] + m[2];
 }
 
+/**
+ * True for a value made of a short repeated unit (`AAAA…`, `password=password=…`) or of very few
+ * byte values: filler and keyword runs look like that, a secret does not, and hunted bare such a
+ * value matches all along every run of its pattern.
+ */
+export function patterned(v: Buffer): boolean {
+  const seen = new Set<number>();
+  for (const b of v) seen.add(b);
+  if (seen.size < 6) return true;
+  for (let p = 1; p <= v.length >> 1; p++) {
+    let i = p;
+    while (i < v.length && v[i] === v[i - p]) i++;
+    if (i === v.length) return true;
+  }
+  return false;
+}
+
 function fingerprint(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex').slice(0, 12);
 }
@@ -50,6 +68,7 @@ export function foundValues(hits: readonly Hit[], read: ReadBefore): LearnedValu
     if (h.ruleId.startsWith(COPY_PREFIX) || specificity(h.ruleId) === 0 || !h.secret.length) continue;
     const text = h.encoding !== 'binary';
     let context: Buffer | undefined;
+    if (patterned(h.secret)) continue;
     if (h.secret.length < MIN_BARE) {
       if (!text) continue;
       const unit = UNIT[h.encoding];

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { copyHits, formsOf, COPY_PREFIX } from '../src/detectors/copies.js';
-import { contextOf, foundValues } from '../src/found-values.js';
+import { contextOf, foundValues, patterned } from '../src/found-values.js';
 import type { Encoding, Hit, LearnedValue } from '../src/types.js';
 import { scan, scrub } from '../src/index.js';
 import { fingerprintOf } from '../src/findings.js';
@@ -285,5 +285,14 @@ describe('the copy hunt is bounded', () => {
     const s = await scan(file, { entropy: 'off' });
     expect(s.verdict).toBe('secrets-found');
     expect(s.warnings.some((w) => /copy hunt holds/.test(w))).toBe(true);
+  });
+
+  it('a value made of a repeated pattern is not hunted (keyword soup would match all along its runs)', () => {
+    for (const v of ['AAAAAAAAAAAAAAAAAAAA', 'a0a0a0a0a0a0a0a0a0a0', 'pwd=secret=token=pwd=secret=token=', 'abcabcabcabcab']) expect(patterned(Buffer.from(v))).toBe(true);
+    for (let i = 0; i < 50; i++) expect(patterned(Buffer.from(randomText(16)))).toBe(false);
+    const hit = (v: string): Hit => ({ ruleId: 'password-assignment', start: 100, end: 100 + v.length, encoding: 'ascii', secret: Buffer.from(v) });
+    const read = () => Buffer.from('password=');
+    expect(foundValues([hit('pwd=secret=token=pwd=secret=token=')], read)).toEqual([]);
+    expect(foundValues([hit(randomText(20))], read).length).toBe(1);
   });
 });

@@ -229,6 +229,9 @@ class GramTable {
 }
 
 /** Every needle piece of at least `minRun` bytes, found by sampling the input every RUN_STEP bytes. */
+/** Needles sharing one gram beyond which a sample inside an already found run is skipped. */
+const CROWDED = 8;
+
 export class RunIndex {
   readonly needles: RunNeedle[];
   readonly grams: number;
@@ -246,6 +249,7 @@ export class RunIndex {
     const out: Run[] = [];
     if (!this.grams) return out;
     const seen = new Set<number>();
+    let coveredEnd = 0;
     // one word load per gram word when the buffer is 4-byte aligned (chunk buffers are)
     const w = LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new Int32Array(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
     for (const t of this.tables) {
@@ -266,6 +270,9 @@ export class RunIndex {
         const h = key >>> (32 - BLOOM_BITS);
         if ((bloom[h >>> 3] & (1 << (h & 7))) === 0) continue;
         const [from, to] = t.bucket(key);
+        // a gram many needles share (rotations of one repeated pattern) inside a stretch already
+        // found: each would widen over the same bytes again, quadratic on hostile keyword runs
+        if (to - from > CROWDED && i + width <= coveredEnd) continue;
         for (let j = from; j < to; j++) {
           if (t.keyOf(j) !== key || t.word0[j] !== w0 || t.word1[j] !== w1) continue;
           const n = t.needleOf[j];
@@ -289,6 +296,7 @@ export class RunIndex {
           const id = n * 4294967296 + a;
           if (seen.has(id)) continue;
           seen.add(id);
+          if (z > coveredEnd) coveredEnd = z;
           out.push({ needle: n, start: a, end: z, offset: ao });
         }
       }
