@@ -5,6 +5,7 @@ import { CONFIG_FILE_NAME, loadConfig, renderConfig, pathAllowlisted } from './c
 import type { LoadedConfig } from './config.js';
 import type { ScrubOptions } from './options.js';
 import { createProgress, progressCallback, shouldShowProgress } from './progress.js';
+import type { Phase, Progress } from './progress.js';
 import { renderSarif, renderSummary } from './report.js';
 import type { RuleDescriptor } from './report.js';
 import * as files from './files.js';
@@ -111,16 +112,24 @@ export async function withProgress(
   flags: { quiet?: boolean },
   opts: ScrubOptions,
   run: () => Promise<FileResult>,
+  stages: Phase[],
+  /** The bar that showed stdin being spooled: the run goes on on the same line. */
+  carried?: Progress,
 ): Promise<FileResult> {
   let size = 0;
   try {
     size = (await files.identity(file)).size;
   } catch {
+    carried?.done();
     return run(); // the pipeline reports the I/O error itself
   }
   const enabled = shouldShowProgress({ isTTY: process.stderr.isTTY, quiet: Boolean(flags.quiet), total: size, env: process.env });
-  if (!enabled) return run();
-  const progress = createProgress({ stream: process.stderr, enabled, total: size, label: display });
+  if (!enabled) {
+    carried?.done();
+    return run();
+  }
+  const progress = carried ?? createProgress({ stream: process.stderr, enabled, total: size, label: display, stages });
+  progress.resize(size);
   const previous = opts.onProgress;
   opts.onProgress = progressCallback(progress);
   try {

@@ -18,6 +18,8 @@ import { VERSION } from './version.js';
 import { AuditWriter } from './audit.js';
 import { parseSeconds } from './stable.js';
 import { spoolDirFor, spoolStdin } from './spool.js';
+import { createProgress, PROGRESS_MIN_BYTES, SCAN_STAGES, SCRUB_STAGES, shouldShowProgress } from './progress.js';
+import type { Phase, Progress } from './progress.js';
 import { allFindingIds } from './finding-ids.js';
 import { applySelection } from './selection.js';
 import type { Selection } from './selection.js';
@@ -95,7 +97,7 @@ function addCommon(cmd: Command): Command {
     .option('--audit-log <file>', 'append one JSON line per file (hashes, counts per rule, verdict; never a secret)')
     .option('--wait-stable <seconds>', 'wait until each input kept its size and mtime this long and nobody has it open for writing')
     .option('--spool-dir <dir>', 'where a piped stdin is spooled, unredacted, as an unnamed 0600 file (default: the temp dir)')
-    .option('-q, --quiet', 'print only failures')
+    .option('-q, --quiet', 'print only failures; no progress bar (one bar for every step of a run, on a terminal)')
     .addOption(new Option('--color <when>', 'colour in the text report: auto (a terminal, unless NO_COLOR), always, never').choices(['auto', 'always', 'never']))
     .option('--no-color', 'same as --color never')
     .addOption(new Option('--chunk-size <bytes>', 'bytes per scanning chunk').hideHelp())
@@ -187,6 +189,8 @@ class Runner {
   private readonly results: FileResult[] = [];
   private tempDir: string | undefined;
   private spool: Spool | undefined;
+  /** The one bar of a spooled stdin: spool, then the command's stages. */
+  private spoolProgress: Progress | undefined;
   private audit: AuditWriter | undefined;
   /** What scan reports of what it found (rule flags, ignore file, baseline); unset for scrub and verify. */
   selection: Selection | undefined;
@@ -214,11 +218,32 @@ class Runner {
     for (const { file, rel } of found.inputs) {
       if (file !== '-') out.push({ file, display: file, rel });
       else {
-        this.spool ??= await spoolStdin(spoolDirFor(this.flags.spoolDir), say);
+        this.spool ??= await this.spoolWithProgress(say);
         out.push({ file: this.spool.path, display: '-', rel });
       }
     }
     return skipAllowlistedPaths(out, this.flags);
+  }
+
+  private stages(): Phase[] {
+    if (this.command === 'scrub') return SCRUB_STAGES;
+    return this.command === 'verify' ? ['verify'] : SCAN_STAGES;
+  }
+
+  /** Spools stdin; a pipe big enough for a progress line gets its bar now, its size still unknown. */
+  private async spoolWithProgress(say: (line: string) => void): Promise<Spool> {
+    const tty = shouldShowProgress({ isTTY: process.stderr.isTTY, quiet: Boolean(this.flags.quiet), total: Infinity, env: process.env });
+    const progress = createProgress({ stream: process.stderr, enabled: tty, total: 0, label: '-', stages: ['spool', ...this.stages()] });
+    try {
+      const spool = await spoolStdin(spoolDirFor(this.flags.spoolDir), say, (n) => {
+        if (n > PROGRESS_MIN_BYTES) progress.set(n);
+      });
+      this.spoolProgress = progress;
+      return spool;
+    } catch (err) {
+      progress.done();
+      throw err;
+    }
   }
 
   /** Runs one file's pipeline; whatever it throws becomes that file's own failed result. */
@@ -227,7 +252,9 @@ class Runner {
     let result: FileResult;
     files.setInProgress(input.display);
     try {
-      result = await withProgress(input.file, input.display, this.flags, opts, fn);
+      const carried = input.display === '-' ? this.spoolProgress : undefined;
+      if (carried) this.spoolProgress = undefined;
+      result = await withProgress(input.file, input.display, this.flags, opts, fn, this.stages(), carried);
     } catch (err) {
       result = thrownResult(input.display, err, started);
     }
@@ -249,6 +276,8 @@ class Runner {
 
   /** Removes the spool and private files; runs on every exit path of a command. */
   async cleanup(): Promise<void> {
+    this.spoolProgress?.done();
+    this.spoolProgress = undefined;
     await this.spool?.release();
     this.spool = undefined;
     if (this.tempDir) await files.removeDir(this.tempDir);

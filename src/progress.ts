@@ -1,7 +1,11 @@
 // A one-line progress reporter for big inputs on an interactive stderr; silent everywhere else.
 import { formatBytes, safeText } from './report.js';
 
-export type Phase = 'scan' | 'write' | 'verify';
+export type Phase = 'spool' | 'scan' | 'write' | 'verify';
+
+/** The stages of one run, in order: one bar and one ETA cover them all. */
+export const SCAN_STAGES: Phase[] = ['scan'];
+export const SCRUB_STAGES: Phase[] = ['scan', 'write', 'verify'];
 
 /** Inputs at or below this size finish too fast for a progress line to help. */
 export const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
@@ -17,22 +21,24 @@ export interface ProgressStream {
 export interface ProgressOptions {
   stream: ProgressStream;
   enabled: boolean;
+  /** Bytes each stage goes through; 0 while unknown (a pipe being spooled). */
   total: number;
   label: string;
+  /** Defaults to SCAN_STAGES. */
+  stages?: Phase[];
   /** Clock in milliseconds; tests inject one. */
   now?: () => number;
 }
 
 export interface Progress {
+  /** Moves on to a later stage; an earlier one again (a second redaction round) leaves the bar where it is. */
   phase(name: Phase): void;
-  /** Adds bytes done in the current phase. */
+  /** Adds bytes done in the current stage. */
   advance(bytes: number): void;
-  /** Sets the bytes done in the current phase (for callbacks that report absolute positions). */
+  /** Sets the bytes done in the current stage (for callbacks that report absolute positions). */
   set(done: number): void;
-  /** Changes the byte total (a gzip input reports progress over its decompressed size). */
+  /** Changes the byte total of each stage (a gzip input is worked on at its decompressed size). */
   resize(total: number): void;
-  /** Restarts the rate clock at `done` bytes (a callback that first reports mid-phase). */
-  rebase(done: number): void;
   /** Clears the line; safe to call twice. */
   done(): void;
 }
@@ -56,34 +62,42 @@ function clock(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-const NOOP: Progress = { phase() {}, advance() {}, set() {}, resize() {}, rebase() {}, done() {} };
+const NOOP: Progress = { phase() {}, advance() {}, set() {}, resize() {}, done() {} };
 
 export function createProgress(opts: ProgressOptions): Progress {
   if (!opts.enabled) return NOOP;
   const now = opts.now ?? (() => performance.now());
+  const stages = opts.stages?.length ? opts.stages : SCAN_STAGES;
   let total = Math.max(0, opts.total);
   const label = safeText(opts.label);
-  let phase: Phase = 'scan';
+  let stage = 0;
   let done = 0;
-  let phaseStart = now();
-  let baseDone = 0;
+  // a stage met again after a later one (a redaction round) does not move the bar back
+  let behind = false;
+  let furthest = 0;
+  const started = now();
   let lastDraw = -Infinity;
   let drawn = false;
   let finished = false;
 
   const line = (t: number): string => {
-    const elapsed = (t - phaseStart) / 1000;
+    const whole = total * stages.length;
+    const position = Math.max(furthest, Math.min(whole, stage * total + done));
+    furthest = position;
+    const elapsed = (t - started) / 1000;
     // too short a window gives absurd rates; show none until there is one
-    const rate = elapsed >= 0.1 && done > baseDone ? (done - baseDone) / elapsed : 0;
-    const pct = total > 0 ? Math.min(100, (done / total) * 100) : 100;
-    const eta = rate > 0 ? (total - done) / rate : Number.NaN;
-    const text = `${label}  ${phase.padEnd(6)} ${pct.toFixed(0).padStart(3)}%  ${formatBytes(done)} / ${formatBytes(total)}  ${rate > 0 ? (rate / 1e6).toFixed(1) : '--'} MB/s  ETA ${clock(eta)}`;
+    const rate = elapsed >= 0.1 && position > 0 ? position / elapsed : 0;
+    const pct = total > 0 ? `${Math.min(100, (position / whole) * 100).toFixed(0).padStart(3)}%` : '   ?';
+    const eta = rate > 0 && total > 0 ? (whole - position) / rate : Number.NaN;
+    const shown = total > 0 ? `${formatBytes(done)} / ${formatBytes(total)}` : formatBytes(done);
+    const name = stages[stage] ?? 'scan';
+    const text = `${label}  ${name.padEnd(6)} ${pct}  ${shown}  ${rate > 0 ? (rate / 1e6).toFixed(1) : '--'} MB/s  ETA ${clock(eta)}  step ${stage + 1}/${stages.length}`;
     const width = opts.stream.columns && opts.stream.columns > 20 ? opts.stream.columns - 1 : 0;
     return width && text.length > width ? `…${text.slice(text.length - width + 1)}` : text;
   };
 
   const draw = (force: boolean): void => {
-    if (finished) return;
+    if (finished || behind) return;
     const t = now();
     if (!force && t - lastDraw < PROGRESS_INTERVAL_MS) return;
     lastDraw = t;
@@ -91,30 +105,31 @@ export function createProgress(opts: ProgressOptions): Progress {
     opts.stream.write(`${CLEAR}${line(t)}`);
   };
 
+  const clampToStage = (value: number): number => Math.max(0, total > 0 ? Math.min(total, value) : value);
+
   return {
     phase(name) {
-      if (finished || name === phase) return;
-      phase = name;
+      if (finished) return;
+      const i = stages.indexOf(name);
+      if (i < 0) return;
+      behind = i < stage;
+      if (behind || i === stage) return;
+      stage = i;
       done = 0;
-      baseDone = 0;
-      phaseStart = now();
-      // no draw here: the next advance/set shows the new phase with its real position
+      // no draw here: the next advance/set shows the new stage with its real position
     },
     advance(bytes) {
-      done = Math.min(total, done + Math.max(0, bytes));
+      if (behind) return;
+      done = clampToStage(done + Math.max(0, bytes));
       draw(false);
     },
     set(value) {
-      done = Math.min(total, Math.max(0, value));
+      if (behind) return;
+      done = clampToStage(value);
       draw(false);
     },
     resize(value) {
       total = Math.max(0, value);
-    },
-    rebase(value) {
-      done = Math.min(total, Math.max(0, value));
-      baseDone = done;
-      phaseStart = now();
     },
     done() {
       if (finished) return;
@@ -126,14 +141,9 @@ export function createProgress(opts: ProgressOptions): Progress {
 
 /** Adapts a Progress to ScrubOptions.onProgress (phase, absolute done, total). */
 export function progressCallback(p: Progress): (phase: Phase, done: number, total: number) => void {
-  let current: Phase | undefined;
   return (phase, done, total) => {
     p.resize(total);
-    if (phase !== current) {
-      current = phase;
-      p.phase(phase);
-      p.rebase(done);
-    }
+    p.phase(phase);
     p.set(done);
   };
 }

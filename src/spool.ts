@@ -34,7 +34,7 @@ export function stdinIsFile(): boolean {
 }
 
 /** Spool stdin (unless it is a regular file) and return a readable path for it. */
-export async function spoolStdin(dir: string, say: (line: string) => void): Promise<Spool> {
+export async function spoolStdin(dir: string, say: (line: string) => void, onBytes?: (spooled: number) => void): Promise<Spool> {
   if (stdinIsFile()) return { path: canReopenDescriptors() ? '/proc/self/fd/0' : '/dev/stdin', release: async () => undefined };
   try {
     if (!(await fsp.stat(dir)).isDirectory()) throw new UsageError(`--spool-dir ${dir}: not a directory`);
@@ -61,9 +61,12 @@ export async function spoolStdin(dir: string, say: (line: string) => void): Prom
     if (!anonymous) await fsp.rm(named, { force: true }).catch(() => undefined);
   };
   try {
+    let spooled = 0;
     for await (const chunk of process.stdin) {
       const buf = chunk as Buffer;
       for (let done = 0; done < buf.length; ) done += (await handle.write(buf, done, buf.length - done)).bytesWritten;
+      spooled += buf.length;
+      onBytes?.(spooled);
     }
     await handle.sync();
   } catch (err) {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProgress, progressCallback, PROGRESS_MIN_BYTES, shouldShowProgress } from '../src/progress.js';
+import { createProgress, progressCallback, PROGRESS_MIN_BYTES, SCRUB_STAGES, shouldShowProgress } from '../src/progress.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -24,32 +24,69 @@ describe('createProgress', () => {
     expect(writes).toEqual([]);
   });
 
-  it('shows label, phase, percent, bytes, MB/s and ETA, and clears the line at the end', () => {
+  it('one bar for the whole run: scan, write and verify are stages of one percent and one ETA', () => {
     const { writes, stream } = fakeStream();
     let t = 0;
     const total = 100 * 1024 * 1024;
-    const p = createProgress({ stream, enabled: true, total, label: 'core.123', now: () => t });
+    const p = createProgress({ stream, enabled: true, total, label: 'core.123', stages: SCRUB_STAGES, now: () => t });
     t = 1000;
     p.advance(total / 4);
     const line = writes.at(-1)!;
     expect(line.startsWith(`\r${ESC}[2K`)).toBe(true);
     expect(line).toContain('core.123');
     expect(line).toContain('scan');
-    expect(line).toContain(' 25%');
+    expect(line).toContain('  8%'); // 25 MiB of 3 x 100 MiB
     expect(line).toContain('25 MiB / 100 MiB');
     expect(line).toContain('26.2 MB/s');
-    expect(line).toContain('ETA 0:03');
+    expect(line).toContain('ETA 0:11'); // the whole run left, not the scan alone
+    expect(line).toContain('step 1/3');
     t = 2000;
+    p.phase('write');
+    p.set(total / 2);
+    expect(writes.at(-1)).toContain('write');
+    expect(writes.at(-1)).toContain(' 50%');
+    expect(writes.at(-1)).toContain('ETA 0:02');
+    expect(writes.at(-1)).toContain('step 2/3');
+    // a second redaction round scans again: the bar neither moves back nor redraws
+    const n = writes.length;
+    t = 3000;
+    p.phase('scan');
+    p.set(1);
+    expect(writes.length).toBe(n);
+    t = 4000;
     p.phase('verify');
-    p.advance(0);
+    p.set(0);
     expect(writes.at(-1)).toContain('verify');
-    expect(writes.at(-1)).toContain('  0%');
+    expect(writes.at(-1)).toContain(' 67%');
+    expect(writes.at(-1)).toContain('step 3/3');
     p.done();
     expect(writes.at(-1)).toBe(`\r${ESC}[2K`);
-    const n = writes.length;
+    const m = writes.length;
     p.advance(1);
     p.done();
-    expect(writes.length).toBe(n);
+    expect(writes.length).toBe(m);
+  });
+
+  it('a spooled stdin is the first stage, its size unknown until the spool ends', () => {
+    const { writes, stream } = fakeStream();
+    let t = 0;
+    const mib = 1024 * 1024;
+    const p = createProgress({ stream, enabled: true, total: 0, label: '-', stages: ['spool', 'scan'], now: () => t });
+    t = 1000;
+    p.set(100 * mib);
+    expect(writes.at(-1)).toContain('spool');
+    expect(writes.at(-1)).toContain('100 MiB');
+    expect(writes.at(-1)).toContain('ETA --:--');
+    expect(writes.at(-1)).toContain('step 1/2');
+    p.resize(100 * mib);
+    p.phase('scan');
+    t = 2000;
+    p.set(50 * mib);
+    expect(writes.at(-1)).toContain(' 75%');
+    expect(writes.at(-1)).toContain('50 MiB / 100 MiB');
+    expect(writes.at(-1)).toContain('ETA 0:01');
+    expect(writes.at(-1)).toContain('step 2/2');
+    p.done();
   });
 
   it('redraws at most 5 times a second', () => {
@@ -76,15 +113,16 @@ describe('createProgress', () => {
   it('adapts absolute (phase, done, total) callbacks', () => {
     const { writes, stream } = fakeStream();
     let t = 0;
-    const cb = progressCallback(createProgress({ stream, enabled: true, total: 1000, label: 'f', now: () => t }));
+    const cb = progressCallback(createProgress({ stream, enabled: true, total: 1000, label: 'f', stages: SCRUB_STAGES, now: () => t }));
     cb('scan', 500, 1000);
+    expect(writes.at(-1)).toContain(' 17%');
     t = 500;
     cb('write', 250, 1000);
     expect(writes.at(-1)).toContain('write');
-    expect(writes.at(-1)).toContain(' 25%');
+    expect(writes.at(-1)).toContain(' 42%');
     t = 1000;
     cb('verify', 1000, 4000); // totals from the callback win (gzip: decompressed size)
-    expect(writes.at(-1)).toContain(' 25%');
+    expect(writes.at(-1)).toContain(' 75%');
   });
 });
 
@@ -164,6 +202,15 @@ describe.skipIf(!hasScript())('the CLI under a pseudo-terminal (script)', () => 
     const report = transcript.indexOf('redacted copy verified clean');
     expect(report).toBeGreaterThan(lastProgress);
     expect(transcript.slice(lastProgress, report)).toContain(`\r${ESC}[2K`);
+  });
+
+  it('a big pipe on stdin: the bar starts while it is spooled and goes on with the same steps', () => {
+    const { code, transcript } = inPty(`cat ${quote(big)} | ${node} ${cli} scan -`);
+    expect(code).toBe(0);
+    expect(transcript).toMatch(/-\s+spool\s+\?\s+\d+(\.\d+)? MiB.*step 1\/2/);
+    // one bar: every line counts the same steps
+    const steps = [...transcript.matchAll(/step \d+\/(\d+)/g)].map((m) => m[1]);
+    expect(new Set(steps)).toEqual(new Set(['2']));
   });
 
   it('stays silent with --quiet, for small inputs, and on a pipe', () => {
