@@ -194,15 +194,22 @@ export function copyHits(bytes: Buffer, learned: readonly LearnedValue[]): Hit[]
   return outermost(hits);
 }
 
-/** Hits not inside a longer one (UTF-16LE text read one byte later is a piece of its UTF-16BE form). */
+/**
+ * Hits not inside a longer one (UTF-16LE text read one byte later is a piece of its UTF-16BE form);
+ * copies of one value back to back or overlapping are one finding (a repeated buffer, not thousands).
+ */
 function outermost(hits: Hit[]): Hit[] {
   hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Hit[] = [];
   let end = -1;
-  return hits.filter((h) => {
-    if (h.end <= end) return false;
+  for (const h of hits) {
+    if (h.end <= end) continue;
+    const last = out[out.length - 1];
+    if (last && h.start <= last.end && last.secret === h.secret && last.encoding === h.encoding) last.end = h.end;
+    else out.push(h);
     end = h.end;
-    return true;
-  });
+  }
+  return out;
 }
 
 export const copiesDetector: Detector = {
