@@ -1,6 +1,6 @@
 // UTF-16 text runs (LE at even AND odd offsets; BE on request), narrowed to one byte per char.
-import type { Span } from '../types.js';
 import type { NarrowRuns, TextView } from './view.js';
+import { mapNarrowRun } from './view.js';
 import { LITTLE_ENDIAN, PRINTABLE as PRINT } from './bytes.js';
 
 /** Per 16-bit value (first byte low): 1 if the two bytes are one UTF-16LE (or BE) character of PRINT. */
@@ -91,24 +91,12 @@ export function utf16Runs(bytes: Uint8Array, minChars = 6, bigEndian = false): U
   return { byteStart, viewStart, buf };
 }
 
-/** Map view characters [start, end) of one run back to bytes (2 per char). */
-function mapRun(r: Utf16Runs, start: number, end: number): Span {
-  let lo = 0;
-  let hi = r.viewStart.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (r.viewStart[mid] <= start) lo = mid;
-    else hi = mid - 1;
-  }
-  const b = r.byteStart[lo] + 2 * (start - r.viewStart[lo]);
-  return { start: b, end: b + 2 * (end - start) };
-}
 
 export function utf16View(bytes: Uint8Array, bigEndian = false, minChars = 6): TextView {
   const r = utf16Runs(bytes, minChars, bigEndian);
   return {
     encoding: bigEndian ? 'utf16be' : 'utf16le',
     buf: r.buf,
-    toBytes: (start, end) => mapRun(r, start, end),
+    toBytes: (start, end) => mapNarrowRun(r, start, end, 2),
   };
 }

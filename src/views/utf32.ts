@@ -1,8 +1,8 @@
 // UTF-32 text runs (wchar_t on Linux, Python's UCS-4 strings) at all four byte alignments, narrowed
 // to one byte per char. One pass finds both byte orders: a UTF-32LE character is c,0,0,0 and a
 // UTF-32BE one 0,0,0,c, so both are a printable byte every 4 bytes with zeros between.
-import type { Span } from '../types.js';
 import type { NarrowRuns, TextView } from './view.js';
+import { mapNarrowRun } from './view.js';
 import { LITTLE_ENDIAN, PRINTABLE as PRINT } from './bytes.js';
 import { PAGE, uniformPage } from './uniform.js';
 
@@ -107,21 +107,9 @@ export function utf32Runs(bytes: Uint8Array, minChars = 6): { le: Utf32Runs; be:
   return { le: le.finish(bytes, 0), be: be.finish(bytes, 3) };
 }
 
-/** Map view characters [start, end) of one run back to bytes (4 per char). */
-function mapRun(r: Utf32Runs, start: number, end: number): Span {
-  let lo = 0;
-  let hi = r.viewStart.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (r.viewStart[mid] <= start) lo = mid;
-    else hi = mid - 1;
-  }
-  const b = r.byteStart[lo] + 4 * (start - r.viewStart[lo]);
-  return { start: b, end: b + 4 * (end - start) };
-}
 
 function viewOf(r: Utf32Runs, bigEndian: boolean): TextView {
-  return { encoding: bigEndian ? 'utf32be' : 'utf32le', buf: r.buf, toBytes: (start, end) => mapRun(r, start, end) };
+  return { encoding: bigEndian ? 'utf32be' : 'utf32le', buf: r.buf, toBytes: (start, end) => mapNarrowRun(r, start, end, 4) };
 }
 
 /** The UTF-32LE and UTF-32BE views of a chunk (each empty when it holds no such text). */

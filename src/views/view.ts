@@ -19,6 +19,19 @@ export interface NarrowRuns {
   buf: Buffer;
 }
 
+/** Map view characters [start, end) of one run back to bytes (`unit` bytes per char). */
+export function mapNarrowRun(r: NarrowRuns, start: number, end: number, unit: number): Span {
+  let lo = 0;
+  let hi = r.viewStart.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (r.viewStart[mid] <= start) lo = mid;
+    else hi = mid - 1;
+  }
+  const b = r.byteStart[lo] + unit * (start - r.viewStart[lo]);
+  return { start: b, end: b + unit * (end - start) };
+}
+
 /** The chunk itself read as latin1: string index == byte offset. */
 export function latin1View(bytes: Buffer): TextView {
   return {
