@@ -106,3 +106,18 @@ export function measure(cmd, args, { timeoutS = 1800, keepStdout = false, env } 
     });
   });
 }
+
+/** The first `mib` MiB of `file` as 16 MiB buffers (what the pipeline scans a chunk at a time). */
+export function readChunks(file, mib) {
+  const CHUNK = 16 * 1024 * 1024;
+  const size = Math.min(fs.statSync(file).size, mib * 1024 * 1024);
+  const fd = fs.openSync(file, 'r');
+  const chunks = [];
+  for (let off = 0; off < size; off += CHUNK) {
+    const b = Buffer.allocUnsafe(Math.min(CHUNK, size - off));
+    fs.readSync(fd, b, 0, b.length, off);
+    chunks.push(b);
+  }
+  fs.closeSync(fd);
+  return { chunks, size };
+}

@@ -1,9 +1,9 @@
 // Rule-count scaling of the rules engine alone, in one thread: the first 10 rules vs all of them,
 // on the same bytes (the first --mib MiB of the image), entropy off so only rules are timed.
 // Usage: node bench/rules-scaling.mjs <image> [--mib 256] [--dist dir]; prints one JSON line.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readChunks } from './measure.mjs';
 
 const args = process.argv.slice(2);
 const file = args[0];
@@ -14,16 +14,7 @@ const dist = distAt >= 0 ? pathToFileURL(path.resolve(args[distAt + 1])).href : 
 const { builtinRules } = await import(`${dist}/rules/index.js`);
 const { rulesDetector } = await import(`${dist}/detectors/rules.js`);
 
-const CHUNK = 16 * 1024 * 1024;
-const size = Math.min(fs.statSync(file).size, mib * 1024 * 1024);
-const fd = fs.openSync(file, 'r');
-const chunks = [];
-for (let off = 0; off < size; off += CHUNK) {
-  const b = Buffer.allocUnsafe(Math.min(CHUNK, size - off));
-  fs.readSync(fd, b, 0, b.length, off);
-  chunks.push(b);
-}
-fs.closeSync(fd);
+const { chunks, size } = readChunks(file, mib);
 
 const ctx = { knownKeys: [], learned: [], knownSecrets: [], extraViews: [], entropy: 'off' };
 function time(rules) {

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readChunks } from './measure.mjs';
 
 const args = process.argv.slice(2);
 const file = args[0];
@@ -13,16 +14,7 @@ const mib = Number(opt('--mib', 256));
 const dist = pathToFileURL(path.resolve(opt('--dist', new URL('../dist', import.meta.url).pathname))).href;
 const { builtinDetectors } = await import(`${dist}/detectors/index.js`);
 
-const CHUNK = 16 * 1024 * 1024;
-const size = Math.min(fs.statSync(file).size, mib * 1024 * 1024);
-const fd = fs.openSync(file, 'r');
-const chunks = [];
-for (let off = 0; off < size; off += CHUNK) {
-  const b = Buffer.allocUnsafe(Math.min(CHUNK, size - off));
-  fs.readSync(fd, b, 0, b.length, off);
-  chunks.push(b);
-}
-fs.closeSync(fd);
+const { chunks, size } = readChunks(file, mib);
 
 const cpu = () => {
   const c = process.cpuUsage();
