@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { COPY_PREFIX } from './detectors/copies.js';
 import type { Finding, Hit, Region } from './types.js';
 import type { Allowlist } from './options.js';
-import { builtinRules } from './rules/index.js';
+import { builtinRules, type Family } from './rules/index.js';
 
 export function fingerprintOf(secret: Buffer): string {
   return createHash('sha256').update(secret).digest('hex').slice(0, 12);
@@ -86,7 +86,7 @@ export function collapseHits(hits: readonly Hit[], rank: Specificity): Hit[] {
   });
 }
 
-const GENERIC_FAMILIES = new Set(['generic', 'http', 'cookies', 'config-file']);
+const GENERIC_FAMILIES = new Set<Family>(['generic', 'http', 'cookies', 'config-file']);
 const FAMILY = new Map(builtinRules.map((r) => [r.id, r.family]));
 
 /** The rule that found the value a `copy-of-<rule>` finding is a copy of (the id itself otherwise). */
@@ -98,5 +98,6 @@ export function originalRule(ruleId: string): string {
 export const specificity: Specificity = (id) => {
   const ruleId = originalRule(id);
   if (ruleId.startsWith('entropy')) return 0;
-  return GENERIC_FAMILIES.has(FAMILY.get(ruleId) ?? '') ? 1 : 2;
+  const family = FAMILY.get(ruleId);
+  return family && GENERIC_FAMILIES.has(family) ? 1 : 2;
 };

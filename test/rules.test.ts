@@ -60,7 +60,7 @@ describe('catalog', () => {
 });
 
 describe('schema', () => {
-  const base = { id: 'user-rule', name: 'n', description: 'd', family: 'user', keywords: ['acme_'], pattern: 'acme_(?<secret>[a-z0-9]{32})', maxLen: 40 };
+  const base = { id: 'user-rule', name: 'n', description: 'd', family: 'custom', keywords: ['acme_'], pattern: 'acme_(?<secret>[a-z0-9]{32})', maxLen: 40 };
 
   test('accepts a user rule from JSON and compiles it', () => {
     const [r] = compileRules([JSON.parse(JSON.stringify(base))], 'config');

@@ -37,7 +37,7 @@ export const contextRules: RuleInput[] = [
     flags: 'i',
     maxLen: 110,
     examples: [`DefaultEndpointsProtocol=https;AccountName=st{{alnum:10}};AccountKey=«${B64_86}»;EndpointSuffix=core.windows.net`, `AccountEndpoint=https://db{{alnum:6}}.documents.azure.com:443/;AccountKey=«${B64_86}»;`],
-    negativeExamples: ['AccountKey=********************************************************************************************;', 'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='.replace('Eby8', 'EXAMPLE')],
+    negativeExamples: ['AccountKey=********************************************************************************************;', 'AccountKey=EXAMPLEvdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='],
   },
   {
     id: 'azure-shared-access-key',

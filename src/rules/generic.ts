@@ -158,7 +158,7 @@ export const genericRules: RuleInput[] = [
     flags: 'i',
     before: 0,
     maxLen: 1060,
-    examples: ['//registry.npmjs.org/:_authToken=«{{gh:npm}}»', '//npm.pkg.github.com/:_authToken={{gh:ghp}}'.replace('{{gh:ghp}}', '«{{b62:40}}»'), 'npmAuthToken: "«{{b64u:40}}»"'],
+    examples: ['//registry.npmjs.org/:_authToken=«{{gh:npm}}»', '//npm.pkg.github.com/:_authToken=«{{b62:40}}»', 'npmAuthToken: "«{{b64u:40}}»"'],
     negativeExamples: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}'],
   },
   {

@@ -1,5 +1,5 @@
 // Builders that keep rule files short: a prefixed token rule and a keyword-context rule.
-import type { RuleInput } from './schema.js';
+import type { Family, RuleInput } from './schema.js';
 
 export const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
@@ -9,7 +9,7 @@ export const VAL = `[^\\x00-\\x20\\x7f-\\xff"'\`]`;
 interface TokenSpec {
   id: string;
   name: string;
-  family: string;
+  family: Family;
   /** Literal prefix (also the keyword unless keywords are given). */
   prefix: string;
   /** Regex for the rest of the token, bounded; greedy quantifiers take its longest valid form. */
@@ -68,7 +68,7 @@ export function token(s: TokenSpec): RuleInput {
 interface ContextSpec {
   id: string;
   name: string;
-  family: string;
+  family: Family;
   description: string;
   keywords: string[];
   /** Regex for the secret itself (bounded). */

@@ -22,4 +22,4 @@ export function ruleCatalog(): Array<{ id: string; name: string; description: st
   return builtinRules.map(({ id, name, description, family, keywords }) => ({ id, name, description, family, keywords }));
 }
 
-export { compileRules, RuleSchema, type Rule, type RuleInput } from './schema.js';
+export { compileRules, RuleSchema, type Family, type Rule, type RuleInput } from './schema.js';

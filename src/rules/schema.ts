@@ -58,12 +58,25 @@ const patternSchema = z
     }
   });
 
+/**
+ * Closed list: ranking (findings.ts) treats the generic families as weaker than provider ones, so a
+ * family must be one it knows. User rules say nothing or `custom`.
+ */
+export const FAMILIES = [
+  'private-key', 'windows-auth', 'identity', 'kubernetes', 'connection-string', 'url-credentials', 'webhook',
+  'aws', 'azure', 'gcp', 'cloud', 'github', 'gitlab', 'bitbucket', 'atlassian', 'source', 'registry', 'ci',
+  'observability', 'ai', 'saas', 'commerce', 'payments', 'slack', 'mail', 'comms', 'tokens',
+  'generic', 'http', 'cookies', 'config-file', 'custom',
+] as const;
+export const FamilySchema = z.enum(FAMILIES);
+export type Family = z.infer<typeof FamilySchema>;
+
 export const RuleSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/),
     name: z.string().min(1).max(120),
     description: z.string().min(1).max(400),
-    family: z.string().min(1).max(40),
+    family: FamilySchema.default('custom'),
     /** Case-insensitive literals; the rule's regex runs only near one of them. */
     keywords: z.array(z.string().min(3).max(64)).max(256),
     /**
