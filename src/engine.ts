@@ -5,8 +5,9 @@ import type { Hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { DetectContext, Detection, Detector, Hit, LearnedValue } from './types.js';
-import { LearnedSet, mapBuffers } from './keys/learned.js';
+import type { DetectContext, Detector, Hit, LearnedValue } from './types.js';
+import { LearnedSet } from './keys/learned.js';
+import { DetectorError, overlapFor, ownedResult, scanChunk } from './scan/chunk.js';
 import type { InputFile } from './files.js';
 import { InputChangedError } from './files.js';
 import type { DetectorRecipe } from './workers/protocol.js';
@@ -47,31 +48,6 @@ export interface ScanOutput {
   /** What detectors learnt (public keys to self-hunt, private values), one per identity. */
   learned: LearnedValue[];
   stats: ScanStats;
-}
-
-export class DetectorError extends Error {}
-
-/** Overlap between chunks: the longest hit any detector can report. */
-export function overlapFor(detectors: readonly Detector[]): number {
-  return detectors.reduce((m, d) => Math.max(m, d.maxSpan), 4096);
-}
-
-/** Run every detector over one buffer; spans stay relative to the buffer. */
-export function scanChunk(bytes: Buffer, detectors: readonly Detector[], ctx: DetectContext): Required<Detection> {
-  const hits: Hit[] = [];
-  const learned: LearnedValue[] = [];
-  for (const d of detectors) {
-    let found: Detection;
-    try {
-      found = d.detect(bytes, ctx);
-    } catch (err) {
-      // the error text of a detector could quote the bytes it choked on; keep only its class
-      throw new DetectorError(`detector ${d.id} failed (${(err as Error)?.name ?? 'error'})`);
-    }
-    for (const h of found.hits) hits.push(h);
-    if (found.learned) for (const v of found.learned) learned.push(v);
-  }
-  return { hits, learned };
 }
 
 /** Chunk buffers in flight never take more than this (plus one per worker), whatever the core count. */
@@ -183,15 +159,10 @@ async function scanInThread(input: InputFile, plan: ScanPlan): Promise<ScanOutpu
     const want = wantAt(base);
     const owned = Math.min(plan.chunkSize, want);
     hash?.update(buf.subarray(0, owned));
-    const found = scanChunk(buf.subarray(0, want), plan.detectors, plan.ctx);
-    for (const h of found.hits) {
-      if (h.start >= owned) continue; // the next chunk owns it
-      // a secret that views the chunk buffer would be overwritten by a later read
-      const secret = h.secret.buffer === buf.buffer ? Buffer.from(h.secret) : h.secret;
-      out.add({ ...h, start: h.start + base, end: h.end + base, secret });
-    }
-    // learnt values keep their own copies (a view of the chunk buffer would be overwritten)
-    out.learned.addAll(found.learned.map((v) => mapBuffers(v, (b) => (b.buffer === buf.buffer ? Buffer.from(b) : b))));
+    // a secret or learnt value that views the chunk buffer would be overwritten by a later read
+    const found = ownedResult(scanChunk(buf.subarray(0, want), plan.detectors, plan.ctx), base, owned, (b) => (b.buffer === buf.buffer ? Buffer.from(b) : b));
+    for (const h of found.hits) out.add(h);
+    out.learned.addAll(found.learned);
     plan.onProgress?.(base + owned, size);
   }
   return out.output(hash, { workers: 0, chunks, peakInFlight: chunks ? 1 : 0, buffers: bufs.length });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { base64Inner, bignumNeedles, toJava, toLE } from '../src/detectors/bignum.js';
-import { searchAll } from '../src/detectors/multi-search.js';
-import type { Tagged } from '../src/detectors/multi-search.js';
+import { base64Inner, bignumNeedles, toJava, toLE } from '../src/codec/bignum.js';
+import { searchAll } from '../src/codec/multi-search.js';
+import type { Tagged } from '../src/codec/multi-search.js';
 import { seeded } from '../fixtures/gen/keys.js';
 
 describe('big-number encodings', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { cngDetector } from '../src/detectors/cng.js';
 import type { DetectContext, Hit } from '../src/types.js';
-import { rsaComponents } from '../src/detectors/rsa-math.js';
+import { rsaComponents } from '../src/codec/rsa-math.js';
 import { beBytes, ecKey, rsaKey, seeded } from '../fixtures/gen/keys.js';
 
 const ctx = (): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', learned: [] });

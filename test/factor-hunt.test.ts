@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { huntFactors, targetOf } from '../src/detectors/factor-hunt.js';
-import { toJava, toLE } from '../src/detectors/bignum.js';
+import { toJava, toLE } from '../src/codec/bignum.js';
 import { scan } from '../src/index.js';
 import { beBytes, rsaKey, seeded } from '../fixtures/gen/keys.js';
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { knownKeyDetector, knownSecretDetector, huntFactor } from '../src/detectors/known-key.js';
 import { parseKnownKeys, parseKnownSecrets, KnownKeyError } from '../src/keys/parse.js';
-import { toJava, toLE } from '../src/detectors/bignum.js';
-import { rsaComponents } from '../src/detectors/rsa-math.js';
+import { toJava, toLE } from '../src/codec/bignum.js';
+import { rsaComponents } from '../src/codec/rsa-math.js';
 import type { DetectContext, Hit, KnownKey } from '../src/types.js';
 import { beBytes, ecKey, okpKey, rsaKey, seeded } from '../fixtures/gen/keys.js';
 

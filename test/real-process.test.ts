@@ -11,9 +11,9 @@ import { derDetector } from '../src/detectors/der.js';
 import { aesDetector, expandKey, scheduleBytes } from '../src/detectors/aes.js';
 import { knownKeyDetector } from '../src/detectors/known-key.js';
 import { cngDetector } from '../src/detectors/cng.js';
-import { rsaComponents } from '../src/detectors/rsa-math.js';
-import { bigIntToBytes } from '../src/detectors/asn1.js';
-import { toJava, toLE } from '../src/detectors/bignum.js';
+import { rsaComponents } from '../src/codec/rsa-math.js';
+import { bigIntToBytes } from '../src/codec/asn1.js';
+import { toJava, toLE } from '../src/codec/bignum.js';
 import { parseKnownKeys } from '../src/keys/parse.js';
 import type { DetectContext, Detector, Hit, KnownKey } from '../src/types.js';
 

@@ -1,8 +1,8 @@
 // Expanded AES key schedules (as aeskeyfind finds them), encryption and decryption, in the
 // standard byte order (AES-NI, most libraries) and in native-u32 order (OpenSSL's C code, Java int[]).
 import type { Detection, Detector, Hit, LearnedValue } from '../types.js';
-import { findNeedles } from './bignum.js';
-import { fp } from './asn1.js';
+import { findNeedles } from '../codec/bignum.js';
+import { fp } from '../codec/asn1.js';
 import { PAGE, uniformPage } from '../views/uniform.js';
 
 // ---- AES tables -------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Armored base64 (PEM/MIME bodies): which high-entropy lines belong to public material. A line of
 // a certificate or public key is left alone; a line of a private key, or of a block whose header
 // was overwritten (freed malloc chunks lose their first 16 bytes), is not.
-import { readTlv, TAG } from './asn1.js';
+import { readTlv, TAG } from '../codec/asn1.js';
 import { decodesToPublic } from './public-base64.js';
 
 const B64 = new Uint8Array(256);

@@ -2,8 +2,8 @@
 // literal search away, whatever surrounds it. Each value is searched in every encoding the rules
 // know, and as pieces (freed memory loses a copy's first bytes, a buffer boundary cuts its tail).
 import type { DetectContext, Detection, Detector, Encoding, Hit, LearnedValue } from '../types.js';
-import { RunIndex } from './multi-search.js';
-import type { RunNeedle } from './multi-search.js';
+import { RunIndex } from '../codec/multi-search.js';
+import type { RunNeedle } from '../codec/multi-search.js';
 
 type SecretValue = Extract<LearnedValue, { kind: 'secret-value' }>;
 

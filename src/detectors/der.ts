@@ -1,17 +1,17 @@
 // DER private keys: PKCS#1, PKCS#8 (RSA/EC/Ed25519/X25519/DSA/DH), SEC1, EncryptedPrivateKeyInfo, PFX.
 // Every candidate is validated by walking the ASN.1 (RSA: n == p*q) before it becomes a hit.
 import type { Detection, Detector, Hit, LearnedValue } from '../types.js';
-import type { Tlv } from './asn1.js';
+import type { Tlv } from '../codec/asn1.js';
 import {
   CURVE_BYTES, OID, PKCS12_PBE_PREFIX, PKCS5_PREFIX, TAG, bitLength, children, curveOfOid, fp, intValue,
   isUnsignedInt, modulusFp, oidIs, readTlv, smallInt,
-} from './asn1.js';
+} from '../codec/asn1.js';
 import { spkiOf } from '../keys/spki.js';
 import { pushPublic } from '../keys/learned.js';
 import { learnedIdentity } from '../keys/identity.js';
-import { derTextNeedles, rsaTagged, scalarTagged, tag } from './bignum.js';
-import { findEach, searchAll } from './multi-search.js';
-import type { Tagged } from './multi-search.js';
+import { derTextNeedles, rsaTagged, scalarTagged, tag } from '../codec/bignum.js';
+import { findEach, searchAll } from '../codec/multi-search.js';
+import type { Tagged } from '../codec/multi-search.js';
 import { DASHES, scanPemPublic } from '../keys/pem-scan.js';
 import { KTY, scanJwks } from '../keys/jwk-scan.js';
 

@@ -1,6 +1,6 @@
 // The search for a prime factor of a known RSA modulus stored in memory: OpenSSL/Go limbs
 // (little-endian), big-endian (DER, raw), Java int[] (big-endian words, each little-endian).
-import { bitLength } from './asn1.js';
+import { bitLength } from '../codec/asn1.js';
 import { PAGE, uniformPage } from '../views/uniform.js';
 
 // Small primes r with 2^96 = 1 (mod r): p mod r follows from three sums of the prime's 32-bit

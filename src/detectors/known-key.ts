@@ -1,12 +1,12 @@
 // Hunting the private half of a known public key, and known literal secrets in every encoding.
 import { createECDH, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { DetectContext, Detection, Detector, Hit, KnownKey, LearnedValue } from '../types.js';
-import { CURVE_BYTES, opensslCurve } from './asn1.js';
+import { CURVE_BYTES, opensslCurve } from '../codec/asn1.js';
 import { huntFactors, targetOf } from './factor-hunt.js';
 import type { RsaTarget } from './factor-hunt.js';
-import { rsaTagged, scalarTagged, textNeedles, findNeedles } from './bignum.js';
-import { searchAll } from './multi-search.js';
-import type { Tagged } from './multi-search.js';
+import { rsaTagged, scalarTagged, textNeedles, findNeedles } from '../codec/bignum.js';
+import { searchAll } from '../codec/multi-search.js';
+import type { Tagged } from '../codec/multi-search.js';
 
 export { huntFactor } from './factor-hunt.js';
 

@@ -1,9 +1,9 @@
 // Self-hunt over text: JWK / JWKS objects lying in memory (public ones to hunt, private ones to
 // redact in every encoding of their private members).
 import type { LearnedValue } from '../types.js';
-import { bitLength, bytesToBigInt, fp, modulusFp } from '../detectors/asn1.js';
+import { bitLength, bytesToBigInt, fp, modulusFp } from '../codec/asn1.js';
 import { learnedPublic } from './learned.js';
-import { findEach } from '../detectors/multi-search.js';
+import { findEach } from '../codec/multi-search.js';
 
 export const KTY = Buffer.from('"kty"');
 const MAX_OBJECT = 16384;

@@ -1,6 +1,6 @@
 // --known-key / --known-secret inputs (bytes from the CLI) -> KnownKey[] / KnownSecrets.
 import type { KnownKey } from '../types.js';
-import { CURVE_BYTES, fp, modulusFp, readTlv, bitLength, bytesToBigInt } from '../detectors/asn1.js';
+import { CURVE_BYTES, fp, modulusFp, readTlv, bitLength, bytesToBigInt } from '../codec/asn1.js';
 import { jwkBytes } from './jwk-scan.js';
 import { certificateKeyOf } from './x509.js';
 import { rsaPublicOf, spkiOf } from './spki.js';

@@ -1,10 +1,10 @@
 // Self-hunt over text: PEM certificates and public keys lying in memory.
 import type { KnownKey, LearnedValue } from '../types.js';
-import { readTlv } from '../detectors/asn1.js';
+import { readTlv } from '../codec/asn1.js';
 import { certificateKeyOf } from './x509.js';
 import { rsaPublicOf, spkiOf } from './spki.js';
 import { pushPublic } from './learned.js';
-import { findEach } from '../detectors/multi-search.js';
+import { findEach } from '../codec/multi-search.js';
 
 const BEGIN = Buffer.from('-----BEGIN ');
 const MAX_PEM = 16384;

@@ -1,7 +1,7 @@
 // SubjectPublicKeyInfo and PKCS#1 RSAPublicKey -> KnownKey, from DER bytes.
 import type { KnownKey } from '../types.js';
-import { CURVE_BYTES, OID, TAG, bitLength, children, curveOfOid, intValue, isUnsignedInt, modulusFp, fp, oidIs, readTlv } from '../detectors/asn1.js';
-import type { Tlv } from '../detectors/asn1.js';
+import { CURVE_BYTES, OID, TAG, bitLength, children, curveOfOid, intValue, isUnsignedInt, modulusFp, fp, oidIs, readTlv } from '../codec/asn1.js';
+import type { Tlv } from '../codec/asn1.js';
 
 /** PKCS#1 RSAPublicKey SEQUENCE { n, e } at `t`. */
 export function rsaPublicOf(b: Uint8Array, t: Tlv, label: string): KnownKey | null {

@@ -1,7 +1,7 @@
 // X.509 certificate -> the KnownKey of its subject public key, labelled with the subject.
 import { X509Certificate } from 'node:crypto';
 import type { KnownKey } from '../types.js';
-import { readTlv } from '../detectors/asn1.js';
+import { readTlv } from '../codec/asn1.js';
 import { spkiOf } from './spki.js';
 
 /**

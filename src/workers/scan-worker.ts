@@ -1,10 +1,9 @@
 // Worker entry: builds detectors from each scan's recipe, then scans the chunks the pool sends it.
 import { parentPort } from 'node:worker_threads';
-import { DetectorError, scanChunk } from '../engine.js';
+import { DetectorError, ownedResult, scanChunk } from '../scan/chunk.js';
 import { builtinDetectors } from '../detectors/index.js';
 import type { DetectorOptions } from '../detectors/index.js';
-import type { Detector, Hit } from '../types.js';
-import { mapBuffers } from '../keys/learned.js';
+import type { Detector } from '../types.js';
 import type { ChunkJob, ToWorker, WorkerReply, WorkerSetup } from './protocol.js';
 import { compact, revive } from './protocol.js';
 
@@ -31,13 +30,8 @@ function safeMessage(err: unknown): string {
 
 function scanJob(ready: Ready, job: ChunkJob): { reply: WorkerReply; transfer: ArrayBuffer[] } {
   const bytes = Buffer.from(job.buf, 0, job.len);
-  const hits: Hit[] = [];
-  const found = scanChunk(bytes, ready.detectors, ready.ctx);
-  for (const h of found.hits) {
-    if (h.start >= job.owned) continue; // the next chunk owns it
-    hits.push({ ...h, start: h.start + job.base, end: h.end + job.base, secret: compact(h.secret) });
-  }
-  const learned = found.learned.map((v) => mapBuffers(v, compact));
+  // the chunk buffer goes back to the engine: what leaves keeps compact copies of its own
+  const { hits, learned } = ownedResult(scanChunk(bytes, ready.detectors, ready.ctx), job.base, job.owned, compact);
   return { reply: { type: 'done', id: job.id, hits, learned, buf: job.buf }, transfer: [job.buf] };
 }
 
