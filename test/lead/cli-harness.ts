@@ -66,7 +66,9 @@ export function filler(size: number, seed = 1): Buffer {
 /** Every encoding a leaked secret could take in an output stream. */
 export function leakForms(secret: string): Buffer[] {
   const b = Buffer.from(secret, 'latin1');
-  return [b, Buffer.from(secret, 'utf16le'), Buffer.from(b.toString('base64')), Buffer.from(b.toString('hex'))];
+  const utf32le = Buffer.alloc(b.length * 4);
+  b.forEach((c, i) => (utf32le[i * 4] = c));
+  return [b, Buffer.from(secret, 'utf16le'), utf32le, Buffer.from(b.toString('base64')), Buffer.from(b.toString('hex'))];
 }
 
 /** Number of places any form of any secret appears in the haystack (never prints the secret). */
