@@ -1,7 +1,7 @@
 // What `dumpscrub rules` lists: every rule of the rules engine, then every other detector.
 import { builtinDetectors } from './detectors/index.js';
 import { builtinRules } from './rules/index.js';
-import { DEFAULT_ENTROPY } from './options.js';
+import { DEFAULT_ENTROPY } from './types.js';
 
 export interface CatalogEntry {
   id: string;

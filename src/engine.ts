@@ -88,7 +88,7 @@ export function inFlightLimit(workers: number, bufBytes: number): number {
 }
 
 /** Hits of every chunk, deduplicated by (rule, span), and learnt values, one per identity. */
-class Collector {
+class ScanResults {
   readonly seen = new Set<string>();
   readonly hits: Hit[] = [];
   readonly learned = new LearnedSet();
@@ -140,7 +140,7 @@ async function scanInThread(input: InputFile, plan: ScanPlan): Promise<ScanOutpu
   const overlap = overlapFor(plan.detectors);
   const size = input.size;
   const hash = plan.noHash ? undefined : createHash('sha256');
-  const out = new Collector();
+  const out = new ScanResults();
   const bufLen = Math.min(plan.chunkSize + overlap, Math.max(size, 1));
   // two buffers: the next chunk is read while this one is scanned
   const bufs = [Buffer.allocUnsafe(bufLen)];
@@ -176,7 +176,7 @@ async function scanWithPool(input: InputFile, plan: ScanPlan, pool: ScanPool, se
   const bufBytes = Math.min(chunkSize + overlap, size);
   const limit = inFlightLimit(workers, bufBytes);
   const hash = plan.noHash ? undefined : createHash('sha256');
-  const out = new Collector();
+  const out = new ScanResults();
   const free: ArrayBuffer[] = [];
   const pending = new Set<Promise<void>>();
   let failure: unknown;

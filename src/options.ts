@@ -1,12 +1,10 @@
 // Runtime options of one scan/scrub/verify run, validated with zod (CLI flags and config both land here).
 import { z } from 'zod';
-import type { KnownKey, RegionKind } from './types.js';
+import { DEFAULT_ENTROPY, ENTROPY_LEVELS } from './types.js';
+import type { EntropyLevel, KnownKey, RegionKind } from './types.js';
 
-export const EntropySchema = z.enum(['off', 'context', 'all']);
-export type EntropyLevel = z.infer<typeof EntropySchema>;
-
-/** Entropy level used when nothing else is said; the verify pass never goes below it. */
-export const DEFAULT_ENTROPY: EntropyLevel = 'all';
+export const EntropySchema = z.enum(ENTROPY_LEVELS);
+export { DEFAULT_ENTROPY, type EntropyLevel };
 
 export const AllowlistSchema = z
   .object({

@@ -6,6 +6,13 @@ export interface Span {
   end: number;
 }
 
+/** How hard the entropy detector looks: not at all, near a credential keyword, or at every token; weakest first. */
+export const ENTROPY_LEVELS = ['off', 'context', 'all'] as const;
+export type EntropyLevel = (typeof ENTROPY_LEVELS)[number];
+
+/** Entropy level used when nothing else is said (test/entropy.test.ts measures its false positives); the verify pass never goes below it. */
+export const DEFAULT_ENTROPY: EntropyLevel = 'all';
+
 /** How the matched bytes encode the secret; decides the redaction fill. */
 export type Encoding = 'ascii' | 'utf16le' | 'utf16be' | 'utf32le' | 'utf32be' | 'binary';
 
@@ -109,7 +116,7 @@ export interface DetectContext {
   /** Extra text views to run (from the format), beyond ascii and utf16le. */
   extraViews: Encoding[];
   /** Entropy level for the rules engine. */
-  entropy: 'off' | 'context' | 'all';
+  entropy: EntropyLevel;
 }
 
 /** A pure function of bytes: what it found and what it learnt come back in its result. */

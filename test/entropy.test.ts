@@ -2,7 +2,8 @@
 // credential words; a context-free pass for long mixed-case tokens; measured false-positive rates.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { ALL_T, CONTEXT_T, DEFAULT_ENTROPY, expectedEntropy } from '../src/detectors/entropy.js';
+import { ALL_T, CONTEXT_T, expectedEntropy } from '../src/detectors/entropy.js';
+import { DEFAULT_ENTROPY } from '../src/types.js';
 import { rulesDetector } from '../src/detectors/rules.js';
 import { builtinRules } from '../src/rules/index.js';
 import type { DetectContext, Hit } from '../src/types.js';

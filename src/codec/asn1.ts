@@ -123,46 +123,11 @@ export const OID = {
   ecPublicKey: Buffer.from('2a8648ce3d0201', 'hex'),
   dsa: Buffer.from('2a8648ce380401', 'hex'),
   dh: Buffer.from('2a864886f70d010301', 'hex'),
-  x25519: Buffer.from('2b656e', 'hex'),
-  x448: Buffer.from('2b656f', 'hex'),
-  ed25519: Buffer.from('2b6570', 'hex'),
-  ed448: Buffer.from('2b6571', 'hex'),
   pbes2: Buffer.from('2a864886f70d01050d', 'hex'),
   pkcs7data: Buffer.from('2a864886f70d010701', 'hex'),
   pkcs7signed: Buffer.from('2a864886f70d010702', 'hex'),
-  p256: Buffer.from('2a8648ce3d030107', 'hex'),
-  p384: Buffer.from('2b81040022', 'hex'),
-  p521: Buffer.from('2b81040023', 'hex'),
-  secp256k1: Buffer.from('2b8104000a', 'hex'),
 } as const;
 
 /** pkcs-12 PBE OIDs 1.2.840.113549.1.12.1.x and PBES1 1.2.840.113549.1.5.x share these prefixes. */
 export const PKCS12_PBE_PREFIX = Buffer.from('2a864886f70d010c01', 'hex');
 export const PKCS5_PREFIX = Buffer.from('2a864886f70d0105', 'hex');
-
-export function curveOfOid(b: Uint8Array, t: Tlv): string | undefined {
-  if (oidIs(b, t, OID.p256)) return 'P-256';
-  if (oidIs(b, t, OID.p384)) return 'P-384';
-  if (oidIs(b, t, OID.p521)) return 'P-521';
-  if (oidIs(b, t, OID.secp256k1)) return 'secp256k1';
-  return undefined;
-}
-
-/** Every curve dumpscrub knows: private scalar / OKP key length in bytes, and OpenSSL's name for the Weierstrass ones. */
-export const CURVES: Record<string, { bytes: number; openssl?: string }> = {
-  'P-256': { bytes: 32, openssl: 'prime256v1' },
-  'P-384': { bytes: 48, openssl: 'secp384r1' },
-  'P-521': { bytes: 66, openssl: 'secp521r1' },
-  secp256k1: { bytes: 32, openssl: 'secp256k1' },
-  Ed25519: { bytes: 32 },
-  X25519: { bytes: 32 },
-  Ed448: { bytes: 57 },
-  X448: { bytes: 56 },
-};
-
-export const CURVE_BYTES: Record<string, number> = Object.fromEntries(Object.entries(CURVES).map(([name, c]) => [name, c.bytes]));
-
-/** OpenSSL's name of a Weierstrass curve (for createECDH), undefined for the others. */
-export function opensslCurve(curve: string): string | undefined {
-  return Object.hasOwn(CURVES, curve) ? CURVES[curve].openssl : undefined;
-}

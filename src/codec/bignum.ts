@@ -4,6 +4,7 @@ import { bigIntToBytes } from './asn1.js';
 import { rsaComponents, rsaPrivateDers } from './rsa-math.js';
 import { searchAll } from './multi-search.js';
 import type { Tagged } from './multi-search.js';
+import { base64Phases } from './base64.js';
 
 export interface Needle {
   bytes: Buffer;
@@ -32,21 +33,6 @@ export function toJava(be: Buffer): Buffer {
   return padded;
 }
 
-/** Base64 of `raw` as it appears inside a longer base64 text at each of the 3 alignments. */
-export function base64Inner(raw: Buffer, url: boolean): string[] {
-  const out: string[] = [];
-  for (let shift = 0; shift < 3; shift++) {
-    const enc = Buffer.concat([Buffer.alloc(shift), raw]).toString(url ? 'base64url' : 'base64').replace(/=+$/, '');
-    // drop chars mixed with the unknown neighbours at both ends
-    const skip = shift === 0 ? 0 : shift === 1 ? 2 : 3;
-    const total = shift + raw.length;
-    const tailMixed = total % 3 === 0 ? 0 : 1;
-    const s = enc.slice(skip, enc.length - tailMixed);
-    if (s.length >= 16) out.push(s);
-  }
-  return out;
-}
-
 /** Every encoding of a secret byte string: raw, hex, base64(url), and UTF-16LE of the text forms. */
 export function textNeedles(raw: Buffer): Needle[] {
   const texts: Array<[string, string]> = [
@@ -55,8 +41,9 @@ export function textNeedles(raw: Buffer): Needle[] {
   ];
   // the complete encoding with its padding, then the inner parts at every alignment
   texts.push([raw.toString('base64'), 'base64'], [raw.toString('base64url'), 'base64url (JWK)']);
-  for (const s of base64Inner(raw, false)) texts.push([s, 'base64']);
-  for (const s of base64Inner(raw, true)) if (/[-_]/.test(s)) texts.push([s, 'base64url']);
+  // inner parts shorter than 16 characters would match by chance
+  for (const s of base64Phases(raw, false)) if (s.length >= 16) texts.push([s, 'base64']);
+  for (const s of base64Phases(raw, true)) if (s.length >= 16 && /[-_]/.test(s)) texts.push([s, 'base64url']);
   const out: Needle[] = [];
   for (const [s, form] of texts) {
     out.push({ bytes: Buffer.from(s, 'latin1'), encoding: 'ascii', form });

@@ -2,7 +2,8 @@
 // BCRYPT_KEY_DATA_BLOB (KDBM), CAPI PRIVATEKEYBLOB; RSA1 / CAPI PUBLICKEYBLOB feed self-hunt.
 import { createECDH } from 'node:crypto';
 import type { Detection, Detector, Hit, LearnedValue } from '../types.js';
-import { CURVES, bitLength, bytesToBigInt, modulusFp, fp } from '../codec/asn1.js';
+import { bitLength, bytesToBigInt, modulusFp, fp } from '../codec/asn1.js';
+import { CURVES } from '../codec/curves.js';
 import { pushPublic } from '../keys/learned.js';
 import { rsaTagged, scalarTagged } from '../codec/bignum.js';
 import { findEach, searchAll } from '../codec/multi-search.js';

@@ -4,6 +4,7 @@
 import type { DetectContext, Detection, Detector, Encoding, Hit, LearnedValue } from '../types.js';
 import { RunIndex } from '../codec/multi-search.js';
 import type { RunNeedle } from '../codec/multi-search.js';
+import { base64Phases } from '../codec/base64.js';
 
 type SecretValue = Extract<LearnedValue, { kind: 'secret-value' }>;
 
@@ -52,19 +53,6 @@ interface Form {
   /** Encoded length of the context before the value (forms of short values); the hit starts after it. */
   skip: number;
   form: string;
-}
-
-/** Base64 of `raw` inside a longer base64 text at each of the 3 byte phases: only the characters made of `raw` bits alone. */
-function base64Phases(raw: Buffer, url: boolean): string[] {
-  const out: string[] = [];
-  for (let phase = 0; phase < 3; phase++) {
-    const s = Buffer.concat([Buffer.alloc(phase), raw, Buffer.alloc(2)]).toString(url ? 'base64url' : 'base64');
-    // character i carries stream bits [6i, 6i + 6); raw holds bits [8 phase, 8 (phase + n))
-    const first = Math.ceil((8 * phase) / 6);
-    const end = Math.floor((8 * (phase + raw.length)) / 6);
-    if (end > first) out.push(s.slice(first, end));
-  }
-  return out;
 }
 
 const urlEncoded = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());

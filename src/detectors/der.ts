@@ -3,9 +3,10 @@
 import type { Detection, Detector, Hit, LearnedValue } from '../types.js';
 import type { Tlv } from '../codec/asn1.js';
 import {
-  CURVE_BYTES, OID, PKCS12_PBE_PREFIX, PKCS5_PREFIX, TAG, bitLength, children, curveOfOid, fp, intValue,
-  isUnsignedInt, modulusFp, oidIs, readTlv, smallInt,
+  OID, PKCS12_PBE_PREFIX, PKCS5_PREFIX, TAG, bitLength, children, fp, intValue, isUnsignedInt, modulusFp, oidIs,
+  readTlv, smallInt,
 } from '../codec/asn1.js';
+import { CURVE_BYTES, curveOfOid, okpCurveOfOid } from '../codec/curves.js';
 import { spkiOf } from '../keys/spki.js';
 import { pushPublic } from '../keys/learned.js';
 import { learnedIdentity } from '../keys/identity.js';
@@ -111,8 +112,8 @@ export function pkcs8Of(b: Uint8Array, t: Tlv): KeyFound | null {
     if (!inner || inner.end !== c[2].end || alg.length < 2) return null;
     return ecPrivateOf(b, inner, 'PKCS#8 DER', curveOfOid(b, alg[1]));
   }
-  for (const [curve, oid] of [['Ed25519', OID.ed25519], ['X25519', OID.x25519], ['Ed448', OID.ed448], ['X448', OID.x448]] as const) {
-    if (!oidIs(b, alg[0], oid)) continue;
+  const curve = okpCurveOfOid(b, alg[0]);
+  if (curve) {
     if (!inner || inner.tag !== TAG.OCTET_STRING || inner.end !== c[2].end) return null;
     if (inner.end - inner.body !== CURVE_BYTES[curve] || !plausibleScalar(b, inner.body, inner.end)) return null;
     let pub: Uint8Array | undefined;

@@ -7,11 +7,6 @@ import { jvmClassPath, looksLikeIdentifier } from './identifier.js';
 import { decodesToPublic, inBundledRoots } from './public-base64.js';
 import { armorLines, isArmorLine, isPublicArmor, type ArmorCache } from './armor.js';
 
-export type EntropyMode = 'off' | 'context' | 'all';
-
-/** Recommended default (see test/entropy.test.ts for the measured false-positive rates). */
-export const DEFAULT_ENTROPY: EntropyMode = 'all';
-
 /** Credential words that lower the bar for the token right after them. */
 export const CONTEXT_KEYWORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'auth', 'credential', 'bearer', 'signature', 'private', 'session', 'cookie', 'apikey', 'access'];
 

@@ -1,5 +1,5 @@
 // The registry of built-in detectors. Each family adds itself here.
-import type { Detector, KnownKey } from '../types.js';
+import type { Detector, EntropyLevel, KnownKey } from '../types.js';
 import { rulesDetector } from './rules.js';
 import { builtinRules, compileRules } from '../rules/index.js';
 import { derDetector } from './der.js';
@@ -9,7 +9,7 @@ import { knownDigestDetector, knownKeyDetector, knownSecretDetector } from './kn
 import { copiesDetector } from './copies.js';
 
 export interface DetectorOptions {
-  entropy: 'off' | 'context' | 'all';
+  entropy: EntropyLevel;
   knownKeys: KnownKey[];
   knownSecrets: Buffer[];
   /** SHA-256 digests of secrets to find (the user would not hand over the value). */

@@ -1,7 +1,7 @@
 // Hunting the private half of a known public key, and known literal secrets in every encoding.
 import { createECDH, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { DetectContext, Detection, Detector, Hit, KnownKey, LearnedValue } from '../types.js';
-import { CURVE_BYTES, opensslCurve } from '../codec/asn1.js';
+import { CURVE_BYTES, opensslCurve } from '../codec/curves.js';
 import { huntFactors, targetOf } from './factor-hunt.js';
 import type { RsaTarget } from './factor-hunt.js';
 import { rsaTagged, scalarTagged, textNeedles, findNeedles } from '../codec/bignum.js';

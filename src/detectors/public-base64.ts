@@ -3,6 +3,7 @@
 // material carries, or the text is part of a root certificate the runtime bundles. A private key
 // decodes to PKCS#1/PKCS#8/SEC1 integers and algorithm OIDs, none of which are below.
 import { inRootBase64, ROOT_WINDOW } from '../keys/roots.js';
+import { base64At } from '../codec/base64.js';
 
 const hexes = (list: string[]): Buffer[] => list.map((h) => Buffer.from(h.replace(/ /g, ''), 'hex'));
 /** DER that certificates, CSRs and CRLs carry and private keys never do. */
@@ -14,30 +15,6 @@ const PUBLIC_MARKERS = hexes([
   '06 09 2a 86 48 86 f7 0d 01 01 0b', '06 09 2a 86 48 86 f7 0d 01 01 0c', '06 09 2a 86 48 86 f7 0d 01 01 0d', // sha256/384/512WithRSA
   '06 08 2a 86 48 ce 3d 04 03 02', '06 08 2a 86 48 ce 3d 04 03 03', '06 08 2a 86 48 ce 3d 04 03 04', // ecdsa-with-SHA256/384/512
 ]);
-
-const B64 = new Int8Array(256).fill(-1);
-for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries()) B64[c.charCodeAt(0)] = i;
-B64[45] = 62; // base64url
-B64[95] = 63;
-
-/** buf[s, e) decoded from base64, skipping `phase` chars first and any char outside the alphabet. */
-function decodeAt(buf: Uint8Array, s: number, e: number, phase: number): Buffer {
-  const out = Buffer.alloc(Math.ceil(((e - s) * 3) / 4));
-  let n = 0;
-  let acc = 0;
-  let bits = 0;
-  for (let i = s + phase; i < e; i++) {
-    const v = B64[buf[i]];
-    if (v < 0) continue;
-    acc = ((acc << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[n++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out.subarray(0, n);
-}
 
 /** A validity time: UTCTime YYMMDDhhmmssZ or GeneralizedTime YYYYMMDDhhmmssZ. */
 function hasTime(der: Buffer): boolean {
@@ -58,7 +35,7 @@ export function hasPublicStructure(der: Buffer): boolean {
 
 /** True if the base64 text buf[s, e), cut anywhere, decodes to certificate/CSR/CRL structure. */
 export function decodesToPublic(buf: Uint8Array, s: number, e: number): boolean {
-  for (let phase = 0; phase < 4; phase++) if (hasPublicStructure(decodeAt(buf, s, e, phase))) return true;
+  for (let phase = 0; phase < 4; phase++) if (hasPublicStructure(base64At(buf, s, e, phase))) return true;
   return false;
 }
 

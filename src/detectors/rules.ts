@@ -1,7 +1,7 @@
 // The rules engine: keyword prefilter -> regex in a window around each keyword -> validators,
 // on every text view of the chunk (latin1, UTF-16LE both alignments, UTF-16BE on request, UTF-32LE/BE
 // at all four alignments).
-import type { Detection, Detector, DetectContext, Hit } from '../types.js';
+import type { Detection, Detector, DetectContext, EntropyLevel, Hit } from '../types.js';
 import type { Rule } from '../rules/schema.js';
 import type { TextView } from '../views/view.js';
 import { latin1View } from '../views/view.js';
@@ -10,7 +10,7 @@ import { utf32Views } from '../views/utf32.js';
 import { escapedView } from '../views/decode.js';
 import { KeywordIndex } from './prefilter.js';
 import { isPlaceholder, runValidator, shannon } from './validators.js';
-import { CONTEXT_KEYWORDS, entropyAll, entropyNear, type EntropyMode } from './entropy.js';
+import { CONTEXT_KEYWORDS, entropyAll, entropyNear } from './entropy.js';
 
 /** Context around a window so look-behinds at its edge see real characters. */
 const PAD = 64;
@@ -39,7 +39,7 @@ interface KeywordForm {
 }
 
 export interface RulesDetectorOptions {
-  entropy: EntropyMode;
+  entropy: EntropyLevel;
 }
 
 export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detector {
@@ -67,7 +67,7 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
   const kwLen = index.keywords.map((k) => k.length);
   const maxLen = Math.max(1024, ...rules.map((r) => r.maxLen));
 
-  function scanView(view: TextView, mode: EntropyMode, hits: Hit[]): void {
+  function scanView(view: TextView, mode: EntropyLevel, hits: Hit[]): void {
     const n = view.buf.length;
     if (n === 0) return;
     const mark = hits.length;
@@ -314,7 +314,7 @@ function dedupe(hits: Hit[]): Hit[] {
 }
 
 /** Run the rules on a string (tests, `dumpscrub rules --test`): latin1 bytes of the text. */
-export function detectText(rules: Rule[], text: string, entropy: EntropyMode = 'off'): Hit[] {
+export function detectText(rules: Rule[], text: string, entropy: EntropyLevel = 'off'): Hit[] {
   return rulesDetector(rules, { entropy }).detect(Buffer.from(text, 'latin1'), {
     knownKeys: [],
     learned: [],

@@ -1,6 +1,7 @@
 // Structure checks run after a regex matched; each is a pure function of the matched text.
 import type { ValidatorName } from '../rules/schema.js';
 import { base62Crc } from '../rules/template.js';
+import { base64Loose } from '../codec/base64.js';
 
 /** ghp_/gho_/ghu_/ghs_/ghr_/npm_: last 6 base62 chars are the CRC32 of the 30 before them. */
 export function githubChecksumOk(token: string): boolean {
@@ -9,15 +10,11 @@ export function githubChecksumOk(token: string): boolean {
   return base62Crc(body.slice(0, 30)) === body.slice(30);
 }
 
-function b64decode(s: string): Buffer {
-  return Buffer.from(s.replace(/[^A-Za-z0-9+/_-]/g, ''), 'base64');
-}
-
 /** JWT header must decode to a JSON object carrying `alg`. */
 export function jwtHeaderOk(token: string): boolean {
   const dot = token.indexOf('.');
   if (dot < 4) return false;
-  const text = b64decode(token.slice(0, dot)).toString('utf8');
+  const text = base64Loose(token.slice(0, dot)).toString('utf8');
   // cheap test first: a failed JSON.parse throws, and exceptions are slow on adversarial input
   if (!text.includes('"alg"')) return false;
   try {
@@ -32,7 +29,7 @@ const PRIVATE_PEM = /-----BEGIN [A-Z0-9 .]{0,40}PRIVATE KEY/;
 
 /** A base64 run that decodes to a PEM private key (kubeconfig client-key-data, env vars). */
 export function base64PemOk(s: string): boolean {
-  return PRIVATE_PEM.test(b64decode(s).toString('latin1'));
+  return PRIVATE_PEM.test(base64Loose(s).toString('latin1'));
 }
 
 export function hexPemOk(s: string): boolean {
@@ -42,7 +39,7 @@ export function hexPemOk(s: string): boolean {
 
 /** Basic credentials decode to printable `user:password`. */
 export function basicAuthOk(s: string): boolean {
-  const d = b64decode(s).toString('latin1');
+  const d = base64Loose(s).toString('latin1');
   const colon = d.indexOf(':');
   return colon >= 0 && colon < d.length - 1 && /^[\x20-\x7e]{3,}$/.test(d);
 }

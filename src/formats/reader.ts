@@ -9,8 +9,9 @@ export class Truncated extends Error {
   }
 }
 
-const PAGE = 64 * 1024;
-const MAX_PAGES = 64;
+/** The parsers read the file in pages of this size and keep the last MAX_CACHE_PAGES of them. */
+const CACHE_PAGE = 64 * 1024;
+const MAX_CACHE_PAGES = 64;
 
 export class Bytes {
   private readonly pages = new Map<number, Buffer>();
@@ -37,11 +38,11 @@ export class Bytes {
   /** Bytes of [offset, offset+length); throws Truncated when out of range. */
   slice(offset: number, length: number): Buffer {
     if (!this.has(offset, length)) throw new Truncated(offset, length);
-    const first = Math.floor(offset / PAGE);
-    const last = Math.floor((offset + Math.max(length, 1) - 1) / PAGE);
+    const first = Math.floor(offset / CACHE_PAGE);
+    const last = Math.floor((offset + Math.max(length, 1) - 1) / CACHE_PAGE);
     if (first === last) {
       const page = this.page(first);
-      const at = offset - first * PAGE;
+      const at = offset - first * CACHE_PAGE;
       if (at + length > page.length) throw new Truncated(offset, length);
       return page.subarray(at, at + length);
     }
@@ -54,10 +55,10 @@ export class Bytes {
   private at(offset: number, length: number): number {
     const local = offset - this.curStart;
     if (local >= 0 && local + length <= this.cur.length && offset >= 0) return local;
-    const page = Math.floor(offset / PAGE);
-    if (offset >= 0 && this.has(offset, length) && Math.floor((offset + length - 1) / PAGE) === page) {
+    const page = Math.floor(offset / CACHE_PAGE);
+    if (offset >= 0 && this.has(offset, length) && Math.floor((offset + length - 1) / CACHE_PAGE) === page) {
       this.cur = this.page(page);
-      this.curStart = page * PAGE;
+      this.curStart = page * CACHE_PAGE;
       if (offset - this.curStart + length <= this.cur.length) return offset - this.curStart;
     }
     this.cur = this.slice(offset, length);
@@ -94,9 +95,9 @@ export class Bytes {
   private page(index: number): Buffer {
     let p = this.pages.get(index);
     if (p) return p;
-    const start = index * PAGE;
-    p = this.readAt(start, Math.min(PAGE, this.size - start));
-    if (this.pages.size >= MAX_PAGES) {
+    const start = index * CACHE_PAGE;
+    p = this.readAt(start, Math.min(CACHE_PAGE, this.size - start));
+    if (this.pages.size >= MAX_CACHE_PAGES) {
       const oldest = this.pages.keys().next().value;
       if (oldest !== undefined) this.pages.delete(oldest);
     }

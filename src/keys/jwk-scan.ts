@@ -4,15 +4,11 @@ import type { LearnedValue } from '../types.js';
 import { bitLength, bytesToBigInt, fp, modulusFp } from '../codec/asn1.js';
 import { learnedPublic } from './learned.js';
 import { findEach } from '../codec/multi-search.js';
+import { base64urlBytes } from '../codec/base64.js';
 
 export const KTY = Buffer.from('"kty"');
 const MAX_OBJECT = 16384;
 
-/** A JWK member's bytes: base64url (standard base64 accepted too), at most 8192 characters; null otherwise. */
-export function jwkBytes(v: unknown): Buffer | null {
-  if (typeof v !== 'string' || v.length > 8192 || !/^[A-Za-z0-9_\-+/=]*$/.test(v)) return null;
-  return Buffer.from(v, 'base64url');
-}
 
 
 /** The JSON object around `at` (a `"kty"` member), or null when it does not parse. */
@@ -33,13 +29,13 @@ function objectAround(bytes: Buffer, at: number): Record<string, unknown> | null
 export function jwkLearned(j: Record<string, unknown>): LearnedValue | null {
   const kid = typeof j.kid === 'string' ? ` kid ${j.kid.slice(0, 60).replace(/[^\x20-\x7e]/g, '?')}` : '';
   if (j.kty === 'RSA') {
-    const nb = jwkBytes(j.n);
-    const eb = jwkBytes(j.e);
+    const nb = base64urlBytes(j.n);
+    const eb = base64urlBytes(j.e);
     if (!nb || !eb || nb.length < 64) return null;
     const n = bytesToBigInt(nb);
     const e = bytesToBigInt(eb);
     const label = `JWK${kid} RSA-${bitLength(n)} modulus sha256:${modulusFp(n)}`;
-    const pb = jwkBytes(j.p);
+    const pb = base64urlBytes(j.p);
     if (pb && pb.length > 16) {
       const p = bytesToBigInt(pb);
       if (p > 1n && n % p === 0n) return { kind: 'rsa-factor', label, n, e, p };
@@ -47,13 +43,13 @@ export function jwkLearned(j: Record<string, unknown>): LearnedValue | null {
     return learnedPublic({ kind: 'rsa', n, e, label });
   }
   if (j.kty === 'EC' || j.kty === 'OKP') {
-    const x = jwkBytes(j.x);
+    const x = base64urlBytes(j.x);
     if (!x || typeof j.crv !== 'string') return null;
-    const y = j.kty === 'EC' ? jwkBytes(j.y) : Buffer.alloc(0);
+    const y = j.kty === 'EC' ? base64urlBytes(j.y) : Buffer.alloc(0);
     if (!y) return null;
     const publicKey = j.kty === 'EC' ? Buffer.concat([Buffer.from([4]), x, y]) : x;
     const label = `JWK${kid} ${j.crv} public key sha256:${fp(publicKey)}`;
-    const d = jwkBytes(j.d);
+    const d = base64urlBytes(j.d);
     if (d && d.length >= 16) return { kind: 'ec-scalar', label, curve: j.crv, scalar: d, publicKey };
     return learnedPublic({ kind: j.kty === 'EC' ? 'ec' : 'okp', curve: j.crv, publicKey, label });
   }

@@ -1,7 +1,8 @@
 // --known-key / --known-secret inputs (bytes from the CLI) -> KnownKey[] / KnownSecrets.
 import type { KnownKey } from '../types.js';
-import { CURVE_BYTES, fp, modulusFp, readTlv, bitLength, bytesToBigInt } from '../codec/asn1.js';
-import { jwkBytes } from './jwk-scan.js';
+import { fp, modulusFp, readTlv, bitLength, bytesToBigInt } from '../codec/asn1.js';
+import { CURVE_BYTES, curveOfSsh } from '../codec/curves.js';
+import { base64urlBytes } from '../codec/base64.js';
 import { certificateKeyOf } from './x509.js';
 import { rsaPublicOf, spkiOf } from './spki.js';
 import { keyOfPem, pemBody } from './pem-scan.js';
@@ -10,7 +11,7 @@ import { keyIdentity } from './identity.js';
 export class KnownKeyError extends Error {}
 
 function b64url(s: unknown): Buffer | null {
-  return typeof s === 'string' && s.length > 0 ? jwkBytes(s) : null;
+  return typeof s === 'string' && s.length > 0 ? base64urlBytes(s) : null;
 }
 
 function jwkKey(j: Record<string, unknown>, label: string): KnownKey | null {
@@ -45,8 +46,6 @@ function readSshString(b: Buffer, off: number): { v: Buffer; next: number } | nu
   return { v: b.subarray(off + 4, off + 4 + len), next: off + 4 + len };
 }
 
-const SSH_CURVES: Record<string, string> = { nistp256: 'P-256', nistp384: 'P-384', nistp521: 'P-521' };
-
 /** One OpenSSH public key line: "ssh-rsa AAAA… comment". */
 export function sshKey(line: string, label: string): KnownKey | null {
   const m = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521))\s+([A-Za-z0-9+/=]{16,16384})(?:\s+(.{0,200}))?$/.exec(line.trim());
@@ -70,7 +69,7 @@ export function sshKey(line: string, label: string): KnownKey | null {
   }
   const c = readSshString(blob, t.next);
   const q = c && readSshString(blob, c.next);
-  const curve = c && SSH_CURVES[c.v.toString('latin1')];
+  const curve = c && curveOfSsh(c.v.toString('latin1'));
   if (!q || !curve || q.v[0] !== 4) return null;
   const publicKey = Buffer.from(q.v);
   return { kind: 'ec', curve, publicKey, label: `${name} ${curve} public key sha256:${fp(publicKey)}` };

@@ -1,6 +1,7 @@
 // SubjectPublicKeyInfo and PKCS#1 RSAPublicKey -> KnownKey, from DER bytes.
 import type { KnownKey } from '../types.js';
-import { CURVE_BYTES, OID, TAG, bitLength, children, curveOfOid, intValue, isUnsignedInt, modulusFp, fp, oidIs, readTlv } from '../codec/asn1.js';
+import { OID, TAG, bitLength, children, intValue, isUnsignedInt, modulusFp, fp, oidIs, readTlv } from '../codec/asn1.js';
+import { CURVE_BYTES, curveOfOid, okpCurveOfOid } from '../codec/curves.js';
 import type { Tlv } from '../codec/asn1.js';
 
 /** PKCS#1 RSAPublicKey SEQUENCE { n, e } at `t`. */
@@ -38,8 +39,8 @@ export function spkiOf(b: Uint8Array, t: Tlv, label: string): KnownKey | null {
     const publicKey = Buffer.from(b.subarray(keyStart, bits.end));
     return { kind: 'ec', curve, publicKey, label: `${label} ${curve} public key sha256:${fp(publicKey)}` };
   }
-  for (const [curve, oid] of [['Ed25519', OID.ed25519], ['X25519', OID.x25519], ['Ed448', OID.ed448], ['X448', OID.x448]] as const) {
-    if (!oidIs(b, alg[0], oid)) continue;
+  const curve = okpCurveOfOid(b, alg[0]);
+  if (curve) {
     if (bits.end - keyStart !== CURVE_BYTES[curve]) return null;
     const publicKey = Buffer.from(b.subarray(keyStart, bits.end));
     return { kind: 'okp', curve, publicKey, label: `${label} ${curve} public key sha256:${fp(publicKey)}` };

@@ -1,6 +1,7 @@
 // Uniform pages (one byte value throughout: zero fill, 0xff, 0xcc padding) hold no text, no
 // keyword and no key: scanners step over them with one native compare instead of a byte loop.
 
+/** A memory page: the unit checked for uniform fill. */
 export const PAGE = 4096;
 
 const FILLS: Array<Buffer | undefined> = new Array(256);
