@@ -4,7 +4,7 @@ import type { CatalogEntry } from './catalog.js';
 
 const kind = (id: string, name: string, description: string): CatalogEntry => ({ id, name, kind: 'binary', family: 'finding', description });
 
-export const FINDING_IDS: readonly CatalogEntry[] = [
+const FINDING_IDS: readonly CatalogEntry[] = [
   { ...kind('entropy-token', 'High-entropy token', 'a long random token anywhere (--entropy all)'), kind: 'text' },
   { ...kind('entropy-context', 'High-entropy token near a credential keyword', 'a random token next to password/secret/token/key (--entropy context or all)'), kind: 'text' },
   kind('der-rsa', 'RSA private key (DER)', 'PKCS#1 or PKCS#8 RSA private key, checked by n = p*q'),

@@ -46,7 +46,7 @@ export function isAllowlisted(hit: Hit, allow: Allowlist, regexes: readonly RegE
 }
 
 /** How specific a rule is: an entropy guess < a generic assignment/header rule < a provider or key rule. */
-export type Specificity = (ruleId: string) => number;
+type Specificity = (ruleId: string) => number;
 
 /**
  * One finding per span: identical spans keep the most specific rule (the others are named in the
@@ -90,7 +90,7 @@ const GENERIC_FAMILIES = new Set<Family>(['generic', 'http', 'cookies', 'config-
 const FAMILY = new Map(builtinRules.map((r) => [r.id, r.family]));
 
 /** The rule that found the value a `copy-of-<rule>` finding is a copy of (the id itself otherwise). */
-export function originalRule(ruleId: string): string {
+function originalRule(ruleId: string): string {
   return ruleId.startsWith(COPY_PREFIX) ? ruleId.slice(COPY_PREFIX.length) : ruleId;
 }
 

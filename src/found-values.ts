@@ -7,7 +7,7 @@ import { COPY_PREFIX, MIN_BARE } from './detectors/copies.js';
 import { specificity } from './findings.js';
 
 /** Reads `length` bytes at `offset` of the input (fewer at its start). */
-export type ReadBefore = (offset: number, length: number) => Buffer;
+type ReadBefore = (offset: number, length: number) => Buffer;
 
 const UNIT: Record<Encoding, number> = { ascii: 1, utf16le: 2, utf16be: 2, utf32le: 4, utf32be: 4, binary: 1 };
 /** Characters looked at before a short value for its context. */

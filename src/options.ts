@@ -44,7 +44,7 @@ export const RegionSelectionSchema = z
     exclude: z.array(z.enum(REGION_KINDS)).default([]),
   })
   .strict();
-export type RegionSelection = z.infer<typeof RegionSelectionSchema>;
+type RegionSelection = z.infer<typeof RegionSelectionSchema>;
 
 /** Whether findings in a region of this kind are reported by `scan` (never narrows scrub or verify). */
 export function regionSelected(kind: RegionKind, sel: RegionSelection): boolean {
@@ -52,7 +52,7 @@ export function regionSelected(kind: RegionKind, sel: RegionSelection): boolean 
   return sel.include.length === 0 || sel.include.includes(kind);
 }
 
-export const ScrubOptionsSchema = z.object({
+const ScrubOptionsSchema = z.object({
   entropy: EntropySchema.default(DEFAULT_ENTROPY),
   allowlist: AllowlistSchema.default({ ruleIds: [], fingerprints: [], regexes: [], paths: [] }),
   fill: FillSchema.default({ text: '*', binary: 0 }),

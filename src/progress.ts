@@ -10,15 +10,15 @@ export const SCRUB_STAGES: Phase[] = ['scan', 'write', 'verify'];
 /** Inputs at or below this size finish too fast for a progress line to help. */
 export const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
 /** At most 5 redraws per second. */
-export const PROGRESS_INTERVAL_MS = 200;
+const PROGRESS_INTERVAL_MS = 200;
 
-export interface ProgressStream {
+interface ProgressStream {
   write(chunk: string): boolean;
   isTTY?: boolean;
   columns?: number;
 }
 
-export interface ProgressOptions {
+interface ProgressOptions {
   stream: ProgressStream;
   enabled: boolean;
   /** Bytes each stage goes through; 0 while unknown (a pipe being spooled). */

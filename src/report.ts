@@ -6,7 +6,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { FileResult, Finding, Report, Verdict } from './types.js';
 
 export const REPORT_SCHEMA = 'dumpscrub.report/v1';
-export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINGERPRINT_KEY = 'dumpscrubFingerprint/v1';
 
 export interface RuleDescriptor {
@@ -15,7 +15,7 @@ export interface RuleDescriptor {
   description: string;
 }
 
-export interface TextOptions {
+interface TextOptions {
   color: boolean;
   /** Also list warnings and per-file metadata (hashes, output path). */
   verbose?: boolean;
@@ -23,7 +23,7 @@ export interface TextOptions {
 
 // ---------------------------------------------------------------- colour decision
 
-export interface ColorInputs {
+interface ColorInputs {
   env: Record<string, string | undefined>;
   isTTY: boolean;
   /** false when the user passed --no-color. */
@@ -47,7 +47,7 @@ export function safeText(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-export function hexOffset(n: number): string {
+function hexOffset(n: number): string {
   return `0x${n.toString(16).padStart(8, '0')}`;
 }
 
@@ -108,7 +108,7 @@ export interface Summary {
   byRule: Record<string, number>;
 }
 
-export function summarize(report: Report): Summary {
+function summarize(report: Report): Summary {
   const s: Summary = { files: report.files.length, findings: 0, survivors: 0, byVerdict: {}, byRule: {} };
   for (const f of report.files) {
     s.byVerdict[f.verdict] = (s.byVerdict[f.verdict] ?? 0) + 1;
@@ -152,7 +152,7 @@ function verdictMark(v: Verdict): string {
 }
 
 /** Text reports fit this many columns (a narrow terminal, a CI log pane, a code review). */
-export const TEXT_WIDTH = 100;
+const TEXT_WIDTH = 100;
 
 /** `s` cut in the middle with an ellipsis to at most `max` characters. */
 function clip(s: string, max: number): string {

@@ -7,7 +7,7 @@ import { expandTemplate, seededRng } from './rules/template.js';
 import { rulesDetector } from './detectors/rules.js';
 import type { DetectContext, Hit } from './types.js';
 
-export interface RuleCheck {
+interface RuleCheck {
   id: string;
   /** What failed, by example number and encoding; never the example text (it may hold a real token). */
   problems: string[];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { aesDetector, decryptSchedule, expandKey, findSchedules, scheduleBytes } from '../src/detectors/aes.js';
+import { aesDetector, decryptSchedule, expandKey, findSchedules } from '../src/detectors/aes.js';
+import { scheduleBytes } from './helpers/aes-schedule.js';
 import type { DetectContext } from '../src/types.js';
 import { memoryImage, seeded } from '../fixtures/gen/keys.js';
 

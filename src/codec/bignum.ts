@@ -73,7 +73,7 @@ export function tag(needles: Needle[], ruleId: string, secret: Buffer, what: str
 }
 
 /** Private RSA components of a factored key in all encodings. */
-export function rsaNeedles(n: bigint, e: bigint, p: bigint): Array<{ name: string; value: Buffer; needles: Needle[] }> {
+function rsaNeedles(n: bigint, e: bigint, p: bigint): Array<{ name: string; value: Buffer; needles: Needle[] }> {
   const c = rsaComponents(n, e, p);
   const out = [];
   for (const [name, v] of Object.entries(c)) {

@@ -137,7 +137,7 @@ export interface Run {
 /** Sampling step of the run search per gram width: a run of step + width - 1 bytes always holds a sampled gram (15 and 31 bytes). */
 const STEP_OF: Record<number, number> = { 8: 8, 16: 16 };
 /** Longest needle a RunIndex holds (offsets are 16-bit). */
-export const MAX_RUN_NEEDLE_BYTES = 65535;
+const MAX_RUN_NEEDLE_BYTES = 65535;
 const BLOOM_BITS = 20;
 
 const u32 = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) | 0;

@@ -1,6 +1,6 @@
 // RSA arithmetic on bigint: derive every private component from n, e and one prime.
 
-export function modInverse(a: bigint, m: bigint): bigint {
+function modInverse(a: bigint, m: bigint): bigint {
   let [r0, r1] = [((a % m) + m) % m, m];
   let [s0, s1] = [1n, 0n];
   while (r1 !== 0n) {
@@ -12,7 +12,7 @@ export function modInverse(a: bigint, m: bigint): bigint {
   return ((s0 % m) + m) % m;
 }
 
-export function gcd(a: bigint, b: bigint): bigint {
+function gcd(a: bigint, b: bigint): bigint {
   while (b) [a, b] = [b, a % b];
   return a;
 }

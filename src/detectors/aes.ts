@@ -78,16 +78,6 @@ export function decryptSchedule(enc: Uint32Array): Uint32Array {
   return d;
 }
 
-/** Schedule bytes in standard order (swap=false) or as little-endian u32 words (swap=true). */
-export function scheduleBytes(words: Uint32Array, swap: boolean): Buffer {
-  const out = Buffer.allocUnsafe(words.length * 4);
-  for (let i = 0; i < words.length; i++) {
-    if (swap) out.writeUInt32LE(words[i], i * 4);
-    else out.writeUInt32BE(words[i], i * 4);
-  }
-  return out;
-}
-
 // ---- scanning ---------------------------------------------------------------------------------
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
@@ -99,9 +89,9 @@ function bswap(x: number): number {
 }
 
 /** Most flipped bits a whole schedule may carry and still count (memory decay, as aeskeyfind). */
-export const MAX_BIT_ERRORS = 24;
+const MAX_BIT_ERRORS = 24;
 
-export interface ScheduleFound {
+interface ScheduleFound {
   /** Byte offsets in the scanned buffer. */
   start: number;
   end: number;

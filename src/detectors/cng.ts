@@ -142,7 +142,7 @@ function kdbm(b: Buffer, at: number): BlobFound | null {
   return { start: at, end: at + 12 + cb, ruleId: 'cng-key-data', note: `symmetric key (CNG BCRYPT_KEY_DATA_BLOB, ${cb * 8} bits)`, secret: Buffer.from(key) };
 }
 
-export function findBlobs(b: Buffer, pub: LearnedValue[]): BlobFound[] {
+function findBlobs(b: Buffer, pub: LearnedValue[]): BlobFound[] {
   const out: BlobFound[] = [];
   const [rsa, ec, kd] = findEach(b, [RSA, EC, KDBM]);
   for (const at of rsa) {

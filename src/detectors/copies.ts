@@ -21,10 +21,10 @@ export const COPY_PREFIX = 'copy-of-';
 export const MIN_BARE = 12;
 
 /** A piece of a value this long (in value bytes) is a copy; a whole value shorter than this is hunted whole. */
-export const MIN_FRAGMENT = 16;
+const MIN_FRAGMENT = 16;
 
 /** Longest value hunted: a longer one is hunted by its first MAX_VALUE bytes. */
-export const MAX_VALUE = 4096;
+const MAX_VALUE = 4096;
 
 /**
  * Longest value whose pieces count (text, binary). A key structure (DER, a key blob, a PEM body)

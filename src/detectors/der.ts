@@ -16,7 +16,7 @@ import type { Tagged } from '../codec/multi-search.js';
 import { DASHES, scanPemPublic } from '../keys/pem-scan.js';
 import { KTY, scanJwks } from '../keys/jwk-scan.js';
 
-export interface KeyFound {
+interface KeyFound {
   kind: string;
   /** Safe description, e.g. "RSA-2048 private key (PKCS#1 DER) for modulus sha256:…". */
   note: string;
@@ -27,7 +27,7 @@ export interface KeyFound {
 const MIN_SEQ = 0x22;
 
 /** PKCS#1 RSAPrivateKey at `t`, validated by n == p*q. */
-export function rsaPrivateOf(b: Uint8Array, t: Tlv, form: string): KeyFound | null {
+function rsaPrivateOf(b: Uint8Array, t: Tlv, form: string): KeyFound | null {
   if (t.tag !== TAG.SEQUENCE) return null;
   const c = children(b, t, 12);
   if (!c || c.length < 9) return null;
@@ -69,7 +69,7 @@ function plausibleScalar(b: Uint8Array, start: number, end: number): boolean {
 }
 
 /** SEC1 ECPrivateKey SEQUENCE { 1, OCTET STRING d, [0] curve?, [1] public? } at `t`. */
-export function ecPrivateOf(b: Uint8Array, t: Tlv, form: string, outerCurve?: string): KeyFound | null {
+function ecPrivateOf(b: Uint8Array, t: Tlv, form: string, outerCurve?: string): KeyFound | null {
   if (t.tag !== TAG.SEQUENCE) return null;
   const c = children(b, t, 4);
   if (!c || c.length < 2 || smallInt(b, c[0]) !== 1 || c[1].tag !== TAG.OCTET_STRING) return null;
@@ -94,7 +94,7 @@ export function ecPrivateOf(b: Uint8Array, t: Tlv, form: string, outerCurve?: st
 }
 
 /** PKCS#8 PrivateKeyInfo / OneAsymmetricKey at `t`. */
-export function pkcs8Of(b: Uint8Array, t: Tlv): KeyFound | null {
+function pkcs8Of(b: Uint8Array, t: Tlv): KeyFound | null {
   if (t.tag !== TAG.SEQUENCE) return null;
   const c = children(b, t, 5);
   if (!c || c.length < 3) return null;
@@ -131,7 +131,7 @@ export function pkcs8Of(b: Uint8Array, t: Tlv): KeyFound | null {
 }
 
 /** EncryptedPrivateKeyInfo SEQUENCE { AlgorithmIdentifier (PBES2 / PKCS#12 PBE), OCTET STRING } at `t`. */
-export function encryptedOf(b: Uint8Array, t: Tlv): KeyFound | null {
+function encryptedOf(b: Uint8Array, t: Tlv): KeyFound | null {
   if (t.tag !== TAG.SEQUENCE) return null;
   const c = children(b, t, 2);
   if (!c || c.length !== 2 || c[0].tag !== TAG.SEQUENCE || c[1].tag !== TAG.OCTET_STRING) return null;
@@ -148,7 +148,7 @@ export function encryptedOf(b: Uint8Array, t: Tlv): KeyFound | null {
 }
 
 /** PFX SEQUENCE { 3, ContentInfo { data | signedData, [0] ... }, MacData? } at `t`. */
-export function pfxOf(b: Uint8Array, t: Tlv): KeyFound | null {
+function pfxOf(b: Uint8Array, t: Tlv): KeyFound | null {
   if (t.tag !== TAG.SEQUENCE) return null;
   const c = children(b, t, 3);
   if (!c || c.length < 2 || smallInt(b, c[0]) !== 3 || c[1].tag !== TAG.SEQUENCE) return null;
@@ -165,7 +165,7 @@ function prefixAt(b: Uint8Array, off: number, prefix: Uint8Array): boolean {
 }
 
 /** Tries every private-key structure on the SEQUENCE at `t`. */
-export function privateKeyOf(b: Uint8Array, t: Tlv): KeyFound | null {
+function privateKeyOf(b: Uint8Array, t: Tlv): KeyFound | null {
   const h = t.body;
   if (b[h] === TAG.INTEGER && b[h + 1] === 1) {
     const v = b[h + 2];
@@ -327,7 +327,7 @@ function enclosingCertificate(bytes: Buffer, spki: number): 'ca' | 'leaf' | null
 }
 
 /** Self-hunt: public keys held in the bytes as DER SPKI (alone or inside certificates) or PEM. */
-export function findPublicKeys(bytes: Buffer, out: LearnedValue[], a = anchorsOf(bytes)): void {
+function findPublicKeys(bytes: Buffer, out: LearnedValue[], a = anchorsOf(bytes)): void {
   for (const algStart of spkiAlgorithms(bytes, a)) {
     for (const h of [2, 3, 4]) {
       const s = algStart - h;

@@ -143,7 +143,7 @@ function isPublicMaterial(buf: Uint8Array, s: number, e: number): boolean {
   return false;
 }
 
-export interface EntropyThresholds {
+interface EntropyThresholds {
   /** Bits below the random expectation still accepted. */
   margin: number;
   minLen: number;

@@ -74,7 +74,7 @@ function structureWord(v: number): boolean {
 }
 
 /** Class of each whole page of the buffer (a trailing partial page counts as structured). */
-export function pageClasses(bytes: Buffer, words: Uint32Array): Uint8Array {
+function pageClasses(bytes: Buffer, words: Uint32Array): Uint8Array {
   const pages = Math.ceil(bytes.length / PAGE);
   const cls = new Uint8Array(pages);
   for (let g = 0; g < pages; g++) {
@@ -249,10 +249,4 @@ export function huntFactors(bytes: Buffer, targets: RsaTarget[], stats?: { divis
     }
   }
   return found;
-}
-
-/** One target: kept for callers that hunt a single modulus. */
-export function huntFactor(bytes: Buffer, t: RsaTarget): { p: bigint } | null {
-  const p = huntFactors(bytes, [t]).get(t);
-  return p ? { p } : null;
 }

@@ -8,7 +8,6 @@ import { rsaTagged, scalarTagged, textNeedles, findNeedles } from '../codec/bign
 import { searchAll } from '../codec/multi-search.js';
 import type { Tagged } from '../codec/multi-search.js';
 
-export { huntFactor } from './factor-hunt.js';
 
 const PKCS8_PREFIX: Record<string, Buffer> = {
   Ed25519: Buffer.from('302e020100300506032b657004220420', 'hex'),
@@ -39,7 +38,7 @@ function publicOf(curve: string, scalar: Buffer): Buffer | null {
  * candidate costs a scalar multiplication, so only windows with at least 3/4 distinct bytes
  * (what a random scalar has) are tried.
  */
-export function huntScalar(bytes: Buffer, key: KnownKey): { scalar: Buffer; start: number } | null {
+function huntScalar(bytes: Buffer, key: KnownKey): { scalar: Buffer; start: number } | null {
   const len = key.curve ? CURVE_BYTES[key.curve] : 0;
   if (!len || !key.publicKey) return null;
   const want = key.publicKey;
@@ -133,7 +132,7 @@ export const knownKeyDetector: Detector = {
 };
 
 /** Every encoding of a literal secret: raw, UTF-16LE, hex, HEX, base64, base64url (and their UTF-16LE). */
-export function secretHits(bytes: Buffer, secret: Buffer): Hit[] {
+function secretHits(bytes: Buffer, secret: Buffer): Hit[] {
   const needles = [
     { bytes: secret, encoding: 'binary' as const, form: 'raw' },
     { bytes: Buffer.from(secret.toString('utf8'), 'utf16le'), encoding: 'utf16le' as const, form: 'UTF-16LE' },

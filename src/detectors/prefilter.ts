@@ -19,7 +19,7 @@ const NO_WORDS = new Int32Array(0);
 const PREFIX_SLOTS = 4096;
 const prefixSlot = (h: number) => Math.imul(h, 0x9e3779b1) >>> 20;
 
-export interface KeywordHits {
+interface KeywordHits {
   /** Keyword id per occurrence, parallel to `pos`. */
   kw: number[];
   /** Byte offset of each occurrence (ascending). */

@@ -28,7 +28,7 @@ function hasTime(der: Buffer): boolean {
 }
 
 /** True if der holds structure of a certificate, CSR or CRL. */
-export function hasPublicStructure(der: Buffer): boolean {
+function hasPublicStructure(der: Buffer): boolean {
   for (const m of PUBLIC_MARKERS) if (der.includes(m)) return true;
   return hasTime(der);
 }
@@ -53,9 +53,4 @@ export function inBundledRoots(buf: Uint8Array, s: number, e: number, slack = 8)
     reach = i + ROOT_WINDOW;
   }
   return e - s - covered <= slack;
-}
-
-/** Public material in base64, from its text alone. */
-export function isPublicBase64(buf: Uint8Array, s: number, e: number): boolean {
-  return decodesToPublic(buf, s, e) || inBundledRoots(buf, s, e);
 }

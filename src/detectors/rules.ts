@@ -38,7 +38,7 @@ interface KeywordForm {
   word: boolean;
 }
 
-export interface RulesDetectorOptions {
+interface RulesDetectorOptions {
   entropy: EntropyLevel;
 }
 
@@ -263,7 +263,7 @@ function runAnchored(rule: Rule, re: RegExp, view: TextView, ranges: number[], r
 }
 
 /** Run one rule's regex over view text [ws, we) and push validated hits. */
-export function runRule(rule: Rule, view: TextView, sub: string, ws: number, we: number, n: number, hits: Hit[]): void {
+function runRule(rule: Rule, view: TextView, sub: string, ws: number, we: number, n: number, hits: Hit[]): void {
   const re = rule.re;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -311,15 +311,4 @@ function dedupe(hits: Hit[]): Hit[] {
     seen.add(k);
     return true;
   });
-}
-
-/** Run the rules on a string (tests, `dumpscrub rules --test`): latin1 bytes of the text. */
-export function detectText(rules: Rule[], text: string, entropy: EntropyLevel = 'off'): Hit[] {
-  return rulesDetector(rules, { entropy }).detect(Buffer.from(text, 'latin1'), {
-    knownKeys: [],
-    learned: [],
-    knownSecrets: [],
-    extraViews: [],
-    entropy,
-  }).hits;
 }

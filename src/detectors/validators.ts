@@ -4,14 +4,14 @@ import { base62Crc } from '../rules/template.js';
 import { base64Loose } from '../codec/base64.js';
 
 /** ghp_/gho_/ghu_/ghs_/ghr_/npm_: last 6 base62 chars are the CRC32 of the 30 before them. */
-export function githubChecksumOk(token: string): boolean {
+function githubChecksumOk(token: string): boolean {
   const body = token.slice(token.indexOf('_') + 1);
   if (body.length !== 36) return false;
   return base62Crc(body.slice(0, 30)) === body.slice(30);
 }
 
 /** JWT header must decode to a JSON object carrying `alg`. */
-export function jwtHeaderOk(token: string): boolean {
+function jwtHeaderOk(token: string): boolean {
   const dot = token.indexOf('.');
   if (dot < 4) return false;
   const text = base64Loose(token.slice(0, dot)).toString('utf8');
@@ -28,17 +28,17 @@ export function jwtHeaderOk(token: string): boolean {
 const PRIVATE_PEM = /-----BEGIN [A-Z0-9 .]{0,40}PRIVATE KEY/;
 
 /** A base64 run that decodes to a PEM private key (kubeconfig client-key-data, env vars). */
-export function base64PemOk(s: string): boolean {
+function base64PemOk(s: string): boolean {
   return PRIVATE_PEM.test(base64Loose(s).toString('latin1'));
 }
 
-export function hexPemOk(s: string): boolean {
+function hexPemOk(s: string): boolean {
   const even = s.length & ~1;
   return PRIVATE_PEM.test(Buffer.from(s.slice(0, even), 'hex').toString('latin1'));
 }
 
 /** Basic credentials decode to printable `user:password`. */
-export function basicAuthOk(s: string): boolean {
+function basicAuthOk(s: string): boolean {
   const d = base64Loose(s).toString('latin1');
   const colon = d.indexOf(':');
   return colon >= 0 && colon < d.length - 1 && /^[\x20-\x7e]{3,}$/.test(d);
@@ -49,7 +49,7 @@ export function basicAuthOk(s: string): boolean {
  * all three character classes, no run of 11+ lower-case letters, not camelCase words, and entropy
  * near that of uniform base62 of its length.
  */
-export function randomBodyOk(token: string): boolean {
+function randomBodyOk(token: string): boolean {
   const cut = Math.max(token.lastIndexOf('_'), token.lastIndexOf('-'));
   // a word glued after the token (`...crypto/tls`) is not judged as part of its body
   const body = token.slice(cut + 1).replace(/[a-z]{4,}$/, '');

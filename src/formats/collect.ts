@@ -2,9 +2,9 @@
 import type { FormatInfo, Region, RegionKind } from '../types.js';
 import { SpanSet } from './reader.js';
 
-export const MAX_REGIONS = 1_000_000;
+const MAX_REGIONS = 1_000_000;
 /** Loop iterations one parse may spend (lists, notes, overlaps): hostile counts cannot make it hang. */
-export const WORK_LIMIT = 4_000_000;
+const WORK_LIMIT = 4_000_000;
 const MAX_WARNINGS = 200;
 
 export class Collector {
@@ -70,7 +70,7 @@ export class Collector {
 }
 
 /** Labels quote dump contents (module, thread, file names): printable, one line, bounded. */
-export function cleanLabel(label: string, max = 160): string {
+function cleanLabel(label: string, max = 160): string {
   // eslint-disable-next-line no-control-regex
   const flat = label.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffd]/g, '?');
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;

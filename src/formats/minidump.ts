@@ -142,7 +142,7 @@ const MEM_MAPPED = 0x40000;
 const MEM_IMAGE = 0x1000000;
 const PAGE_WRITABLE = 0x04 | 0x40;
 
-export const streamName = (type: number): string => STREAM_NAMES[type] ?? `stream type ${hex(type)}`;
+const streamName = (type: number): string => STREAM_NAMES[type] ?? `stream type ${hex(type)}`;
 
 interface MemRange { va: bigint; size: number; rva: number }
 interface Thread { id: number; stackVa: bigint; stackSize: number; stackRva: number }

@@ -26,7 +26,7 @@ function objectAround(bytes: Buffer, at: number): Record<string, unknown> | null
 }
 
 /** What a JWK object teaches: its private value when it holds one, else its public key. */
-export function jwkLearned(j: Record<string, unknown>): LearnedValue | null {
+function jwkLearned(j: Record<string, unknown>): LearnedValue | null {
   const kid = typeof j.kid === 'string' ? ` kid ${j.kid.slice(0, 60).replace(/[^\x20-\x7e]/g, '?')}` : '';
   if (j.kty === 'RSA') {
     const nb = base64urlBytes(j.n);

@@ -47,7 +47,7 @@ function readSshString(b: Buffer, off: number): { v: Buffer; next: number } | nu
 }
 
 /** One OpenSSH public key line: "ssh-rsa AAAA… comment". */
-export function sshKey(line: string, label: string): KnownKey | null {
+function sshKey(line: string, label: string): KnownKey | null {
   const m = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521))\s+([A-Za-z0-9+/=]{16,16384})(?:\s+(.{0,200}))?$/.exec(line.trim());
   if (!m) return null;
   const blob = Buffer.from(m[2], 'base64');

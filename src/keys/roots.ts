@@ -31,7 +31,7 @@ export const ROOT_WINDOW = 16;
 let windows: Uint32Array | undefined;
 
 /** FNV-1a of buf[s, s + ROOT_WINDOW). */
-export function windowHash(buf: Uint8Array, s: number): number {
+function windowHash(buf: Uint8Array, s: number): number {
   let h = 0x811c9dc5;
   for (let i = s; i < s + ROOT_WINDOW; i++) h = Math.imul(h ^ buf[i], 0x01000193);
   return h >>> 0;

@@ -3,9 +3,6 @@ import type { Family, RuleInput } from './schema.js';
 
 export const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
-/** A value character: printable ASCII except whitespace, quotes and backtick. */
-export const VAL = `[^\\x00-\\x20\\x7f-\\xff"'\`]`;
-
 interface TokenSpec {
   id: string;
   name: string;

@@ -17,9 +17,4 @@ export const builtinRuleInputs: RuleInput[] = [...keyRules, ...tokenRules, ...co
 
 export const builtinRules: Rule[] = compileRules(builtinRuleInputs, 'builtin');
 
-/** For `dumpscrub rules`: what each rule is, never how it matches. */
-export function ruleCatalog(): Array<{ id: string; name: string; description: string; family: string; keywords: string[] }> {
-  return builtinRules.map(({ id, name, description, family, keywords }) => ({ id, name, description, family, keywords }));
-}
-
 export { compileRules, RuleSchema, type Family, type Rule, type RuleInput } from './schema.js';

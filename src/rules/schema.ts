@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 /** Names of validators a rule may ask for (implemented in detectors/validators.ts). */
-export const VALIDATOR_NAMES = [
+const VALIDATOR_NAMES = [
   'github-crc32',
   'jwt',
   'base64-pem',
@@ -62,13 +62,13 @@ const patternSchema = z
  * Closed list: ranking (findings.ts) treats the generic families as weaker than provider ones, so a
  * family must be one it knows. User rules say nothing or `custom`.
  */
-export const FAMILIES = [
+const FAMILIES = [
   'private-key', 'windows-auth', 'identity', 'kubernetes', 'connection-string', 'url-credentials', 'webhook',
   'aws', 'azure', 'gcp', 'cloud', 'github', 'gitlab', 'bitbucket', 'atlassian', 'source', 'registry', 'ci',
   'observability', 'ai', 'saas', 'commerce', 'payments', 'slack', 'mail', 'comms', 'tokens',
   'generic', 'http', 'cookies', 'config-file', 'custom',
 ] as const;
-export const FamilySchema = z.enum(FAMILIES);
+const FamilySchema = z.enum(FAMILIES);
 export type Family = z.infer<typeof FamilySchema>;
 
 export const RuleSchema = z
@@ -140,7 +140,7 @@ export const RuleSchema = z
   });
 
 export type RuleInput = z.input<typeof RuleSchema>;
-export type RuleData = z.output<typeof RuleSchema>;
+type RuleData = z.output<typeof RuleSchema>;
 
 /** A validated rule with its compiled regex. */
 export interface Rule extends RuleData {

@@ -3,7 +3,7 @@
 import { crc32 } from 'node:zlib';
 
 /** Uniform integer in [0, n). */
-export type Rng = (n: number) => number;
+type Rng = (n: number) => number;
 
 /** Deterministic generator (mulberry32) seeded by a string, for rule examples. */
 export function seededRng(seed: string): Rng {

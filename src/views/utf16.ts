@@ -8,7 +8,7 @@ const CHAR_LE = new Uint8Array(65536);
 const CHAR_BE = new Uint8Array(65536);
 for (let c = 0; c < 256; c++) if (PRINT[c]) (CHAR_LE[c] = 1), (CHAR_BE[c << 8] = 1);
 
-export type Utf16Runs = NarrowRuns;
+type Utf16Runs = NarrowRuns;
 
 /** First byte of the run through the character at p (plain loops over the bytes: text runs are long). */
 function runStart(bytes: Uint8Array, p: number, cOff: number, zOff: number): number {

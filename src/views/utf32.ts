@@ -10,7 +10,7 @@ import { PAGE, uniformPage } from './uniform.js';
 const ONE = new Uint8Array(65536);
 for (let c = 0; c < 256; c++) if (PRINT[c]) (ONE[c] = 1), (ONE[c << 8] = 1);
 
-export type Utf32Runs = NarrowRuns;
+type Utf32Runs = NarrowRuns;
 
 /** True if bytes [p, p + 3) lie inside the buffer and are zero. */
 function zeros3(bytes: Uint8Array, p: number): boolean {

@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ChunkJob, ToWorker, WorkerReply, WorkerSetup } from './protocol.js';
 
-export type ChunkResult = Extract<WorkerReply, { type: 'done' }>;
+type ChunkResult = Extract<WorkerReply, { type: 'done' }>;
 
 interface Slot {
   worker: Worker;

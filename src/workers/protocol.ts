@@ -39,7 +39,7 @@ export type WorkerReply =
   | { type: 'error'; id: number; message: string };
 
 /** Structured clone turns Buffer into Uint8Array; give Buffers back their methods without copying. */
-export function asBuffer(u8: Uint8Array): Buffer {
+function asBuffer(u8: Uint8Array): Buffer {
   return Buffer.isBuffer(u8) ? u8 : Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 }
 
