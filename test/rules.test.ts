@@ -21,6 +21,11 @@ describe('catalog', () => {
     for (const r of builtinRules) expect(unboundedQuantifier(r.pattern)).toBeNull();
   });
 
+  test('passes the rule schema, and loading it without the schema gives the same rules', () => {
+    // compileRules validates with zod and throws listing every failing rule; start-up skips that step
+    expect(builtinRules).toEqual(compileRules(builtinRuleInputs, 'builtin'));
+  });
+
   test('a rule without examples fails the catalog check', () => {
     const [r] = compileRules([{ ...builtinRuleInputs[0], id: 'no-examples', examples: [] }]);
     expect(r.examples.length).toBe(0);

@@ -47,6 +47,38 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
   const runRules = rules.filter((r) => r.anchor === 'token-runs');
   const runIds = new Set(runRules.map((r) => r.id));
   rules = rules.filter((r) => r.anchor !== 'token-runs');
+  const maxLen = Math.max(1024, ...rules.map((r) => r.maxLen));
+  // the keyword index is built on the first detect: listing the catalog needs only the id and counts
+  let scanView: ScanView | undefined;
+  const allRules = [...rules, ...runRules];
+  return {
+    id: 'rules',
+    name: 'Credential rules',
+    description: `${allRules.length} keyword-gated token and credential rules on latin1, UTF-16 and UTF-32 views, plus entropy`,
+    kind: 'text',
+    // UTF-32 quadruples the bytes of the longest match
+    maxSpan: 4 * (maxLen + PAD),
+    detect(bytes: Buffer, ctx: DetectContext): Detection {
+      scanView ??= compileScan(rules, runRules, runIds);
+      const mode = ctx?.entropy ?? opts.entropy;
+      const hits: Hit[] = [];
+      scanView(latin1View(bytes), mode, hits);
+      const escaped = escapedView(bytes);
+      if (escaped) scanView(escaped, 'off', hits);
+      scanView(utf16View(bytes), mode, hits);
+      if (ctx?.extraViews?.includes('utf16be')) scanView(utf16View(bytes, true), mode, hits);
+      const u32 = utf32Views(bytes);
+      scanView(u32.le, mode, hits);
+      scanView(u32.be, mode, hits);
+      return { hits: dedupe(hits) };
+    },
+  };
+}
+
+type ScanView = (view: TextView, mode: EntropyLevel, hits: Hit[]) => void;
+
+/** The keyword index and per-rule plans, and the scan of one view with them. */
+function compileScan(rules: Rule[], runRules: Rule[], runIds: Set<string>): ScanView {
   const compiled: Compiled[] = rules.map((rule) => {
     const reach = Math.max(rule.window ?? 0, rule.maxLen);
     const before = Math.min(rule.before ?? reach, reach);
@@ -65,9 +97,8 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
   });
   const contextIds = new Set(CONTEXT_KEYWORDS.map((k) => index.id(k)));
   const kwLen = index.keywords.map((k) => k.length);
-  const maxLen = Math.max(1024, ...rules.map((r) => r.maxLen));
 
-  function scanView(view: TextView, mode: EntropyLevel, hits: Hit[]): void {
+  return function scanView(view: TextView, mode: EntropyLevel, hits: Hit[]): void {
     const n = view.buf.length;
     if (n === 0) return;
     const mark = hits.length;
@@ -114,29 +145,6 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
     if (runRules.length) scanRuns(view, runRules, runIds, mark, hits);
     if (mode !== 'off') entropyNear(view, ctxPos, ctxLen, hits);
     if (mode === 'all') entropyAll(view, hits);
-  }
-
-  const allRules = [...rules, ...runRules];
-  return {
-    id: 'rules',
-    name: 'Credential rules',
-    description: `${allRules.length} keyword-gated token and credential rules on latin1, UTF-16 and UTF-32 views, plus entropy`,
-    kind: 'text',
-    // UTF-32 quadruples the bytes of the longest match
-    maxSpan: 4 * (maxLen + PAD),
-    detect(bytes: Buffer, ctx: DetectContext): Detection {
-      const mode = ctx?.entropy ?? opts.entropy;
-      const hits: Hit[] = [];
-      scanView(latin1View(bytes), mode, hits);
-      const escaped = escapedView(bytes);
-      if (escaped) scanView(escaped, 'off', hits);
-      scanView(utf16View(bytes), mode, hits);
-      if (ctx?.extraViews?.includes('utf16be')) scanView(utf16View(bytes, true), mode, hits);
-      const u32 = utf32Views(bytes);
-      scanView(u32.le, mode, hits);
-      scanView(u32.be, mode, hits);
-      return { hits: dedupe(hits) };
-    },
   };
 }
 
