@@ -8,6 +8,7 @@ export function compileTrusted(inputs: readonly RuleInput[]): Rule[] {
     const flags = r.flags ?? '';
     return {
       ...r,
+      family: r.family ?? 'custom',
       anchor: r.anchor ?? 'keywords',
       minRun: r.minRun ?? 32,
       flags,
