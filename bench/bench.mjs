@@ -4,6 +4,7 @@
 //                        [--no-peers] [--no-install] [--no-scrub] [--no-rules] [--timeout 1800]
 //                        [--cli path/to/dist/cli.js] (e.g. a snapshot of dist/ while others rebuild it)
 //                        [--gcore] (a real core of a TLS-using Node process) [--no-cliff] [--no-shares]
+//                        [--no-startup] (start-up against node -e 0; bench/startup.mjs alone measures only that)
 // Prints MB/s, ratios dumpscrub/peer and peak RSS; writes the same as JSON to bench/results/.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { generateImage, generateNoise, parseSize, publicMaterial, GENERATOR_VERSION } from './gen-image.mjs';
 import { tlsCore } from './gcore-tls.mjs';
 import { measure, which } from './measure.mjs';
+import { measureStartup, printStartup } from './startup.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 let CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -20,7 +22,7 @@ const PEERS = path.join(ROOT, 'bench', 'peers');
 const MiB = 1024 * 1024;
 
 function parseArgs(argv) {
-  const o = { size: '1G', sizes: undefined, seed: 1, jobsList: undefined, peers: true, install: true, scrub: true, rules: true, cliff: true, shares: true, gcore: false, timeout: 1800, file: undefined, tmp: path.join(os.tmpdir(), 'dumpscrub-bench') };
+  const o = { size: '1G', sizes: undefined, seed: 1, jobsList: undefined, peers: true, install: true, scrub: true, rules: true, cliff: true, shares: true, startup: true, gcore: false, timeout: 1800, file: undefined, tmp: path.join(os.tmpdir(), 'dumpscrub-bench') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -34,6 +36,7 @@ function parseArgs(argv) {
     else if (a === '--no-rules') o.rules = false;
     else if (a === '--no-cliff') o.cliff = false;
     else if (a === '--no-shares') o.shares = false;
+    else if (a === '--no-startup') o.startup = false;
     else if (a === '--gcore') o.gcore = true;
     else if (a === '--timeout') o.timeout = Number(next());
     else if (a === '--tmp') o.tmp = next();
@@ -55,8 +58,8 @@ function machine() {
 
 function ensureBuilt() {
   if (fs.existsSync(CLI) && fs.existsSync(path.join(ROOT, 'dist', 'workers', 'scan-worker.js'))) return;
-  console.log('building dist/ (npx tsc -p .)');
-  spawnSync('npx', ['tsc', '-p', ROOT], { stdio: 'inherit' });
+  console.log('building dist/ (npm run build)');
+  spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (!fs.existsSync(CLI)) throw new Error('dist/cli.js missing: run npm ci && npm run build');
 }
 
@@ -171,6 +174,13 @@ async function main() {
   const all = m.cpus;
   console.log(`machine: ${m.cpus} CPUs, ${m.model}, ${m.memGiB} GiB RAM, node ${m.node}, ${m.platform}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   if (o.peers) installPeers(o);
+  let startup;
+  if (o.startup) {
+    // the installed command (bin.js beside the CLI): in shell loops over many small dumps, start-up dominates
+    startup = measureStartup({ bin: path.join(path.dirname(CLI), 'bin.js'), tmp: o.tmp });
+    console.log('');
+    printStartup(startup);
+  }
 
   if (o.gcore) {
     const core = await tlsCore(o.tmp);
@@ -225,6 +235,7 @@ async function main() {
   }
   const scan2 = get('dumpscrub scan --jobs 2');
   if (scan1?.ok && scan2?.ok) target('2 workers / 1 worker >= 1.6x', scan1.seconds / scan2.seconds, scan1.seconds / scan2.seconds >= 1.6);
+  for (const r of startup?.rows.filter((x) => x.target) ?? []) target(`${r.name} <= ${r.target}x node -e 0 (CPU, same run)`, r.cpuRatio, r.cpuRatio <= r.target);
   const peak = Math.max(...results.filter((r) => r.tool.startsWith('dumpscrub') && r.ok).map((r) => r.peakRssMiB));
   if (Number.isFinite(peak)) target('peak RSS of any dumpscrub run <= 512 MiB', peak, peak <= 512);
 
@@ -314,7 +325,7 @@ async function main() {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const json = path.join(outDir, `bench-${stamp}.json`);
   const strip = (r) => ({ ...r, error: r.error ? r.error.slice(0, 400) : undefined });
-  fs.writeFileSync(json, JSON.stringify({ when: new Date().toISOString(), machine: m, loadAvgAtEnd: os.loadavg(), input: { file, bytes: size, seed: o.file ? undefined : o.seed, generator: GENERATOR_VERSION }, results: results.map(strip), ratios, targets, linearity: linearity.map(strip), rules, shares, cliff }, null, 2));
+  fs.writeFileSync(json, JSON.stringify({ when: new Date().toISOString(), machine: m, loadAvgAtEnd: os.loadavg(), input: { file, bytes: size, seed: o.file ? undefined : o.seed, generator: GENERATOR_VERSION }, results: results.map(strip), ratios, targets, startup, linearity: linearity.map(strip), rules, shares, cliff }, null, 2));
   console.log(`\nwrote ${path.relative(ROOT, json)}`);
 }
 

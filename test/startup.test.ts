@@ -1,9 +1,11 @@
-// The installed command's start-up: --version loads nothing but the version; the rest is the CLI.
+// The installed command's start-up: --version loads nothing but the version; the rest is the CLI,
+// shipped as one bundled file plus one for the scan worker.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filler, freshPem } from './lead/cli-harness.js';
 
 const DIST = path.resolve(import.meta.dirname, '..', 'dist');
 const PKG = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
@@ -30,5 +32,43 @@ describe('dumpscrub bin', () => {
     expect(bin.status).toBe(0);
     expect(bin.stdout).toBe(cli.stdout);
     expect(spawnSync(process.execPath, [path.join(DIST, 'bin.js'), 'scan', '--no-such-flag'], { encoding: 'utf8' }).status).toBe(2);
+  });
+});
+
+describe('the bundled command', () => {
+  const BUNDLED = ['cli.js', 'workers/scan-worker.js'];
+
+  it('imports nothing but node: built-ins (one file to read, not a module tree)', () => {
+    for (const f of BUNDLED) {
+      // code lines only: bundled JSDoc mentions import("./command.js")
+      const text = fs.readFileSync(path.join(DIST, f), 'utf8').split('\n').filter((l) => !/^\s*(\*|\/\/|\/\*)/.test(l)).join('\n');
+      const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]);
+      expect(specifiers.length).toBeGreaterThan(0);
+      expect(specifiers.filter((s) => !s.startsWith('node:'))).toEqual([]);
+    }
+  });
+
+  it('runs alone, without node_modules: a pool scan with worker threads finds what an in-thread scan finds', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-bundle-'));
+    try {
+      for (const f of ['bin.js', 'version.js', ...BUNDLED]) {
+        fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+        fs.copyFileSync(path.join(DIST, f), path.join(dir, f));
+      }
+      fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
+      const dump = path.join(dir, 'app.dmp');
+      const body = filler(96 * 1024);
+      body.write(freshPem(), 40 * 1024, 'latin1');
+      fs.writeFileSync(dump, body);
+      const scan = (jobs: string) => spawnSync(process.execPath, [path.join(dir, 'bin.js'), 'scan', dump, '--jobs', jobs, '--chunk-size', '16384', '-f', 'json'], { encoding: 'utf8', cwd: dir });
+      const rules = (r: ReturnType<typeof scan>) => (JSON.parse(r.stdout) as { files: Array<{ findings: Array<{ ruleId: string; start: number; end: number }> }> }).files[0].findings.map((f) => `${f.ruleId}@${f.start}-${f.end}`).sort();
+      const pooled = scan('2');
+      const inThread = scan('1');
+      expect({ pooled: pooled.status, inThread: inThread.status }).toEqual({ pooled: 1, inThread: 1 });
+      expect(rules(pooled).length).toBeGreaterThan(0);
+      expect(rules(pooled)).toEqual(rules(inThread));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
