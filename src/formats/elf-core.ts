@@ -65,22 +65,40 @@ const PT_LOAD = 1;
 const PT_NOTE = 4;
 /** Elf_Nhdr: n_namesz, n_descsz, n_type (u32 each); the name follows, then the descriptor, each padded to 4. */
 const NHDR = { namesz: 0, descsz: 4, type: 8, size: 12 } as const;
-const NT_PRSTATUS = 1;
-const NT_PRFPREG = 2;
-const NT_PRPSINFO = 3;
-const NT_AUXV = 6;
-const NT_FILE = 0x46494c45;
-const NT_SIGINFO = 0x53494749;
-const NT_PRXFPREG = 0x46e62b7f;
-const NT_X86_XSTATE = 0x202;
-const NT_ARM_VFP = 0x400;
-const NT_ARM_SVE = 0x405;
-const NT_ARM_PAC_MASK = 0x406;
-const NT_ARM_ZA = 0x40b;
-const REGISTER_NOTES = new Set([NT_PRFPREG, NT_PRXFPREG, NT_X86_XSTATE, NT_ARM_VFP, NT_ARM_SVE, NT_ARM_PAC_MASK, NT_ARM_ZA]);
+/** Note types (n_type of "CORE" and "LINUX" notes, linux/elf.h); a report prints `NT_` + the key. */
+const NT = {
+  PRSTATUS: 1,
+  PRFPREG: 2,
+  PRPSINFO: 3,
+  TASKSTRUCT: 4,
+  AUXV: 6,
+  FILE: 0x46494c45,
+  SIGINFO: 0x53494749,
+  PRXFPREG: 0x46e62b7f,
+  '386_TLS': 0x200,
+  X86_XSTATE: 0x202,
+  ARM_VFP: 0x400,
+  ARM_TLS: 0x401,
+  ARM_SVE: 0x405,
+  ARM_PAC_MASK: 0x406,
+  ARM_ZA: 0x40b,
+} as const;
+const NOTE_NAMES = new Map<number, string>(Object.entries(NT).map(([name, type]) => [type, `NT_${name}`]));
+const REGISTER_NOTES = new Set<number>([NT.PRFPREG, NT.PRXFPREG, NT.X86_XSTATE, NT.ARM_VFP, NT.ARM_SVE, NT.ARM_PAC_MASK, NT.ARM_ZA]);
 /** auxv keys: the vector ends at AT_NULL; AT_ENTRY is the executable's entry point. */
 const AT_NULL = 0n;
 const AT_ENTRY = 9n;
+/** An auxv entry: a_type, a_val (a word each). */
+const auxvEntry = (w: number) => ({ type: 0, value: w, size: 2 * w });
+/**
+ * NT_FILE descriptor: count, page_size (a word each) = 2 words; then one (start, end, file_ofs) word
+ * triple per mapping; then the NUL-terminated path names in the same order.
+ */
+const ntFileLayout = (w: number) => ({ count: 0, first: 2 * w, start: 0, end: w, entry: 3 * w });
+/** [heap] is looked for at most this far above the executable's last mapping. */
+const HEAP_WINDOW = 128n << 20n;
+/** A section-name string table larger than this is not one; it is left redactable. */
+const MAX_SHSTRTAB = 1 << 20;
 /**
  * elf_prpsinfo: pr_state, pr_sname, pr_zomb, pr_nice (4 x u8), pr_flag (long), pr_uid, pr_gid, then
  * pr_pid, pr_ppid, pr_pgrp, pr_sid (4 x i32), then pr_fname[16] and pr_psargs[80]. 64-bit: 4 + 4
@@ -90,12 +108,6 @@ const AT_ENTRY = 9n;
 const PRPSINFO64 = { pid: 4 + 4 + 8 + 4 + 4, text: 24 + 4 * 4 } as const;
 const PRPSINFO32 = { pid: 4 + 4 + 2 + 2, text: 12 + 4 * 4 } as const;
 const PRPSINFO_TEXT = 16 + 80;
-const NOTE_NAMES: Record<number, string> = {
-  1: 'NT_PRSTATUS', 2: 'NT_PRFPREG', 3: 'NT_PRPSINFO', 4: 'NT_TASKSTRUCT', 6: 'NT_AUXV',
-  0x46494c45: 'NT_FILE', 0x53494749: 'NT_SIGINFO', 0x46e62b7f: 'NT_PRXFPREG', 0x200: 'NT_386_TLS',
-  0x202: 'NT_X86_XSTATE', 0x400: 'NT_ARM_VFP', 0x401: 'NT_ARM_TLS', 0x405: 'NT_ARM_SVE',
-  0x406: 'NT_ARM_PAC_MASK', 0x40b: 'NT_ARM_ZA',
-};
 
 interface Segment { offset: number; fileSize: number; vaddr: bigint; memSize: bigint }
 interface FileMapping { start: bigint; end: bigint; name: string }
@@ -234,7 +246,7 @@ class ElfCore {
       const at = shoff + shstrndx * shentsize;
       const off = this.wordn(at + SH.offset);
       const size = this.wordn(at + SH.size);
-      if (b.u32(at + SH.type) === SHT_STRTAB && size <= 1 << 20 && b.has(off, size)) c.struct(off, off + size);
+      if (b.u32(at + SH.type) === SHT_STRTAB && size <= MAX_SHSTRTAB && b.has(off, size)) c.struct(off, off + size);
     }
   }
 
@@ -259,14 +271,15 @@ class ElfCore {
 
   private note(name: string, type: number, at: number, size: number): void {
     const { c, b, is64 } = this;
-    const label = `${NOTE_NAMES[type] ?? `note ${name} type ${hex(type)}`}`;
+    const label = NOTE_NAMES.get(type) ?? `note ${name} type ${hex(type)}`;
     const end = at + size;
     if (size === 0) return;
-    if (name === 'CORE' && type === NT_PRSTATUS) {
+    if (name === 'CORE' && type === NT.PRSTATUS) {
       const lay = prstatusLayout(this.machine, is64);
       const pid = lay && size >= lay.reg ? b.u32(at + lay.pid) : undefined;
       this.thread = pid !== undefined ? ` of thread ${pid}` : '';
       if (lay && pid !== undefined) {
+        // the SP word (a long) must lie inside the note
         const sp = lay.sp > 0 && lay.sp + (is64 ? 8 : 4) <= size ? this.word(at + lay.sp) : undefined;
         this.threads.push({ pid, sp });
         c.struct(at, at + lay.reg);
@@ -278,7 +291,7 @@ class ElfCore {
       c.region(at, end, 'registers', `${label}${this.thread}`);
       return;
     }
-    if (name === 'CORE' && type === NT_PRPSINFO) {
+    if (name === 'CORE' && type === NT.PRPSINFO) {
       // Numeric prefix is structure; pr_fname and pr_psargs (the command line) are redactable text.
       const P = is64 ? PRPSINFO64 : PRPSINFO32;
       const textAt = P.text;
@@ -289,35 +302,36 @@ class ElfCore {
       } else c.region(at, end, 'note', label);
       return;
     }
-    if (name === 'CORE' && (type === NT_AUXV || type === NT_SIGINFO)) {
+    if (name === 'CORE' && (type === NT.AUXV || type === NT.SIGINFO)) {
       c.struct(at, end); // debuggers relocate PIE executables from auxv; siginfo says why it crashed
       c.region(at, end, 'note', label);
-      if (type === NT_AUXV) this.auxv(at, end);
+      if (type === NT.AUXV) this.auxv(at, end);
       return;
     }
-    if (name === 'CORE' && type === NT_FILE) return this.ntFile(at, end);
+    if (name === 'CORE' && type === NT.FILE) return this.ntFile(at, end);
     c.region(at, end, 'note', label);
   }
 
   private auxv(at: number, end: number): void {
-    const w = this.is64 ? 8 : 4;
-    for (let p = at; p + 2 * w <= end; p += 2 * w) {
-      const key = this.word(p);
+    const A = auxvEntry(this.is64 ? 8 : 4);
+    for (let p = at; p + A.size <= end; p += A.size) {
+      const key = this.word(p + A.type);
       if (key === AT_NULL) break;
-      if (key === AT_ENTRY) this.entry = this.word(p + w);
+      if (key === AT_ENTRY) this.entry = this.word(p + A.value);
     }
   }
 
   /** NT_FILE: count, page size (a word each), (start, end, offset) word triples, then NUL-terminated names. */
   private ntFile(at: number, end: number): void {
     const { b, c, is64 } = this;
-    const w = is64 ? 8 : 4;
-    const claimed = this.wordn(at);
-    const fit = Math.max(0, Math.floor((end - at - 2 * w) / (3 * w)));
+    const F = ntFileLayout(is64 ? 8 : 4);
+    const claimed = this.wordn(at + F.count);
+    const fit = Math.max(0, Math.floor((end - at - F.first) / F.entry));
     let count = Math.min(claimed, fit, MAX_PHDRS);
     if (!c.step(count)) count = 0;
     if (claimed > count) c.warn(`NT_FILE claims ${claimed} mappings but ${count} fit; names beyond scanned raw`);
-    const namesAt = at + 2 * w + count * 3 * w;
+    // the names follow the last triple
+    const namesAt = at + F.first + count * F.entry;
     c.struct(at, namesAt);
     if (namesAt < end) c.region(namesAt, end, 'string', 'mapped file names (NT_FILE)');
     const names = b.slice(namesAt, end - namesAt);
@@ -327,8 +341,8 @@ class ElfCore {
       const stop = z < 0 ? names.length : z;
       const name = names.subarray(p, stop).toString('utf8');
       p = stop + 1;
-      const t = at + 2 * w + i * 3 * w;
-      this.files.push({ start: this.word(t), end: this.word(t + w), name });
+      const t = at + F.first + i * F.entry;
+      this.files.push({ start: this.word(t + F.start), end: this.word(t + F.end), name });
       if (z < 0) break;
     }
   }
@@ -354,7 +368,7 @@ class ElfCore {
     let fallback: Segment | undefined;
     for (const s of sorted) {
       if (!c.step()) break;
-      if (!exe || s.vaddr < exeEnd || s.vaddr >= exeEnd + 0x8000000n || stackOf.has(s)) continue;
+      if (!exe || s.vaddr < exeEnd || s.vaddr >= exeEnd + HEAP_WINDOW || stackOf.has(s)) continue;
       if (overlapsAny(files, s.vaddr, s.vaddr + s.memSize)) continue;
       if (s.vaddr === exeEnd) fallback ??= s; // bss tail or an unrandomised brk
       else {

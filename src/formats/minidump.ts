@@ -10,7 +10,10 @@ const MAX_STREAMS = 65_536;
 const MAX_LIST = 1 << 20;
 const MAX_STRING = 1 << 16;
 
-/** MINIDUMP_STREAM_TYPE values this parser reads (Windows), plus Crashpad's and Breakpad's own. */
+/**
+ * MINIDUMP_STREAM_TYPE values (minidumpapiset.h), then Crashpad's ('CP' 0x4350xxxx), Breakpad's
+ * ('Gg' 0x4767xxxx) and Mozilla's ('Mz' 0x4d7axxxx) own. The key is the name reports print.
+ */
 const STREAM = {
   ThreadList: 3,
   ModuleList: 4,
@@ -19,36 +22,39 @@ const STREAM = {
   SystemInfo: 7,
   ThreadExList: 8,
   Memory64List: 9,
+  CommentStreamA: 10,
+  CommentStreamW: 11,
   HandleData: 12,
   FunctionTable: 13,
   UnloadedModuleList: 14,
   MiscInfo: 15,
   MemoryInfoList: 16,
   ThreadInfoList: 17,
+  HandleOperationList: 18,
+  Token: 19,
+  JavaScriptData: 20,
   SystemMemoryInfo: 21,
   ProcessVmCounters: 22,
+  IptTrace: 23,
   ThreadNames: 24,
   CrashpadInfo: 0x43500001,
   BreakpadInfo: 0x47670001,
   AssertionInfo: 0x47670002,
+  LinuxCpuInfo: 0x47670003,
+  LinuxProcStatus: 0x47670004,
+  LinuxLsbRelease: 0x47670005,
+  LinuxCmdLine: 0x47670006,
+  LinuxEnviron: 0x47670007,
   LinuxAuxv: 0x47670008,
+  LinuxMaps: 0x47670009,
+  LinuxDsoDebug: 0x4767000a,
+  MozMacosCrashInfo: 0x4d7a0001,
+  MozMacosBootargs: 0x4d7a0002,
+  MozLinuxLimits: 0x4d7a0003,
+  MozSoftErrors: 0x4d7a0004,
 } as const;
 
-const STREAM_NAMES: Record<number, string> = {
-  3: 'ThreadList', 4: 'ModuleList', 5: 'MemoryList', 6: 'Exception', 7: 'SystemInfo',
-  8: 'ThreadExList', 9: 'Memory64List', 10: 'CommentStreamA', 11: 'CommentStreamW',
-  12: 'HandleData', 13: 'FunctionTable', 14: 'UnloadedModuleList', 15: 'MiscInfo',
-  16: 'MemoryInfoList', 17: 'ThreadInfoList', 18: 'HandleOperationList', 19: 'Token',
-  20: 'JavaScriptData', 21: 'SystemMemoryInfo', 22: 'ProcessVmCounters', 23: 'IptTrace',
-  24: 'ThreadNames',
-  0x43500001: 'CrashpadInfo',
-  0x47670001: 'BreakpadInfo', 0x47670002: 'AssertionInfo', 0x47670003: 'LinuxCpuInfo',
-  0x47670004: 'LinuxProcStatus', 0x47670005: 'LinuxLsbRelease', 0x47670006: 'LinuxCmdLine',
-  0x47670007: 'LinuxEnviron', 0x47670008: 'LinuxAuxv', 0x47670009: 'LinuxMaps',
-  0x4767000a: 'LinuxDsoDebug',
-  0x4d7a0001: 'MozMacosCrashInfo', 0x4d7a0002: 'MozMacosBootargs', 0x4d7a0003: 'MozLinuxLimits',
-  0x4d7a0004: 'MozSoftErrors',
-};
+const STREAM_NAMES = new Map<number, string>(Object.entries(STREAM).map(([name, type]) => [type, name]));
 
 /** Fixed-layout numeric streams: every byte is structure a debugger reads. */
 const ALL_STRUCTURAL = new Set<number>([
@@ -68,6 +74,8 @@ const DESCRIPTOR_STREAMS = new Set<number>([
 /** MINIDUMP_HEADER: Signature, Version (low 16 bits 0xa793), NumberOfStreams, StreamDirectoryRva, CheckSum, TimeDateStamp, Flags (u64). */
 const HEADER = { version: 4, streamCount: 4 + 4, directoryRva: 4 + 4 + 4, size: 4 * 6 + 8 } as const;
 const MDMP_VERSION = 0xa793;
+/** The Version field's low half holds MDMP_VERSION; the high half is implementation-specific. */
+const MDMP_VERSION_MASK = 0xffff;
 /** MINIDUMP_DIRECTORY: StreamType, then a MINIDUMP_LOCATION_DESCRIPTOR { DataSize, Rva }. */
 const DIRENT = { type: 0, dataSize: 4, rva: 4 + 4, size: 12 } as const;
 /**
@@ -75,7 +83,7 @@ const DIRENT = { type: 0, dataSize: 4, rva: 4 + 4, size: 12 } as const;
  * Stack, a MINIDUMP_MEMORY_DESCRIPTOR { StartOfMemoryRange u64, Memory { DataSize, Rva } } = 16;
  * then ThreadContext { DataSize, Rva }. MINIDUMP_THREAD_EX appends BackingStore (16 more bytes).
  */
-const THREAD = { id: 0, stackVa: 4 * 4 + 8, stackSize: 24 + 8, stackRva: 24 + 8 + 4, contextSize: 24 + 16, contextRva: 24 + 16 + 4, size: 48, sizeEx: 48 + 16 } as const;
+const THREAD = { id: 0, stackVa: 4 * 4 + 8, stackSize: 24 + 8, stackRva: 24 + 8 + 4, contextSize: 24 + 16, contextRva: 24 + 16 + 4, size: 24 + 16 + 8, sizeEx: 48 + 16 } as const;
 /**
  * MINIDUMP_MODULE: BaseOfImage u64, SizeOfImage, CheckSum, TimeDateStamp, ModuleNameRva = 24;
  * VersionInfo (VS_FIXEDFILEINFO, 13 x u32 = 52) ends at 76; CvRecord { DataSize, Rva } at 76;
@@ -92,28 +100,38 @@ const MEMDESC = { va: 0, dataSize: 8, rva: 8 + 4, size: 16 } as const;
 /** MINIDUMP_MEMORY64_LIST: NumberOfMemoryRanges u64, BaseRva u64; then MINIDUMP_MEMORY_DESCRIPTOR64 { StartOfMemoryRange u64, DataSize u64 }. */
 const MEM64 = { count: 0, baseRva: 8, first: 8 + 8, va: 0, dataSize: 8, size: 16 } as const;
 /** MINIDUMP_EXCEPTION_STREAM: ThreadId, alignment, ExceptionRecord (MINIDUMP_EXCEPTION, 152 bytes) = 160; then ThreadContext { DataSize, Rva }. */
-const EXCEPTION = { threadId: 0, contextSize: 4 + 4 + 152, contextRva: 160 + 4, size: 168 } as const;
-/** MINIDUMP_SYSTEM_INFO: 24 bytes of processor and OS numbers, then CSDVersionRva; 56 bytes in all. */
-const SYSINFO = { csdRva: 24, size: 56 } as const;
+const EXCEPTION = { threadId: 0, contextSize: 4 + 4 + 152, contextRva: 160 + 4, size: 160 + 8 } as const;
+/**
+ * MINIDUMP_SYSTEM_INFO: ProcessorArchitecture, ProcessorLevel, ProcessorRevision (u16 each),
+ * NumberOfProcessors, ProductType (u8 each) = 8; MajorVersion, MinorVersion, BuildNumber, PlatformId
+ * (u32 each) = 24; CSDVersionRva at 24; SuiteMask, Reserved2 (u16 each) and CPU_INFORMATION (24) = 56.
+ */
+const SYSINFO = { csdRva: 2 * 3 + 1 + 1 + 4 * 4, size: 24 + 4 + 2 + 2 + 24 } as const;
 /**
  * Lists with their own header size and entry size (handles, unloaded modules, memory info):
  * SizeOfHeader, SizeOfEntry (or SizeOfDescriptor), then the entry count.
  */
 const SIZED_LIST = { headerSize: 0, entrySize: 4, count: 4 + 4 } as const;
-/** MINIDUMP_HANDLE_DATA_STREAM header is 16 bytes; a MINIDUMP_HANDLE_DESCRIPTOR: Handle u64, TypeNameRva, ObjectNameRva, ... */
-const HANDLE = { minHeader: 16, minEntry: 16, typeNameRva: 8, objectNameRva: 8 + 4 } as const;
-/** MINIDUMP_UNLOADED_MODULE_LIST header is 12 bytes; an entry: BaseOfImage u64, SizeOfImage, CheckSum, TimeDateStamp, ModuleNameRva = 24. */
-const UNLOADED = { minHeader: 12, minEntry: 24, nameRva: 8 + 4 + 4 + 4 } as const;
+/**
+ * MINIDUMP_HANDLE_DATA_STREAM header: SizeOfHeader, SizeOfDescriptor, NumberOfDescriptors, Reserved
+ * = 16. A MINIDUMP_HANDLE_DESCRIPTOR: Handle u64, TypeNameRva, ObjectNameRva, then counts; an entry
+ * must hold at least the two RVAs (8 + 4 + 4 = 16).
+ */
+const HANDLE = { minHeader: 4 * 4, minEntry: 8 + 4 + 4, typeNameRva: 8, objectNameRva: 8 + 4 } as const;
+/** MINIDUMP_UNLOADED_MODULE_LIST header: SizeOfHeader, SizeOfEntry, NumberOfEntries = 12; an entry: BaseOfImage u64, SizeOfImage, CheckSum, TimeDateStamp, ModuleNameRva = 24. */
+const UNLOADED = { minHeader: 3 * 4, minEntry: 8 + 4 * 4, nameRva: 8 + 4 + 4 + 4 } as const;
 /**
  * MINIDUMP_MEMORY_INFO_LIST header: SizeOfHeader, SizeOfEntry, NumberOfEntries u64 = 16. A
  * MINIDUMP_MEMORY_INFO: BaseAddress u64, AllocationBase u64, AllocationProtect, alignment = 24;
- * RegionSize u64 at 24; State, Protect, Type at 32, 36, 40; alignment; 48 in all.
+ * RegionSize u64 at 24; State, Protect, Type at 32, 36, 40; alignment (4); 48 in all.
  */
-const MEMINFO = { minHeader: 16, minEntry: 48, base: 0, regionSize: 8 + 8 + 4 + 4, state: 24 + 8, protect: 32 + 4, type: 36 + 4 } as const;
+const MEMINFO = { minHeader: 4 + 4 + 8, minEntry: 40 + 4 + 4, base: 0, regionSize: 8 + 8 + 4 + 4, state: 24 + 8, protect: 32 + 4, type: 36 + 4 } as const;
 /** MINIDUMP_THREAD_NAME_LIST: NumberOfThreadNames, then MINIDUMP_THREAD_NAME { ThreadId, RvaOfThreadName u64 } (12, packed). */
 const THREAD_NAME = { first: 4, id: 0, nameRva: 4, size: 4 + 8 } as const;
 /** Breakpad MDRawAssertionInfo: expression, function, file (128 UTF-16 units = 256 bytes each), then line and type (u32 each). */
 const ASSERTION = { text: 128 * 2, lineAndType: 3 * 256, size: 3 * 256 + 4 + 4 } as const;
+/** Field names of the three assertion texts, in file order. */
+const ASSERTION_TEXTS = ['expression', 'function', 'file'] as const;
 /**
  * Crashpad MinidumpCrashpadInfo: version, report_id (UUID, 16), client_id (16) = 36; then
  * simple_annotations { DataSize, Rva } at 36 and module_list { DataSize, Rva } at 44; 52 in all.
@@ -132,6 +150,12 @@ const DICT_ENTRY = { key: 0, value: 4, size: 8 } as const;
 const ANNOTATION = { name: 0, value: 4 + 2 + 2, size: 12 } as const;
 /** A list of these structs starts with a u32 count. */
 const COUNT = 4;
+/** An RVA: a u32 file offset (Crashpad's list annotations are a count, then one RVA per string). */
+const RVA = 4;
+/** MINIDUMP_STRING and MinidumpUTF8String: a u32 length, then the bytes. */
+const LENGTH = 4;
+/** Old Breakpad-for-macOS lists put 4 bytes of padding between the count and the entries. */
+const OLD_LIST_PADDING = 4;
 /** CONTEXT_AMD64 is 1232 bytes and keeps ContextFlags after six u64 home slots (6 x 8 = 0x30); other CPUs' contexts start with it. */
 const CONTEXT_AMD64_SIZE = 1232;
 const CONTEXT_AMD64_FLAGS = 6 * 8;
@@ -142,7 +166,7 @@ const MEM_MAPPED = 0x40000;
 const MEM_IMAGE = 0x1000000;
 const PAGE_WRITABLE = 0x04 | 0x40;
 
-const streamName = (type: number): string => STREAM_NAMES[type] ?? `stream type ${hex(type)}`;
+const streamName = (type: number): string => STREAM_NAMES.get(type) ?? `stream type ${hex(type)}`;
 
 interface MemRange { va: bigint; size: number; rva: number }
 interface Thread { id: number; stackVa: bigint; stackSize: number; stackRva: number }
@@ -169,7 +193,7 @@ class Minidump {
     }
     c.struct(0, HEADER.size);
     const version = b.u32(HEADER.version);
-    if ((version & 0xffff) !== MDMP_VERSION) c.warn(`minidump version ${hex(version)} unexpected; parsing anyway`);
+    if ((version & MDMP_VERSION_MASK) !== MDMP_VERSION) c.warn(`minidump version ${hex(version)} unexpected; parsing anyway`);
     const nStreams = b.u32(HEADER.streamCount);
     const dirRva = b.u32(HEADER.directoryRva);
     const fit = dirRva < b.size ? Math.floor((b.size - dirRva) / DIRENT.size) : 0;
@@ -250,8 +274,8 @@ class Minidump {
   private list(rva: number, size: number, entrySize: number, name: string): { first: number; count: number } {
     const claimed = this.b.u32(rva);
     let first = rva + COUNT;
-    // count + 4 bytes of padding + entries fills the stream exactly: the old layout
-    if (claimed * entrySize + COUNT + 4 === size) first = rva + COUNT + 4;
+    // count + padding + entries fills the stream exactly: the old layout
+    if (claimed * entrySize + COUNT + OLD_LIST_PADDING === size) first = rva + COUNT + OLD_LIST_PADDING;
     return { first, count: this.capCount(claimed, first, rva + size, entrySize, name) };
   }
 
@@ -379,7 +403,7 @@ class Minidump {
 
   private systemInfo(rva: number, size: number): void {
     this.c.struct(rva, rva + Math.min(size, SYSINFO.size));
-    if (size >= SYSINFO.csdRva + 4) this.mdString(this.b.u32(rva + SYSINFO.csdRva), 'CSD version');
+    if (size >= SYSINFO.csdRva + RVA) this.mdString(this.b.u32(rva + SYSINFO.csdRva), 'CSD version');
   }
 
   private handleData(rva: number, size: number): void {
@@ -449,9 +473,8 @@ class Minidump {
 
   private assertionInfo(rva: number, size: number): void {
     // expression, function, file: redactable text; line and type: structure
-    const names = ['expression', 'function', 'file'];
     const T = ASSERTION.text;
-    for (let i = 0; i < 3 && size >= (i + 1) * T; i++) this.c.region(rva + i * T, rva + (i + 1) * T, 'string', `assertion ${names[i]}`);
+    for (let i = 0; i < ASSERTION_TEXTS.length && size >= (i + 1) * T; i++) this.c.region(rva + i * T, rva + (i + 1) * T, 'string', `assertion ${ASSERTION_TEXTS[i]}`);
     if (size >= ASSERTION.size) this.c.struct(rva + ASSERTION.lineAndType, rva + ASSERTION.size);
   }
 
@@ -492,10 +515,9 @@ class Minidump {
   private rvaStringList(size: number, rva: number): void {
     const { b, c } = this;
     if (size < COUNT || !b.has(rva, size)) return;
-    // a count, then one u32 RVA per string
-    const count = this.capCount(b.u32(rva), rva + COUNT, rva + size, 4, 'crashpad list annotations');
-    c.struct(rva, rva + COUNT + count * 4);
-    for (let i = 0; i < count; i++) this.utf8String(b.u32(rva + COUNT + i * 4), 'crashpad list annotation');
+    const count = this.capCount(b.u32(rva), rva + COUNT, rva + size, RVA, 'crashpad list annotations');
+    c.struct(rva, rva + COUNT + count * RVA);
+    for (let i = 0; i < count; i++) this.utf8String(b.u32(rva + COUNT + i * RVA), 'crashpad list annotation');
   }
 
   private annotationObjects(size: number, rva: number): void {
@@ -513,24 +535,25 @@ class Minidump {
   /** MinidumpUTF8String / MinidumpByteArray: u32 length (structure) + bytes (redactable). */
   private utf8String(rva: number, label: string): void {
     const { b, c } = this;
-    if (rva === 0 || !b.has(rva, 4)) return;
+    if (rva === 0 || !b.has(rva, LENGTH)) return;
     const len = b.u32(rva);
-    c.struct(rva, rva + 4);
-    if (len > 0 && b.has(rva + 4, len)) c.region(rva + 4, rva + 4 + len, 'string', label);
+    c.struct(rva, rva + LENGTH);
+    if (len > 0 && b.has(rva + LENGTH, len)) c.region(rva + LENGTH, rva + LENGTH + len, 'string', label);
   }
 
   /** MINIDUMP_STRING: u32 byte length (structure) + UTF-16LE (redactable). Returns the text. */
   private mdString(rva: number, label: string): string | undefined {
     const { b, c } = this;
-    if (rva === 0 || !b.has(rva, 4)) return undefined;
+    if (rva === 0 || !b.has(rva, LENGTH)) return undefined;
     const len = b.u32(rva);
-    if (len > MAX_STRING || !b.has(rva + 4, len)) {
+    if (len > MAX_STRING || !b.has(rva + LENGTH, len)) {
       c.warn(`${label} at ${hex(rva)} claims ${len} bytes past the end of the file; ignored`);
       return undefined;
     }
-    c.struct(rva, rva + 4);
-    const text = b.slice(rva + 4, len & ~1).toString('utf16le');
-    c.region(rva + 4, rva + 4 + len, 'string', `${label} ${baseName(text)}`.slice(0, 200));
+    c.struct(rva, rva + LENGTH);
+    // whole UTF-16 units only: an odd length leaves its last byte out of the text
+    const text = b.slice(rva + LENGTH, len & ~1).toString('utf16le');
+    c.region(rva + LENGTH, rva + LENGTH + len, 'string', `${label} ${baseName(text)}`.slice(0, 200));
     return text;
   }
 
