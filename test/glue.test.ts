@@ -1,6 +1,7 @@
 // Memory has no word boundaries: every self-identifying token of the catalog, glued on both sides
 // to identifier text, path text, random alphanumerics or binary words, in ascii and UTF-16LE at
 // every alignment, must be wholly covered by the findings (nothing of it survives a scrub).
+import { randomInt } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { builtinRules } from '../src/rules/index.js';
 import { expandTemplate, seededRng } from '../src/rules/template.js';
@@ -102,5 +103,35 @@ describe('self-identifying tokens glued to their neighbours', () => {
     const left = survivors(detector.detect(buf, ctx).hits, plants, enc === 'ascii' ? 1 : 2, pad);
     // rule ids only: never a token in a failure message
     expect({ planted: plants.length, survived: [...new Set(left)] }).toEqual({ planted: plants.length, survived: [] });
+  });
+});
+
+describe('two tokens of one rule back to back', () => {
+  // Go string data: a token, a name, the next token. A greedy body runs through the name into the
+  // next token's prefix; the next token must still be matched from its own prefix.
+  test('joined by identifier text: both wholly covered', () => {
+    const fresh = (n: number): number => randomInt(n);
+    let text = '\0'.repeat(8);
+    const plants: Plant[] = [];
+    for (const rule of prefixed) {
+      const pair = [0, 1].map(() => {
+        const ex = expandTemplate(rule.examples[0], fresh);
+        const [[s, e]] = ex.spans;
+        return ex.text.slice(s, e);
+      });
+      for (const [k, secret] of pair.entries()) {
+        plants.push({ rule: rule.id, start: text.length, end: text.length + secret.length });
+        text += secret + (k === 0 ? 'GODEBUG_ENCODING' : '\0'.repeat(8));
+      }
+    }
+    const left = survivors(detector.detect(Buffer.from(text, 'latin1'), ctx).hits, plants, 1, 0);
+    expect({ planted: plants.length, survived: [...new Set(left)] }).toEqual({ planted: plants.length, survived: [] });
+  });
+});
+
+describe('self-identifying key encodings are prefixed rules', () => {
+  // base64 or hex of `-----BEGIN`, nsec1, v4.local.: glued after letters or digits in memory
+  test.each(['pem-private-key-base64', 'pem-private-key-hex', 'nostr-nsec', 'paseto-token'])('%s', (id) => {
+    expect(prefixed.some((r) => r.id === id)).toBe(true);
   });
 });
