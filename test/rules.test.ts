@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { builtinRules, builtinRuleInputs } from '../src/rules/index.js';
 import { listRules } from '../src/catalog.js';
-import { compileRules, RuleSchema, unboundedQuantifier, type Rule } from '../src/rules/schema.js';
+import { compileRules, edgeAssertion, RuleSchema, unboundedQuantifier, type Rule } from '../src/rules/schema.js';
 import { expandTemplate, seededRng } from '../src/rules/template.js';
 import { detectText } from './helpers/detect-text.js';
 import { checkRule } from '../src/rules-check.js';
@@ -57,6 +57,16 @@ describe('schema', () => {
     expect(RuleSchema.safeParse({ ...base, validators: ['nope'] }).success).toBe(false);
     expect(RuleSchema.safeParse({ ...base, extra: 1 }).success).toBe(false);
     expect(() => compileRules([base, base])).toThrow(/duplicate/);
+  });
+
+  test('a prefixed rule may not assert word edges (memory packs strings back to back)', () => {
+    const prefixed = { ...base, prefixed: true, before: 0 };
+    expect(RuleSchema.safeParse({ ...prefixed, pattern: '(?<secret>acme_[a-z0-9]{32})' }).success).toBe(true);
+    for (const pattern of ['(?<![a-z0-9])(?<secret>acme_[a-z0-9]{32})', '\\b(?<secret>acme_[a-z0-9]{32})', '(?<secret>acme_[a-z0-9]{32})(?![a-z0-9])']) {
+      expect(RuleSchema.safeParse({ ...prefixed, pattern }).success).toBe(false);
+      expect(RuleSchema.safeParse({ ...base, pattern }).success).toBe(true);
+    }
+    expect(edgeAssertion('(?<secret>acme_[a-z0-9]{32}(?!x)[a-z])')).toBeNull();
   });
 
   test('allows escaped quantifier characters and classes containing + and *', () => {

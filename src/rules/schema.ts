@@ -44,6 +44,22 @@ export function unboundedQuantifier(pattern: string): string | null {
   return null;
 }
 
+/**
+ * Why a prefixed rule's pattern would miss a token glued to its neighbours, or null: a look-behind
+ * or word boundary anywhere, or a negative look-ahead closing the pattern (memory has no word edges).
+ */
+export function edgeAssertion(pattern: string): string | null {
+  const lb = /\(\?<[!=]/.exec(pattern);
+  if (lb) return `look-behind at ${lb.index}`;
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] !== '\\') continue;
+    if (pattern[i + 1] === 'b' || pattern[i + 1] === 'B') return `word boundary at ${i}`;
+    i++;
+  }
+  if (/\(\?![^()]*\)$/.test(pattern)) return 'negative look-ahead at the end';
+  return null;
+}
+
 const patternSchema = z
   .string()
   .min(1)
@@ -132,6 +148,8 @@ export const RuleSchema = z
     if (!r.examples.every((e) => e.includes('«'))) {
       ctx.addIssue({ code: 'custom', message: `rule ${r.id}: every example must mark its secret with «»` });
     }
+    const edge = r.prefixed ? edgeAssertion(r.pattern) : null;
+    if (edge) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: a prefixed token matches whatever sits next to it, but its pattern has a ${edge}` });
     if (r.anchor === 'keywords' && r.keywords.length === 0) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: keywords are required unless anchor is token-runs` });
     const kws = new Set(r.keywords.map((k) => k.toLowerCase()));
     for (const f of r.keywordForms) {
