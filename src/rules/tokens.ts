@@ -81,7 +81,8 @@ export const tokenRules: RuleInput[] = [
   token({ id: 'heroku-api-key-v2', name: 'Heroku API key', family: 'cloud', prefix: 'HRKU-AA', body: '[0-9a-zA-Z_\\-]{58}', gen: 'HRKU-AA{{b64u:58}}', maxLen: 65 }),
   token({ id: 'cloudflare-origin-ca-key', name: 'Cloudflare Origin CA key', family: 'cloud', prefix: 'v1.0-', body: '[a-f0-9]{24}-[a-f0-9]{146}', gen: 'v1.0-{{hex:24}}-{{hex:146}}', maxLen: 176 }),
   token({ id: 'flyio-token', name: 'Fly.io access token', family: 'cloud', prefix: 'fo1_', body: '[A-Za-z0-9_\\-]{43}', gen: 'fo1_{{b64u:43}}', maxLen: 47 }),
-  token({ id: 'flyio-macaroon', name: 'Fly.io macaroon token', family: 'cloud', prefix: 'FlyV1 ', body: 'fm[12][ar]?_[A-Za-z0-9+/=,_\\-]{100,3000}', gen: 'FlyV1 fm2_{{b64:200}}', maxLen: 3020 }),
+  // the token is fm2_…; `FlyV1 ` is the auth scheme before it, often absent (env vars, config)
+  token({ id: 'flyio-macaroon', name: 'Fly.io macaroon token', family: 'cloud', prefix: '', body: '(?:FlyV1 )?fm[12][ar]?_[A-Za-z0-9+/=,_\\-]{100,3000}', gen: 'FlyV1 fm2_{{b64:200}}', maxLen: 3020, before: 6, keywords: ['fm1_', 'fm1a_', 'fm1r_', 'fm2_', 'fm2a_', 'fm2r_'], examples: ['FLY_API_TOKEN=«fm2_{{b64:150}}==»'] }),
   token({ id: 'netlify-pat', name: 'Netlify personal access token', family: 'cloud', prefix: 'nfp_', body: '[A-Za-z0-9]{36}', gen: 'nfp_{{b62:36}}', maxLen: 40 }),
   token({ id: 'render-api-key', name: 'Render API key', family: 'cloud', prefix: 'rnd_', body: '[A-Za-z0-9]{32}', gen: 'rnd_{{b62:32}}', maxLen: 36 }),
   token({ id: 'supabase-pat', name: 'Supabase personal access token', family: 'cloud', prefix: 'sbp_', body: '[a-f0-9]{40}', gen: 'sbp_{{hex:40}}', maxLen: 44 }),
