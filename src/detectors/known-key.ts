@@ -2,7 +2,7 @@
 import { createECDH, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { DetectContext, Detection, Detector, Hit, KnownKey, LearnedValue } from '../types.js';
 import { CURVE_BYTES, opensslCurve } from '../codec/curves.js';
-import { huntFactors, targetOf } from './factor-hunt.js';
+import { huntFactors, prepareHunt, targetOf } from './factor-hunt.js';
 import type { RsaTarget } from './factor-hunt.js';
 import { rsaTagged, scalarTagged, textNeedles, findNeedles } from '../codec/bignum.js';
 import { searchAll } from '../codec/multi-search.js';
@@ -95,8 +95,10 @@ function hunt(bytes: Buffer, known: KnownKey[], learned: LearnedValue[]): Detect
     list.push({ t, k });
     byLen.set(t.len, list);
   }
+  // words, page classes and zero bytes are read once for every prime length
+  const prepared = byLen.size ? prepareHunt(bytes) : undefined;
   for (const list of byLen.values()) {
-    const res = huntFactors(bytes, list.map((x) => x.t));
+    const res = huntFactors(prepared!, list.map((x) => x.t));
     for (const { t, k } of list) {
       const p = res.get(t);
       if (!p) continue;
