@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'fixtures/**', 'bench/peers/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'fixtures/**', 'bench/peers/**', 'kernels/**'] },
   // a disable comment that no longer suppresses anything is harmless
   { linterOptions: { reportUnusedDisableDirectives: 'off' } },
   // ESLint's own correctness rules (duplicate keys and cases, unreachable code, fallthrough, self-compare, ...)

@@ -25,7 +25,7 @@ describe('npm package', () => {
     // dist/ and rewrite the manifest, and neither may touch the files other tests are running
     const stage = path.join(work, 'stage');
     fs.mkdirSync(stage);
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'tsconfig.json', 'src', 'scripts']) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'tsconfig.json', 'src', 'scripts', 'kernels']) {
       fs.cpSync(path.join(ROOT, f), path.join(stage, f), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
@@ -52,10 +52,10 @@ describe('npm package', () => {
   });
 
   it('ships dist, README, LICENSE and CHANGELOG, and nothing from src, test or fixtures', () => {
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts']) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/kernels/factor-sieve.wasm']) {
       expect(packed).toContain(f);
     }
-    expect(packed.filter((f) => /^(src|test|fixtures|bench|scripts|\.ci)\//.test(f))).toEqual([]);
+    expect(packed.filter((f) => /^(src|test|fixtures|bench|scripts|kernels|\.ci)\//.test(f))).toEqual([]);
     expect(path.basename(tarball)).toBe(`${PKG.name}-${PKG.version}.tgz`);
   });
 

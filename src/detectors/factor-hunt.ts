@@ -4,6 +4,7 @@ import { bitLength } from '../codec/asn1.js';
 import { PAGE, uniformPage } from '../views/uniform.js';
 import { FILL, HEAP, NOISE, ORDERS, posOf, sieveWindows, structureWord, windowPasses, zeroBytes } from './factor-sieve.js';
 import type { SieveInput } from './factor-sieve.js';
+import { sieveWindowsKernel, uploadSieveInput } from './factor-sieve-kernel.js';
 
 export interface RsaTarget {
   n: bigint;
@@ -111,7 +112,9 @@ export function prepareHunt(bytes: Buffer): HuntBuffer {
   // 32-bit words at 4-byte alignment relative to the buffer (copied once if the buffer is not aligned)
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
   const words = new Uint32Array(aligned.buffer, aligned.byteOffset, Math.floor(bytes.length / 4));
-  return { bytes: aligned, words, ...pageClasses(aligned, words), zeros: zeroBytes(words) };
+  const input: HuntBuffer = { bytes: aligned, words, ...pageClasses(aligned, words), zeros: new Uint8Array(0) };
+  if (!uploadSieveInput(input)) input.zeros = zeroBytes(words);
+  return input;
 }
 
 /**
@@ -154,7 +157,7 @@ export function huntFactors(buf: Buffer | HuntBuffer, targets: RsaTarget[], stat
   }
 
   // every window at once, all three orders: candidates that reach a division, in the order they are tried
-  const main = sieveWindows(input, nw, minTop16, everywhere);
+  const main = sieveWindowsKernel(input, nw, minTop16, everywhere) ?? sieveWindows(input, nw, minTop16, everywhere);
   const anchored = everywhere ? new Int32Array(0) : anchoredStarts(input, nw, input.words.length - nw);
   const stamp = new Uint32Array(256);
   let stampId = 0;

@@ -1,0 +1,171 @@
+// AssemblyScript: the WebAssembly build of the factor hunt's sliding pass. The JavaScript in
+// src/detectors/factor-sieve.ts is the reference; a test holds the two to identical output on
+// random and adversarial buffers at every offset. Built by `npm run build` into dist/kernels/.
+
+const PAGE: i32 = 4096;
+const PAGE_WORDS: i32 = PAGE >> 2;
+const FILL: u8 = 0;
+const NOISE: u8 = 1;
+
+let outCount: i32 = 0;
+
+/** First free byte past the module's static data, 16-aligned: the caller lays out its buffers from here. */
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}
+
+/** Entries written by the last sieveWindows call. */
+export function written(): i32 {
+  return outCount;
+}
+
+/** Zero bytes in each 32-bit word (4: a zero word), sixteen words per SIMD step. */
+export function zeroBytes(words: usize, n: i32, out: usize): void {
+  const zero = i8x16.splat(0);
+  const one = i8x16.splat(1);
+  let x: i32 = 0;
+  for (; x + 16 <= n; x += 16) {
+    const p = words + (<usize>x << 2);
+    const c0 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v128.and(i8x16.eq(v128.load(p), zero), one)));
+    const c1 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v128.and(i8x16.eq(v128.load(p, 16), zero), one)));
+    const c2 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v128.and(i8x16.eq(v128.load(p, 32), zero), one)));
+    const c3 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(v128.and(i8x16.eq(v128.load(p, 48), zero), one)));
+    v128.store(out + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(c0, c1), i16x8.narrow_i32x4_u(c2, c3)));
+  }
+  for (; x < n; x++) {
+    const v = load<u32>(words + (<usize>x << 2));
+    store<u8>(out + <usize>x, <u8>(u32((v & 0xff) == 0) + u32((v & 0xff00) == 0) + u32((v & 0xff0000) == 0) + u32(v >>> 24 == 0)));
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function bswap32(v: u32): u32 {
+  return ((v & 255) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+}
+
+/** True when the number with these word sums (by significance mod 3) has a small prime factor. */
+function sieved(a0: u64, a1: u64, a2: u64): bool {
+  // 2^32 = 1 (mod r) for r | 2^32 - 1: p mod r is the sum of its words mod r
+  const s = a0 + a1 + a2;
+  if (s % 3 == 0 || s % 5 == 0 || s % 17 == 0 || s % 257 == 0) return true;
+  // 2^96 = 1 (mod r): weights 2^32 mod r and 2^64 mod r
+  if ((a0 % 7 + (a1 % 7) * 4 + (a2 % 7) * 2) % 7 == 0) return true;
+  if ((a0 % 13 + (a1 % 13) * 9 + (a2 % 13) * 3) % 13 == 0) return true;
+  if ((a0 % 97 + (a1 % 97) * 35 + (a2 % 97) * 61) % 97 == 0) return true;
+  if ((a0 % 241 + (a1 % 241) * 15 + (a2 % 241) * 225) % 241 == 0) return true;
+  if ((a0 % 673 + (a1 % 673) * 417 + (a2 % 673) * 255) % 673 == 0) return true;
+  return (a0 % 65537 + a1 % 65537 + a2 % 65537) % 65537 == 0;
+}
+
+/** No small prime factor in the window at word w, read in order o (0 le, 1 be, 2 java). */
+function sieveAt(words: usize, w: i32, nw: i32, o: i32): bool {
+  let a0: u64 = 0;
+  let a1: u64 = 0;
+  let a2: u64 = 0;
+  let c = 0;
+  if (o == 0) {
+    for (let k = 0; k < nw; k++) {
+      const v = <u64>load<u32>(words + (<usize>(w + k) << 2));
+      if (c == 0) a0 += v;
+      else if (c == 1) a1 += v;
+      else a2 += v;
+      c = c == 2 ? 0 : c + 1;
+    }
+  } else {
+    for (let k = 0; k < nw; k++) {
+      let v = load<u32>(words + (<usize>(w + nw - 1 - k) << 2));
+      if (o == 1) v = bswap32(v);
+      if (c == 0) a0 += <u64>v;
+      else if (c == 1) a1 += <u64>v;
+      else a2 += <u64>v;
+      c = c == 2 ? 0 : c + 1;
+    }
+  }
+  return !sieved(a0, a1, a2);
+}
+
+/** At least len/2 distinct byte values in bytes[i, i + len). */
+function diverse(bytes: usize, i: i32, len: i32, stamp: usize, id: u32): bool {
+  let distinct = 0;
+  for (let k = i; k < i + len; k++) {
+    const at = stamp + (<usize>load<u8>(bytes + <usize>k) << 2);
+    if (load<u32>(at) != id) {
+      store<u32>(at, id);
+      distinct++;
+    }
+  }
+  return distinct >= len >> 1;
+}
+
+let stampId: u32 = 0;
+
+// @ts-ignore: decorator
+@inline
+function emit(out: usize, v: u32): void {
+  store<u32>(out + (<usize>outCount << 2), v);
+  outCount++;
+}
+
+/**
+ * The sliding pass for primes of nw words from window `from` on: writes (w * 4 + order) of each
+ * window that passes every filter short of the division, ascending, at most `cap`; returns the
+ * window to resume from when `out` is full, else -1. `cls` holds `pages` page classes; `stamp` is
+ * 1 KiB of scratch that only this function writes.
+ */
+export function sieveWindows(bytes: usize, nWords: i32, cls: usize, pages: i32, zeros: usize, nw: i32, minTop16: i32, everywhere: bool, stamp: usize, out: usize, cap: i32, from: i32): i32 {
+  outCount = 0;
+  const L = nw * 4;
+  const lastWord = nWords - nw;
+  const maxZeros = L >> 4;
+  let at = -2;
+  let zb = 0;
+  let lastZero = -1;
+  for (let w = from; w <= lastWord; w++) {
+    if ((w & (PAGE_WORDS - 1)) == 0) {
+      const g = w / PAGE_WORDS;
+      const c = load<u8>(cls + <usize>g);
+      if (c == FILL || (c == NOISE && !everywhere)) {
+        const nextNoise = g + 1 < pages && load<u8>(cls + <usize>(g + 1)) == NOISE;
+        w += (c == NOISE && nextNoise ? PAGE_WORDS : ((PAGE - L) >> 2) + 1) - 1;
+        continue;
+      }
+    }
+    if (w == at + 1) {
+      const x = w + nw - 1;
+      const zx = <i32>load<u8>(zeros + <usize>x);
+      zb += zx - <i32>load<u8>(zeros + <usize>(w - 1));
+      if (zx == 4) lastZero = x;
+    } else {
+      zb = 0;
+      lastZero = -1;
+      for (let x = w; x < w + nw; x++) {
+        const zx = <i32>load<u8>(zeros + <usize>x);
+        zb += zx;
+        if (zx == 4) lastZero = x;
+      }
+    }
+    at = w;
+    if (lastZero >= w || zb > maxZeros) continue;
+    if (cap - outCount < 3) return w;
+    const i = <usize>(w * 4);
+    const p = bytes + i;
+    let divers = 0; // 0 unknown, 1 yes, 2 no
+    // le: least significant byte first
+    if ((load<u8>(p) & 1) != 0 && load<u8>(p + <usize>(L - 1)) >= 0x80 && ((<i32>load<u8>(p + <usize>(L - 1)) << 8) | load<u8>(p + <usize>(L - 2))) >= minTop16 && sieveAt(bytes, w, nw, 0)) {
+      if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, ++stampId) ? 1 : 2;
+      if (divers == 1) emit(out, <u32>w * 4);
+    }
+    // be: most significant byte first
+    if ((load<u8>(p + <usize>(L - 1)) & 1) != 0 && load<u8>(p) >= 0x80 && ((<i32>load<u8>(p) << 8) | load<u8>(p, 1)) >= minTop16 && sieveAt(bytes, w, nw, 1)) {
+      if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, ++stampId) ? 1 : 2;
+      if (divers == 1) emit(out, <u32>w * 4 + 1);
+    }
+    // java: most significant word first, each word little-endian
+    if ((load<u8>(p + <usize>(L - 4)) & 1) != 0 && load<u8>(p, 3) >= 0x80 && ((<i32>load<u8>(p, 3) << 8) | load<u8>(p, 2)) >= minTop16 && sieveAt(bytes, w, nw, 2)) {
+      if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, ++stampId) ? 1 : 2;
+      if (divers == 1) emit(out, <u32>w * 4 + 2);
+    }
+  }
+  return -1;
+}
