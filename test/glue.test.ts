@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { builtinRules } from '../src/rules/index.js';
 import { expandTemplate, seededRng } from '../src/rules/template.js';
 import { rulesDetector } from '../src/detectors/rules.js';
+import { detectText } from './helpers/detect-text.js';
 import type { DetectContext, Hit } from '../src/types.js';
 
 const ctx: DetectContext = { knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', learned: [] };
@@ -133,5 +134,26 @@ describe('self-identifying key encodings are prefixed rules', () => {
   // base64 or hex of `-----BEGIN`, nsec1, v4.local.: glued after letters or digits in memory
   test.each(['pem-private-key-base64', 'pem-private-key-hex', 'nostr-nsec', 'paseto-token'])('%s', (id) => {
     expect(prefixed.some((r) => r.id === id)).toBe(true);
+  });
+});
+
+describe('keyword-context rules glued after string data', () => {
+  const provider = builtinRules.filter((r) => r.id === 'provider-named-credential');
+  const value = (): string => expandTemplate('«{{b62:40}}»', (n) => randomInt(n)).text.slice(1, -1);
+  const covered = (text: string, v: string): boolean => {
+    const at = text.indexOf(v);
+    return detectText(provider, text).some((h) => h.start <= at && h.end >= at + v.length);
+  };
+  test('a long keyword after letters counts when a key name goes on after it', () => {
+    const v = value();
+    expect(covered(`\0/usr/local/go/src/net/http/server.gocloudflare_TOKEN = "${v}"\0`, v)).toBe(true);
+    expect(covered(`\0runtime.gcBgMarkWorkerEOFTWILIO_AUTH: "${v}"\0`, v)).toBe(true);
+    expect(covered(`\0std::io::Errorheroku-api-key = "${v}"\0`, v)).toBe(true);
+  });
+  test('a short keyword after letters, a long one in mixed case or running on into letters, does not', () => {
+    const v = value();
+    expect(covered(`\0bazookta_token: "${v}"\0`, v)).toBe(false);
+    expect(covered(`\0mycloudflareish = "${v}"\0`, v)).toBe(false);
+    expect(covered(`\0ScrollBar.thumb: "${v}"\0`, v)).toBe(false);
   });
 });

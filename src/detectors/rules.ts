@@ -152,9 +152,15 @@ const isUpper = (c: number) => c >= 65 && c <= 90;
 const isLower = (c: number) => c >= 97 && c <= 122;
 const isLetter = (c: number) => isUpper(c) || isLower(c);
 
+/** Shortest word keyword that may follow a letter when a key name goes on after it (`…server.gotwilio_TOKEN`). */
+const GLUED_WORD_MIN = 5;
+
 /**
  * The keyword at buf[p, p + len) has the rule's form: the same case when exact; as a word, it starts
  * one: no letter before it unless the case turns there (camelCase: `apiKeySecret` holds `Secret`).
+ * Memory packs strings with no separator, so a long keyword glued after letters still counts when it
+ * is written in one case and a key name's joiner (`_ - .`) follows: `…/http/server.gocloudflare_TOKEN`
+ * holds `cloudflare`, but `jaws_key` holds no `aws` and `ScrollBar:` no `rollbar`.
  */
 function formOk(buf: Uint8Array, p: number, f: KeywordForm): boolean {
   const n = f.bytes.length;
@@ -162,7 +168,21 @@ function formOk(buf: Uint8Array, p: number, f: KeywordForm): boolean {
   if (!f.word || p === 0) return true;
   const first = buf[p];
   const prev = buf[p - 1];
-  return !isLetter(first) || !isLetter(prev) || (isLower(prev) && isUpper(first));
+  if (!isLetter(first) || !isLetter(prev) || (isLower(prev) && isUpper(first))) return true;
+  if (n < GLUED_WORD_MIN || p + n >= buf.length) return false;
+  const next = buf[p + n];
+  return (next === 95 || next === 45 || next === 46) && oneCase(buf, p, p + n);
+}
+
+/** Letters of buf[s, e) are all lower case or all upper case. */
+function oneCase(buf: Uint8Array, s: number, e: number): boolean {
+  let lower = false;
+  let upper = false;
+  for (let i = s; i < e; i++) {
+    lower ||= isLower(buf[i]);
+    upper ||= isUpper(buf[i]);
+  }
+  return !(lower && upper);
 }
 
 /** Token characters of self-identifying tokens: [A-Za-z0-9_-]. */
