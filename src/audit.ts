@@ -1,5 +1,5 @@
 // --audit-log: one JSON line per file, for the trail after an incident. Hashes and counts only, never a secret.
-import * as files from './files.js';
+import * as files from './io/publish.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Finding, Report } from './types.js';
 import { VERSION } from './version.js';

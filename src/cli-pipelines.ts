@@ -8,7 +8,7 @@ import { createProgress, progressCallback, shouldShowProgress } from './progress
 import type { Phase, Progress } from './progress.js';
 import { renderSarif, renderSummary } from './report.js';
 import type { RuleDescriptor } from './report.js';
-import * as files from './files.js';
+import * as files from './io/publish.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Report } from './types.js';
 

@@ -6,7 +6,7 @@ import { makeOptions, DEFAULT_ENTROPY, EntropySchema } from './options.js';
 import type { ScrubOptions, ScrubOptionsInput } from './options.js';
 import { ZodError } from 'zod';
 import { scanFile, scrubFile, verifyFile } from './scrub.js';
-import * as files from './files.js';
+import * as files from './io/publish.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Report } from './types.js';
 import { decideColor, renderJson, renderJsonl, renderJsonlEnd, renderSummary, renderText } from './report.js';

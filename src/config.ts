@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AllowlistSchema, DEFAULT_ENTROPY, EntropySchema, FillSchema, RegionSelectionSchema } from './options.js';
 import { RuleSchema } from './rules/schema.js';
 import type { ScrubOptionsInput } from './options.js';
-import { readTextIfExists, UsageError } from './files.js';
+import { readTextIfExists, UsageError } from './io/publish.js';
 
 export const CONFIG_FILE_NAME = 'dumpscrub.config.json';
 

@@ -1,6 +1,6 @@
 // Loads --known-key and --known-secret files (I/O through files.ts) and parses them; bad input is a usage error.
 import type { KnownKey } from './types.js';
-import { readSmallFile, UsageError } from './files.js';
+import { readSmallFile, UsageError } from './io/publish.js';
 import { parseKnownKeys, parseKnownSecrets, KnownKeyError } from './keys/parse.js';
 import type { KnownSecrets } from './keys/parse.js';
 

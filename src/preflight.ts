@@ -2,7 +2,7 @@
 // copy fails at once with one line naming the option, instead of after publishing something.
 import { constants as C, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { IoError, UsageError } from './files.js';
+import { IoError, UsageError } from './io/publish.js';
 
 /** A destination that cannot take what the run would write; reported as `FAILED <path>: <reason>`. */
 export class DestinationError extends IoError {

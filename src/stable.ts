@@ -1,6 +1,6 @@
 // --wait-stable: do not start on a dump that is still being written (the incident's race).
 import * as path from 'node:path';
-import * as files from './files.js';
+import * as files from './io/publish.js';
 
 export interface StableOptions {
   /** Give up (IoError, exit 3) when the file has not settled after this long. Default: 10 min + 10 × seconds. */

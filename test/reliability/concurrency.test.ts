@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { quarantineFile } from '../../src/files.js';
+import { quarantineFile } from '../../src/io/publish.js';
 import { runCli, tempDir } from '../lead/cli-harness.js';
 import { plant, runCliAsync, sha256File, tempsIn } from './util.js';
 

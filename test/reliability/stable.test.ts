@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scan } from '../../src/index.js';
 import { waitStable, parseSeconds } from '../../src/stable.js';
-import { canSeeOpenFiles } from '../../src/files.js';
+import { canSeeOpenFiles } from '../../src/io/publish.js';
 import { runCli, tempDir } from '../lead/cli-harness.js';
 
 /**

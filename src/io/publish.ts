@@ -1,4 +1,4 @@
-// The only module that touches the file system: globbing, chunked reads, temp files, fsync, publish.
+// Temp output, publish and quarantine (split out of the old files.ts, the one module that touched the disk).
 import { constants as C, createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
