@@ -1,8 +1,8 @@
 // --audit-log: one JSON line per file, for the trail after an incident. Hashes and counts only, never a secret.
-import * as files from './io/publish.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Finding, Report } from './types.js';
 import { VERSION } from './version.js';
+import { appendLogLine } from './io/logs.js';
 
 export interface AuditLine {
   /** ISO 8601 time the file's result was known. */
@@ -66,7 +66,7 @@ export function auditLine(command: Report['command'], r: FileResult, now: Date =
 
 /** Append one line (created 0600; O_APPEND keeps concurrent runs' lines whole; a symlink or FIFO is refused). */
 export async function appendAudit(logFile: string, line: AuditLine): Promise<void> {
-  await files.appendLogLine(logFile, JSON.stringify(line));
+  await appendLogLine(logFile, JSON.stringify(line));
 }
 
 /**

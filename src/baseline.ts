@@ -1,6 +1,6 @@
 // --baseline FILE: the JSON report of an earlier `scan`; its findings (by rule and fingerprint) are known
 // and accepted, so `scan` reports only what is new. `scrub` ignores baselines: it redacts everything.
-import { UsageError } from './io/publish.js';
+import { UsageError } from './errors.js';
 
 /** `ruleId fingerprint` keys of the findings in a JSON report. */
 export function parseBaseline(text: string, source: string): Set<string> {

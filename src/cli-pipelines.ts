@@ -8,9 +8,9 @@ import { createProgress, progressCallback, shouldShowProgress } from './progress
 import type { Phase, Progress } from './progress.js';
 import { renderSarif, renderSummary } from './report.js';
 import type { RuleDescriptor } from './report.js';
-import * as files from './io/publish.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Report } from './types.js';
+import { identity } from './io/input.js';
 
 /** Hidden option under which the preAction hook leaves the loaded config for the action. */
 const LOADED = 'loadedConfig';
@@ -118,7 +118,7 @@ export async function withProgress(
 ): Promise<FileResult> {
   let size = 0;
   try {
-    size = (await files.identity(file)).size;
+    size = (await identity(file)).size;
   } catch {
     carried?.done();
     return run(); // the pipeline reports the I/O error itself

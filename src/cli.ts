@@ -6,7 +6,6 @@ import { makeOptions, DEFAULT_ENTROPY, EntropySchema } from './options.js';
 import type { ScrubOptions, ScrubOptionsInput } from './options.js';
 import { ZodError } from 'zod';
 import { scanFile, scrubFile, verifyFile } from './scrub.js';
-import * as files from './io/publish.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Report } from './types.js';
 import { decideColor, renderJson, renderJsonl, renderJsonlEnd, renderSummary, renderText } from './report.js';
@@ -17,7 +16,7 @@ import { checkRule, rulesOf } from './rules-check.js';
 import { VERSION } from './version.js';
 import { AuditWriter } from './audit.js';
 import { parseSeconds } from './stable.js';
-import { spoolDirFor, spoolStdin } from './spool.js';
+import { spoolDirFor, spoolStdin } from './io/spool.js';
 import { createProgress, PROGRESS_MIN_BYTES, SCAN_STAGES, SCRUB_STAGES, shouldShowProgress } from './progress.js';
 import type { Phase, Progress } from './progress.js';
 import { allFindingIds } from './finding-ids.js';
@@ -26,8 +25,14 @@ import type { Selection } from './selection.js';
 import { IGNORE_FILE_NAME, parseIgnoreFile } from './ignore-file.js';
 import { parseBaseline } from './baseline.js';
 import { pathAllowlisted } from './config.js';
-import type { Spool } from './spool.js';
-import { checkFileDestination, DestinationError, prepareDirDestination } from './preflight.js';
+import type { Spool } from './io/spool.js';
+import { checkFileDestination, prepareDirDestination } from './io/preflight.js';
+import { DestinationError, UsageError } from './errors.js';
+import { expandInputs } from './io/expand.js';
+import { guardCliRun, isEntryPoint, setInProgress } from './io/signals.js';
+import { makePrivateTempDir, removeDir } from './io/tempdirs.js';
+import { readSmallFile, readTextIfExists } from './io/input.js';
+import { writeTextFile } from './io/logs.js';
 
 const EXIT_HELP = `
 Exit codes:
@@ -107,7 +112,7 @@ function addCommon(cmd: Command): Command {
 
 function toInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new files.UsageError(`${flag}: expected a non-negative integer, got "${value}"`);
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag}: expected a non-negative integer, got "${value}"`);
   return Number(value);
 }
 
@@ -129,7 +134,7 @@ function validatedOptions(input: ScrubOptionsInput, extra: Partial<ScrubOptions>
     if (!(err instanceof ZodError)) throw err;
     const issue = err.issues[0];
     const key = issue?.path.join('.') ?? '';
-    throw new files.UsageError(`${FLAG_OF[key] ?? key}: ${issue?.message ?? 'invalid value'}`);
+    throw new UsageError(`${FLAG_OF[key] ?? key}: ${issue?.message ?? 'invalid value'}`);
   }
 }
 
@@ -174,7 +179,7 @@ export function defaultOutputName(input: string): string {
 /** The result of a file whose pipeline threw instead of reporting (a corrupt .gz, say): an io-error of its own. */
 function thrownResult(display: string, err: unknown, started: number): FileResult {
   const error = err instanceof Error ? err.message : 'unknown error';
-  const verdict = err instanceof files.UsageError ? 'usage-error' : 'io-error';
+  const verdict = err instanceof UsageError ? 'usage-error' : 'io-error';
   return { file: display, size: 0, format: 'raw', findings: [], verdict, warnings: [], error, durationMs: Date.now() - started };
 }
 
@@ -202,13 +207,13 @@ class Runner {
   ) {}
 
   async privateDir(): Promise<string> {
-    this.tempDir ??= await files.makePrivateTempDir();
+    this.tempDir ??= await makePrivateTempDir();
     return this.tempDir;
   }
 
   /** Expands the inputs; '-' becomes a readable path (a pipe is spooled to an unnamed file). */
   async inputs(patterns: string[], excludeDirs: string[] = []): Promise<Input[]> {
-    const found = await files.expandInputs(patterns, { followSymlinks: this.flags.followSymlinks, excludeDirs });
+    const found = await expandInputs(patterns, { followSymlinks: this.flags.followSymlinks, excludeDirs });
     const say = (line: string) => {
       if (!this.flags.quiet) process.stderr.write(`dumpscrub: ${line}\n`);
     };
@@ -250,7 +255,7 @@ class Runner {
   async run(input: Input, opts: ScrubOptions, fn: () => Promise<FileResult>): Promise<void> {
     const started = Date.now();
     let result: FileResult;
-    files.setInProgress(input.display);
+    setInProgress(input.display);
     try {
       const carried = input.display === '-' ? this.spoolProgress : undefined;
       if (carried) this.spoolProgress = undefined;
@@ -280,7 +285,7 @@ class Runner {
     this.spoolProgress = undefined;
     await this.spool?.release();
     this.spool = undefined;
-    if (this.tempDir) await files.removeDir(this.tempDir);
+    if (this.tempDir) await removeDir(this.tempDir);
     this.tempDir = undefined;
   }
 
@@ -303,7 +308,7 @@ class Runner {
     else if (this.flags.quiet && !this.flags.report) text = '';
     else text = renderText(report, { color: !this.flags.report && this.color(), verbose: this.flags.verbose });
     if (this.flags.report) {
-      await files.writeTextFile(this.flags.report, text);
+      await writeTextFile(this.flags.report, text);
       // the report went to a file: the terminal still gets the counts (unless --summary puts them on stderr)
       if (!this.flags.quiet && !this.flags.summary) this.out.write(renderSummary(report));
     } else this.out.write(text);
@@ -319,7 +324,7 @@ function knownIds(opts: ScrubOptions): Set<string> {
 
 function checkIds(ids: readonly string[], what: string, known: ReadonlySet<string>): void {
   const bad = ids.filter((id) => !known.has(id));
-  if (bad.length) throw new files.UsageError(`${what}: unknown rule id${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')} (dumpscrub rules lists them)`);
+  if (bad.length) throw new UsageError(`${what}: unknown rule id${bad.length > 1 ? 's' : ''} ${bad.map((b) => `"${b}"`).join(', ')} (dumpscrub rules lists them)`);
 }
 
 /** --enable-rule, --disable-rule, ./.dumpscrubignore and --baseline, checked before any input is read. */
@@ -328,13 +333,13 @@ async function scanSelection(flags: CommonFlags, opts: ScrubOptions): Promise<Se
   checkIds(flags.enableRule, '--enable-rule', known);
   checkIds(flags.disableRule, '--disable-rule', known);
   const selection: Selection = { enable: new Set(flags.enableRule), disable: new Set(flags.disableRule) };
-  const ignoreText = await files.readTextIfExists(IGNORE_FILE_NAME);
+  const ignoreText = await readTextIfExists(IGNORE_FILE_NAME);
   if (ignoreText !== undefined) {
     selection.ignore = parseIgnoreFile(ignoreText, IGNORE_FILE_NAME, known);
     const n = selection.ignore.fingerprints.length + selection.ignore.ruleIds.length + selection.ignore.paths.length;
     if (!flags.quiet) process.stderr.write(`dumpscrub: using ./${IGNORE_FILE_NAME} (${n} entr${n === 1 ? 'y' : 'ies'}; scan only)\n`);
   }
-  if (flags.baseline) selection.baseline = parseBaseline((await files.readSmallFile(flags.baseline, '--baseline')).toString('utf8'), flags.baseline);
+  if (flags.baseline) selection.baseline = parseBaseline((await readSmallFile(flags.baseline, '--baseline')).toString('utf8'), flags.baseline);
   return selection;
 }
 
@@ -345,7 +350,7 @@ async function preflightCommon(flags: CommonFlags): Promise<void> {
 }
 
 async function runScanLike(command: 'scan' | 'verify', patterns: string[], flags: CommonFlags): Promise<ExitCode> {
-  files.guardCliRun();
+  guardCliRun();
   const opts = await buildOptions(flags);
   await preflightCommon(flags);
   const runner = new Runner(command, flags, process.stdout);
@@ -367,7 +372,7 @@ function destinationFor(input: Input, flags: ScrubFlags, toStdout: boolean): str
   if (flags.inPlace) return input.file;
   if (flags.output) return flags.output;
   if (flags.outDir) return path.join(flags.outDir, input.display === '-' ? 'stdin.scrubbed' : input.rel);
-  if (input.display === '-') throw new files.UsageError('stdin among several inputs needs --out-dir (or scrub it alone with -o)');
+  if (input.display === '-') throw new UsageError('stdin among several inputs needs --out-dir (or scrub it alone with -o)');
   return defaultOutputName(input.file);
 }
 
@@ -378,18 +383,18 @@ function refuseCollisions(inputs: Input[], dests: string[]): void {
     if (d === '-') return;
     const key = path.resolve(d);
     const j = first.get(key);
-    if (j !== undefined) throw new files.UsageError(`${inputs[j].display} and ${inputs[i].display} would both be written to ${d}; scrub them in separate runs or with separate --out-dir`);
+    if (j !== undefined) throw new UsageError(`${inputs[j].display} and ${inputs[i].display} would both be written to ${d}; scrub them in separate runs or with separate --out-dir`);
     first.set(key, i);
   });
 }
 
 async function runScrub(patterns: string[], flags: ScrubFlags): Promise<ExitCode> {
-  files.guardCliRun();
+  guardCliRun();
   const targets = [flags.output !== undefined, flags.outDir !== undefined, Boolean(flags.inPlace)].filter(Boolean).length;
-  if (targets > 1) throw new files.UsageError('use only one of -o/--output, --out-dir and --in-place');
+  if (targets > 1) throw new UsageError('use only one of -o/--output, --out-dir and --in-place');
   const toStdout = flags.output === '-' || (patterns.length === 1 && patterns[0] === '-' && !flags.output && !flags.outDir);
   // binary on a terminal is never what was meant; an explicit `-o -` says it is
-  if (toStdout && flags.output !== '-' && process.stdout.isTTY) throw new files.UsageError('refusing to write a binary dump to a terminal; redirect stdout, or give -o - (or -o FILE)');
+  if (toStdout && flags.output !== '-' && process.stdout.isTTY) throw new UsageError('refusing to write a binary dump to a terminal; redirect stdout, or give -o - (or -o FILE)');
   const opts = await buildOptions(flags, {});
   opts.inPlace = Boolean(flags.inPlace);
   opts.quarantine = flags.quarantine;
@@ -400,8 +405,8 @@ async function runScrub(patterns: string[], flags: ScrubFlags): Promise<ExitCode
   const runner = new Runner('scrub', flags, toStdout ? process.stderr : process.stdout);
   try {
     const inputs = await runner.inputs(patterns, [flags.outDir, flags.quarantine].filter((d): d is string => Boolean(d)));
-    if (flags.output && inputs.length > 1) throw new files.UsageError(`-o/--output takes exactly one input, got ${inputs.length}`);
-    if (flags.inPlace && inputs.some((i) => i.display === '-')) throw new files.UsageError('--in-place cannot be used with stdin');
+    if (flags.output && inputs.length > 1) throw new UsageError(`-o/--output takes exactly one input, got ${inputs.length}`);
+    if (flags.inPlace && inputs.some((i) => i.display === '-')) throw new UsageError('--in-place cannot be used with stdin');
     const dests = inputs.map((i) => destinationFor(i, flags, toStdout));
     refuseCollisions(inputs, dests);
     for (const [i, input] of inputs.entries()) {
@@ -475,9 +480,9 @@ export function buildProgram(setExit: (code: ExitCode) => void): Command {
 async function checkRulesFile(file: string): Promise<ExitCode> {
   let text: string | undefined;
   try {
-    text = await files.readTextIfExists(file);
+    text = await readTextIfExists(file);
   } catch (err) {
-    if (err instanceof files.UsageError) {
+    if (err instanceof UsageError) {
       process.stderr.write(`dumpscrub: ${err.message}\n`);
       return EXIT.USAGE;
     }
@@ -543,7 +548,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
       process.stderr.write(`dumpscrub: FAILED ${err.file}: ${err.reason}\n`);
       return EXIT.IO;
     }
-    if (err instanceof files.UsageError) {
+    if (err instanceof UsageError) {
       process.stderr.write(`dumpscrub: ${err.message}\n`);
       return EXIT.USAGE;
     }
@@ -552,7 +557,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
   }
 }
 
-if (files.isEntryPoint(import.meta.url)) {
+if (isEntryPoint(import.meta.url)) {
   main(process.argv).then(
     (code) => {
       process.exitCode = code;

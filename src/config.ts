@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { AllowlistSchema, DEFAULT_ENTROPY, EntropySchema, FillSchema, RegionSelectionSchema } from './options.js';
 import { RuleSchema } from './rules/schema.js';
 import type { ScrubOptionsInput } from './options.js';
-import { readTextIfExists, UsageError } from './io/publish.js';
+import { UsageError } from './errors.js';
+import { readTextIfExists } from './io/input.js';
 
 export const CONFIG_FILE_NAME = 'dumpscrub.config.json';
 

@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import type { DetectContext, Detector, Hit, LearnedValue } from './types.js';
 import { LearnedSet } from './keys/learned.js';
 import { DetectorError, overlapFor, ownedResult, scanChunk } from './scan/chunk.js';
-import type { InputFile } from './io/publish.js';
-import { InputChangedError } from './io/publish.js';
 import type { DetectorRecipe } from './workers/protocol.js';
 import { revive } from './workers/protocol.js';
 import { ScanPool } from './workers/pool.js';
+import { readExactly } from './io/input.js';
+import type { InputFile } from './io/input.js';
 export { closeScanPools } from './workers/pool.js';
 
 export interface ScanPlan {
@@ -107,10 +107,6 @@ class ScanResults {
   }
 }
 
-async function readChunk(input: InputFile, buf: Buffer, base: number, want: number): Promise<void> {
-  const got = await input.read(buf, base, want);
-  if (got !== want) throw new InputChangedError(input.path, `short read at offset ${base + got}`);
-}
 
 /** Scan a whole input in chunks of `chunkSize` (+ overlap); a hit belongs to the chunk it starts in. */
 export async function scanInput(input: InputFile, plan: ScanPlan): Promise<ScanOutput> {
@@ -146,7 +142,7 @@ async function scanInThread(input: InputFile, plan: ScanPlan): Promise<ScanOutpu
   const bufs = [Buffer.allocUnsafe(bufLen)];
   const wantAt = (base: number) => Math.min(plan.chunkSize + overlap, size - base);
   const readInto = (i: number, base: number) => {
-    const p = readChunk(input, (bufs[i & 1] ??= Buffer.allocUnsafe(bufLen)), base, wantAt(base));
+    const p = readExactly(input, (bufs[i & 1] ??= Buffer.allocUnsafe(bufLen)), base, wantAt(base));
     p.catch(() => {}); // awaited below; a scan that throws first leaves it unobserved
     return p;
   };
@@ -191,7 +187,7 @@ async function scanWithPool(input: InputFile, plan: ScanPlan, pool: ScanPool, se
       const want = Math.min(chunkSize + overlap, size - base);
       const ab = free.pop() ?? (buffers++, new ArrayBuffer(bufBytes));
       const view = Buffer.from(ab, 0, want);
-      await readChunk(input, view, base, want);
+      await readExactly(input, view, base, want);
       const owned = Math.min(chunkSize, want);
       hash?.update(view.subarray(0, owned));
       id++;

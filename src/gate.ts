@@ -7,11 +7,16 @@ import { loadKnownKeys, loadKnownSecrets } from './known.js';
 import { makeOptions } from './options.js';
 import { scrubFile } from './scrub.js';
 import type { ScrubOptions } from './options.js';
-import * as files from './io/publish.js';
-import type { DirEntry } from './io/publish.js';
-import { Claims } from './claims.js';
+import { Claims } from './io/claims.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Verdict } from './types.js';
+import { listDirEntries, watchDirectory } from './io/inbox.js';
+import type { DirEntry } from './io/inbox.js';
+import { UsageError } from './errors.js';
+import { appendLine } from './io/logs.js';
+import { canSeeOpenFiles, openForWriting } from './io/procfs.js';
+import { ensureDir, ensurePrivateDir, moveInto, removeFile, writePrivateFile } from './io/publish.js';
+import { exists, realPath, sizeAndMtime } from './io/input.js';
 
 export const RETAINED_DIR = '.dumpscrub-originals';
 export const DEFAULT_QUARANTINE_DIR = '.dumpscrub-quarantine';
@@ -146,27 +151,27 @@ function sleep(ms: number, signal: AbortSignal | undefined, wake: { fn?: () => v
 
 /** Runs the gate until --once has handled what was there, or until `signal` aborts. */
 export async function runGate(o: GateOptions): Promise<GateResult> {
-  const inbox = await files.realPath(o.inbox);
-  await files.ensureDir(inbox);
-  await files.ensureDir(o.outbox);
-  const outbox = await files.realPath(o.outbox);
+  const inbox = await realPath(o.inbox);
+  await ensureDir(inbox);
+  await ensureDir(o.outbox);
+  const outbox = await realPath(o.outbox);
   const quarantine = path.resolve(o.quarantine ?? path.join(inbox, DEFAULT_QUARANTINE_DIR));
-  await files.ensurePrivateDir(quarantine);
-  const quarantineReal = await files.realPath(quarantine);
-  if (outbox === inbox) throw new files.UsageError('--outbox must differ from --inbox');
-  if (quarantineReal === inbox || quarantineReal === outbox) throw new files.UsageError('--quarantine must differ from --inbox and --outbox');
+  await ensurePrivateDir(quarantine);
+  const quarantineReal = await realPath(quarantine);
+  if (outbox === inbox) throw new UsageError('--outbox must differ from --inbox');
+  if (quarantineReal === inbox || quarantineReal === outbox) throw new UsageError('--quarantine must differ from --inbox and --outbox');
   const retained = path.join(inbox, RETAINED_DIR);
-  if (o.originals === 'retain') await files.ensurePrivateDir(retained);
-  if (!files.canSeeOpenFiles()) o.log('gate: cannot inspect open files on this platform; relying on size/mtime stability only');
+  if (o.originals === 'retain') await ensurePrivateDir(retained);
+  if (!canSeeOpenFiles()) o.log('gate: cannot inspect open files on this platform; relying on size/mtime stability only');
 
   const leaseMs = Math.max(1, o.claimTimeoutSeconds ?? 60) * 1000;
   /** Delete or retain an original whose copy was published. */
   const disposeOriginal = async (at: string, name: string): Promise<{ original: AuditRecord['original']; retainedAt?: string }> => {
     if (o.originals === 'delete') {
-      await files.removeFile(at);
+      await removeFile(at);
       return { original: 'deleted' };
     }
-    return { original: 'retained', retainedAt: await files.moveInto(at, retained, name, 0o600) };
+    return { original: 'retained', retainedAt: await moveInto(at, retained, name, 0o600) };
   };
   const claims = new Claims({
     inbox,
@@ -176,7 +181,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     log: o.log,
     finish: async (out, name, original) => {
       const disposed = original ? await disposeOriginal(original, name) : { original: 'deleted' as const };
-      const output = await files.moveInto(out, outbox, name, 0o600);
+      const output = await moveInto(out, outbox, name, 0o600);
       o.log(`gate: published ${name} → ${output} (verified by a worker that died before publishing it)`);
       await audit({ time: new Date().toISOString(), event: 'published', file: name, size: 0, findings: 0, survivors: 0, rules: {}, fingerprints: [], output, ...disposed, recoveredFrom: 'dead worker', worker: claims.id, exitCode: EXIT.CLEAN, durationMs: 0 });
     },
@@ -196,7 +201,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
 
   const closeWatch = o.once
     ? null
-    : files.watchDirectory(inbox, () => wake.fn?.(), (m) => o.log(`gate: ${m}; falling back to polling every ${pollMs} ms`));
+    : watchDirectory(inbox, () => wake.fn?.(), (m) => o.log(`gate: ${m}; falling back to polling every ${pollMs} ms`));
 
   const audit = async (rec: AuditRecord): Promise<void> => {
     records.push(rec);
@@ -204,7 +209,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     if (!o.auditLog) return;
     try {
       const { time, event, file, ...rest } = rec;
-      await files.appendLine(o.auditLog, JSON.stringify({ time, event, file, ...rest }));
+      await appendLine(o.auditLog, JSON.stringify({ time, event, file, ...rest }));
     } catch (err) {
       o.log(`dumpscrub: FAILED ${o.auditLog}: audit log: ${(err as Error).message}`);
       exitCode = worst(exitCode, EXIT.IO);
@@ -212,9 +217,9 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   };
 
   const quarantineOriginal = async (at: string, name: string, r: FileResult): Promise<{ at: string; reason: string }> => {
-    const moved = await files.moveInto(at, quarantineReal, name, 0o600);
+    const moved = await moveInto(at, quarantineReal, name, 0o600);
     const reason = `${moved}.reason.txt`;
-    await files.writePrivateFile(reason, reasonText(r, name));
+    await writePrivateFile(reason, reasonText(r, name));
     return { at: moved, reason };
   };
 
@@ -227,7 +232,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
       return await processClaimed(e, claimed, t0);
     } catch (err) {
       // could not finish: the dump goes back to the inbox rather than staying hidden in the claim
-      if (await files.exists(claimed)) await claims.release(claimed).catch(() => undefined);
+      if (await exists(claimed)) await claims.release(claimed).catch(() => undefined);
       throw err;
     } finally {
       await claims.doneWith(e.name);
@@ -250,7 +255,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
       fingerprints: [...new Set(r.findings.map((f) => f.fingerprint))],
       worker: claims.id,
     };
-    const now = await files.sizeAndMtime(claimed).catch(() => undefined);
+    const now = await sizeAndMtime(claimed).catch(() => undefined);
     const unchanged = now !== undefined && now.key === e.key && now.size === e.size && now.mtimeMs === e.mtimeMs;
 
     if (r.verdict === 'redacted-verified') {
@@ -259,7 +264,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
         o.log(`gate: ${e.name} changed after it was scrubbed; original kept for another pass`);
         await claims.release(claimed);
       } else disposed = await disposeOriginal(claimed, e.name);
-      const output = await files.moveInto(path.join(work, 'out'), outbox, e.name, 0o600);
+      const output = await moveInto(path.join(work, 'out'), outbox, e.name, 0o600);
       o.log(`gate: published ${e.name} → ${output} (${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} redacted, verified clean)`);
       await audit({ ...base, event: 'published', output, ...disposed, exitCode: EXIT.CLEAN, durationMs: Date.now() - t0 });
       return 'done';
@@ -298,7 +303,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
       if (o.signal?.aborted) break;
       const recovered = await claims.recoverStale();
       if (recovered.length) o.log(`gate: ${recovered.length} dump(s) of a dead worker back in the inbox: ${recovered.join(', ')}`);
-      const entries = await files.listDirEntries(inbox);
+      const entries = await listDirEntries(inbox);
       const nowMono = performance.now();
       const nowWall = Date.now();
       const candidates: DirEntry[] = [];
@@ -328,7 +333,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
         }
         if (isStable(seen.get(e.name)!, nowMono, nowWall, stableMs)) settled.push(e);
       }
-      const writers = await files.openForWriting(new Set(settled.map((e) => e.key)), inbox);
+      const writers = await openForWriting(new Set(settled.map((e) => e.key)), inbox);
       for (const e of settled) {
         if (o.signal?.aborted) break;
         if (writers.has(e.key)) {
@@ -397,7 +402,7 @@ interface GateFlags {
 
 function seconds(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+(\.\d+)?$/.test(v)) throw new files.UsageError(`${flag}: expected a number of seconds, got "${v}"`);
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`${flag}: expected a number of seconds, got "${v}"`);
   return Number(v);
 }
 
@@ -429,7 +434,7 @@ Exit codes (worst over all files): 0 every file published verified, 1 a secret s
 (quarantined), 2 usage or configuration error, 3 I/O failure or a file that never settled (--once).`,
     )
     .action(async (flags: GateFlags, cmd: Command) => {
-      if (flags.retainOriginals && flags.deleteOriginals) throw new files.UsageError('use only one of --retain-originals and --delete-originals');
+      if (flags.retainOriginals && flags.deleteOriginals) throw new UsageError('use only one of --retain-originals and --delete-originals');
       const { config } = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
       const { input, extraRules } = configToOptions(config);
       if (flags.entropy) input.entropy = flags.entropy;

@@ -1,6 +1,6 @@
 // `.dumpscrubignore`: what `scan` does not report, one entry a line — a 12-hex fingerprint, a rule id,
 // or a path glob (`#` starts a comment; `fingerprint:`, `rule:` and `path:` prefixes make it explicit).
-import { UsageError } from './io/publish.js';
+import { UsageError } from './errors.js';
 
 export const IGNORE_FILE_NAME = '.dumpscrubignore';
 

@@ -1,8 +1,9 @@
 // Loads --known-key and --known-secret files (I/O through files.ts) and parses them; bad input is a usage error.
 import type { KnownKey } from './types.js';
-import { readSmallFile, UsageError } from './io/publish.js';
 import { parseKnownKeys, parseKnownSecrets, KnownKeyError } from './keys/parse.js';
 import type { KnownSecrets } from './keys/parse.js';
+import { UsageError } from './errors.js';
+import { readSmallFile } from './io/input.js';
 
 function asUsage<T>(fn: () => T): T {
   try {

@@ -12,14 +12,20 @@ import { applyRedaction, planRedaction, plannedBytes } from './redact.js';
 import type { FillSpan } from './redact.js';
 import { DEFAULT_ENTROPY, regionSelected } from './options.js';
 import type { EntropyLevel, ScrubOptions } from './options.js';
-import * as files from './io/publish.js';
-import type { InputFile } from './io/publish.js';
 import { waitStable } from './stable.js';
 import type { DetectContext, FileResult, Finding, FormatInfo, Hit, LearnedValue, Span } from './types.js';
 import { foundValues } from './found-values.js';
 import { COPY_PREFIX, MAX_HUNT_BYTES, huntFits, huntSize } from './detectors/copies.js';
 import { keyIdentity, learnedIdentity } from './keys/identity.js';
 import { LearnedSet } from './keys/learned.js';
+import { identity, inPlaceHazard, openInput, readExactly, sameFile, sameIdentity } from './io/input.js';
+import type { FileIdentity, InputFile } from './io/input.js';
+import { InputChangedError, IoError, UsageError } from './errors.js';
+import { createTemp, publish, quarantineFile } from './io/publish.js';
+import type { TempOutput } from './io/publish.js';
+import { copyInto, gunzipFile, gzipInto, hashFile, isGzip, namesGzip, streamToStdout } from './io/streams.js';
+import { makePrivateTempDir, removeDir } from './io/tempdirs.js';
+import { removeStaleTemps } from './io/sweep.js';
 
 const ENTROPY_ORDER: EntropyLevel[] = ['off', 'context', 'all'];
 
@@ -125,7 +131,7 @@ function verifySettings(opts: ScrubOptions): DetectSettings {
 }
 
 async function withInput<T>(file: string, fn: (input: InputFile) => Promise<T>): Promise<T> {
-  const input = await files.openInput(file);
+  const input = await openInput(file);
   try {
     return await fn(input);
   } finally {
@@ -136,19 +142,19 @@ async function withInput<T>(file: string, fn: (input: InputFile) => Promise<T>):
 /** Throws an IoError when the file at `file` is no longer the one we opened, or its bytes changed. */
 async function assertUnchanged(input: InputFile, file: string, hashes: string[]): Promise<void> {
   const now = await input.fstat();
-  let atPath: files.FileIdentity | undefined;
+  let atPath: FileIdentity | undefined;
   try {
-    atPath = await files.identity(file);
+    atPath = await identity(file);
   } catch {
     atPath = undefined;
   }
   const changed =
-    !files.sameIdentity(input.identity, now) || !atPath || !files.sameIdentity(input.identity, atPath) || new Set(hashes).size !== 1;
-  if (changed) throw new files.InputChangedError(file, 'size, mtime or content hash differ');
+    !sameIdentity(input.identity, now) || !atPath || !sameIdentity(input.identity, atPath) || new Set(hashes).size !== 1;
+  if (changed) throw new InputChangedError(file, 'size, mtime or content hash differ');
 }
 
 function failure(result: FileResult, err: unknown, started: number): FileResult {
-  const usage = err instanceof files.UsageError;
+  const usage = err instanceof UsageError;
   const message = err instanceof Error ? err.message : 'unknown error';
   return { ...result, verdict: usage ? 'usage-error' : 'io-error', error: message.slice(0, 300), durationMs: Date.now() - started };
 }
@@ -157,7 +163,7 @@ function failure(result: FileResult, err: unknown, started: number): FileResult 
 const MAX_ROUNDS = 3;
 
 /** Copy the input to `temp` with the plan applied; returns the SHA-256 of the input bytes read. */
-async function writeRedacted(input: InputFile, temp: files.TempOutput, plan: FillSpan[], opts: ScrubOptions, display: string): Promise<string> {
+async function writeRedacted(input: InputFile, temp: TempOutput, plan: FillSpan[], opts: ScrubOptions, display: string): Promise<string> {
   const inHash = createHash('sha256');
   const size = Math.min(opts.chunkSize, Math.max(input.size, 1));
   // two buffers: one chunk is read, hashed and redacted while the one before it is written
@@ -166,8 +172,7 @@ async function writeRedacted(input: InputFile, temp: files.TempOutput, plan: Fil
   for (let off = 0, i = 0; off < input.size; off += size, i++) {
     const buf = (bufs[i & 1] ??= Buffer.allocUnsafe(size));
     const want = Math.min(size, input.size - off);
-    const got = await input.read(buf, off, want);
-    if (got !== want) throw new files.InputChangedError(display, `short read at offset ${off + got}`);
+    await readExactly(input, buf, off, want, display);
     const chunk = buf.subarray(0, want);
     inHash.update(chunk);
     applyRedaction(chunk, off, plan);
@@ -183,20 +188,20 @@ async function writeRedacted(input: InputFile, temp: files.TempOutput, plan: Fil
 
 /** Runs `fn` on the file, or on a private decompressed copy when it is gzip (offsets then refer to the plain stream). */
 async function onPlainBytes(file: string, fn: (plain: string) => Promise<FileResult>): Promise<FileResult> {
-  if (!(await files.isGzip(file))) return fn(file);
-  const dir = await files.makePrivateTempDir();
+  if (!(await isGzip(file))) return fn(file);
+  const dir = await makePrivateTempDir();
   try {
     const plain = path.join(dir, 'plain');
-    const before = await files.hashFile(file);
-    const stored = (await files.identity(file)).size;
-    await files.gunzipFile(file, plain);
+    const before = await hashFile(file);
+    const stored = (await identity(file)).size;
+    await gunzipFile(file, plain);
     const r = await fn(plain);
     // `size` is the file's own; the stream's size goes beside it, so a report says which is which
     const sizes = { size: stored, compression: 'gzip' as const, decompressedSize: r.size };
-    if ((await files.hashFile(file)) !== before) return { ...r, ...sizes, verdict: 'io-error', error: new files.InputChangedError(r.file, 'content hash differs').message };
+    if ((await hashFile(file)) !== before) return { ...r, ...sizes, verdict: 'io-error', error: new InputChangedError(r.file, 'content hash differs').message };
     return { ...r, ...sizes, sha256: before, warnings: [...r.warnings, 'gzip input: offsets refer to the decompressed stream'] };
   } finally {
-    await files.removeDir(dir);
+    await removeDir(dir);
   }
 }
 
@@ -285,9 +290,9 @@ export interface Destination {
  * did not change. Any doubt: nothing at the destination.
  */
 export async function scrubFile(file: string, dest: Destination, opts: ScrubOptions, display = file): Promise<FileResult> {
-  const hazard = opts.inPlace && dest.path !== '-' ? await files.inPlaceHazard(dest.path) : undefined;
+  const hazard = opts.inPlace && dest.path !== '-' ? await inPlaceHazard(dest.path) : undefined;
   // renaming over a link (or one of several hard links) would leave the dump readable under another name
-  if (hazard) return failure(baseResult(display, 0), new files.UsageError(`${display}: ${hazard}`), Date.now());
+  if (hazard) return failure(baseResult(display, 0), new UsageError(`${display}: ${hazard}`), Date.now());
   const cleaned = dest.path === '-' ? [] : await cleanLeftovers(dest.tempDir, opts);
   const unsettled = await settle(file, opts, display);
   const r = unsettled ?? (await scrubByName(file, dest, opts, display));
@@ -313,7 +318,7 @@ async function cleanLeftovers(dir: string, opts: ScrubOptions): Promise<string[]
   const now = Date.now();
   if ((lastCleaned.get(dir) ?? -Infinity) > now - 10_000) return [];
   lastCleaned.set(dir, now);
-  const removed = await files.removeStaleTemps(dir);
+  const removed = await removeStaleTemps(dir);
   const lines = removed.map((p) => `removed leftover temp file ${p} of an interrupted run`);
   for (const l of lines) opts.onWarning?.(l);
   return lines;
@@ -324,8 +329,8 @@ async function cleanLeftovers(dir: string, opts: ScrubOptions): Promise<string[]
  * and --in-place have no name of their own and keep the input's.
  */
 async function scrubByName(file: string, dest: Destination, opts: ScrubOptions, display: string): Promise<FileResult> {
-  const gzipIn = await files.isGzip(file);
-  const gzipOut = dest.path === '-' || opts.inPlace ? gzipIn : files.namesGzip(dest.path);
+  const gzipIn = await isGzip(file);
+  const gzipOut = dest.path === '-' || opts.inPlace ? gzipIn : namesGzip(dest.path);
   if (!gzipIn && !gzipOut) {
     const r = await scrubPlain(file, dest, opts, display);
     return r.output === undefined ? r : { ...r, ...outputKind(false) };
@@ -340,10 +345,10 @@ function outputKind(gzip: boolean): Pick<FileResult, 'outputCompression'> {
 async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, display: string): Promise<FileResult> {
   const started = Date.now();
   let result = baseResult(display, 0);
-  let temp: files.TempOutput | undefined;
+  let temp: TempOutput | undefined;
   try {
-    if (dest.path !== '-' && !opts.inPlace && (await files.sameFile(file, dest.path))) {
-      throw new files.UsageError(`${display}: input and output are the same file (use --in-place to replace the input)`);
+    if (dest.path !== '-' && !opts.inPlace && (await sameFile(file, dest.path))) {
+      throw new UsageError(`${display}: input and output are the same file (use --in-place to replace the input)`);
     }
     return await withInput(file, async (input) => {
       result = baseResult(display, input.size);
@@ -360,11 +365,11 @@ async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, d
       // what verification still sees and verify again, while that changes bytes
       let plan = planRedaction(findings, a.info.structural, opts.fill);
       for (let round = 1; ; round++) {
-        temp = await files.createTemp(dest.tempDir, path.basename(dest.path === '-' ? display : dest.path));
+        temp = await createTemp(dest.tempDir, path.basename(dest.path === '-' ? display : dest.path));
         const writtenInputHash = await writeRedacted(input, temp, plan, opts, display);
         const written = temp.path;
         check = await withInput(written, async (copy) => {
-          if (copy.size !== input.size) throw new files.IoError(`${display}: written copy has ${copy.size} bytes, expected ${input.size}`);
+          if (copy.size !== input.size) throw new IoError(`${display}: written copy has ${copy.size} bytes, expected ${input.size}`);
           return analyze(copy, verifySettings(opts), opts, 'verify', a.learned);
         });
         await assertUnchanged(input, file, [a.sha256, writtenInputHash]);
@@ -388,7 +393,7 @@ async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, d
       };
       if (survivors.length) {
         let where = '';
-        if (opts.quarantine) where = await files.quarantineFile(temp.path, opts.quarantine, display === '-' ? 'stdin' : display);
+        if (opts.quarantine) where = await quarantineFile(temp.path, opts.quarantine, display === '-' ? 'stdin' : display);
         else await temp.discard();
         temp = undefined;
         return {
@@ -409,12 +414,12 @@ async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, d
 }
 
 /** A verified copy goes to stdout (then the temp file goes) or is renamed into place. */
-async function deliver(temp: files.TempOutput, dest: Destination): Promise<void> {
+async function deliver(temp: TempOutput, dest: Destination): Promise<void> {
   if (dest.path === '-') {
-    await files.streamToStdout(temp.path);
+    await streamToStdout(temp.path);
     await temp.discard();
   } else {
-    await files.publish(temp.path, dest.path);
+    await publish(temp.path, dest.path);
   }
 }
 
@@ -425,19 +430,19 @@ async function deliver(temp: files.TempOutput, dest: Destination): Promise<void>
  */
 async function scrubRecoded(file: string, dest: Destination, opts: ScrubOptions, display: string, gzipIn: boolean, gzipOut: boolean): Promise<FileResult> {
   const started = Date.now();
-  const dir = await files.makePrivateTempDir();
-  let temp: files.TempOutput | undefined;
+  const dir = await makePrivateTempDir();
+  let temp: TempOutput | undefined;
   let result = baseResult(display, 0);
   try {
-    if (dest.path !== '-' && !opts.inPlace && (await files.sameFile(file, dest.path))) {
-      throw new files.UsageError(`${display}: input and output are the same file (use --in-place to replace the input)`);
+    if (dest.path !== '-' && !opts.inPlace && (await sameFile(file, dest.path))) {
+      throw new UsageError(`${display}: input and output are the same file (use --in-place to replace the input)`);
     }
-    const before = await files.identity(file);
-    const inHash = await files.hashFile(file);
+    const before = await identity(file);
+    const inHash = await hashFile(file);
     let plain = file;
     if (gzipIn) {
       plain = path.join(dir, 'plain');
-      await files.gunzipFile(file, plain);
+      await gunzipFile(file, plain);
     }
     const clean = path.join(dir, 'clean');
     const inner = await scrubPlain(plain, { path: clean, tempDir: dir }, opts, display);
@@ -445,28 +450,28 @@ async function scrubRecoded(file: string, dest: Destination, opts: ScrubOptions,
     result = { ...inner, ...sizes, sha256: inHash };
     if (inner.verdict !== 'redacted-verified') return { ...result, output: undefined, durationMs: Date.now() - started };
 
-    temp = await files.createTemp(dest.tempDir, path.basename(dest.path === '-' ? display : dest.path));
-    if (gzipOut) await files.gzipInto(clean, temp);
-    else await files.copyInto(clean, temp);
+    temp = await createTemp(dest.tempDir, path.basename(dest.path === '-' ? display : dest.path));
+    if (gzipOut) await gzipInto(clean, temp);
+    else await copyInto(clean, temp);
     await temp.commit();
     let check = temp.path;
     if (gzipOut) {
       check = path.join(dir, 'check');
-      await files.gunzipFile(temp.path, check);
+      await gunzipFile(temp.path, check);
     }
     const verified = await verifyPlain(check, opts, display);
-    if (verified.verdict === 'io-error') throw new files.IoError(verified.error ?? 'verification of the written copy failed');
-    if (verified.size !== inner.size) throw new files.IoError(`${display}: written copy has ${verified.size} bytes, expected ${inner.size}`);
-    const after = await files.identity(file);
-    if (!files.sameIdentity(before, after) || (await files.hashFile(file)) !== inHash) {
-      throw new files.InputChangedError(display, 'size, mtime or content hash differ');
+    if (verified.verdict === 'io-error') throw new IoError(verified.error ?? 'verification of the written copy failed');
+    if (verified.size !== inner.size) throw new IoError(`${display}: written copy has ${verified.size} bytes, expected ${inner.size}`);
+    const after = await identity(file);
+    if (!sameIdentity(before, after) || (await hashFile(file)) !== inHash) {
+      throw new InputChangedError(display, 'size, mtime or content hash differ');
     }
     if (verified.findings.length) {
       await temp.discard();
       temp = undefined;
       return { ...result, output: undefined, survivors: verified.findings, verdict: 'survived-verification', error: `${verified.findings.length} finding(s) survived verification of the written copy; nothing published`, durationMs: Date.now() - started };
     }
-    const outputSha256 = await files.hashFile(temp.path);
+    const outputSha256 = await hashFile(temp.path);
     await deliver(temp, dest);
     temp = undefined;
     return { ...result, ...outputKind(gzipOut), output: dest.path, outputSha256, verdict: 'redacted-verified', durationMs: Date.now() - started };
@@ -474,6 +479,6 @@ async function scrubRecoded(file: string, dest: Destination, opts: ScrubOptions,
     if (temp) await temp.discard();
     return failure(result, err, started);
   } finally {
-    await files.removeDir(dir);
+    await removeDir(dir);
   }
 }

@@ -1,6 +1,8 @@
 // --wait-stable: do not start on a dump that is still being written (the incident's race).
 import * as path from 'node:path';
-import * as files from './io/publish.js';
+import { IoError, UsageError } from './errors.js';
+import { openForWriting } from './io/procfs.js';
+import { realPath, sizeAndMtime } from './io/input.js';
 
 export interface StableOptions {
   /** Give up (IoError, exit 3) when the file has not settled after this long. Default: 10 min + 10 × seconds. */
@@ -23,16 +25,16 @@ export async function waitStable(file: string, seconds: number, opts: StableOpti
   const pollMs = opts.pollMs ?? Math.min(1000, Math.max(50, windowMs / 4));
   const deadline = Date.now() + (opts.maxWaitMs ?? 600_000 + 10 * windowMs);
   // /proc fd links name the real path, so compare against the real directory
-  const dirReal = path.dirname(await files.realPath(file));
+  const dirReal = path.dirname(await realPath(file));
   const told = new Set<string>();
   const tell = (reason: string) => {
     if (!told.has(reason)) opts.onWait?.(reason);
     told.add(reason);
   };
-  let last = await files.sizeAndMtime(file);
+  let last = await sizeAndMtime(file);
   let since = Date.now();
   for (;;) {
-    const writers = await files.openForWriting(new Set([last.key]), dirReal);
+    const writers = await openForWriting(new Set([last.key]), dirReal);
     if (writers.size > 0) {
       tell('open for writing by another process');
       since = Date.now();
@@ -40,10 +42,10 @@ export async function waitStable(file: string, seconds: number, opts: StableOpti
       return;
     }
     if (Date.now() >= deadline) {
-      throw new files.IoError(`${file}: not stable after ${Math.round((opts.maxWaitMs ?? 600_000 + 10 * windowMs) / 1000)} s (still growing, changing or open for writing)`);
+      throw new IoError(`${file}: not stable after ${Math.round((opts.maxWaitMs ?? 600_000 + 10 * windowMs) / 1000)} s (still growing, changing or open for writing)`);
     }
     await sleep(pollMs);
-    const now = await files.sizeAndMtime(file);
+    const now = await sizeAndMtime(file);
     if (now.size !== last.size || now.mtimeMs !== last.mtimeMs || now.key !== last.key) {
       tell('size or mtime changed');
       since = Date.now();
@@ -56,7 +58,7 @@ export async function waitStable(file: string, seconds: number, opts: StableOpti
 export function parseSeconds(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{1,6}(\.\d{1,3})?$/.test(value) || Number(value) > 86_400) {
-    throw new files.UsageError(`${flag}: expected seconds between 0 and 86400, got "${value.slice(0, 40)}"`);
+    throw new UsageError(`${flag}: expected seconds between 0 and 86400, got "${value.slice(0, 40)}"`);
   }
   return Number(value);
 }

@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import { closeScanPools, inFlightLimit, poolChunkSize, scanInput, workersFor } from '../src/engine.js';
 import { DetectorError, overlapFor } from '../src/scan/chunk.js';
 import type { ScanOutput, ScanPlan } from '../src/engine.js';
-import type { InputFile } from '../src/io/publish.js';
 import type { Detector, Hit } from '../src/types.js';
 // @ts-expect-error plain JS fixture, loaded by URL inside the workers too
 import { createDetectors } from './support/pool-detectors.mjs';
+import type { InputFile } from '../src/io/input.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const WORKER = pathToFileURL(path.join(here, '..', 'dist', 'workers', 'scan-worker.js'));

@@ -11,7 +11,7 @@ const SRC = path.join(ROOT, 'src');
 /** Bottom first. An entry ending in '/' is a folder of src/, any other a file directly in src/. */
 const LAYERS: ReadonlyArray<{ name: string; modules: readonly string[] }> = [
   { name: 'vocabulary', modules: ['types.ts', 'span.ts', 'version.ts', 'errors.ts'] },
-  { name: 'effects', modules: ['io/', 'files.ts', 'spool.ts', 'preflight.ts', 'claims.ts', 'stable.ts'] },
+  { name: 'effects', modules: ['io/', 'stable.ts'] },
   { name: 'rule data', modules: ['rules/'] },
   { name: 'byte views', modules: ['views/'] },
   { name: 'formats', modules: ['formats/'] },

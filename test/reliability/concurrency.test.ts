@@ -2,9 +2,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { quarantineFile } from '../../src/io/publish.js';
 import { runCli, tempDir } from '../lead/cli-harness.js';
 import { plant, runCliAsync, sha256File, tempsIn } from './util.js';
+import { quarantineFile } from '../../src/io/publish.js';
 
 describe('two or more scrubs at once', () => {
   it('same input, same destination, 2 rounds of 3 runs: every run succeeds or refuses clearly; the copy is whole', async () => {

@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scan } from '../../src/index.js';
 import { waitStable, parseSeconds } from '../../src/stable.js';
-import { canSeeOpenFiles } from '../../src/io/publish.js';
 import { runCli, tempDir } from '../lead/cli-harness.js';
+import { canSeeOpenFiles } from '../../src/io/procfs.js';
 
 /**
  * A child that appends 8 KiB every 100 ms for `writeMs`, then holds the file open (idle) for `holdMs`;

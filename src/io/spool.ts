@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { IoError, UsageError, ioMessage } from './io/publish.js';
+import { IoError, UsageError, ioMessage } from '../errors.js';
 
 export interface Spool {
   /** A path that opens the spooled bytes (a /proc/self/fd link while the file has no name). */

@@ -2,17 +2,7 @@
 // copy fails at once with one line naming the option, instead of after publishing something.
 import { constants as C, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { IoError, UsageError } from './io/publish.js';
-
-/** A destination that cannot take what the run would write; reported as `FAILED <path>: <reason>`. */
-export class DestinationError extends IoError {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-  ) {
-    super(`${file}: ${reason}`);
-  }
-}
+import { DestinationError, UsageError } from '../errors.js';
 
 /** A file the run will create or replace (`-o`, `--report`, `--audit-log`): its directory must take it. */
 export async function checkFileDestination(option: string, file: string): Promise<void> {

@@ -11,7 +11,9 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { moveInto, pidAlive, UsageError } from './io/publish.js';
+import { UsageError } from '../errors.js';
+import { moveInto } from './publish.js';
+import { pidAlive } from './procfs.js';
 
 export const CLAIMS_DIR = '.dumpscrub-claims';
 export const WORK_DIR = '.dumpscrub-work';
