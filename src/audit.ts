@@ -1,5 +1,5 @@
 // --audit-log: one JSON line per file, for the trail after an incident. Hashes and counts only, never a secret.
-import { EXIT } from './types.js';
+import { exitOf } from './exit.js';
 import type { ExitCode, FileResult, Finding, Report } from './types.js';
 import { VERSION } from './version.js';
 import { appendLogLine } from './io/logs.js';
@@ -28,17 +28,11 @@ export interface AuditLine {
   error?: string;
 }
 
-function perRule(list: readonly Finding[] | undefined): Record<string, number> {
+/** Findings per rule id (the audit trail's and the gate's `rules` field). */
+export function countByRule(list: readonly Finding[] | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   for (const f of list ?? []) out[f.ruleId] = (out[f.ruleId] ?? 0) + 1;
   return out;
-}
-
-function exitOf(r: FileResult): ExitCode {
-  if (r.verdict === 'io-error') return EXIT.IO;
-  if (r.verdict === 'usage-error') return EXIT.USAGE;
-  if (r.verdict === 'secrets-found' || r.verdict === 'survived-verification') return EXIT.SECRETS;
-  return EXIT.CLEAN;
 }
 
 /** The audit line for one result; only fields that are safe by construction (no previews, no notes). */
@@ -53,45 +47,52 @@ export function auditLine(command: Report['command'], r: FileResult, now: Date =
     output: r.verdict === 'redacted-verified' ? (r.output ?? null) : null,
     outputSha256: r.verdict === 'redacted-verified' ? (r.outputSha256 ?? null) : null,
     verdict: r.verdict,
-    exitCode: exitOf(r),
+    exitCode: exitOf(r.verdict),
     findings: r.findings.length,
-    rules: perRule(r.findings),
+    rules: countByRule(r.findings),
     survivors: r.survivors?.length ?? 0,
-    survivorRules: perRule(r.survivors),
+    survivorRules: countByRule(r.survivors),
     durationMs: r.durationMs,
   };
   if (r.error) line.error = r.error.replace(/[\r\n]+/g, ' ').slice(0, 300);
   return line;
 }
 
-/** Append one line (created 0600; O_APPEND keeps concurrent runs' lines whole; a symlink or FIFO is refused). */
-export async function appendAudit(logFile: string, line: AuditLine): Promise<void> {
-  await appendLogLine(logFile, JSON.stringify(line));
-}
-
 /**
- * The CLI's audit trail: lines are appended in order as each file finishes, so a run killed midway
- * still leaves the lines of the files it finished. A failed append is loud and turns the run into exit 3.
+ * An audit trail (`--audit-log`, the gate's too): one JSON line per record, appended in order as each
+ * file finishes, so a run killed midway keeps the lines of the files it finished. Created 0600; O_APPEND
+ * keeps concurrent runs' lines whole; a symlink or FIFO at the path is refused. A failed append is
+ * told (one FAILED line) and makes the run an I/O failure.
  */
 export class AuditWriter {
   private chain: Promise<void> = Promise.resolve();
   private ok = true;
   constructor(
     private readonly logFile: string,
-    private readonly command: Report['command'],
-    private readonly complain: (line: string) => void = (l) => process.stderr.write(l),
+    /** Receives the FAILED line, without a newline. */
+    private readonly complain: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
   ) {}
 
-  record(result: FileResult): void {
-    const line = auditLine(this.command, result);
-    this.chain = this.chain.then(async () => {
+  /** Queues one record; resolves false when this line could not be written. */
+  append(record: object): Promise<boolean> {
+    const text = JSON.stringify(record);
+    const done = this.chain.then(async () => {
       try {
-        await appendAudit(this.logFile, line);
+        await appendLogLine(this.logFile, text);
+        return true;
       } catch (err) {
         this.ok = false;
-        this.complain(`dumpscrub: FAILED ${this.logFile}: audit log: ${err instanceof Error ? err.message : 'write failed'}\n`);
+        this.complain(`dumpscrub: FAILED ${this.logFile}: audit log: ${err instanceof Error ? err.message : 'write failed'}`);
+        return false;
       }
     });
+    this.chain = done.then(() => undefined);
+    return done;
+  }
+
+  /** The CLI's line for one file's result. */
+  record(command: Report['command'], result: FileResult): void {
+    void this.append(auditLine(command, result));
   }
 
   /** Waits for every queued line; false when any could not be written. */

@@ -57,21 +57,14 @@ export function installConfig(program: Command): void {
   });
 }
 
-/** Config-only settings (no flag of their own) onto the run's options: allowlist, custom rules, self-hunt. */
-export function applyConfigOptions(opts: ScrubOptions, flags: object): ScrubOptions {
-  const loaded = (flags as Record<string, unknown>)[LOADED] as LoadedConfig | undefined;
-  if (!loaded) return opts;
-  const c = loaded.config;
-  opts.allowlist = c.allowlist;
-  opts.extraRules = [...opts.extraRules, ...c.rules];
-  opts.selfHunt = c.selfHunt;
-  opts.regions = c.regions;
-  return opts;
+/** The config the preAction hook loaded for this command (undefined for commands it skips). */
+export function loadedConfigOf(flags: object): LoadedConfig | undefined {
+  return (flags as Record<string, unknown>)[LOADED] as LoadedConfig | undefined;
 }
 
 /** Drops inputs matched by the config's allowlist.paths, saying so on stderr. */
 export function skipAllowlistedPaths<T extends { display: string }>(inputs: T[], flags: object): T[] {
-  const loaded = (flags as Record<string, unknown>)[LOADED] as LoadedConfig | undefined;
+  const loaded = loadedConfigOf(flags);
   const globs = loaded?.config.allowlist.paths ?? [];
   if (globs.length === 0) return inputs;
   return inputs.filter((i) => {
@@ -92,7 +85,7 @@ export function addReportFlags(cmd: Command): Command {
 
 /** Renders the SARIF report for `--format sarif`; custom rules from the config are described too. */
 export function sarifFor(report: Report, rules: readonly RuleDescriptor[], flags: object = {}): string {
-  const loaded = (flags as Record<string, unknown>)[LOADED] as LoadedConfig | undefined;
+  const loaded = loadedConfigOf(flags);
   const custom = (loaded?.config.rules ?? []).map((r) => ({ id: r.id, name: r.name, description: r.description }));
   return renderSarif(report, [...rules, ...custom]);
 }

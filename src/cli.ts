@@ -2,14 +2,15 @@
 // The dumpscrub command line: parse flags, expand inputs, run the pipeline per file, report, exit.
 import * as path from 'node:path';
 import { Command, Option, CommanderError } from 'commander';
-import { makeOptions, DEFAULT_ENTROPY, EntropySchema } from './options.js';
-import type { ScrubOptions, ScrubOptionsInput } from './options.js';
-import { ZodError } from 'zod';
+import { DEFAULT_ENTROPY, EntropySchema } from './options.js';
+import type { ScrubOptions } from './options.js';
 import { scanFile, scrubFile, verifyFile } from './scrub.js';
 import { EXIT } from './types.js';
 import type { ExitCode, FileResult, Report } from './types.js';
 import { decideColor, renderJson, renderJsonl, renderJsonlEnd, renderSummary, renderText } from './report.js';
-import { addReportFlags, applyConfigOptions, configCommand, installConfig, sarifFor, skipAllowlistedPaths, withProgress, writeSummary } from './cli-pipelines.js';
+import { addReportFlags, configCommand, installConfig, loadedConfigOf, sarifFor, skipAllowlistedPaths, withProgress, writeSummary } from './cli-pipelines.js';
+import { buildScrubOptions } from './run-options.js';
+import { worstOf } from './exit.js';
 import { gateCommand } from './gate.js';
 import { listRules } from './catalog.js';
 import { checkRule, rulesOf } from './rules-check.js';
@@ -116,55 +117,22 @@ function toInt(value: string | undefined, flag: string): number | undefined {
   return Number(value);
 }
 
-/** The flag a runtime option comes from, for usage errors that name what the user typed. */
-const FLAG_OF: Record<string, string> = {
-  'fill.text': '--fill-text',
-  'fill.binary': '--fill-binary',
-  jobs: '--jobs',
-  chunkSize: '--chunk-size',
-  waitStable: '--wait-stable',
-  entropy: '--entropy',
-};
-
-/** makeOptions, with a validation failure turned into one usage line naming the flag (exit 2). */
-function validatedOptions(input: ScrubOptionsInput, extra: Partial<ScrubOptions>): ScrubOptions {
-  try {
-    return makeOptions(input, extra);
-  } catch (err) {
-    if (!(err instanceof ZodError)) throw err;
-    const issue = err.issues[0];
-    const key = issue?.path.join('.') ?? '';
-    throw new UsageError(`${FLAG_OF[key] ?? key}: ${issue?.message ?? 'invalid value'}`);
-  }
-}
-
-async function buildOptions(flags: CommonFlags, extra: Partial<ScrubOptions> = {}): Promise<ScrubOptions> {
-  const parsed = validatedOptions(
+/** Flags (the config's values are their defaults, set by the preAction hook) → the run's options. */
+async function buildOptions(flags: CommonFlags): Promise<ScrubOptions> {
+  const opts = await buildScrubOptions(
     {
       entropy: flags.entropy,
       jobs: toInt(flags.jobs, '--jobs'),
       chunkSize: toInt(flags.chunkSize, '--chunk-size'),
       waitStable: parseSeconds(flags.waitStable, '--wait-stable'),
       fill: { text: flags.fillText ?? '*', binary: toInt(flags.fillBinary, '--fill-binary') ?? 0 },
+      knownKeys: flags.knownKey,
+      knownSecrets: flags.knownSecret,
     },
-    extra,
+    loadedConfigOf(flags)?.config,
   );
-  const { loadKnownKeys, loadKnownSecrets } = await import('./known.js');
-  parsed.knownKeys = await loadKnownKeys(flags.knownKey);
-  const secrets = await loadKnownSecrets(flags.knownSecret);
-  parsed.knownSecrets = secrets.literals;
-  parsed.knownSecretDigests = secrets.sha256;
-  const withConfig = applyConfigOptions(parsed, flags);
-  checkIds(withConfig.allowlist.ruleIds, 'allowlist.ruleIds', knownIds(withConfig));
-  return withConfig;
-}
-
-function exitCodeOf(results: FileResult[]): ExitCode {
-  const v = new Set(results.map((r) => r.verdict));
-  if (v.has('io-error')) return EXIT.IO;
-  if (v.has('usage-error')) return EXIT.USAGE;
-  if (v.has('secrets-found') || v.has('survived-verification')) return EXIT.SECRETS;
-  return EXIT.CLEAN;
+  checkIds(opts.allowlist.ruleIds, 'allowlist.ruleIds', knownIds(opts));
+  return opts;
 }
 
 /** `<name>.scrubbed<.ext>` beside the input (the .gz suffix stays last). */
@@ -269,7 +237,7 @@ class Runner {
   add(found: FileResult): void {
     const result = this.selection ? applySelection(found, this.selection) : found;
     this.results.push(result);
-    if (this.flags.auditLog) (this.audit ??= new AuditWriter(this.flags.auditLog, this.command)).record(result);
+    if (this.flags.auditLog) (this.audit ??= new AuditWriter(this.flags.auditLog)).record(this.command, result);
     // each warning once: on stderr, unless the verbose text report on the terminal lists it anyway
     const listedInReport = this.flags.verbose && this.flags.format === 'text' && !this.flags.report;
     if (!this.flags.quiet && !listedInReport) {
@@ -299,7 +267,7 @@ class Runner {
   async finish(): Promise<ExitCode> {
     await this.cleanup();
     // an audit trail that could not be written is an I/O failure, not a success
-    const exitCode = (await this.audit?.close()) === false ? EXIT.IO : exitCodeOf(this.results);
+    const exitCode = (await this.audit?.close()) === false ? EXIT.IO : worstOf(this.results);
     const report: Report = { tool: { name: 'dumpscrub', version: VERSION }, command: this.command, files: this.results, exitCode };
     let text: string;
     if (this.flags.format === 'json') text = renderJson(report);
@@ -395,7 +363,7 @@ async function runScrub(patterns: string[], flags: ScrubFlags): Promise<ExitCode
   const toStdout = flags.output === '-' || (patterns.length === 1 && patterns[0] === '-' && !flags.output && !flags.outDir);
   // binary on a terminal is never what was meant; an explicit `-o -` says it is
   if (toStdout && flags.output !== '-' && process.stdout.isTTY) throw new UsageError('refusing to write a binary dump to a terminal; redirect stdout, or give -o - (or -o FILE)');
-  const opts = await buildOptions(flags, {});
+  const opts = await buildOptions(flags);
   opts.inPlace = Boolean(flags.inPlace);
   opts.quarantine = flags.quarantine;
   await preflightCommon(flags);

@@ -1,10 +1,9 @@
 // dumpscrub.config.json: zod schema, error messages that name the field, and the mapping onto ScrubOptions.
-// Pure but for loadConfig, which reads the file through files.ts; parseConfig takes text or parsed JSON.
+// Pure but for loadConfig, which reads the file through io/input.ts; parseConfig takes text or parsed JSON.
 import * as path from 'node:path';
 import { z } from 'zod';
 import { AllowlistSchema, DEFAULT_ENTROPY, EntropySchema, FillSchema, RegionSelectionSchema } from './options.js';
 import { RuleSchema } from './rules/schema.js';
-import type { ScrubOptionsInput } from './options.js';
 import { UsageError } from './errors.js';
 import { readTextIfExists } from './io/input.js';
 
@@ -159,20 +158,6 @@ export function resolveConfigPaths(config: Config, configFile: string): Config {
       ...(config.gate.quarantine ? { quarantine: abs(config.gate.quarantine) } : {}),
       ...(config.gate.auditLog ? { auditLog: abs(config.gate.auditLog) } : {}),
     },
-  };
-}
-
-/** The part of a config that ScrubOptions takes (rules go to `extraRules`, files are loaded by the CLI). */
-export function configToOptions(config: Config): { input: ScrubOptionsInput; extraRules: unknown[] } {
-  return {
-    input: {
-      entropy: config.entropy,
-      allowlist: config.allowlist,
-      fill: config.fill,
-      jobs: config.jobs,
-      selfHunt: config.selfHunt,
-    },
-    extraRules: config.rules,
   };
 }
 

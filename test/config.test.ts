@@ -6,7 +6,6 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
-  configToOptions,
   defaultConfig,
   globToRegExp,
   parseConfig,
@@ -15,7 +14,8 @@ import {
   renderConfig,
   resolveConfigPaths,
 } from '../src/config.js';
-import { makeOptions, regionSelected } from '../src/options.js';
+import { regionSelected } from '../src/options.js';
+import { buildScrubOptions } from '../src/run-options.js';
 
 const SRC = 'dumpscrub.config.json';
 const CLI = join(dirname(import.meta.dirname), 'dist', 'cli.js');
@@ -115,10 +115,9 @@ describe('parseConfig', () => {
 });
 
 describe('config mapping', () => {
-  it('maps onto ScrubOptions that zod accepts', () => {
+  it('maps onto ScrubOptions that zod accepts', async () => {
     const c = parseConfig({ entropy: 'off', fill: { text: '#' }, jobs: 2, allowlist: { ruleIds: ['jwt'] }, selfHunt: false }, SRC);
-    const { input, extraRules } = configToOptions(c);
-    const opts = makeOptions(input, { extraRules });
+    const opts = await buildScrubOptions({ entropy: c.entropy, jobs: c.jobs, fill: c.fill, knownKeys: c.knownKeys, knownSecrets: c.knownSecrets }, c);
     expect(opts.entropy).toBe('off');
     expect(opts.fill).toEqual({ text: '#', binary: 0 });
     expect(opts.jobs).toBe(2);

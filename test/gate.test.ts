@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isCandidateName, isStable, reasonText, runGate } from '../src/gate.js';
+import { isCandidateName, reasonText, runGate } from '../src/gate.js';
+import { isStable } from '../src/stable.js';
+import { StepClock } from './support/step-clock.js';
 import type { GateResult } from '../src/gate.js';
 import { makeOptions } from '../src/options.js';
 import type { FileResult } from '../src/types.js';
@@ -73,10 +75,10 @@ function startGate(ws: ReturnType<typeof workspace>, stableSeconds: number, extr
     scrub: makeOptions({ jobs: 1 }),
     log: (l) => log.push(l),
     signal: ac.signal,
-    pollMs: 50,
+    pollMs: 100,
     ...extra,
   });
-  return { stop: async () => (ac.abort(), done), log };
+  return { stop: async () => (ac.abort(), done), log, done };
 }
 
 describe('gate helpers', () => {
@@ -115,23 +117,26 @@ describe('gate helpers', () => {
 });
 
 describe('gate watching a directory', () => {
+  // time is a StepClock: each step is one 100 ms poll, so the window is counted in polls, never measured
   it('does not touch a file that arrives slowly until it has been stable for the window', async () => {
     const ws = workspace();
-    const gate = startGate(ws, 1);
+    const clock = new StepClock();
+    const gate = startGate(ws, 1, { clock });
     const { bytes, body } = dumpWithKey();
     const target = path.join(ws.inbox, 'slow.dmp');
     const pieces = 5;
     const step = Math.ceil(bytes.length / pieces);
     for (let i = 0; i < pieces; i++) {
       fs.appendFileSync(target, bytes.subarray(i * step, (i + 1) * step));
-      await sleep(400);
+      for (let k = 0; k < 4; k++) await clock.step(gate.done); // 400 ms: under the window
       expect(fs.readdirSync(ws.outbox)).toEqual([]);
     }
-    const lastWrite = fs.statSync(target).mtimeMs;
     const published = path.join(ws.outbox, 'slow.dmp');
-    expect(await waitFor(() => fs.existsSync(published), 10_000)).toBe(true);
-    const waited = fs.statSync(published).mtimeMs - lastWrite;
-    expect(waited).toBeGreaterThanOrEqual(950);
+    const polls = 4 + (await clock.stepUntil(() => fs.existsSync(published), 100, gate.done));
+    expect(fs.existsSync(published)).toBe(true);
+    // since the last piece: the window (10 polls of 100 ms), and not much more
+    expect(polls).toBeGreaterThanOrEqual(10);
+    expect(polls).toBeLessThanOrEqual(12);
     const result = await gate.stop();
 
     const copy = fs.readFileSync(published);
@@ -148,15 +153,19 @@ describe('gate watching a directory', () => {
 
   it.skipIf(!fs.existsSync('/proc/self/fdinfo'))('waits while a process still holds the file open for writing', async () => {
     const ws = workspace();
-    const gate = startGate(ws, 0.3);
+    const clock = new StepClock();
+    const gate = startGate(ws, 0.3, { clock });
     const target = path.join(ws.inbox, 'held.dmp');
+    // this process is the writer: /proc lists it like any other
     const fd = fs.openSync(target, 'w');
     fs.writeSync(fd, Buffer.alloc(64 * 1024, 0x41));
-    await sleep(1500); // well past the stable window, but still open for writing
+    for (let k = 0; k < 15; k++) await clock.step(gate.done); // five windows, still open for writing
     expect(fs.readdirSync(ws.outbox)).toEqual([]);
     expect(fs.existsSync(target)).toBe(true);
     fs.closeSync(fd);
-    expect(await waitFor(() => fs.existsSync(path.join(ws.outbox, 'held.dmp')), 10_000)).toBe(true);
+    const published = path.join(ws.outbox, 'held.dmp');
+    await clock.stepUntil(() => fs.existsSync(published), 50, gate.done);
+    expect(fs.existsSync(published)).toBe(true);
     const result = await gate.stop();
     expect(result.exitCode).toBe(0);
   }, 30_000);
@@ -165,11 +174,28 @@ describe('gate watching a directory', () => {
     const ws = workspace();
     fs.writeFileSync(path.join(ws.outbox, 'same.bin'), 'older copy');
     fs.writeFileSync(path.join(ws.inbox, 'same.bin'), Buffer.alloc(4096, 0x42));
-    const gate = startGate(ws, 0);
-    expect(await waitFor(() => fs.existsSync(path.join(ws.outbox, 'same.1.bin')), 10_000)).toBe(true);
+    const clock = new StepClock();
+    const gate = startGate(ws, 0, { clock });
+    await clock.stepUntil(() => fs.existsSync(path.join(ws.outbox, 'same.1.bin')), 50, gate.done);
+    expect(fs.existsSync(path.join(ws.outbox, 'same.1.bin'))).toBe(true);
     await gate.stop();
     expect(fs.readFileSync(path.join(ws.outbox, 'same.bin'), 'utf8')).toBe('older copy');
   }, 60_000);
+
+  it('refuses an audit log that is a symbolic link, like every other writer: exit 3, the target untouched', async () => {
+    const ws = workspace();
+    const elsewhere = path.join(ws.root, 'elsewhere.txt');
+    fs.writeFileSync(elsewhere, 'keep\n');
+    fs.symlinkSync(elsewhere, ws.audit);
+    fs.writeFileSync(path.join(ws.inbox, 'a.bin'), Buffer.alloc(4096, 0x42));
+    const log: string[] = [];
+    const r = await runGate({ inbox: ws.inbox, outbox: ws.outbox, quarantine: ws.quarantine, once: true, originals: 'delete', auditLog: ws.audit, stableSeconds: 0, maxWaitSeconds: 60, scrub: makeOptions({ jobs: 1 }), log: (l) => log.push(l), pollMs: 20 });
+    expect(r.records.map((x) => x.event)).toEqual(['published']);
+    expect(r.exitCode).toBe(3);
+    expect(fs.readFileSync(elsewhere, 'utf8')).toBe('keep\n');
+    expect(fs.lstatSync(ws.audit).isSymbolicLink()).toBe(true);
+    expect(log.join('\n')).toMatch(/FAILED .*audit log: cannot append to .*symlink refused/);
+  });
 });
 
 describe('dumpscrub gate --once (CLI)', () => {
