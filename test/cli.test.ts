@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CLI, filler, leakCount, randomToken, runCli, ROOT } from './lead/cli-harness.js';
+import { CLI, filler, leakCount, randomToken, runCliHere, ROOT } from './lead/cli-harness.js';
 import { VERSION } from '../src/version.js';
 
 const made: string[] = [];
@@ -32,18 +32,18 @@ function dump(file: string, seed = 3): string {
 const lines = (s: string) => s.split('\n').filter(Boolean);
 
 describe('cli', () => {
-  it('--version matches package.json', () => {
+  it('--version matches package.json', async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(VERSION).toBe(pkg.version);
-    const r = runCli(['--version']);
+    const r = (await runCliHere(['--version']));
     expect(r.code).toBe(0);
     expect(r.stdout.toString().trim()).toBe(pkg.version);
   });
 
-  it('rules lists detectors and rules as text and JSON', () => {
-    const text = runCli(['rules']);
+  it('rules lists detectors and rules as text and JSON', async () => {
+    const text = (await runCliHere(['rules']));
     expect(text.code).toBe(0);
-    const json = runCli(['rules', '--format', 'json']);
+    const json = (await runCliHere(['rules', '--format', 'json']));
     expect(json.code).toBe(0);
     const rules = JSON.parse(json.stdout.toString()) as Array<{ id: string; name: string; kind: string }>;
     expect(rules.length).toBeGreaterThanOrEqual(150);
@@ -51,27 +51,27 @@ describe('cli', () => {
     for (const r of rules) expect(text.stdout.toString()).toContain(r.id);
   });
 
-  it('an unknown command is a usage error', () => {
-    expect(runCli(['frobnicate']).code).toBe(2);
+  it('an unknown command is a usage error', async () => {
+    expect((await runCliHere(['frobnicate'])).code).toBe(2);
   });
 });
 
 describe('destinations', () => {
-  it('two inputs with one name under --out-dir are refused before any work (exit 2)', () => {
+  it('two inputs with one name under --out-dir are refused before any work (exit 2)', async () => {
     const d = scratch();
     dump(path.join(d, 'a', 'core'));
     dump(path.join(d, 'b', 'core'), 4);
-    const r = runCli(['scrub', 'a/core', 'b/core', '--out-dir', 'out', '-q'], { cwd: d });
+    const r = (await runCliHere(['scrub', 'a/core', 'b/core', '--out-dir', 'out', '-q'], { cwd: d }));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/a\/core and b\/core would both be written to/);
     expect(fs.existsSync(path.join(d, 'out')) ? fs.readdirSync(path.join(d, 'out')) : []).toEqual([]);
   });
 
-  it('a directory under --out-dir keeps its relative paths, so no copy replaces another', () => {
+  it('a directory under --out-dir keeps its relative paths, so no copy replaces another', async () => {
     const d = scratch();
     const s1 = dump(path.join(d, 'in', 'a', 'core'));
     const s2 = dump(path.join(d, 'in', 'b', 'core'), 4);
-    const r = runCli(['scrub', 'in', '--out-dir', 'out', '-q'], { cwd: d });
+    const r = (await runCliHere(['scrub', 'in', '--out-dir', 'out', '-q'], { cwd: d }));
     expect(r.code).toBe(0);
     for (const sub of ['a', 'b']) {
       const copy = fs.readFileSync(path.join(d, 'out', sub, 'core'));
@@ -80,7 +80,7 @@ describe('destinations', () => {
     }
   });
 
-  it('an unusable --report, --audit-log or -o fails at once naming the option, and publishes nothing', () => {
+  it('an unusable --report, --audit-log or -o fails at once naming the option, and publishes nothing', async () => {
     const d = scratch();
     dump(path.join(d, 'x.dmp'));
     fs.mkdirSync(path.join(d, 'adir'));
@@ -91,7 +91,7 @@ describe('destinations', () => {
       [['-o', 'adir'], /^dumpscrub: -o\/--output adir: is a directory/],
     ];
     for (const [flags, message] of cases) {
-      const r = runCli(['scrub', 'x.dmp', ...flags], { cwd: d });
+      const r = (await runCliHere(['scrub', 'x.dmp', ...flags], { cwd: d }));
       expect(r.code).toBe(2);
       expect(lines(r.stderr).length).toBe(1);
       expect(r.stderr).toMatch(message);
@@ -100,49 +100,49 @@ describe('destinations', () => {
     expect(fs.readdirSync(path.join(d, 'adir'))).toEqual([]);
   });
 
-  it('a missing --out-dir is created', () => {
+  it('a missing --out-dir is created', async () => {
     const d = scratch();
     dump(path.join(d, 'x.dmp'));
-    expect(runCli(['scrub', 'x.dmp', '--out-dir', 'new/clean', '-q'], { cwd: d }).code).toBe(0);
+    expect((await runCliHere(['scrub', 'x.dmp', '--out-dir', 'new/clean', '-q'], { cwd: d })).code).toBe(0);
     expect(fs.existsSync(path.join(d, 'new', 'clean', 'x.dmp'))).toBe(true);
   });
 });
 
 describe('expansion', () => {
-  it('a second run over a directory does not re-scrub its own outputs or --out-dir inside the tree', () => {
+  it('a second run over a directory does not re-scrub its own outputs or --out-dir inside the tree', async () => {
     const d = scratch();
     dump(path.join(d, 'dumps', 'x.dmp'));
-    expect(runCli(['scrub', 'dumps', '-q'], { cwd: d }).code).toBe(0);
-    const again = runCli(['scrub', 'dumps', '-q'], { cwd: d });
+    expect((await runCliHere(['scrub', 'dumps', '-q'], { cwd: d })).code).toBe(0);
+    const again = (await runCliHere(['scrub', 'dumps', '-q'], { cwd: d }));
     expect(again.code).toBe(0);
     expect(fs.readdirSync(path.join(d, 'dumps')).sort()).toEqual(['x.dmp', 'x.scrubbed.dmp']);
-    for (let i = 0; i < 2; i++) expect(runCli(['scrub', 'dumps', '--out-dir', 'dumps/clean', '-q'], { cwd: d }).code).toBe(0);
+    for (let i = 0; i < 2; i++) expect((await runCliHere(['scrub', 'dumps', '--out-dir', 'dumps/clean', '-q'], { cwd: d })).code).toBe(0);
     expect(fs.readdirSync(path.join(d, 'dumps', 'clean'))).toEqual(['x.dmp']);
     // named explicitly, an output is an input like any other
-    expect(runCli(['scan', 'dumps/x.scrubbed.dmp', '-q'], { cwd: d }).code).toBe(0);
+    expect((await runCliHere(['scan', 'dumps/x.scrubbed.dmp', '-q'], { cwd: d })).code).toBe(0);
   });
 
-  it('a glob that matches nothing is exit 0 with an empty, valid report in every format', () => {
+  it('a glob that matches nothing is exit 0 with an empty, valid report in every format', async () => {
     const d = scratch();
-    const sarif = runCli(['scan', 'none/**/*.dmp', '--format', 'sarif', '--report', 'r.sarif'], { cwd: d });
+    const sarif = (await runCliHere(['scan', 'none/**/*.dmp', '--format', 'sarif', '--report', 'r.sarif'], { cwd: d }));
     expect(sarif.code).toBe(0);
     const doc = JSON.parse(fs.readFileSync(path.join(d, 'r.sarif'), 'utf8'));
     expect(doc.version).toBe('2.1.0');
     expect(doc.runs[0].results).toEqual([]);
-    const json = runCli(['scan', 'none/*.dmp', '--format', 'json'], { cwd: d });
+    const json = (await runCliHere(['scan', 'none/*.dmp', '--format', 'json'], { cwd: d }));
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout.toString()).files).toEqual([]);
-    for (const format of ['text', 'jsonl']) expect(runCli(['verify', 'none/*.dmp', '--format', format], { cwd: d }).code).toBe(0);
-    expect(runCli(['scrub', 'none/*.dmp', '--out-dir', 'o'], { cwd: d }).code).toBe(0);
+    for (const format of ['text', 'jsonl']) expect((await runCliHere(['verify', 'none/*.dmp', '--format', format], { cwd: d })).code).toBe(0);
+    expect((await runCliHere(['scrub', 'none/*.dmp', '--out-dir', 'o'], { cwd: d })).code).toBe(0);
   });
 
-  it('a corrupt .gz is its own io-error; the other files are still scanned and reported', () => {
+  it('a corrupt .gz is its own io-error; the other files are still scanned and reported', async () => {
     const d = scratch();
     dump(path.join(d, 'a.dmp'));
     fs.writeFileSync(path.join(d, 'b.dmp.gz'), gzipSync(filler(32 * 1024)).subarray(0, 300));
     dump(path.join(d, 'c.dmp'), 4);
     for (const command of ['scan', 'verify']) {
-      const r = runCli([command, 'a.dmp', 'b.dmp.gz', 'c.dmp', '--format', 'json'], { cwd: d });
+      const r = (await runCliHere([command, 'a.dmp', 'b.dmp.gz', 'c.dmp', '--format', 'json'], { cwd: d }));
       expect(r.code).toBe(3);
       const report = JSON.parse(r.stdout.toString());
       expect(report.files.map((f: { file: string }) => f.file)).toEqual(['a.dmp', 'b.dmp.gz', 'c.dmp']);
@@ -167,7 +167,7 @@ describe('stdin and stdout', () => {
     }
   });
 
-  it('scrub - refuses to write binary to a terminal unless -o - is explicit', () => {
+  it('scrub - refuses to write binary to a terminal unless -o - is explicit', async () => {
     const script = spawnSync('script', ['--version']);
     if (script.status !== 0) return void console.warn('skipped: `script` (bsdutils) is not installed; .ci/run installs it');
     const run = spawnSync('script', ['-qec', `${process.execPath} ${CLI} scrub -`, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -201,7 +201,7 @@ describe('stdin and stdout', () => {
     expect(leakCount(Buffer.concat(left), [secret])).toBe(0);
   });
 
-  it('a full spool directory is exit 3 and leaves nothing; a regular file on stdin is not spooled at all', () => {
+  it('a full spool directory is exit 3 and leaves nothing; a regular file on stdin is not spooled at all', async () => {
     const d = scratch();
     const spool = path.join(d, 'spool');
     fs.mkdirSync(spool);
@@ -220,14 +220,14 @@ describe('stdin and stdout', () => {
 });
 
 describe('usage errors', () => {
-  it('a bad fill is exit 2 with one line naming the option', () => {
+  it('a bad fill is exit 2 with one line naming the option', async () => {
     const d = scratch();
     dump(path.join(d, 'x.dmp'));
     for (const [flags, option] of [
       [['--fill-text', 'ab'], '--fill-text'],
       [['--fill-binary', '300'], '--fill-binary'],
     ] as const) {
-      const r = runCli(['scrub', 'x.dmp', ...flags], { cwd: d });
+      const r = (await runCliHere(['scrub', 'x.dmp', ...flags], { cwd: d }));
       expect(r.code).toBe(2);
       expect(lines(r.stderr).length).toBe(1);
       expect(r.stderr.startsWith(`dumpscrub: ${option}: `)).toBe(true);
@@ -237,87 +237,87 @@ describe('usage errors', () => {
 });
 
 describe("the peers' conventions", () => {
-  it('rules lists every id a finding can carry, beyond the rules engine', () => {
-    const ids = (JSON.parse(runCli(['rules', '--format', 'json']).stdout.toString()) as Array<{ id: string }>).map((r) => r.id);
+  it('rules lists every id a finding can carry, beyond the rules engine', async () => {
+    const ids = (JSON.parse((await runCliHere(['rules', '--format', 'json'])).stdout.toString()) as Array<{ id: string }>).map((r) => r.id);
     for (const id of ['entropy-token', 'entropy-context', 'aes-key', 'aes-schedule', 'der-rsa', 'cng-rsa', 'capi-rsa', 'known-secret-digest']) expect(ids).toContain(id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('--baseline: findings of an earlier scan are not reported and do not set exit 1; new ones are', () => {
+  it('--baseline: findings of an earlier scan are not reported and do not set exit 1; new ones are', async () => {
     const d = scratch();
     dump(path.join(d, 'a.dmp'));
-    const first = runCli(['scan', 'a.dmp', '-f', 'json', '-r', 'base.json', '-q'], { cwd: d });
+    const first = (await runCliHere(['scan', 'a.dmp', '-f', 'json', '-r', 'base.json', '-q'], { cwd: d }));
     expect(first.code).toBe(1);
-    const again = runCli(['scan', 'a.dmp', '--baseline', 'base.json', '-f', 'json'], { cwd: d });
+    const again = (await runCliHere(['scan', 'a.dmp', '--baseline', 'base.json', '-f', 'json'], { cwd: d }));
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout.toString()).files[0].findings).toEqual([]);
     dump(path.join(d, 'b.dmp'), 5);
-    expect(runCli(['scan', 'a.dmp', 'b.dmp', '--baseline', 'base.json', '-q'], { cwd: d }).code).toBe(1);
+    expect((await runCliHere(['scan', 'a.dmp', 'b.dmp', '--baseline', 'base.json', '-q'], { cwd: d })).code).toBe(1);
     // scrub takes no baseline: it redacts everything
-    expect(runCli(['scrub', 'a.dmp', '--baseline', 'base.json'], { cwd: d }).code).toBe(2);
+    expect((await runCliHere(['scrub', 'a.dmp', '--baseline', 'base.json'], { cwd: d })).code).toBe(2);
   });
 
-  it('--enable-rule / --disable-rule select what scan reports; an unknown id is exit 2', () => {
+  it('--enable-rule / --disable-rule select what scan reports; an unknown id is exit 2', async () => {
     const d = scratch();
     dump(path.join(d, 'a.dmp'));
-    const all = JSON.parse(runCli(['scan', 'a.dmp', '-f', 'json'], { cwd: d }).stdout.toString()).files[0].findings as Array<{ ruleId: string }>;
+    const all = JSON.parse((await runCliHere(['scan', 'a.dmp', '-f', 'json'], { cwd: d })).stdout.toString()).files[0].findings as Array<{ ruleId: string }>;
     const rule = all[0].ruleId;
-    const off = runCli(['scan', 'a.dmp', '-f', 'json', ...all.flatMap((f) => ['--disable-rule', f.ruleId])], { cwd: d });
+    const off = (await runCliHere(['scan', 'a.dmp', '-f', 'json', ...all.flatMap((f) => ['--disable-rule', f.ruleId])], { cwd: d }));
     expect(off.code).toBe(0);
-    const only = runCli(['scan', 'a.dmp', '-f', 'json', '--enable-rule', rule], { cwd: d });
+    const only = (await runCliHere(['scan', 'a.dmp', '-f', 'json', '--enable-rule', rule], { cwd: d }));
     expect(only.code).toBe(1);
     expect((JSON.parse(only.stdout.toString()).files[0].findings as Array<{ ruleId: string }>).every((f) => f.ruleId === rule)).toBe(true);
-    const bad = runCli(['scan', 'a.dmp', '--disable-rule', 'no-such-rule'], { cwd: d });
+    const bad = (await runCliHere(['scan', 'a.dmp', '--disable-rule', 'no-such-rule'], { cwd: d }));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--disable-rule: unknown rule id "no-such-rule"/);
   });
 
-  it('.dumpscrubignore and ./dumpscrub.config.json are announced when picked up; unknown ids in them are errors', () => {
+  it('.dumpscrubignore and ./dumpscrub.config.json are announced when picked up; unknown ids in them are errors', async () => {
     const d = scratch();
     dump(path.join(d, 'a.dmp'));
-    const ids = (JSON.parse(runCli(['scan', 'a.dmp', '-f', 'json'], { cwd: d }).stdout.toString()).files[0].findings as Array<{ ruleId: string }>).map((f) => f.ruleId);
+    const ids = (JSON.parse((await runCliHere(['scan', 'a.dmp', '-f', 'json'], { cwd: d })).stdout.toString()).files[0].findings as Array<{ ruleId: string }>).map((f) => f.ruleId);
     fs.writeFileSync(path.join(d, '.dumpscrubignore'), `# accepted\n${[...new Set(ids)].join('\n')}\n`);
-    const ignored = runCli(['scan', 'a.dmp'], { cwd: d });
+    const ignored = (await runCliHere(['scan', 'a.dmp'], { cwd: d }));
     expect(ignored.code).toBe(0);
     expect(ignored.stderr).toMatch(/^dumpscrub: using \.\/\.dumpscrubignore \(\d+ entr(y|ies); scan only\)$/m);
     fs.writeFileSync(path.join(d, '.dumpscrubignore'), 'no-such-rule\n');
-    expect(runCli(['scan', 'a.dmp'], { cwd: d }).stderr).toMatch(/\.dumpscrubignore:1: unknown rule id "no-such-rule"/);
+    expect((await runCliHere(['scan', 'a.dmp'], { cwd: d })).stderr).toMatch(/\.dumpscrubignore:1: unknown rule id "no-such-rule"/);
     fs.rmSync(path.join(d, '.dumpscrubignore'));
     fs.writeFileSync(path.join(d, 'dumpscrub.config.json'), JSON.stringify({ allowlist: { ruleIds: ['jwtt'] } }));
-    const config = runCli(['scan', 'a.dmp'], { cwd: d });
+    const config = (await runCliHere(['scan', 'a.dmp'], { cwd: d }));
     expect(config.code).toBe(2);
     expect(config.stderr).toMatch(/^dumpscrub: using \.\/dumpscrub\.config\.json$/m);
     expect(config.stderr).toMatch(/allowlist\.ruleIds: unknown rule id "jwtt"/);
   });
 
-  it('DUMPSCRUB_CONFIG stands in for --config; -r writes the report and the counts still reach stdout', () => {
+  it('DUMPSCRUB_CONFIG stands in for --config; -r writes the report and the counts still reach stdout', async () => {
     const d = scratch();
     dump(path.join(d, 'a.dmp'));
     fs.writeFileSync(path.join(d, 'cfg.json'), JSON.stringify({ report: { format: 'json' } }));
-    const r = runCli(['scan', 'a.dmp', '-r', 'out.json'], { cwd: d, env: { DUMPSCRUB_CONFIG: path.join(d, 'cfg.json') } });
+    const r = (await runCliHere(['scan', 'a.dmp', '-r', 'out.json'], { cwd: d, env: { DUMPSCRUB_CONFIG: path.join(d, 'cfg.json') } }));
     expect(r.code).toBe(1);
     expect(JSON.parse(fs.readFileSync(path.join(d, 'out.json'), 'utf8')).files.length).toBe(1);
     expect(r.stdout.toString()).toMatch(/^dumpscrub scan: 1 file, \d+ findings?, 0 survivors, exit 1$/m);
-    expect(runCli(['scan', 'a.dmp'], { cwd: d, env: { DUMPSCRUB_CONFIG: path.join(d, 'missing.json') } }).code).toBe(2);
+    expect((await runCliHere(['scan', 'a.dmp'], { cwd: d, env: { DUMPSCRUB_CONFIG: path.join(d, 'missing.json') } })).code).toBe(2);
   });
 
-  it('--color always colours a piped report, --color never and --no-color do not', () => {
+  it('--color always colours a piped report, --color never and --no-color do not', async () => {
     const d = scratch();
     dump(path.join(d, 'a.dmp'));
-    const esc = (args: string[]) => runCli(['scan', 'a.dmp', ...args], { cwd: d, env: { NO_COLOR: '' } }).stdout.includes(0x1b);
-    expect(esc(['--color', 'always'])).toBe(true);
-    expect(esc(['--color', 'never'])).toBe(false);
-    expect(esc(['--no-color'])).toBe(false);
-    expect(esc([])).toBe(false);
+    const esc = async (args: string[]) => (await runCliHere(['scan', 'a.dmp', ...args], { cwd: d, env: { NO_COLOR: '' } })).stdout.includes(0x1b);
+    expect(await esc(['--color', 'always'])).toBe(true);
+    expect(await esc(['--color', 'never'])).toBe(false);
+    expect(await esc(['--no-color'])).toBe(false);
+    expect(await esc([])).toBe(false);
   });
 });
 
 describe('one line for each thing', () => {
-  it('a warning is printed once, whether or not --verbose lists it in the report', () => {
+  it('a warning is printed once, whether or not --verbose lists it in the report', async () => {
     const d = scratch();
     fs.writeFileSync(path.join(d, 'a.dmp.gz'), gzipSync(filler(16 * 1024)));
     for (const verbose of [[], ['--verbose']]) {
-      const r = runCli(['scan', 'a.dmp.gz', ...verbose], { cwd: d });
+      const r = (await runCliHere(['scan', 'a.dmp.gz', ...verbose], { cwd: d }));
       expect(r.code).toBe(0);
       const all = r.stdout.toString() + r.stderr;
       expect(all.split('offsets refer to the decompressed stream').length - 1).toBe(1);

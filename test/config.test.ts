@@ -42,7 +42,7 @@ function errorOf(json: unknown): string {
 }
 
 describe('parseConfig', () => {
-  it('fills every default from an empty object', () => {
+  it('fills every default from an empty object', async () => {
     const c = parseConfig({}, SRC);
     expect(c).toEqual(defaultConfig());
     expect(c.entropy).toBe('all');
@@ -52,7 +52,7 @@ describe('parseConfig', () => {
     expect(c.gate).toEqual({ stableSeconds: 5, originals: 'delete' });
   });
 
-  it('accepts a full config', () => {
+  it('accepts a full config', async () => {
     const c = parseConfig(
       {
         $schema: './node_modules/dumpscrub/config.schema.json',
@@ -75,7 +75,7 @@ describe('parseConfig', () => {
     expect(c.rules).toHaveLength(1);
   });
 
-  it('names the field path and what was expected', () => {
+  it('names the field path and what was expected', async () => {
     expect(errorOf({ allowlist: { fingerprints: ['0123456789ab', 'abc', 'ABCDEF012345'] } })).toBe(
       [
         'dumpscrub.config.json: allowlist.fingerprints[1]: expected 12 lowercase hex characters',
@@ -100,7 +100,7 @@ describe('parseConfig', () => {
     expect(errorOf([])).toBe('dumpscrub.config.json: (top level): expected object, got an array');
   });
 
-  it('validates custom rules with the built-in rule schema', () => {
+  it('validates custom rules with the built-in rule schema', async () => {
     expect(errorOf({ rules: [{ ...ACME_RULE, pattern: 'acme_[a-z0-9]+' }] })).toMatch(/^dumpscrub\.config\.json: rules\[0\]\.pattern: unbounded quantifier '\+'/);
     const { description: _d, ...noDescription } = ACME_RULE;
     expect(errorOf({ rules: [noDescription] })).toBe('dumpscrub.config.json: rules[0].description: expected string, got nothing');
@@ -108,7 +108,7 @@ describe('parseConfig', () => {
     expect(errorOf({ rules: [{ ...ACME_RULE, id: 'Bad Id' }] })).toMatch(/^dumpscrub\.config\.json: rules\[0\]\.id: /);
   });
 
-  it('reports bad JSON with the file name', () => {
+  it('reports bad JSON with the file name', async () => {
     expect(() => parseConfigText('{ "entropy": ', 'my.json')).toThrow(/^my\.json: not valid JSON/);
     expect(parseConfigText('\uFEFF{"entropy":"off"}', 'bom.json').entropy).toBe('off');
   });
@@ -125,13 +125,13 @@ describe('config mapping', () => {
     expect(opts.allowlist.ruleIds).toEqual(['jwt']);
   });
 
-  it('resolves file lists relative to the config file', () => {
+  it('resolves file lists relative to the config file', async () => {
     const c = resolveConfigPaths(parseConfig({ knownKeys: ['k.pem', '/abs/k2.pem'], gate: { auditLog: 'logs/a.jsonl' } }, SRC), '/etc/ds/dumpscrub.config.json');
     expect(c.knownKeys).toEqual(['/etc/ds/k.pem', '/abs/k2.pem']);
     expect(c.gate.auditLog).toBe('/etc/ds/logs/a.jsonl');
   });
 
-  it('prints the effective config as JSON with its source', () => {
+  it('prints the effective config as JSON with its source', async () => {
     const out = JSON.parse(renderConfig(parseConfig({ $schema: 'x', entropy: 'all' }, SRC), '/w/dumpscrub.config.json'));
     expect(out.source).toBe('/w/dumpscrub.config.json');
     expect(out.entropy).toBe('all');
@@ -141,7 +141,7 @@ describe('config mapping', () => {
 });
 
 describe('region selection', () => {
-  it('reports everything by default, honours include and lets exclude win', () => {
+  it('reports everything by default, honours include and lets exclude win', async () => {
     expect(regionSelected('heap', { include: [], exclude: [] })).toBe(true);
     expect(regionSelected('heap', { include: ['stack'], exclude: [] })).toBe(false);
     expect(regionSelected('stack', { include: ['stack'], exclude: [] })).toBe(true);
@@ -151,7 +151,7 @@ describe('region selection', () => {
 });
 
 describe('path allowlist globs', () => {
-  it('matches **, *, ? and {a,b}', () => {
+  it('matches **, *, ? and {a,b}', async () => {
     expect(globToRegExp('**/fixtures/**').test('a/b/fixtures/x.dmp')).toBe(true);
     expect(globToRegExp('**/fixtures/**').test('fixtures/x.dmp')).toBe(true);
     expect(globToRegExp('*.dmp').test('a/x.dmp')).toBe(false);
@@ -179,7 +179,7 @@ describe('config through the CLI', () => {
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
 
-  it('finds with a custom rule, allowlists it in scan, but scrub still redacts it', () => {
+  it('finds with a custom rule, allowlists it in scan, but scrub still redacts it', async () => {
     const { dir, token } = setup({ rules: [ACME_RULE], entropy: 'off' });
     const scan = cli(dir, ['scan', 'app.dmp', '--format', 'json']);
     expect(scan.code).toBe(1);
@@ -198,7 +198,7 @@ describe('config through the CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('takes report defaults from the file, lets flags win, and skips allowlisted paths', () => {
+  it('takes report defaults from the file, lets flags win, and skips allowlisted paths', async () => {
     const { dir } = setup({ rules: [ACME_RULE], entropy: 'off', report: { format: 'json', summary: true }, allowlist: { paths: ['*.skip'] } });
     const r = cli(dir, ['scan', 'app.dmp']);
     expect(JSON.parse(r.stdout).schema).toBe('dumpscrub.report/v1');
@@ -211,7 +211,7 @@ describe('config through the CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('config --print shows the effective config; a bad file or a missing --config exits 2', () => {
+  it('config --print shows the effective config; a bad file or a missing --config exits 2', async () => {
     const { dir } = setup({ entropy: 'all' });
     const printed = cli(dir, ['config', '--print']);
     expect(printed.code).toBe(0);

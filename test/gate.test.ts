@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isCandidateName, reasonText, runGate } from '../src/gate.js';
 import { isStable } from '../src/stable.js';
 import { StepClock } from './support/step-clock.js';
+import { runCliHere } from './lead/cli-harness.js';
 import type { GateResult } from '../src/gate.js';
 import { makeOptions } from '../src/options.js';
 import type { FileResult } from '../src/types.js';
@@ -199,12 +200,12 @@ describe('gate watching a directory', () => {
 });
 
 describe('dumpscrub gate --once (CLI)', () => {
-  function run(args: string[], cwd = ROOT) {
-    const r = spawnSync(process.execPath, [CLI, 'gate', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  async function run(args: string[], cwd = ROOT) {
+    const r = await runCliHere(['gate', ...args], { cwd });
+    return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
   }
 
-  it('publishes verified copies, quarantines failures 0600 with a reason, retains originals, audits, exits with the worst', () => {
+  it('publishes verified copies, quarantines failures 0600 with a reason, retains originals, audits, exits with the worst', async () => {
     const ws = workspace();
     const { bytes, body } = dumpWithKey();
     fs.writeFileSync(path.join(ws.inbox, 'good.dmp'), bytes);
@@ -213,7 +214,7 @@ describe('dumpscrub gate --once (CLI)', () => {
     const old = new Date(Date.now() - 60_000);
     for (const f of fs.readdirSync(ws.inbox)) fs.utimesSync(path.join(ws.inbox, f), old, old);
 
-    const r = run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--quarantine', ws.quarantine, '--once', '--retain-originals', '--audit-log', ws.audit, '--stable-seconds', '1']);
+    const r = (await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--quarantine', ws.quarantine, '--once', '--retain-originals', '--audit-log', ws.audit, '--stable-seconds', '1']));
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/published good\.dmp/);
@@ -241,10 +242,10 @@ describe('dumpscrub gate --once (CLI)', () => {
     expect(leaks(fs.readFileSync(ws.audit, 'utf8') + r.stderr + reason, body)).toBe(0);
   }, 60_000);
 
-  it('leaves a file that never settles in the inbox and exits 3', () => {
+  it('leaves a file that never settles in the inbox and exits 3', async () => {
     const ws = workspace();
     fs.writeFileSync(path.join(ws.inbox, 'fresh.dmp'), Buffer.alloc(1024));
-    const r = run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', '30', '--max-wait', '1', '--audit-log', ws.audit]);
+    const r = (await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', '30', '--max-wait', '1', '--audit-log', ws.audit]));
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/did not settle/);
     expect(fs.existsSync(path.join(ws.inbox, 'fresh.dmp'))).toBe(true);
@@ -252,12 +253,12 @@ describe('dumpscrub gate --once (CLI)', () => {
     expect(JSON.parse(fs.readFileSync(ws.audit, 'utf8')).event).toBe('pending');
   }, 30_000);
 
-  it('never follows a symlink dropped into the inbox', () => {
+  it('never follows a symlink dropped into the inbox', async () => {
     const ws = workspace();
     const outside = path.join(ws.root, 'secret.dmp');
     fs.writeFileSync(outside, dumpWithKey().bytes);
     fs.symlinkSync(outside, path.join(ws.inbox, 'link.dmp'));
-    const r = run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', '0']);
+    const r = (await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', '0']));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/ignoring link\.dmp: not a regular file \(symlink\)/);
     expect(fs.readdirSync(ws.outbox)).toEqual([]);
@@ -265,15 +266,15 @@ describe('dumpscrub gate --once (CLI)', () => {
     expect(fs.existsSync(outside)).toBe(true);
   });
 
-  it('exits 0 on an empty inbox and 2 on contradictory or bad settings', () => {
+  it('exits 0 on an empty inbox and 2 on contradictory or bad settings', async () => {
     const ws = workspace();
-    expect(run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once']).code).toBe(0);
-    expect(run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--retain-originals', '--delete-originals']).code).toBe(2);
-    expect(run(['--inbox', ws.inbox, '--outbox', ws.inbox, '--once']).code).toBe(2);
-    expect(run(['--inbox', ws.inbox, '--once']).code).toBe(2);
-    expect(run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', 'soon']).code).toBe(2);
+    expect((await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once'])).code).toBe(0);
+    expect((await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--retain-originals', '--delete-originals'])).code).toBe(2);
+    expect((await run(['--inbox', ws.inbox, '--outbox', ws.inbox, '--once'])).code).toBe(2);
+    expect((await run(['--inbox', ws.inbox, '--once'])).code).toBe(2);
+    expect((await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', 'soon'])).code).toBe(2);
     fs.writeFileSync(path.join(ws.root, 'bad.json'), '{"gate":{"stableSeconds":-1}}');
-    const bad = run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--config', path.join(ws.root, 'bad.json')]);
+    const bad = (await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--config', path.join(ws.root, 'bad.json')]));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/gate\.stableSeconds: expected a number >= 0/);
   }, 60_000);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
-import { runCli, tempDir, randomToken, freshPem, filler, leakCount } from './lead/cli-harness.js';
+import { runCli, tempDir, randomToken, freshPem, filler, leakCount, runCliHere } from './lead/cli-harness.js';
 import { scan, scrub, verify } from '../src/index.js';
 
 interface Planted {
@@ -36,25 +36,25 @@ function plantedImage(dir: string, name = 'mem.bin', size = 256 * 1024): Planted
 }
 
 describe('exit codes', () => {
-  it('scan: 0 on a clean file, 1 with secrets, 3 on a missing file, 2 on a bad flag', () => {
+  it('scan: 0 on a clean file, 1 with secrets, 3 on a missing file, 2 on a bad flag', async () => {
     const dir = tempDir();
     const clean = path.join(dir, 'clean.bin');
     fs.writeFileSync(clean, filler(128 * 1024, 3));
-    expect(runCli(['scan', clean]).code).toBe(0);
+    expect((await runCliHere(['scan', clean])).code).toBe(0);
     const { file } = plantedImage(dir);
-    expect(runCli(['scan', file]).code).toBe(1);
-    const missing = runCli(['scan', path.join(dir, 'nope.dmp')]);
+    expect((await runCliHere(['scan', file])).code).toBe(1);
+    const missing = (await runCliHere(['scan', path.join(dir, 'nope.dmp')]));
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/ENOENT/);
-    expect(runCli(['scan', '--no-such-flag', clean]).code).toBe(2);
-    expect(runCli(['scan', '--entropy', 'loud', clean]).code).toBe(2);
+    expect((await runCliHere(['scan', '--no-such-flag', clean])).code).toBe(2);
+    expect((await runCliHere(['scan', '--entropy', 'loud', clean])).code).toBe(2);
   });
 
-  it('scrub: 2 for conflicting destinations and for input == output, nothing written', () => {
+  it('scrub: 2 for conflicting destinations and for input == output, nothing written', async () => {
     const dir = tempDir();
     const { file } = plantedImage(dir);
-    expect(runCli(['scrub', file, '-o', path.join(dir, 'a'), '--out-dir', dir]).code).toBe(2);
-    const same = runCli(['scrub', file, '-o', file]);
+    expect((await runCliHere(['scrub', file, '-o', path.join(dir, 'a'), '--out-dir', dir])).code).toBe(2);
+    const same = (await runCliHere(['scrub', file, '-o', file]));
     expect(same.code).toBe(2);
     expect(same.stderr).toMatch(/same file/);
     expect(fs.readdirSync(dir).sort()).toEqual(['mem.bin']);
@@ -64,12 +64,12 @@ describe('exit codes', () => {
     const dir = tempDir();
     const { file } = plantedImage(dir);
     expect((await scrub(file, path.join(dir, 'mem.scrubbed.bin'))).verdict).toBe('redacted-verified');
-    expect(runCli(['verify', file]).code).toBe(1);
-    expect(runCli(['verify', path.join(dir, 'mem.scrubbed.bin')]).code).toBe(0);
+    expect((await runCliHere(['verify', file])).code).toBe(1);
+    expect((await runCliHere(['verify', path.join(dir, 'mem.scrubbed.bin')])).code).toBe(0);
   });
 
-  it('--help lists the commands and the exit codes', () => {
-    const r = runCli(['--help']);
+  it('--help lists the commands and the exit codes', async () => {
+    const r = (await runCliHere(['--help']));
     expect(r.code).toBe(0);
     const text = r.stdout.toString();
     for (const word of ['scan', 'scrub', 'verify', 'rules', 'Exit codes', 'input changed']) expect(text).toContain(word);
@@ -116,23 +116,23 @@ describe('scrub writes a same-length copy that differs only inside findings', ()
     expect(leakCount(fs.readFileSync(out), secrets)).toBe(0);
   });
 
-  it('--in-place replaces the input only with a verified copy', () => {
+  it('--in-place replaces the input only with a verified copy', async () => {
     const dir = tempDir();
     const { file, secrets, bytes } = plantedImage(dir);
-    expect(runCli(['scrub', file, '--in-place']).code).toBe(0);
+    expect((await runCliHere(['scrub', file, '--in-place'])).code).toBe(0);
     const now = fs.readFileSync(file);
     expect(now.length).toBe(bytes.length);
     expect(leakCount(now, secrets)).toBe(0);
     expect(fs.readdirSync(dir)).toEqual(['mem.bin']);
   });
 
-  it('--out-dir writes each input under its own name', () => {
+  it('--out-dir writes each input under its own name', async () => {
     const dir = tempDir();
     const outDir = path.join(dir, 'clean');
     fs.mkdirSync(outDir);
     plantedImage(dir, 'a.bin');
     plantedImage(dir, 'b.bin');
-    const r = runCli(['scrub', path.join(dir, '*.bin'), '--out-dir', outDir]);
+    const r = (await runCliHere(['scrub', path.join(dir, '*.bin'), '--out-dir', outDir]));
     expect(r.code).toBe(0);
     expect(fs.readdirSync(outDir).sort()).toEqual(['a.bin', 'b.bin']);
   });
@@ -152,7 +152,7 @@ describe('pipes', () => {
     expect(r.stderr).toMatch(/finding/);
   });
 
-  it('scan - reads stdin', () => {
+  it('scan - reads stdin', async () => {
     const dir = tempDir();
     const { bytes } = plantedImage(dir);
     expect(runCli(['scan', '-'], { input: bytes }).code).toBe(1);
@@ -208,7 +208,7 @@ describe('input changing during the run', () => {
     const fifo = path.join(dir, 'fifo');
     const { execFileSync } = await import('node:child_process');
     execFileSync('mkfifo', [fifo]);
-    const r = runCli(['scrub', fifo, '-o', path.join(dir, 'x')]);
+    const r = (await runCliHere(['scrub', fifo, '-o', path.join(dir, 'x')]));
     expect(r.code).toBe(2);
     expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
   });
@@ -222,7 +222,7 @@ describe('gzip', () => {
     fs.writeFileSync(gz, gzipSync(bytes));
     expect((await scan(gz)).verdict).toBe('secrets-found');
     // the CLI names the copy: .gz stays last
-    const r = runCli(['scrub', gz]);
+    const r = (await runCliHere(['scrub', gz]));
     expect(r.code).toBe(0);
     const out = path.join(dir, 'core.scrubbed.dmp.gz');
     const plain = gunzipSync(fs.readFileSync(out));
@@ -232,14 +232,14 @@ describe('gzip', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the output name decides: .gz in, -o x.dmp out is plain bytes; the report says which size is which', () => {
+  it('the output name decides: .gz in, -o x.dmp out is plain bytes; the report says which size is which', async () => {
     const dir = tempDir();
     const { bytes, secrets } = plantedImage(dir);
     const gz = path.join(dir, 'core.dmp.gz');
     const packed = gzipSync(bytes);
     fs.writeFileSync(gz, packed);
     const out = path.join(dir, 'core.dmp');
-    const r = runCli(['scrub', gz, '-o', out, '--format', 'json']);
+    const r = (await runCliHere(['scrub', gz, '-o', out, '--format', 'json']));
     expect(r.code).toBe(0);
     const written = fs.readFileSync(out);
     expect(written.subarray(0, 2).equals(Buffer.from([0x1f, 0x8b]))).toBe(false);
@@ -247,7 +247,7 @@ describe('gzip', () => {
     expect(leakCount(written, secrets)).toBe(0);
     const f = JSON.parse(r.stdout.toString('utf8')).files[0];
     expect(f).toMatchObject({ size: packed.length, compression: 'gzip', decompressedSize: bytes.length, outputCompression: 'none' });
-    const text = runCli(['scan', gz]).stdout.toString('utf8');
+    const text = (await runCliHere(['scan', gz])).stdout.toString('utf8');
     expect(text).toMatch(/compressed, [\d.]+ \S+ decompressed/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -256,7 +256,7 @@ describe('gzip', () => {
     const dir = tempDir();
     const { file, bytes, secrets } = plantedImage(dir);
     const out = path.join(dir, 'core.dmp.gz');
-    const r = runCli(['scrub', file, '-o', out, '--format', 'json']);
+    const r = (await runCliHere(['scrub', file, '-o', out, '--format', 'json']));
     expect(r.code).toBe(0);
     const plain = gunzipSync(fs.readFileSync(out));
     expect(plain.length).toBe(bytes.length);
@@ -302,12 +302,12 @@ describe('a secret that cannot be redacted without breaking the format', () => {
     return { file, token };
   }
 
-  it('scrub exits 1, publishes nothing, and quarantines the copy with mode 0600', () => {
+  it('scrub exits 1, publishes nothing, and quarantines the copy with mode 0600', async () => {
     const dir = tempDir();
     const { file, token } = hostileMinidump(dir);
     const out = path.join(dir, 'out.dmp');
     const q = path.join(dir, 'quarantine');
-    const r = runCli(['scrub', file, '-o', out, '--quarantine', q]);
+    const r = (await runCliHere(['scrub', file, '-o', out, '--quarantine', q]));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/dumpscrub: FAILED .*survived verification/);
     expect(fs.existsSync(out)).toBe(false);
@@ -318,7 +318,7 @@ describe('a secret that cannot be redacted without breaking the format', () => {
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('.dumpscrub-tmp-'))).toEqual([]);
   });
 
-  it('scrub - -o - writes nothing at all to stdout', () => {
+  it('scrub - -o - writes nothing at all to stdout', async () => {
     const dir = tempDir();
     const { file } = hostileMinidump(dir);
     const r = runCli(['scrub', '-', '-o', '-'], { input: fs.readFileSync(file) });

@@ -9,7 +9,7 @@ import { rulesDetector } from '../src/detectors/rules.js';
 import { builtinRules } from '../src/rules/index.js';
 import { fillPattern } from '../src/redact.js';
 import type { DetectContext } from '../src/types.js';
-import { runCli, tempDir, randomToken, freshPem, filler } from './lead/cli-harness.js';
+import { tempDir, randomToken, freshPem, filler, runCliHere } from './lead/cli-harness.js';
 
 /** UTF-32 of latin1 text: each char in 4 bytes, the char's byte first (LE) or last (BE). */
 function utf32(text: string, bigEndian = false): Buffer {
@@ -27,7 +27,7 @@ const ctx = (entropy: DetectContext['entropy']): DetectContext => ({ knownKeys: 
 describe('UTF-32 runs', () => {
   const word = 'password=hunter2x';
   for (const pad of [0, 1, 2, 3, 5, 6, 7]) {
-    it(`LE run at offset ${pad} maps back exactly`, () => {
+    it(`LE run at offset ${pad} maps back exactly`, async () => {
       const b = Buffer.concat([Buffer.alloc(pad, 0xee), utf32(word), Buffer.alloc(4)]);
       const v = utf32Views(b).le;
       expect(v.encoding).toBe('utf32le');
@@ -36,7 +36,7 @@ describe('UTF-32 runs', () => {
       expect(v.toBytes(at, at + 8)).toEqual({ start: pad + 4 * 9, end: pad + 4 * 17 });
     });
 
-    it(`BE run at offset ${pad} maps back exactly`, () => {
+    it(`BE run at offset ${pad} maps back exactly`, async () => {
       const b = Buffer.concat([Buffer.alloc(pad, 0xee), utf32(word, true), Buffer.alloc(4, 0xee)]);
       const { le, be } = utf32Views(b);
       expect(be.encoding).toBe('utf32be');
@@ -46,7 +46,7 @@ describe('UTF-32 runs', () => {
     });
   }
 
-  it('a buffer at an odd address (no word loads) finds the same runs', () => {
+  it('a buffer at an odd address (no word loads) finds the same runs', async () => {
     const body = Buffer.concat([Buffer.alloc(3, 0xee), utf32('first-run-le'), Buffer.alloc(4), Buffer.alloc(9, 0xee), utf32('second-run-be', true), Buffer.from([0xee])]);
     const odd = Buffer.alloc(body.length + 1).subarray(1);
     body.copy(odd);
@@ -60,21 +60,21 @@ describe('UTF-32 runs', () => {
     }
   });
 
-  it('text that reads both ways (zeros on both sides) is one LE run, not two', () => {
+  it('text that reads both ways (zeros on both sides) is one LE run, not two', async () => {
     const b = Buffer.concat([Buffer.alloc(8), utf32('ambiguous-text'), Buffer.alloc(8)]);
     const r = utf32Runs(b);
     expect(r.le.buf.toString('latin1')).toBe('ambiguous-text\0');
     expect(r.be.buf.length).toBe(0);
   });
 
-  it('several runs in one buffer, separated by NUL; short runs, binary and UTF-16 ignored', () => {
+  it('several runs in one buffer, separated by NUL; short runs, binary and UTF-16 ignored', async () => {
     const b = Buffer.concat([utf32('abcde'), Buffer.from([0xff]), utf32('run-one!'), Buffer.alloc(4), Buffer.from('utf16-text-here', 'utf16le'), randomBytes(4096), utf32('run-two!'), Buffer.alloc(4)]);
     const r = utf32Runs(b);
     expect(r.le.buf.toString('latin1')).toBe('run-one!\0run-two!\0');
     expect(utf32Runs(Buffer.alloc(65536)).le.buf.length).toBe(0);
   });
 
-  it('the probe sees every run of 6 characters at every alignment and phase in a long buffer', () => {
+  it('the probe sees every run of 6 characters at every alignment and phase in a long buffer', async () => {
     const buf = Buffer.alloc(64 * 1024, 0xee);
     const want: number[] = [];
     for (let at = 7, k = 0; at + 40 < buf.length; at += 61 + (k % 16), k++) {
@@ -90,7 +90,7 @@ describe('UTF-32 runs', () => {
 describe('rules and entropy on UTF-32', () => {
   const d = rulesDetector(builtinRules, { entropy: 'all' });
 
-  it('a PEM private key as UTF-32LE at each alignment: the PEM rule spans the whole block', () => {
+  it('a PEM private key as UTF-32LE at each alignment: the PEM rule spans the whole block', async () => {
     const pem = freshPem(1024);
     for (const pad of [0, 1, 2, 3]) {
       const buf = Buffer.concat([Buffer.alloc(pad + 4, 0xee), utf32(pem), Buffer.alloc(4)]);
@@ -100,7 +100,7 @@ describe('rules and entropy on UTF-32', () => {
     }
   });
 
-  it('PEM body lines with BEGIN and END lost (armor path) are found by the entropy pass in UTF-32LE and BE', () => {
+  it('PEM body lines with BEGIN and END lost (armor path) are found by the entropy pass in UTF-32LE and BE', async () => {
     const lines = freshPem(2048).split('\n').filter((l) => l.length === 64);
     const body = lines.slice(2, 8).join('\n');
     for (const be of [false, true]) {
@@ -112,14 +112,14 @@ describe('rules and entropy on UTF-32', () => {
     }
   });
 
-  it('a random token after a credential word (context entropy) in UTF-32LE', () => {
+  it('a random token after a credential word (context entropy) in UTF-32LE', async () => {
     const tok = randomBytes(24).toString('base64url');
     const buf = Buffer.concat([Buffer.alloc(1), utf32(`session secret: ${tok}`), Buffer.alloc(4)]);
     const hits = rulesDetector([], { entropy: 'context' }).detect(buf, ctx('context')).hits;
     expect(hits.some((h) => h.ruleId === 'entropy-context' && h.encoding === 'utf32le' && h.start === 1 + 4 * 16 && h.end === 1 + 4 * (16 + tok.length))).toBe(true);
   });
 
-  it('fills: UTF-32LE *\\0\\0\\0, UTF-32BE \\0\\0\\0*', () => {
+  it('fills: UTF-32LE *\\0\\0\\0, UTF-32BE \\0\\0\\0*', async () => {
     const fill = { text: '*', binary: 0 };
     expect([...fillPattern('utf32le', fill)]).toEqual([0x2a, 0, 0, 0]);
     expect([...fillPattern('utf32be', fill)]).toEqual([0, 0, 0, 0x2a]);
@@ -127,7 +127,7 @@ describe('rules and entropy on UTF-32', () => {
 });
 
 describe('scrub of UTF-32 text', () => {
-  it('redacts UTF-32LE/BE secrets in place, with the ASCII copy fingerprint, and verifies', () => {
+  it('redacts UTF-32LE/BE secrets in place, with the ASCII copy fingerprint, and verifies', async () => {
     const dir = tempDir();
     try {
       const buf = filler(256 * 1024, 5);
@@ -143,7 +143,7 @@ describe('scrub of UTF-32 text', () => {
       const file = path.join(dir, 'mem.bin');
       fs.writeFileSync(file, buf);
       const out = path.join(dir, 'out.bin');
-      const r = runCli(['scrub', file, '-o', out, '--format', 'json']);
+      const r = (await runCliHere(['scrub', file, '-o', out, '--format', 'json']));
       expect({ code: r.code, stderr: r.stderr.slice(-300) }).toEqual({ code: 0, stderr: expect.any(String) });
       const copy = fs.readFileSync(out);
       expect(copy.length).toBe(buf.length);

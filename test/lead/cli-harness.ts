@@ -4,6 +4,7 @@ import { generateKeyPairSync, createPrivateKey, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -22,6 +23,51 @@ export function runCli(args: string[], opts: { input?: Buffer; cwd?: string; env
     maxBuffer: 512 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
+}
+
+type Main = (argv: string[]) => Promise<number>;
+let builtMain: Main | undefined;
+
+/**
+ * The built CLI's main() (dist/cli.js, what ships) run in this process, without the 0.6 s start-up of a
+ * new one: for tests of flags, reports, files and exit codes. Tests of what only a process shows (stdin,
+ * signals, the exit status itself, stdout as a pipe) use runCli.
+ */
+export async function runCliHere(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  builtMain ??= ((await import(pathToFileURL(CLI).href)) as { main: Main }).main;
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const capture = (sink: Buffer[]) =>
+    ((chunk: string | Uint8Array, enc?: BufferEncoding | (() => void), cb?: () => void) => {
+      sink.push(typeof chunk === 'string' ? Buffer.from(chunk, typeof enc === 'string' ? enc : 'utf8') : Buffer.from(chunk));
+      const done = typeof enc === 'function' ? enc : cb;
+      if (done) process.nextTick(done);
+      return true;
+    }) as typeof process.stdout.write;
+  const env = { ...process.env };
+  const cwd = process.cwd();
+  // main() installs process-wide handlers (interrupts, a closed stdout) that belong to its run only
+  const watched = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const before = new Map(watched.map((s) => [s, new Set(process.listeners(s))]));
+  const stdoutErrors = new Set(process.stdout.listeners('error'));
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+  Object.assign(process.env, { NO_COLOR: '1' }, opts.env);
+  process.chdir(opts.cwd ?? ROOT);
+  process.stdout.write = capture(out);
+  process.stderr.write = capture(err);
+  let code: number;
+  try {
+    code = await builtMain(['node', 'dumpscrub', ...args]);
+  } finally {
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
+    process.chdir(cwd);
+    for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+    Object.assign(process.env, env);
+    for (const s of watched) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l as () => void);
+    for (const l of process.stdout.listeners('error')) if (!stdoutErrors.has(l)) process.stdout.off('error', l as () => void);
+  }
+  return { code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
 }
 
 export function tempDir(): string {

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { auditLine } from '../../src/audit.js';
 import type { FileResult, Finding } from '../../src/types.js';
-import { CLI, leakCount, runCli, tempDir } from '../lead/cli-harness.js';
+import { CLI, leakCount, tempDir, runCliHere } from '../lead/cli-harness.js';
 import { plant, sha256File } from './util.js';
 
 const KEYS = ['time', 'tool', 'command', 'file', 'size', 'sha256', 'output', 'outputSha256', 'verdict', 'exitCode', 'findings', 'rules', 'survivors', 'survivorRules', 'durationMs'];
@@ -15,7 +15,7 @@ function finding(ruleId: string, start: number): Finding {
 }
 
 describe('auditLine', () => {
-  it('counts per rule and carries no preview, fingerprint or note', () => {
+  it('counts per rule and carries no preview, fingerprint or note', async () => {
     const r: FileResult = {
       file: 'a.dmp',
       size: 100,
@@ -35,7 +35,7 @@ describe('auditLine', () => {
     expect(JSON.stringify(line)).not.toMatch(/ab\*\*|abcdefabcdef/);
   });
 
-  it('a failure has no output, its exit code, and a one-line error', () => {
+  it('a failure has no output, its exit code, and a one-line error', async () => {
     const r: FileResult = { file: 'a.dmp', size: 0, format: 'raw', findings: [], verdict: 'io-error', warnings: [], error: 'a.dmp: input changed\nduring the run', durationMs: 1, output: 'x' };
     const line = auditLine('scrub', r);
     expect(line.output).toBeNull();
@@ -46,16 +46,16 @@ describe('auditLine', () => {
 });
 
 describe('--audit-log through the CLI', () => {
-  it('one line per file, hashes that match the files, appended across runs, mode 0600, no secret', () => {
+  it('one line per file, hashes that match the files, appended across runs, mode 0600, no secret', async () => {
     const dir = tempDir();
     const a = plant(dir, 'a.bin');
     const b = plant(dir, 'b.bin');
     const outDir = path.join(dir, 'clean');
     fs.mkdirSync(outDir);
     const log = path.join(dir, 'audit.jsonl');
-    expect(runCli(['scrub', path.join(dir, '*.bin'), '--out-dir', outDir, '--audit-log', log]).code).toBe(0);
+    expect((await runCliHere(['scrub', path.join(dir, '*.bin'), '--out-dir', outDir, '--audit-log', log])).code).toBe(0);
     // a missing input fails on its own line; the other input still runs
-    expect(runCli(['scan', path.join(dir, 'nope.bin'), path.join(outDir, 'a.bin'), '--audit-log', log]).code).toBe(3);
+    expect((await runCliHere(['scan', path.join(dir, 'nope.bin'), path.join(outDir, 'a.bin'), '--audit-log', log])).code).toBe(3);
     const lines = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.length).toBe(4);
     const [la, lb, missing, lc] = lines;
@@ -76,7 +76,7 @@ describe('--audit-log through the CLI', () => {
     expect(leakCount(fs.readFileSync(log), [...a.secrets, ...b.secrets])).toBe(0);
   });
 
-  it('refuses a symlink at the log path (target unchanged) and a FIFO (no hang): exit 3, one FAILED line', () => {
+  it('refuses a symlink at the log path (target unchanged) and a FIFO (no hang): exit 3, one FAILED line', async () => {
     const dir = tempDir();
     const input = path.join(dir, 'in.bin');
     fs.writeFileSync(input, Buffer.alloc(1024));
@@ -84,7 +84,7 @@ describe('--audit-log through the CLI', () => {
     fs.writeFileSync(victim, 'unchanged\n');
     const link = path.join(dir, 'audit.jsonl');
     fs.symlinkSync(victim, link);
-    const viaLink = runCli(['scan', input, '--audit-log', link]);
+    const viaLink = (await runCliHere(['scan', input, '--audit-log', link]));
     expect(viaLink.code).toBe(3);
     expect(viaLink.stderr).toMatch(/^dumpscrub: FAILED .*audit\.jsonl: audit log: .*symlink refused$/m);
     expect(fs.readFileSync(victim, 'utf8')).toBe('unchanged\n');

@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli, tempDir } from '../lead/cli-harness.js';
+import { tempDir, runCliHere } from '../lead/cli-harness.js';
 import { plant, runCliAsync, sha256File, tempsIn } from './util.js';
 import { quarantineFile } from '../../src/io/publish.js';
 
@@ -12,7 +12,7 @@ describe('two or more scrubs at once', () => {
     const { file } = plant(dir, 'core.bin', 3 * 1024 * 1024);
     const before = sha256File(file);
     const ref = path.join(dir, 'reference.bin');
-    expect(runCli(['scrub', file, '-o', ref, '-q']).code).toBe(0);
+    expect((await runCliHere(['scrub', file, '-o', ref, '-q'])).code).toBe(0);
     const refHash = sha256File(ref);
     const dest = path.join(dir, 'core.clean.bin');
     const audit = path.join(dir, 'audit.jsonl');
@@ -26,7 +26,7 @@ describe('two or more scrubs at once', () => {
       expect(sha256File(dest)).toBe(refHash);
       expect(tempsIn(dir)).toEqual([]);
     }
-    expect(runCli(['verify', dest, '-q']).code).toBe(0);
+    expect((await runCliHere(['verify', dest, '-q'])).code).toBe(0);
     expect(sha256File(file)).toBe(before);
     // concurrent appends keep whole lines
     const lines = fs.readFileSync(audit, 'utf8').trim().split('\n');
@@ -38,7 +38,7 @@ describe('two or more scrubs at once', () => {
     const dir = tempDir();
     const { file } = plant(dir, 'core.bin', 3 * 1024 * 1024);
     const ref = path.join(dir, 'reference.bin');
-    expect(runCli(['scrub', file, '-o', ref, '-q']).code).toBe(0);
+    expect((await runCliHere(['scrub', file, '-o', ref, '-q'])).code).toBe(0);
     const runs = await Promise.all([0, 1].map(() => runCliAsync(['scrub', file, '--in-place', '--chunk-size', String(256 * 1024)])));
     for (const r of runs) expect([0, 3]).toContain(r.code);
     expect(runs.some((r) => r.code === 0)).toBe(true);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli, tempDir } from '../lead/cli-harness.js';
+import { tempDir, runCliHere } from '../lead/cli-harness.js';
 import { plant } from './util.js';
 
 const LINE = /^dumpscrub: FAILED (\S.*?): (\S.*)$/;
@@ -19,7 +19,7 @@ function failed(stderr: string): Array<{ file: string; reason: string }> {
 }
 
 describe('FAILED lines', () => {
-  it('a batch with good and bad inputs: one line per bad file, none for good ones, worst exit code', () => {
+  it('a batch with good and bad inputs: one line per bad file, none for good ones, worst exit code', async () => {
     const dir = tempDir();
     const good = plant(dir, 'good.bin').file;
     const stars = path.join(dir, 'stars.bin');
@@ -31,7 +31,7 @@ describe('FAILED lines', () => {
     // a directory squatting on the destination name: the publish step fails after verification
     fs.mkdirSync(path.join(outDir, 'blocked.bin'));
     fs.copyFileSync(good, path.join(dir, 'blocked.bin'));
-    const r = runCli(['scrub', good, stars, path.join(dir, 'blocked.bin'), '--out-dir', outDir, '--known-secret', known, '--fill-binary', '42', '--fill-text', '#', '-q']);
+    const r = (await runCliHere(['scrub', good, stars, path.join(dir, 'blocked.bin'), '--out-dir', outDir, '--known-secret', known, '--fill-binary', '42', '--fill-text', '#', '-q']));
     expect(r.code).toBe(3);
     const lines = failed(r.stderr);
     expect(lines.map((l) => path.basename(l.file)).sort()).toEqual(['blocked.bin', 'stars.bin']);
@@ -41,28 +41,28 @@ describe('FAILED lines', () => {
     expect(fs.existsSync(path.join(outDir, 'stars.bin'))).toBe(false);
   });
 
-  it('scan with secrets is exit 1 without a FAILED line (finding secrets is the job, not a failure)', () => {
+  it('scan with secrets is exit 1 without a FAILED line (finding secrets is the job, not a failure)', async () => {
     const dir = tempDir();
-    const r = runCli(['scan', plant(dir, 'a.bin').file]);
+    const r = (await runCliHere(['scan', plant(dir, 'a.bin').file]));
     expect(r.code).toBe(1);
     expect(failed(r.stderr)).toEqual([]);
   });
 
-  it('usage refusals name the file too', () => {
+  it('usage refusals name the file too', async () => {
     const dir = tempDir();
     const { file } = plant(dir, 'a.bin');
-    const r = runCli(['scrub', file, '-o', file]);
+    const r = (await runCliHere(['scrub', file, '-o', file]));
     expect(r.code).toBe(2);
     expect(failed(r.stderr).map((l) => l.file)).toEqual([file]);
   });
 
-  it('a missing input in a batch gets its own line; the other inputs still run', () => {
+  it('a missing input in a batch gets its own line; the other inputs still run', async () => {
     const dir = tempDir();
     const { file } = plant(dir, 'a.bin');
     const missing = path.join(dir, 'gone.bin');
     const outDir = path.join(dir, 'out');
     fs.mkdirSync(outDir);
-    const r = runCli(['scrub', missing, file, '--out-dir', outDir, '-q']);
+    const r = (await runCliHere(['scrub', missing, file, '--out-dir', outDir, '-q']));
     expect(r.code).toBe(3);
     expect(failed(r.stderr)).toEqual([{ file: missing, reason: expect.stringMatching(/ENOENT/) }]);
     expect(fs.existsSync(path.join(outDir, 'a.bin'))).toBe(true);

@@ -2,13 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { leakCount, runCli, tempDir } from '../lead/cli-harness.js';
+import { leakCount, tempDir, runCliHere, runCli } from '../lead/cli-harness.js';
 import { plant } from './util.js';
 
 const FORMATS = ['text', 'json', 'jsonl', 'sarif'];
 
 describe('no secret in any output, on success or failure', () => {
-  it('scan/verify/scrub x text/json/jsonl/sarif, survivors + quarantine, io and usage errors, audit log', () => {
+  it('scan/verify/scrub x text/json/jsonl/sarif, survivors + quarantine, io and usage errors, audit log', async () => {
     const dir = tempDir();
     const { file, secrets } = plant(dir, 'core.bin', 256 * 1024);
     // a second image whose copy cannot verify clean: a known "secret" made of the fill byte survives redaction
@@ -69,7 +69,7 @@ describe('no secret in any output, on success or failure', () => {
     fs.copyFileSync(file, path.join(inbox, 'one.bin'));
     fs.copyFileSync(survivorFile, path.join(inbox, 'two.bin'));
     const gateLog = path.join(dir, 'gate-audit.jsonl');
-    const g = runCli(['gate', '--inbox', inbox, '--outbox', outbox, '--quarantine', gateQ, '--once', '--stable-seconds', '0', '--audit-log', gateLog, '--known-secret', knownSecrets]);
+    const g = (await runCliHere(['gate', '--inbox', inbox, '--outbox', outbox, '--quarantine', gateQ, '--once', '--stable-seconds', '0', '--audit-log', gateLog, '--known-secret', knownSecrets]));
     codes.set('gate', g.code);
     outputs.push(g.stdout, g.stderr, fs.readFileSync(gateLog), fs.readdirSync(gateQ).join('\n'));
     labels.push('gate/stdout', 'gate/stderr', 'gate audit log', 'gate quarantine listing');

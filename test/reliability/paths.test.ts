@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLI, ROOT, runCli, tempDir } from '../lead/cli-harness.js';
+import { CLI, ROOT, tempDir, runCliHere } from '../lead/cli-harness.js';
 import { plant, sha256File, tempsIn } from './util.js';
 
 function scannedFiles(stdout: Buffer): string[] {
@@ -11,7 +11,7 @@ function scannedFiles(stdout: Buffer): string[] {
 }
 
 describe('symlinks at the destination are replaced, never written through', () => {
-  it('-o naming a symlink to another file: the link target stays byte-identical', () => {
+  it('-o naming a symlink to another file: the link target stays byte-identical', async () => {
     const dir = tempDir();
     const { file } = plant(dir, 'in.bin');
     const victim = path.join(dir, 'victim.txt');
@@ -19,14 +19,14 @@ describe('symlinks at the destination are replaced, never written through', () =
     const before = sha256File(victim);
     const link = path.join(dir, 'out.bin');
     fs.symlinkSync(victim, link);
-    const r = runCli(['scrub', file, '-o', link]);
+    const r = (await runCliHere(['scrub', file, '-o', link]));
     expect(r.code).toBe(0);
     expect(sha256File(victim)).toBe(before);
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(false);
     expect(fs.statSync(link).size).toBe(fs.statSync(file).size);
   });
 
-  it('--out-dir with a symlink under the input name: replaced, target unchanged', () => {
+  it('--out-dir with a symlink under the input name: replaced, target unchanged', async () => {
     const dir = tempDir();
     const outDir = path.join(dir, 'out');
     fs.mkdirSync(outDir);
@@ -34,25 +34,25 @@ describe('symlinks at the destination are replaced, never written through', () =
     const victim = path.join(dir, 'victim.txt');
     fs.writeFileSync(victim, 'precious');
     fs.symlinkSync(victim, path.join(outDir, 'core.bin'));
-    expect(runCli(['scrub', file, '--out-dir', outDir]).code).toBe(0);
+    expect((await runCliHere(['scrub', file, '--out-dir', outDir])).code).toBe(0);
     expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
     expect(fs.lstatSync(path.join(outDir, 'core.bin')).isFile()).toBe(true);
   });
 
-  it('a dangling symlink at the destination does not create its target', () => {
+  it('a dangling symlink at the destination does not create its target', async () => {
     const dir = tempDir();
     const { file } = plant(dir, 'in.bin');
     const target = path.join(dir, 'elsewhere', 'created.bin');
     fs.mkdirSync(path.dirname(target));
     const link = path.join(dir, 'out.bin');
     fs.symlinkSync(target, link);
-    expect(runCli(['scrub', file, '-o', link]).code).toBe(0);
+    expect((await runCliHere(['scrub', file, '-o', link])).code).toBe(0);
     expect(fs.existsSync(target)).toBe(false);
   });
 });
 
 describe('input equal to output is refused', () => {
-  it('same path, a symlink to the input, a hard link, --out-dir of its own directory: exit 2, input intact', () => {
+  it('same path, a symlink to the input, a hard link, --out-dir of its own directory: exit 2, input intact', async () => {
     const dir = tempDir();
     const { file } = plant(dir, 'in.bin');
     const before = sha256File(file);
@@ -61,7 +61,7 @@ describe('input equal to output is refused', () => {
     const hard = path.join(dir, 'hard.bin');
     fs.linkSync(file, hard);
     for (const args of [['-o', file], ['-o', sym], ['-o', hard], ['--out-dir', dir]]) {
-      const r = runCli(['scrub', file, ...args]);
+      const r = (await runCliHere(['scrub', file, ...args]));
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/same file/);
     }
@@ -70,18 +70,18 @@ describe('input equal to output is refused', () => {
     expect(tempsIn(dir)).toEqual([]);
   });
 
-  it('--in-place refuses a symlinked or hard-linked input (the dump would stay readable under the other name)', () => {
+  it('--in-place refuses a symlinked or hard-linked input (the dump would stay readable under the other name)', async () => {
     const dir = tempDir();
     const { file } = plant(dir, 'real.bin');
     const before = sha256File(file);
     const sym = path.join(dir, 'link.bin');
     fs.symlinkSync(file, sym);
-    const viaLink = runCli(['scrub', sym, '--in-place']);
+    const viaLink = (await runCliHere(['scrub', sym, '--in-place']));
     expect(viaLink.code).toBe(2);
     expect(viaLink.stderr).toMatch(/symbolic link/);
     expect(fs.lstatSync(sym).isSymbolicLink()).toBe(true);
     fs.linkSync(file, path.join(dir, 'second-name.bin'));
-    const viaHard = runCli(['scrub', file, '--in-place']);
+    const viaHard = (await runCliHere(['scrub', file, '--in-place']));
     expect(viaHard.code).toBe(2);
     expect(viaHard.stderr).toMatch(/hard link/);
     expect(sha256File(file)).toBe(before);
@@ -89,7 +89,7 @@ describe('input equal to output is refused', () => {
 });
 
 describe('directory symlinks in globs and directory inputs', () => {
-  it('are not followed unless --follow-symlinks', () => {
+  it('are not followed unless --follow-symlinks', async () => {
     const dir = tempDir();
     const tree = path.join(dir, 'tree');
     const outside = path.join(dir, 'outside');
@@ -99,17 +99,17 @@ describe('directory symlinks in globs and directory inputs', () => {
     fs.writeFileSync(path.join(outside, 'secret-store.dmp'), Buffer.alloc(1024));
     fs.symlinkSync(outside, path.join(tree, 'linked'));
     for (const input of [path.join(tree, '**', '*.dmp'), tree]) {
-      const plain = runCli(['scan', input, '--format', 'json']);
+      const plain = (await runCliHere(['scan', input, '--format', 'json']));
       expect(plain.code).toBe(0);
       expect(scannedFiles(plain.stdout)).toEqual(['inside.dmp']);
-      const follow = runCli(['scan', input, '--format', 'json', '--follow-symlinks']);
+      const follow = (await runCliHere(['scan', input, '--format', 'json', '--follow-symlinks']));
       expect(scannedFiles(follow.stdout)).toEqual(['inside.dmp', 'secret-store.dmp']);
     }
   });
 });
 
 describe('modes', () => {
-  it('copy, report and audit log are 0600 even under umask 000', () => {
+  it('copy, report and audit log are 0600 even under umask 000', async () => {
     const dir = tempDir();
     const { file } = plant(dir, 'in.bin');
     const out = path.join(dir, 'out.bin');
@@ -123,7 +123,7 @@ describe('modes', () => {
 });
 
 describe('special files', () => {
-  it('a FIFO given to the library API is refused (usage-error), never blocks the run', () => {
+  it('a FIFO given to the library API is refused (usage-error), never blocks the run', async () => {
     const dir = tempDir();
     const fifo = path.join(dir, 'pipe.dmp');
     spawnSync('mkfifo', [fifo]);

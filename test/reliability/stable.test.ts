@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scan } from '../../src/index.js';
 import { waitStable, parseSeconds } from '../../src/stable.js';
-import { runCli, tempDir } from '../lead/cli-harness.js';
+import { tempDir, runCliHere } from '../lead/cli-harness.js';
 import { canSeeOpenFiles } from '../../src/io/procfs.js';
 import { StepClock } from '../support/step-clock.js';
 
@@ -89,13 +89,13 @@ describe('--wait-stable', () => {
     expect(w.ok()).toBe(true);
   });
 
-  it('CLI: a bad value is a usage error (exit 2); a good one works (exit 0)', () => {
+  it('CLI: a bad value is a usage error (exit 2); a good one works (exit 0)', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'a.bin');
     fs.writeFileSync(file, Buffer.alloc(1000));
-    expect(runCli(['scan', file, '--wait-stable', 'soon']).code).toBe(2);
-    expect(runCli(['scan', file, '--wait-stable', '-1']).code).toBe(2);
-    expect(runCli(['scan', file, '--wait-stable', '0.2']).code).toBe(0);
+    expect((await runCliHere(['scan', file, '--wait-stable', 'soon'])).code).toBe(2);
+    expect((await runCliHere(['scan', file, '--wait-stable', '-1'])).code).toBe(2);
+    expect((await runCliHere(['scan', file, '--wait-stable', '0.2'])).code).toBe(0);
     expect(parseSeconds('1.5', '--wait-stable')).toBe(1.5);
   });
 });

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { scrub } from '../../src/index.js';
-import { runCli, tempDir } from '../lead/cli-harness.js';
+import { tempDir, runCliHere } from '../lead/cli-harness.js';
 import { plant, sha256File, tempsIn } from './util.js';
 
 const mounts: string[] = [];
@@ -77,13 +77,13 @@ function failedLines(stderr: string): string[] {
 }
 
 describe('real file systems (root with mount rights; skipped otherwise, the injected faults below still run)', () => {
-  it('disk full (1 MiB tmpfs): exit 3, one FAILED line naming ENOSPC, nothing left on the full disk', (ctx) => {
+  it('disk full (1 MiB tmpfs): exit 3, one FAILED line naming ENOSPC, nothing left on the full disk', async (ctx) => {
     if (!canMount) ctx.skip();
     const mnt = smallTmpfs('1m')!;
     const dir = tempDir();
     const { file } = plant(dir, 'core.bin', 3 * 1024 * 1024);
     const before = sha256File(file);
-    const r = runCli(['scrub', file, '-o', path.join(mnt, 'core.clean')]);
+    const r = (await runCliHere(['scrub', file, '-o', path.join(mnt, 'core.clean')]));
     expect(r.code).toBe(3);
     const lines = failedLines(r.stderr);
     expect(lines.length).toBe(1);
@@ -92,7 +92,7 @@ describe('real file systems (root with mount rights; skipped otherwise, the inje
     expect(sha256File(file)).toBe(before);
   });
 
-  it('read-only destination: exit 3 before any work, one FAILED line naming the option and EROFS, nothing written', (ctx) => {
+  it('read-only destination: exit 3 before any work, one FAILED line naming the option and EROFS, nothing written', async (ctx) => {
     if (!canMount) ctx.skip();
     const mnt = smallTmpfs('4m')!;
     remountReadOnly(mnt);
@@ -100,17 +100,17 @@ describe('real file systems (root with mount rights; skipped otherwise, the inje
     const a = plant(dir, 'a.bin', 256 * 1024).file;
     const b = plant(dir, 'b.bin', 256 * 1024).file;
     const before = [sha256File(a), sha256File(b)];
-    const one = runCli(['scrub', a, '-o', path.join(mnt, 'a.clean')]);
+    const one = (await runCliHere(['scrub', a, '-o', path.join(mnt, 'a.clean')]));
     expect(one.code).toBe(3);
     expect(failedLines(one.stderr)).toEqual([expect.stringMatching(/^dumpscrub: FAILED .*a\.clean: -o\/--output: .* is not writable \(EROFS\)$/)]);
-    const batch = runCli(['scrub', path.join(dir, '*.bin'), '--out-dir', mnt]);
+    const batch = (await runCliHere(['scrub', path.join(dir, '*.bin'), '--out-dir', mnt]));
     expect(batch.code).toBe(3);
     expect(failedLines(batch.stderr)).toEqual([expect.stringMatching(/^dumpscrub: FAILED .*: --out-dir: .* is not writable \(EROFS\)$/)]);
     expect(fs.readdirSync(mnt)).toEqual([]);
     expect([sha256File(a), sha256File(b)]).toEqual(before);
   });
 
-  it('a write error the kernel reports only at fsync (loop device over a full tmpfs): exit 3, nothing published', (ctx) => {
+  it('a write error the kernel reports only at fsync (loop device over a full tmpfs): exit 3, nothing published', async (ctx) => {
     if (!canMount) ctx.skip();
     const mnt = deferredFailureFs();
     if (!mnt) ctx.skip();
@@ -118,24 +118,24 @@ describe('real file systems (root with mount rights; skipped otherwise, the inje
     const input = path.join(dir, 'big.bin');
     fs.writeFileSync(input, randomBytes(40 * 1024 * 1024));
     const before = sha256File(input);
-    const r = runCli(['scrub', input, '-o', path.join(mnt!, 'big.clean')]);
+    const r = (await runCliHere(['scrub', input, '-o', path.join(mnt!, 'big.clean')]));
     expect(r.code).toBe(3);
     expect(failedLines(r.stderr)).toEqual([expect.stringMatching(/^dumpscrub: FAILED .*big\.bin: cannot (flush|write) .*: (ENOSPC|EIO)$/)]);
     expect(fs.readdirSync(mnt!).filter((n) => n !== 'lost+found')).toEqual([]);
     expect(sha256File(input)).toBe(before);
   }, 120_000);
 
-  it('a report or audit log that cannot be written turns a clean run into exit 3', (ctx) => {
+  it('a report or audit log that cannot be written turns a clean run into exit 3', async (ctx) => {
     if (!canMount) ctx.skip();
     const mnt = smallTmpfs('1m')!;
     remountReadOnly(mnt);
     const dir = tempDir();
     const file = path.join(dir, 'plain.bin');
     fs.writeFileSync(file, Buffer.alloc(4096, 0x20));
-    const rep = runCli(['scan', file, '--report', path.join(mnt, 'r.json'), '--format', 'json']);
+    const rep = (await runCliHere(['scan', file, '--report', path.join(mnt, 'r.json'), '--format', 'json']));
     expect(rep.code).toBe(3);
     expect(rep.stderr).toMatch(/EROFS/);
-    const aud = runCli(['scan', file, '--audit-log', path.join(mnt, 'audit.jsonl')]);
+    const aud = (await runCliHere(['scan', file, '--audit-log', path.join(mnt, 'audit.jsonl')]));
     expect(aud.code).toBe(3);
     expect(aud.stderr).toMatch(/^dumpscrub: FAILED .*audit\.jsonl: --audit-log: .*EROFS\)$/m);
   });
