@@ -13,8 +13,9 @@ import { genericTokenRule, tokenRules } from './tokens.js';
 import { contextRules } from './context.js';
 import { protocolRules } from './protocol.js';
 import { contextWideRules, genericRules } from './generic.js';
+import { vendorRules } from './vendors.js';
 
-export const builtinRuleInputs: RuleInput[] = [...keyRules, ...tokenRules, ...contextRules, ...protocolRules, ...genericRules, ...contextWideRules, genericTokenRule];
+export const builtinRuleInputs: RuleInput[] = [...keyRules, ...tokenRules, ...contextRules, ...protocolRules, ...genericRules, ...contextWideRules, ...vendorRules, genericTokenRule];
 
 export const builtinRules: Rule[] = compileTrusted(builtinRuleInputs);
 

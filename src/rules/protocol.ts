@@ -174,10 +174,10 @@ export const protocolRules: RuleInput[] = [
     description: 'Path of a hooks.slack.com services, workflows or triggers URL (anyone holding it can post)',
     keywords: ['hooks.slack.com/'],
     // the whole URL is the credential; the host alone is distinctive enough for loose path parts
-    pattern: '(?<secret>(?:https?://)?hooks\\.slack\\.com/(?:services/[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{24}|(?:workflows|triggers)/[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{8,12}/[0-9]{15,20}/[a-fA-F0-9]{32}))',
+    pattern: '(?<secret>(?:https?://)?hooks\\.slack\\.com/(?:services/[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{24}|(?:workflows|triggers)/[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{8,12}/[0-9]{15,20}/[a-fA-F0-9]{32}|(?:services|workflows|triggers)/[A-Za-z0-9+/_]{40,120}))',
     before: 8,
-    maxLen: 140,
-    examples: ['SLACK_WEBHOOK=«https://hooks.slack.com/services/T{{ALNUM:10}}/B{{ALNUM:11}}/{{b62:24}}»', '"url": "«https://hooks.slack.com/workflows/T{{ALNUM:10}}/A{{ALNUM:11}}/{{digit:18}}/{{hex:32}}»"'],
+    maxLen: 160,
+    examples: ['«hooks.slack.com/services/{{alnum:44}}»', 'SLACK_WEBHOOK=«https://hooks.slack.com/services/T{{ALNUM:10}}/B{{ALNUM:11}}/{{b62:24}}»', '"url": "«https://hooks.slack.com/workflows/T{{ALNUM:10}}/A{{ALNUM:11}}/{{digit:18}}/{{hex:32}}»"'],
     negativeExamples: ['https://hooks.slack.com/services/T00000000/B00000000/************************', 'see hooks.slack.com/services for docs'],
   },
   {
