@@ -161,8 +161,6 @@ export const tokenRules: RuleInput[] = [
   token({ id: 'maxmind-license-key', name: 'MaxMind license key', family: 'saas', prefix: '', body: '[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk', gen: '{{b62:6}}_{{b62:29}}_mmk', maxLen: 40, before: 36, keywords: ['_mmk'] }),
   token({ id: 'yandex-iam-token', name: 'Yandex Cloud IAM token', family: 'cloud', prefix: 't1.', body: '[A-Za-z0-9_\\-]{1,40}={0,2}\\.[A-Za-z0-9_\\-]{80,100}={0,2}', gen: 't1.{{b64u:20}}.{{b64u:86}}', maxLen: 150 }),
   token({ id: 'aws-bedrock-short-lived-key', name: 'Amazon Bedrock short-lived API key', family: 'aws', prefix: 'bedrock-api-key-', body: 'YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=%]{0,3000}', gen: 'bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t{{b64:400}}', maxLen: 3050 }),
-  // `4b1d` is a hex fragment, so unlike a vendor word it needs a left edge
-  token({ id: 'clickhouse-cloud-secret', name: 'ClickHouse Cloud API secret key', family: 'cloud', prefix: '', body: '(?<![A-Za-z0-9])4b1d[A-Za-z0-9]{38}', gen: '4b1d{{b62:38}}', maxLen: 42, before: 0, keywords: ['4b1d'], validators: ['mixed-case'], minEntropy: 3, negatives: ['sha {{hex:8}}4b1d{{hex:38}}', 'key = adf4b1d{{b62:38}}', 'key = 4b1dXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX'] }),
   token({ id: 'twitch-stream-key', name: 'Twitch stream key', family: 'comms', prefix: 'live_', body: '[0-9]{6,12}_[A-Za-z0-9]{30}', gen: 'live_{{digit:9}}_{{b62:30}}', maxLen: 48 }),
   token({ id: 'john-nt-hash', name: 'NT hash in john format', family: 'windows-auth', prefix: '$NT$', body: '[a-fA-F0-9]{32}', gen: '$NT${{hex:32}}', maxLen: 36 }),
   token({ id: 'aws-appsync-key', name: 'AWS AppSync API key', family: 'aws', prefix: 'da2-', body: '[a-z0-9]{26}', gen: 'da2-{{alnum:26}}', maxLen: 30 }),

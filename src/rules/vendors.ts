@@ -39,7 +39,7 @@ interface VendorSpec {
  * The regex written for either case. Not the `i` flag: a short key must not run on into a lowercase
  * word (`sumo` in `sumObj`, `lob` in `global`), which needs a case-sensitive look-ahead.
  */
-export function caseless(pattern: string): string {
+function caseless(pattern: string): string {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
@@ -153,7 +153,7 @@ const VENDORS: VendorSpec[] = [
   { stem: 'snyk', vendor: 'Snyk', family: 'ci', keys: ['snyk'], shapes: [UUID], gens: ['{{uuid}}'] },
   { stem: 'sonar', vendor: 'SonarQube', family: 'ci', keys: ['sonar'], shapes: ['(?:sq[pua]_)?[a-z0-9=_\\-]{40}'], gens: ['{{hex:40}}'] },
   { stem: 'squarespace', vendor: 'Squarespace', family: 'commerce', keys: ['squarespace'], shapes: [UUID], gens: ['{{uuid}}'] },
-  { stem: 'sumologic', vendor: 'Sumo Logic', family: 'observability', keys: ['sumo', 'sumologic'], shapes: ['[a-z0-9]{14}'], gens: ['su{{b62:12}}', '{{b62:64}}'] },
+  { stem: 'sumologic', vendor: 'Sumo Logic', family: 'observability', keys: ['sumo', 'sumologic'], shapes: ['su[a-z0-9]{12}', '[a-z0-9]{64}'], gens: ['su{{b62:8}}{{digit:1}}{{b62:3}}', '{{b62:64}}'] },
   { stem: 'trello', vendor: 'Trello', family: 'saas', keys: ['trello'], shapes: ['[a-z0-9\\-]{32}'], gens: ['{{b62:32}}'] },
   { stem: 'cloudflare', vendor: 'Cloudflare', family: 'cloud', keys: ['cloudflare'], shapes: ['[a-z0-9_\\-]{37}'], gens: ['{{hex:37}}', '{{b64u:40}}'] },
   { stem: 'travisci', vendor: 'Travis CI', family: 'ci', keys: ['travis'], shapes: ['[a-z0-9]{22}'], gens: ['{{alnum:22}}'] },
@@ -179,6 +179,21 @@ export const vendorRules: RuleInput[] = [
     validators: ['token-like'],
     examples: ['Authorization: SSWS «00{{b64u:40}}»', 'curl -H "Authorization: SSWS «{{b64u:42}}»" https://dev.okta.com/api/v1/users'],
     negativeExamples: ['Authorization: SSWS ${OKTA_API_TOKEN}', 'Authorization: SSWS {{lower:42}}'],
+  },
+  {
+    // `4b1d` is a hex fragment: unlike a vendor word it may not follow a letter or digit
+    id: 'clickhouse-cloud-secret',
+    name: 'ClickHouse Cloud API secret key',
+    family: 'cloud',
+    description: 'A ClickHouse Cloud API secret: 4b1d and 38 base62 characters',
+    keywords: ['4b1d'],
+    pattern: '(?<![A-Za-z0-9])(?<secret>4b1d[A-Za-z0-9]{38})',
+    before: 0,
+    maxLen: 42,
+    minEntropy: 3,
+    validators: ['mixed-case'],
+    examples: ['CLICKHOUSE_SECRET=«4b1d{{b62:38}}»', '{"key_secret": "«4b1d{{b62:38}}»"}'],
+    negativeExamples: ['sha {{hex:8}}4b1d{{hex:38}}', 'key = adf4b1d{{b62:38}}', 'key = 4b1dXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX'],
   },
   {
     id: 'thingsboard-access-token',
