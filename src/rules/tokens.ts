@@ -96,7 +96,7 @@ export const tokenRules: RuleInput[] = [
   token({ id: 'yandex-oauth-token', name: 'Yandex OAuth token', family: 'cloud', prefix: 'y0_', body: '[A-Za-z0-9_\\-]{55,60}', gen: 'y0_{{b64u:55}}', maxLen: 63 }),
   // AI
   token({ id: 'openai-project-key', name: 'OpenAI project / service account key', family: 'ai', prefix: 'sk-', body: '(?:proj|svcacct|admin)-[A-Za-z0-9_\\-]{40,200}', gen: 'sk-proj-{{b64u:120}}', maxLen: 214, before: 0, keywords: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'] }),
-  token({ id: 'openai-legacy-key', name: 'OpenAI API key (legacy)', family: 'ai', prefix: 'sk-', body: '(?:[a-z0-9]{2,12}-)?[A-Za-z0-9_\\-]{20,200}T3BlbkFJ[A-Za-z0-9_\\-]{20,200}', gen: 'sk-{{b62:20}}T3BlbkFJ{{b62:20}}', maxLen: 420, before: 220, keywords: ['t3blbkfj'], examples: ['«sk-proj-{{b64u:74}}T3BlbkFJ{{b64u:74}}»'] }),
+  token({ id: 'openai-legacy-key', name: 'OpenAI API key (legacy)', family: 'ai', prefix: 'sk-', body: '(?:[a-z0-9]{2,12}-)?[A-Za-z0-9_\\-]{20,80}T3BlbkFJ[A-Za-z0-9_\\-]{20,120}', gen: 'sk-{{b62:20}}T3BlbkFJ{{b62:20}}', maxLen: 240, before: 100, keywords: ['t3blbkfj'], examples: ['«sk-proj-{{b64u:74}}T3BlbkFJ{{b64u:74}}»'] }),
   token({ id: 'anthropic-api-key', name: 'Anthropic API key', family: 'ai', prefix: 'sk-ant-', body: '[a-z]{2,8}[0-9]{2}-[A-Za-z0-9_\\-]{80,120}', gen: 'sk-ant-api03-{{b64u:93}}AA', maxLen: 108 }),
   token({ id: 'huggingface-token', name: 'Hugging Face access token', family: 'ai', prefix: 'hf_', body: '[A-Za-z]{34}', gen: 'hf_{{lower:34}}', maxLen: 37, validators: [] }),
   token({ id: 'huggingface-org-token', name: 'Hugging Face organization token', family: 'ai', prefix: 'api_org_', body: '[A-Za-z]{34}', gen: 'api_org_{{upper:34}}', maxLen: 42 }),
