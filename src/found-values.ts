@@ -40,21 +40,29 @@ export function contextOf(before: string): string | null {
 }
 
 /**
- * True for a value made of a short repeated unit (`AAAA…`, `password=password=…`) or of very few
- * byte values: filler and keyword runs look like that, a secret does not, and hunted bare such a
- * value matches all along every run of its pattern.
+ * True for a value made of very few byte values, of a short repeated unit (`AAAA…`,
+ * `password=password=…`), or, when long, half of it such a unit (`>abcdef0123456789abcdef…`): filler and
+ * keyword runs look like that, a secret does not, and hunted such a value's pieces match all along
+ * every run of its pattern.
  */
 export function patterned(v: Buffer): boolean {
   const seen = new Set<number>();
   for (const b of v) seen.add(b);
   if (seen.size < 6) return true;
-  for (let p = 1; p <= v.length >> 1; p++) {
-    let i = p;
-    while (i < v.length && v[i] === v[i - p]) i++;
-    if (i === v.length) return true;
+  const need = v.length >= 16 ? v.length >> 1 : v.length;
+  for (let p = 1; p <= Math.min(MAX_UNIT, v.length >> 1); p++) {
+    let run = 0;
+    for (let i = p; i < v.length; i++) {
+      run = v[i] === v[i - p] ? run + 1 : 0;
+      // a stretch of run + p bytes repeats a unit of p, at least twice
+      if (run + p >= need && run >= p) return true;
+    }
   }
   return false;
 }
+
+/** Longest repeated unit looked for; keyword soup repeats words and hex alphabets, not paragraphs. */
+const MAX_UNIT = 32;
 
 function fingerprint(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex').slice(0, 12);

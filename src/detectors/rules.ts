@@ -270,25 +270,31 @@ function pagedText(buf: Buffer, reads: number[][]): (a: number, b: number) => st
 
 /**
  * Try a sticky rule at each start position in the merged ranges [s, e] (inclusive); `reads` holds the
- * text around each. A start inside an earlier match counts only if its match reaches past that one:
- * a JWT's second eyJ adds nothing, but a greedy body that ran through glued neighbours into the next
- * token's prefix must not hide the rest of that token.
+ * text around each. Inside an earlier match only a match reaching past that one counts: a greedy
+ * body that ran through glued neighbours into the next token's prefix must not hide the rest of that
+ * token, while a JWT's second eyJ adds nothing. A match taken from inside another skips to its end,
+ * so keywords back to back give two matches per match length, not one per keyword.
  */
 function runAnchored(rule: Rule, re: RegExp, view: TextView, ranges: number[], reads: number[], text: (a: number, b: number) => string, hits: Hit[]): void {
   let done = -1;
+  let skip = -1;
   for (let j = 0; j < ranges.length; j += 2) {
     const a = reads[j];
     const sub = text(a, reads[j + 1]);
-    for (let q = ranges[j]; q <= ranges[j + 1]; q++) {
+    for (let q = Math.max(ranges[j], skip); q <= ranges[j + 1]; q++) {
       re.lastIndex = q - a;
       const m = re.exec(sub);
-      if (m === null || m[0].length === 0 || a + m.index + m[0].length <= done) continue;
+      if (m === null || m[0].length === 0) continue;
+      const end = a + m.index + m[0].length;
+      if (end <= done) continue;
       const g = m.indices?.groups?.secret ?? m.indices![0];
       const secret = sub.slice(g[0], g[1]);
       if (!accept(rule, secret, view.buf, a + g[0], a + g[1])) continue;
       const span = view.toBytes(a + g[0], a + g[1]);
       hits.push(hitOf(rule, span, view, secret));
-      done = a + m.index + m[0].length;
+      if (q < done) skip = end;
+      done = end;
+      if (q < skip) q = end - 1;
     }
   }
 }
