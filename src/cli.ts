@@ -2,11 +2,12 @@
 // The dumpscrub command line: parse flags, expand inputs, run the pipeline per file, report, exit.
 import * as path from 'node:path';
 import { Command, Option, CommanderError } from 'commander';
-import { DEFAULT_ENTROPY, EntropySchema } from './options.js';
+import { EntropySchema } from './options.js';
+import { DEFAULT_ENTROPY } from './types.js';
 import type { ScrubOptions } from './options.js';
 import { scanFile, scrubFile, verifyFile } from './scrub.js';
 import { EXIT } from './types.js';
-import type { ExitCode, FileResult, Report } from './types.js';
+import type { EntropyLevel, ExitCode, FileResult, Report } from './types.js';
 import { decideColor, renderJson, renderJsonl, renderJsonlEnd, renderSummary, renderText } from './report.js';
 import { addReportFlags, configCommand, installConfig, loadedConfigOf, sarifFor, skipAllowlistedPaths, withProgress, writeSummary } from './cli-pipelines.js';
 import { buildScrubOptions } from './run-options.js';
@@ -61,7 +62,7 @@ interface CommonFlags {
   summary?: boolean;
   verbose?: boolean;
   report?: string;
-  entropy: 'off' | 'context' | 'all';
+  entropy: EntropyLevel;
   knownKey: string[];
   knownSecret: string[];
   jobs?: string;

@@ -2,7 +2,8 @@
 // Pure but for loadConfig, which reads the file through io/input.ts; parseConfig takes text or parsed JSON.
 import * as path from 'node:path';
 import { z } from 'zod';
-import { AllowlistSchema, DEFAULT_ENTROPY, EntropySchema, FillSchema, RegionSelectionSchema } from './options.js';
+import { AllowlistSchema, EntropySchema, FillSchema, RegionSelectionSchema } from './options.js';
+import { DEFAULT_ENTROPY } from './types.js';
 import { RuleSchema } from './rules/schema.js';
 import { UsageError } from './errors.js';
 import { readTextIfExists } from './io/input.js';

@@ -12,7 +12,7 @@ import { isStable, observe, pollInterval, realClock } from './stable.js';
 import type { Clock, Observation } from './stable.js';
 import { Claims } from './io/claims.js';
 import { EXIT } from './types.js';
-import type { ExitCode, FileResult, Verdict } from './types.js';
+import type { EntropyLevel, ExitCode, FileResult, Verdict } from './types.js';
 import { listDirEntries, watchDirectory } from './io/inbox.js';
 import type { DirEntry } from './io/inbox.js';
 import { UsageError } from './errors.js';
@@ -412,7 +412,7 @@ interface GateFlags {
   claimTimeout?: string;
   knownKey: string[];
   knownSecret: string[];
-  entropy?: 'off' | 'context' | 'all';
+  entropy?: EntropyLevel;
   quiet?: boolean;
 }
 

@@ -1,10 +1,9 @@
 // Runtime options of one scan/scrub/verify run, validated with zod (CLI flags and config both land here).
 import { z } from 'zod';
 import { DEFAULT_ENTROPY, ENTROPY_LEVELS } from './types.js';
-import type { EntropyLevel, KnownKey, RegionKind } from './types.js';
+import type { KnownKey, RegionKind } from './types.js';
 
 export const EntropySchema = z.enum(ENTROPY_LEVELS);
-export { DEFAULT_ENTROPY, type EntropyLevel };
 
 export const AllowlistSchema = z
   .object({

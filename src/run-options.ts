@@ -3,7 +3,8 @@
 import { ZodError } from 'zod';
 import { UsageError } from './errors.js';
 import { makeOptions } from './options.js';
-import type { EntropyLevel, ScrubOptions } from './options.js';
+import type { ScrubOptions } from './options.js';
+import type { EntropyLevel } from './types.js';
 import type { Config } from './config.js';
 
 /** What flags (or the config standing in for them) set; file lists are loaded here. */

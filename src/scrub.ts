@@ -10,10 +10,11 @@ import type { ScanOutput } from './engine.js';
 import { collapseHits, isAllowlisted, specificity, toFinding } from './findings.js';
 import { applyRedaction, planRedaction, plannedBytes } from './redact.js';
 import type { FillSpan } from './redact.js';
-import { DEFAULT_ENTROPY, regionSelected } from './options.js';
-import type { EntropyLevel, ScrubOptions } from './options.js';
+import { regionSelected } from './options.js';
+import type { ScrubOptions } from './options.js';
+import { DEFAULT_ENTROPY, ENTROPY_LEVELS } from './types.js';
 import { waitStable } from './stable.js';
-import type { DetectContext, FileResult, Finding, FormatInfo, Hit, LearnedValue, Span } from './types.js';
+import type { DetectContext, EntropyLevel, FileResult, Finding, FormatInfo, Hit, LearnedValue, Span } from './types.js';
 import { foundValues } from './found-values.js';
 import { COPY_PREFIX, MAX_HUNT_BYTES, huntFits, huntSize } from './detectors/copies.js';
 import { keyIdentity, learnedIdentity } from './keys/identity.js';
@@ -27,11 +28,9 @@ import { copyInto, gunzipFile, gzipInto, hashFile, isGzip, namesGzip, streamToSt
 import { makePrivateTempDir, removeDir } from './io/tempdirs.js';
 import { removeStaleTemps } from './io/sweep.js';
 
-const ENTROPY_ORDER: EntropyLevel[] = ['off', 'context', 'all'];
-
 /** The verify pass never looks less hard than the default, whatever the scan was told. */
 function verifyEntropy(user: EntropyLevel): EntropyLevel {
-  return ENTROPY_ORDER[Math.max(ENTROPY_ORDER.indexOf(user), ENTROPY_ORDER.indexOf(DEFAULT_ENTROPY))];
+  return ENTROPY_LEVELS[Math.max(ENTROPY_LEVELS.indexOf(user), ENTROPY_LEVELS.indexOf(DEFAULT_ENTROPY))];
 }
 
 interface Analysis {
