@@ -246,7 +246,7 @@ async function main() {
       shares = JSON.parse(r.stdout.trim().split('\n').pop());
       const total = Object.values(shares.passes).reduce((a, b) => a + b, 0);
       const pct = (x, of) => `${((100 * x) / of).toFixed(0).padStart(3)} %`;
-      console.log(`\nCPU share per pass, one thread, first ${fmtSize(shares.bytes)} (${shares.learned.length} value(s) learnt by the scan):`);
+      console.log(`\nCPU share per pass, one thread, first ${fmtSize(shares.bytes)} (${shares.learned.length} value(s) learnt by the scan; factor sieve: ${shares.kernels ?? 'js'}):`);
       for (const [k, v] of Object.entries(shares.passes)) console.log(`  ${k.padEnd(10)} ${v.toFixed(2).padStart(7)} s  ${pct(v, total)}`);
       console.log('CPU share per detector in the scan pass:');
       for (const [k, v] of Object.entries(shares.detectors).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(20)} ${v.toFixed(2).padStart(7)} s  ${pct(v, shares.passes.scan)}`);

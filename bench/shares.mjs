@@ -13,6 +13,8 @@ const opt = (name, dflt) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) +
 const mib = Number(opt('--mib', 256));
 const dist = pathToFileURL(path.resolve(opt('--dist', new URL('../dist', import.meta.url).pathname))).href;
 const { builtinDetectors } = await import(`${dist}/detectors/index.js`);
+// which build of the factor hunt's sliding pass ran (a dist/ from before the kernel has none)
+const kernels = await import(`${dist}/detectors/factor-sieve-kernel.js`).then((m) => (m.kernelLoaded() ? 'wasm' : 'js'), () => 'js');
 
 const { chunks, size } = readChunks(file, mib);
 
@@ -58,6 +60,7 @@ const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
 console.log(
   JSON.stringify({
     bytes: size,
+    kernels,
     detectors: scan.per,
     learned: scan.learned.map((v) => v.kind),
     passes: { scan: sum(scan.per), selfHunt: sum(hunt.per), write, verify: sum(verify.per) },
