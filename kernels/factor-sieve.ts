@@ -100,6 +100,16 @@ function diverse(bytes: usize, i: i32, len: i32, stamp: usize, id: u32): bool {
 
 let stampId: u32 = 0;
 
+/** A fresh stamp id; after 2^32 of them the stamps are cleared, so an old one never matches. */
+function nextStamp(stamp: usize): u32 {
+  stampId++;
+  if (stampId == 0) {
+    memory.fill(stamp, 0, 1024);
+    stampId = 1;
+  }
+  return stampId;
+}
+
 // @ts-ignore: decorator
 @inline
 function emit(out: usize, v: u32): void {
@@ -153,17 +163,17 @@ export function sieveWindows(bytes: usize, nWords: i32, cls: usize, pages: i32, 
     let divers = 0; // 0 unknown, 1 yes, 2 no
     // le: least significant byte first
     if ((load<u8>(p) & 1) != 0 && load<u8>(p + <usize>(L - 1)) >= 0x80 && ((<i32>load<u8>(p + <usize>(L - 1)) << 8) | load<u8>(p + <usize>(L - 2))) >= minTop16 && sieveAt(bytes, w, nw, 0)) {
-      if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, ++stampId) ? 1 : 2;
+      if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, nextStamp(stamp)) ? 1 : 2;
       if (divers == 1) emit(out, <u32>w * 4);
     }
     // be: most significant byte first
     if ((load<u8>(p + <usize>(L - 1)) & 1) != 0 && load<u8>(p) >= 0x80 && ((<i32>load<u8>(p) << 8) | load<u8>(p, 1)) >= minTop16 && sieveAt(bytes, w, nw, 1)) {
-      if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, ++stampId) ? 1 : 2;
+      if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, nextStamp(stamp)) ? 1 : 2;
       if (divers == 1) emit(out, <u32>w * 4 + 1);
     }
     // java: most significant word first, each word little-endian
     if ((load<u8>(p + <usize>(L - 4)) & 1) != 0 && load<u8>(p, 3) >= 0x80 && ((<i32>load<u8>(p, 3) << 8) | load<u8>(p, 2)) >= minTop16 && sieveAt(bytes, w, nw, 2)) {
-      if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, ++stampId) ? 1 : 2;
+      if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, nextStamp(stamp)) ? 1 : 2;
       if (divers == 1) emit(out, <u32>w * 4 + 2);
     }
   }
