@@ -133,8 +133,9 @@ function literalRuns(text, reSrc) {
 }
 
 /** A literal inside the expected secret: alphanumeric runs become placeholders, except pattern literals. */
-function shapeSecretLiteral(text, reSrc) {
+function shapeSecretLiteral(text, reSrc, fixed) {
   const keep = literalRuns(text, reSrc);
+  for (let k = 0; k < text.length; k++) if (fixed?.(k)) keep[k] = true;
   // escapes such as \n in JSON- or code-quoted examples are layout, not secret
   for (const m of text.matchAll(/\\[nrt"'\\/]/g)) keep[m.index] = keep[m.index + 1] = true;
   const out = [];
@@ -193,7 +194,7 @@ function defang(parts) {
   return out;
 }
 
-function shapeOf(item, spans) {
+function shapeOf(item, spans, fixed) {
   const segs = concretize(item.parts);
   const text = segs.map((s) => s.text).join('');
   let expected = spans?.[0];
@@ -224,7 +225,7 @@ function shapeOf(item, spans) {
       const inSecret = a >= expected[0] && b <= expected[1];
       if (s.set) out.push(inSecret ? { c: alphaKey(s.set), n: piece.length, s: 1 } : { c: alphaKey(s.set), n: piece.length });
       else if (inSecret && s.code) out.push({ l: piece, s: 1 });
-      else if (inSecret) out.push(...shapeSecretLiteral(piece, item.regex));
+      else if (inSecret) out.push(...shapeSecretLiteral(piece, item.regex, (k) => fixed?.has(a + k)));
       else out.push(...shapeContextLiteral(piece));
     }
     off += s.text.length;
@@ -252,10 +253,49 @@ const texts = pos.map((x) => concretize(x.parts).map((s) => s.text).join(''));
 seed = 20261203; // the same sample fills again for the shapes
 const located = py([], pos.map((x, k) => ({ pattern: x.regex, text: texts[k], group: x.group })));
 
+// Short runs the pattern pins (an algorithm id such as bcrypt's `2a` in `$2a$`, a version digit) stay
+// literal: most other values of the run's class no longer match the peer's own pattern there.
+const PIN_MAX = 4;
+const PIN_TRIES = 16;
+let pinSeed = 4242;
+const pinRand = () => (pinSeed = (pinSeed * 16807) % 2147483647) / 2147483647;
+const probes = [];
+pos.forEach((item, k) => {
+  const span = located[k].spans?.[0];
+  if (!span || item.parts.some((p) => typeof p !== 'string')) return;
+  const text = texts[k];
+  const lit = literalRuns(text.slice(span[0], span[1]), item.regex);
+  for (const m of text.slice(span[0], span[1]).matchAll(/[A-Za-z0-9]+/g)) {
+    if (m[0].length > PIN_MAX || lit[m.index]) continue;
+    const at = span[0] + m.index;
+    const set = classOf(m[0]);
+    for (let t = 0; t < PIN_TRIES; t++) {
+      let v;
+      do v = Array.from(m[0], () => set[Math.floor(pinRand() * set.length)]).join('');
+      while (v === m[0] && set.length ** m[0].length > 1);
+      probes.push({ k, at, n: m[0].length, span, job: { pattern: item.regex, text: text.slice(0, at) + v + text.slice(at + m[0].length), group: item.group } });
+    }
+  }
+});
+const probed = probes.length ? py([], probes.map((p) => p.job)) : [];
+const failed = new Map(); // `${k}:${at}` -> variants that no longer matched
+probes.forEach((p, i) => {
+  const ok = (probed[i].spans ?? []).some((s) => s[0] === p.span[0] && s[1] === p.span[1]);
+  const key = `${p.k}:${p.at}:${p.n}`;
+  failed.set(key, (failed.get(key) ?? 0) + (ok ? 0 : 1));
+});
+const pinned = new Map(); // example index -> absolute positions kept literal
+for (const [key, fails] of failed) {
+  if (fails * 4 < PIN_TRIES * 3) continue;
+  const [k, at, n] = key.split(':').map(Number);
+  if (!pinned.has(k)) pinned.set(k, new Set());
+  for (let i = at; i < at + n; i++) pinned.get(k).add(i);
+}
+
 const examples = [];
 const stats = { noseyparker: { pos: 0, neg: 0, unlocated: 0 }, gitleaks: { pos: 0, neg: 0, unlocated: 0 } };
 pos.forEach((item, k) => {
-  const parts = shapeOf(item, located[k].spans);
+  const parts = shapeOf(item, located[k].spans, pinned.get(k));
   if (!parts) {
     stats[item.source].unlocated++;
     return;
