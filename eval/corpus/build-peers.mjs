@@ -93,7 +93,8 @@ function concretize(parts) {
     else if (p.l !== undefined) segs.push({ text: p.l, structural: true, code: code(p.l) });
     else if (p.re !== undefined) {
       for (const q of sampleParts(p.re, rand)) {
-        if (typeof q === 'string') segs.push({ text: q, structural: p.secret });
+        // a literal of the generator's own pattern (`ey` of a JWT, a vendor prefix) stays literal
+        if (typeof q === 'string') segs.push({ text: q, structural: p.secret, code: true });
         else segs.push({ text: fill(q.a, q.n), set: q.a, structural: p.secret });
       }
     }
@@ -138,6 +139,8 @@ function shapeSecretLiteral(text, reSrc, fixed) {
   for (let k = 0; k < text.length; k++) if (fixed?.(k)) keep[k] = true;
   // escapes such as \n in JSON- or code-quoted examples are layout, not secret
   for (const m of text.matchAll(/\\[nrt"'\\/]/g)) keep[m.index] = keep[m.index + 1] = true;
+  // `eyJ` opens base64 of a JSON object (`{"`): the structure of a JOSE header or payload, not secret
+  for (const m of text.matchAll(/(?<![A-Za-z0-9+/_-])eyJ/g)) keep[m.index] = keep[m.index + 1] = keep[m.index + 2] = true;
   const out = [];
   let i = 0;
   while (i < text.length) {
