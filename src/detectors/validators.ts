@@ -92,9 +92,9 @@ const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
   // a digit, or long mixed-case: rules out words and identifiers, keeps random letters-only tokens
   'token-like': (s) => /[0-9]/.test(s) || (s.length >= 16 && /[a-z]/.test(s) && /[A-Z]/.test(s)),
   'not-hex-only': (s) => !/^[0-9a-fA-F]+$/.test(s),
-  // a URL password that is a ${VAR} or the literal word 'password' is a template
   'random-body': randomBodyOk,
-  'url-password': (s) => !/^(?:password|pass|pwd|secret|\$\{?[A-Za-z_]{1,40}\}?)$/i.test(s),
+  // a URL password that is a $VAR or ${VAR} is a template; a word such as `secret` is a password (weak ones are real)
+  'url-password': (s) => !/^\$\{?[A-Za-z_]{1,40}\}?$/.test(s),
 };
 
 export function runValidator(name: ValidatorName, secret: string): boolean {

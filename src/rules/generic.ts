@@ -12,7 +12,14 @@ const ASSIGNED = (count: string): string => `(?:(?<=${QUERY_KEY})${VALUE}${count
 /** end of a key name: a closing quote and bracket (`os.environ["API_KEY"]`, `ENV['X']`) */
 const KEYEND = `["']?\\]?["']?`;
 /** after the separator: blanks, or a line break before a quoted value; a lone - or = is no value */
-const GAP = `(?:[ \\t]{0,8}|[ \\t]{0,4}\\r?\\n[ \\t]{0,16}(?=["']))["']?(?![-=](?:[\\s"']|$))`;
+const GAP = `(?:[ \\t]{0,8}|[ \\t]{0,4}\\r?\\n[ \\t]{0,16}(?=["'\`]))["'\`]?(?![-=](?:[\\s"'\`]|$))`;
+/** blanks before the operator: aligned columns (`password        => 'x'`) */
+const PRE_OP = `(?:\\s{0,4}|[ \\t]{0,24})`;
+/**
+ * An assignment in any common syntax: `=`, `:`, `=>`, `:=` (Go), `::=` / `:::=` / `?=` (make), `.=`
+ * (PHP), `+=`, `||=`; never a comparison (`==`) or a path or URL (`::`, `:/`).
+ */
+const ASSIGN = `(?:=>|[:?.+|]{0,3}=(?![=~])|:(?![:/=]))`;
 const PW_KEYWORDS = ['passw', 'passphrase', 'pass=', 'pass:', '_pass', '_pwd', 'pwd_', 'pwd=', 'pwd:'];
 const SEC_KEYWORDS = ['secret', 'token', 'api_key', 'apikey', 'api-key', 'access_key', 'accesskey', 'auth_key', 'private_key', 'privatekey', 'credential', 'signing_key', 'encryption_key', 'master_key'];
 
@@ -23,7 +30,7 @@ export const genericRules: RuleInput[] = [
     family: 'generic',
     description: 'password/passwd/passphrase/pwd = value in env, ini, YAML, properties, JSON or code (unquoted or quoted, no spaces)',
     keywords: PW_KEYWORDS,
-    pattern: `${PWKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))${GAP}(?<secret>${ASSIGNED('{1,256}')})`,
+    pattern: `${PWKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}${PRE_OP}${ASSIGN}${GAP}(?<secret>${ASSIGNED('{1,256}')})`,
     flags: 'i',
     before: 0,
     maxLen: 320,
@@ -49,12 +56,12 @@ export const genericRules: RuleInput[] = [
     family: 'generic',
     description: '<password>value</password> and similar elements (Maven settings, .NET config, FileZilla)',
     keywords: [...PW_KEYWORDS, '<pass', 'pass>', 'pwd>'],
-    pattern: '<(?<tag>[A-Za-z0-9_:.\\-]{0,30}(?:password|passwd|passphrase|pass|pwd)[A-Za-z0-9_.\\-]{0,20})(?:\\s[^>]{0,100})?>(?<secret>[^<\\x00-\\x1f]{1,256})</\\k<tag>>',
+    pattern: '<(?<tag>[A-Za-z0-9_:.\\-]{0,30}(?:password|passwd|passphrase|pass|pwd)[A-Za-z0-9_.\\-]{0,20})(?:\\s[^>]{0,100})?>\\s{0,64}(?<secret>[^<\\s](?:[^<\\x00-\\x1f]{0,254}[^<\\s])?)\\s{0,64}</\\k<tag>>',
     flags: 'i',
     before: 48,
     maxLen: 420,
-    examples: ['<server><id>repo</id><username>ci</username><password>«{{pw:18}}»</password></server>', '<Pass encoding="base64">«{{b64:16}}»</Pass>'],
-    negativeExamples: ['<password></password>', '<password>${env.PASSWORD}</password>', '<password>*****</password>'],
+    examples: ['<server><id>repo</id><username>ci</username><password>«{{pw:18}}»</password></server>', '<Pass encoding="base64">«{{b64:16}}»</Pass>', '<dbPassword>\n    «{{pw:14}}»\n</dbPassword>'],
+    negativeExamples: ['<password></password>', '<password>${env.PASSWORD}</password>', '<password>*****</password>', '<password>\n</password>'],
   },
   {
     id: 'password-xml-attribute',
@@ -101,7 +108,7 @@ export const genericRules: RuleInput[] = [
     family: 'generic',
     description: 'secret, token, api_key, access_key, private_key, credentials = value (8+ chars, not a word) in env, ini, YAML, JSON or code',
     keywords: SEC_KEYWORDS,
-    pattern: `${SECKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))${GAP}(?<secret>${ASSIGNED('{8,512}')})`,
+    pattern: `${SECKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}${PRE_OP}${ASSIGN}${GAP}(?<secret>${ASSIGNED('{8,512}')})`,
     flags: 'i',
     before: 0,
     maxLen: 600,
@@ -211,7 +218,7 @@ export const contextWideRules: RuleInput[] = [
     description: 'A token-like value (16+ chars, random) under a key named after a service: YAML/JSON/env keys (`cloudsmith: "..."`), `<provider> token - \'...\'` lists',
     keywords: PROVIDERS,
     keywordForms: PROVIDERS.map((keyword) => ({ keyword, word: true })),
-    pattern: `(?:${PROVIDERS.join('|')})[A-Za-z0-9_. \\-]{0,30}?${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/])|[ \\t]-[ \\t])${GAP}(?<secret>[A-Za-z0-9_\\-+/=.~:]{16,256})`,
+    pattern: `(?:${PROVIDERS.join('|')})[A-Za-z0-9_. \\-]{0,30}?${KEYEND}${PRE_OP}(?:${ASSIGN}|[ \\t]-[ \\t])${GAP}(?<secret>[A-Za-z0-9_\\-+/=.~:]{16,256})`,
     flags: 'i',
     before: 0,
     maxLen: 330,
@@ -226,7 +233,7 @@ export const contextWideRules: RuleInput[] = [
     family: 'generic',
     description: '`key = <hex or base64>`: a bare key name with a long random value (hex 32+, base64 24+)',
     keywords: ['key=', 'key =', 'key:', 'key":', "key':", 'key" :', 'key"]'],
-    pattern: `(?<![A-Za-z])key${KEYEND}\\s{0,4}(?::=|=>|=(?!=)|:(?![:/]))${GAP}(?!/[A-Za-z]{2,12}/)(?<secret>[0-9a-fA-F]{32,256}|[A-Za-z0-9+/_\\-]{24,256}={0,2})(?![A-Za-z0-9+/=_\\-])`,
+    pattern: `(?<![A-Za-z])key${KEYEND}${PRE_OP}${ASSIGN}${GAP}(?!/[A-Za-z]{2,12}/)(?<secret>[0-9a-fA-F]{32,256}|[A-Za-z0-9+/_\\-]{24,256}={0,2})(?![A-Za-z0-9+/=_\\-])`,
     flags: 'i',
     before: 0,
     maxLen: 300,
@@ -241,11 +248,11 @@ export const contextWideRules: RuleInput[] = [
     family: 'generic',
     description: 'Last string argument of NetworkCredential, DirectoryEntry, UsernamePasswordCredentials, PasswordAuthentication, SqlCredential calls',
     keywords: ['networkcredential(', 'directoryentry(', 'passwordcredentials(', 'passwordauthentication(', 'sqlcredential('],
-    pattern: '(?:NetworkCredential|DirectoryEntry|UsernamePasswordCredentials|PasswordAuthentication|SqlCredential)\\(\\s{0,4}(?:@?"[^"\\x00-\\x1f]{0,256}"\\s{0,4},\\s{0,4}){1,2}@?"(?<secret>[^"\\x00-\\x1f]{1,256})"',
+    pattern: '(?:NetworkCredential|DirectoryEntry|UsernamePasswordCredentials|PasswordAuthentication|SqlCredential)\\(\\s{0,40}(?:@?"[^"\\x00-\\x1f]{0,256}"\\s{0,40},\\s{0,40}){1,2}@?"(?<secret>[^"\\x00-\\x1f]{1,256})"',
     flags: 'i',
     before: 30,
     maxLen: 900,
-    examples: ['var c = new NetworkCredential("svc_backup", "«{{pw:14}}»");', 'new DirectoryEntry("LDAP://dc1.corp.local/DC=corp", "CORP\\\\admin", "«{{pw:16}}»")', 'new UsernamePasswordCredentials("ci", "«{{pw:12}}»")'],
+    examples: ['var c = new NetworkCredential("svc_backup", "«{{pw:14}}»");', 'new DirectoryEntry("LDAP://dc1.corp.local/DC=corp", "CORP\\\\admin", "«{{pw:16}}»")', 'new UsernamePasswordCredentials("ci", "«{{pw:12}}»")', 'new DirectoryEntry("LDAP://dc1",\n          "CORP\\\\svc",\n          "«{{pw:10}}»");'],
     negativeExamples: ['new NetworkCredential("user", "")', 'new NetworkCredential(user, pass)'],
   },
   {
@@ -266,13 +273,14 @@ export const contextWideRules: RuleInput[] = [
     name: 'Secret / token XML element',
     family: 'generic',
     description: '<secret>, <token>, <apiToken>, <apiKey>, <clientSecret>, <secretKey>, <accessKey>, <privateKey> elements (Jenkins credentials.xml, app configs)',
-    keywords: ['<secret', '<token', '<apitoken', '<apikey', '<api_key', '<clientsecret', '<client_secret', '<secretkey', '<secret_key', '<accesskey', '<privatekey'],
-    pattern: '<(?<tag>[A-Za-z0-9_:.\\-]{0,20}(?:secret|token|api_?key|secret_?key|access_?key|private_?key)[A-Za-z0-9_.\\-]{0,10})(?:\\s[^>]{0,100})?>(?<secret>[^<\\x00-\\x1f]{8,8192})</\\k<tag>>',
+    // `<asanaToken>`: the credential word may close a longer tag name
+    keywords: ['<secret', '<token', '<apitoken', '<apikey', '<api_key', '<clientsecret', '<client_secret', '<secretkey', '<secret_key', '<accesskey', '<privatekey', 'token>', 'secret>', 'key>'],
+    pattern: '<(?<tag>[A-Za-z0-9_:.\\-]{0,20}(?:secret|token|api_?key|secret_?key|access_?key|private_?key)[A-Za-z0-9_.\\-]{0,10})(?:\\s[^>]{0,100})?>\\s{0,64}(?<secret>[^<\\s][^<\\x00-\\x1f]{6,8190}[^<\\s])\\s{0,64}</\\k<tag>>',
     flags: 'i',
-    before: 0,
+    before: 40,
     maxLen: 8400,
     validators: ['token-like'],
-    examples: ['<hudson.util.Secret><secret>«{{b64:44}}»</secret></hudson.util.Secret>', '<apiToken>«{{hex:34}}»</apiToken>', '<ClientSecret>«{{b62:40}}»</ClientSecret>'],
+    examples: ['<hudson.util.Secret><secret>«{{b64:44}}»</secret></hudson.util.Secret>', '<apiToken>«{{hex:34}}»</apiToken>', '<ClientSecret>«{{b62:40}}»</ClientSecret>', '<vendorToken>\n    «{{alnum:24}}»\n</vendorToken>'],
     negativeExamples: ['<secret></secret>', '<token>${TOKEN}</token>', '<secretName>db-credentials</secretName>'],
   },
   {
@@ -287,6 +295,74 @@ export const contextWideRules: RuleInput[] = [
     maxLen: 640,
     examples: ['db.internal:5432:app:app_user:«{{pw:16}}»\n', '*:*:*:replicator:«{{pw:20}}»\n'],
     negativeExamples: ['10:30:00 12:5432:00 x', 'db:5432:app:user:*\n', '\0ht:*:\0\0(yZ\xfeUU\0\0JH\xc8:\0\0\xde\xc1:\n'],
+  },
+  {
+    id: 'config-key-value-credential',
+    name: 'Credential in a key/value setting element',
+    family: 'config-file',
+    description: '<add key="...Password|Secret|Token|ApiKey..." value="..."/> (.NET appSettings, NuGet.config packageSourceCredentials)',
+    keywords: ['key="', "key='"],
+    pattern: `(?<![A-Za-z])key\\s{0,2}=\\s{0,2}(?<q>["'])[A-Za-z0-9_.:\\-]{0,60}(?:password|passwd|pwd|secret|token|api_?key|access_?key|private_?key)[A-Za-z0-9_.:\\-]{0,40}\\k<q>\\s{1,8}value\\s{0,2}=\\s{0,2}\\k<q>(?<secret>(?:(?!\\k<q>)[^\\x00-\\x1f]){1,512})\\k<q>`,
+    flags: 'i',
+    before: 0,
+    maxLen: 700,
+    examples: ['<add key="FromEmailPassword" value="«{{pw:14}}»"/>', '<packageSourceCredentials><feed><add key="Username" value="ci" /><add key="ClearTextPassword" value="«{{pw:18}}»" /></feed></packageSourceCredentials>', "<add key='StripeSecretKey' value='«{{b62:32}}»' />"],
+    negativeExamples: ['<add key="FromEmailAddress" value="joe@example.com"/>', '<add key="Password" value="" />', '<add key="ClearTextPassword" value="%NUGET_PASSWORD%" />'],
+  },
+  {
+    id: 'credential-comparison',
+    name: 'Credential compared with a literal',
+    family: 'generic',
+    description: 'A password, secret or token variable compared with a string literal (hard-coded login checks: `if password == "..."`)',
+    keywords: ['passw', 'pwd', 'secret', 'token', 'apikey', 'api_key'],
+    pattern: `(?<![A-Za-z])(?:password|passwd|pwd|secret|token|api_?key)["'\\]]?\\s{0,4}(?:===?|!==?)\\s{0,4}(?<q>["'\`])(?<secret>(?:(?!\\k<q>)[^\\x00-\\x1f\\\\]){4,256})\\k<q>`,
+    flags: 'i',
+    before: 0,
+    maxLen: 300,
+    examples: ['if username == "admin" and password == "«{{pw:12}}»":', "if creds.Secret != '«{{pw:10}}»' {", 'if (apiKey === `«{{b62:24}}»`) next();'],
+    negativeExamples: ['if (password == "") return;', 'if (typeof token !== "string")', 'if token == "null":', 'if (password != confirmPassword)'],
+  },
+  {
+    id: 'password-in-prose',
+    name: 'Password stated in prose',
+    family: 'generic',
+    description: 'The password is \'...\' / default password for user "x" is "...": a quoted word after "password ... is" on one line (READMEs, echo lines, log messages)',
+    keywords: ['password'],
+    pattern: `(?<![A-Za-z])password[^\\r\\n\\x00]{0,60}?[ \\t]is[ \\t]{1,4}(?<q>["'\`])(?!(?:required|invalid|incorrect|wrong|empty|missing|expired|correct|changed|valid|set|not|too)\\k<q>)(?<secret>(?:(?!\\k<q>)[\\x21-\\x7e]){3,128})\\k<q>`,
+    flags: 'i',
+    before: 0,
+    maxLen: 220,
+    examples: ['echo "The password is \'«{{pw:9}}»\'"', 'The default password for the user "app-user" is "«mdxw»".', "Ensure the password for user 'postgres' is '«{{lower:6}}»' or change .env."],
+    negativeExamples: ['The password is "required"', "the password is 'too short to be valid'", 'password is empty'],
+  },
+  {
+    id: 'curl-user-password',
+    name: 'curl -u / --user credentials',
+    family: 'generic',
+    description: 'user:password given to curl with -u or --user (an API key as the user with an empty password included)',
+    keywords: ['curl'],
+    // the command may continue over `\`-newline lines before the flag
+    pattern: `(?<![A-Za-z])curl(?:[^\\r\\n\\x00]|\\\\\\r?\\n){0,400}?[ \\t](?:-u|--user)(?:=|[ \\t]{1,4})(?<q>["']?)(?<secret>(?!["']?[$%[<{])(?:"[^"\\x00-\\x1f]{1,128}"|'[^'\\x00-\\x1f]{1,128}'|[^\\x00-\\x20"':]{0,128}):(?!["']?(?:[$%[<{]|(?<f>[xy*])\\k<f>{2}))(?:"[^"\\x00-\\x1f]{0,256}"|'[^'\\x00-\\x1f]{0,256}'|[^\\x00-\\x20"']{0,256}))\\k<q>`,
+    before: 0,
+    maxLen: 900,
+    examples: ['curl --cacert ca.crt -u «elastic:{{pw:12}}» https://localhost:9200', "curl -s --user '«api:{{b62:32}}»' \\\n    https://api.example.com/v3/messages", 'curl https://api.stripe.com/v1/charges -u «sk_test_{{b62:24}}:»', 'curl -X POST --user «"{{uuid}}":"{{pw:14}}"» https://gw.example.com/api', 'curl --user «deploy:\'{{pw:16}}\'» -X PATCH'],
+    negativeExamples: ['curl -u $USER:$PASS https://x', 'curl -u "${API_USER}:${API_TOKEN}" https://x', 'curl -u user https://x', 'curl -u : https://x', 'curl --user neo4j:[PASSWORD] http://[IP]:7474/', 'curl --user "xxx:yyy"', 'curl -u "${username}":"${password}"'],
+  },
+  {
+    id: 'kubernetes-secret-data',
+    name: 'Kubernetes Secret data value',
+    family: 'kubernetes',
+    description: 'base64 values under data: of a manifest of kind Secret (YAML)',
+    keywords: ['kind: secret', "kind: 'secret'", 'kind: "secret"'],
+    // an entry line below `data:`, past other entries and comments of that map (each line has one
+    // reading: blank or comment, or indentation then a non-blank; a cheap line-start test goes first);
+    // a Secret's data values are padded base64, so a length that is a multiple of 4 is required
+    pattern: `(?<=\\n)(?<=(?:^|\\n)[ \\t]{0,8}data:[ \\t]{0,8}\\r?\\n(?:[ \\t]{0,16}(?:#[^\\r\\n]{0,300})?\\r?\\n|[ \\t]{1,16}[^\\s#\\-][^\\r\\n]{0,8200}\\r?\\n){0,64})[ \\t]{1,16}[A-Za-z0-9_.\\-]{1,253}:[ \\t]{1,4}(?:[|>][-+]?[ \\t]{0,4}\\r?\\n[ \\t]{1,24})?["']?(?<secret>(?:[A-Za-z0-9+/]{4}){2,2048}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)["']?[ \\t]{0,8}(?=\\r?\\n|$)`,
+    flags: 'i',
+    maxLen: 8400,
+    window: 4000,
+    examples: ['apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: «{{b64:24}}»\n', 'apiVersion: v1\ndata:\n\t# abbreviated\n\tpassword: "«{{b64:20}}»"\nkind: Secret\n', 'kind: Secret\ndata:\n  api-key: «{{b64:42}}==»\n', 'kind: Secret\ndata:\n  .dockercfg: |\n    «{{b64:80}}»\n'],
+    negativeExamples: ['kind: ConfigMap\ndata:\n  password: {{b64:24}}\n', 'kind: Secret\nmetadata:\n  name: x\n  labels:\n    app: {{b64:24}}\n', 'kind: Secret\ndata:\n  password: ""\n', 'kind: SecretStore\n  data:\n    - remoteRef:\n        key: secret/mysecret\n        name: github_token\n'],
   },
   {
     id: 'psexec-password',

@@ -17,7 +17,8 @@ function urlRule(id: string, name: string, schemes: string[], example: string): 
     maxLen: 420,
     before: 0,
     validators: ['url-password'],
-    examples: [example.replace('PW', '«{{pw:16}}»'), `url="${example.replace('PW', '«{{pw:24}}»')}"`],
+    // weak passwords are real ones: `user:pass@` in a dump is a credential, not documentation
+    examples: [example.replace('PW', '«{{pw:16}}»'), `url="${example.replace('PW', '«{{pw:24}}»')}"`, example.replace('PW', '«pass»')],
     negativeExamples: [example.replace('PW', '${DB_PASSWORD}'), example.replace('PW', '********'), example.replace(/\/\/[^@]{1,80}@/, '//host.example')],
   };
 }
@@ -132,12 +133,12 @@ export const protocolRules: RuleInput[] = [
     name: 'Unix / network device crypt password hash',
     family: 'windows-auth',
     description: 'md5crypt, sha256crypt, sha512crypt, yescrypt, bcrypt, scrypt ($7$) and Cisco type 8/9 hashes (offline-crackable)',
-    keywords: ['$1$', '$5$', '$6$', '$y$', '$2a$', '$2b$', '$2y$', '$7$', '$8$', '$9$', '$gy$'],
-    pattern: '(?<secret>\\$1\\$[A-Za-z0-9./]{0,8}\\$[A-Za-z0-9./]{22}|\\$[56]\\$(?:rounds=[0-9]{1,9}\\$)?[A-Za-z0-9./]{1,16}\\$[A-Za-z0-9./]{43,86}|\\$g?y\\$[A-Za-z0-9./]{1,12}\\$[A-Za-z0-9./]{1,64}\\$[A-Za-z0-9./]{43}|\\$2[aby]\\$[0-9]{2}\\$[A-Za-z0-9./]{53}|\\$7\\$[A-Za-z0-9./]{11}[A-Za-z0-9./]{0,64}\\$[A-Za-z0-9./]{43}|\\$[89]\\$[A-Za-z0-9./]{14}\\$[A-Za-z0-9./]{43})',
+    keywords: ['$1$', '$5$', '$6$', '$y$', '$2a$', '$2b$', '$2x$', '$2y$', '$7$', '$8$', '$9$', '$gy$'],
+    pattern: '(?<secret>\\$1\\$[A-Za-z0-9./]{0,8}\\$[A-Za-z0-9./]{22}|\\$[56]\\$(?:rounds=[0-9]{1,9}\\$)?[A-Za-z0-9./]{1,16}\\$[A-Za-z0-9./]{43,86}|\\$g?y\\$[A-Za-z0-9./]{1,12}\\$[A-Za-z0-9./]{1,64}\\$[A-Za-z0-9./]{43}|\\$2[abxy]\\$[0-9]{2}\\$[A-Za-z0-9./]{53}|\\$7\\$[A-Za-z0-9./]{11}[A-Za-z0-9./]{0,64}\\$[A-Za-z0-9./]{43}|\\$[89]\\$[A-Za-z0-9./]{14}\\$[A-Za-z0-9./]{43})',
     prefixed: true,
     before: 0,
     maxLen: 160,
-    examples: ['root:«$6${{b62:16}}${{b62:86}}»:19000:0:99999:7:::', 'hash=«$2b$12${{b62:53}}»', 'admin:«$1${{b62:8}}${{b62:22}}»:19000::::::', 'u:«$5$rounds=5000${{b62:16}}${{b62:43}}»:', 'u:«$y$j9T${{b62:22}}${{b62:43}}»:', '«$7$C6..../....{{b62:16}}${{b62:43}}»', 'username admin secret 9 «$9${{b62:14}}${{b62:43}}»', 'enable secret 8 «$8${{b62:14}}${{b62:43}}»'],
+    examples: ['root:«$6${{b62:16}}${{b62:86}}»:19000:0:99999:7:::', 'hash=«$2b$12${{b62:53}}»', 'u:«$2x$10${{b62:53}}»:', 'admin:«$1${{b62:8}}${{b62:22}}»:19000::::::', 'u:«$5$rounds=5000${{b62:16}}${{b62:43}}»:', 'u:«$y$j9T${{b62:22}}${{b62:43}}»:', '«$7$C6..../....{{b62:16}}${{b62:43}}»', 'username admin secret 9 «$9${{b62:14}}${{b62:43}}»', 'enable secret 8 «$8${{b62:14}}${{b62:43}}»'],
     negativeExamples: ['root:*:19000:0:99999:7:::', 'root:!:19000::::::', 'price $1$ or $5$ each', 'regex s/$1$/x/'],
   },
   {
@@ -242,13 +243,15 @@ export const protocolRules: RuleInput[] = [
     description: 'Signed JWT (header decodes to JSON with alg); also matches JWE-less JWS in cookies and headers',
     keywords: ['eyj'],
     // glued on both sides in memory: no edges, the greedy signature takes the longest form
-    pattern: '(?<secret>eyJ[A-Za-z0-9_\\-]{8,2000}\\.eyJ[A-Za-z0-9_\\-]{4,8000}\\.[A-Za-z0-9_\\-]{0,2000})',
+    // `eyJ` is base64 of `{"`: two such segments joined by a dot are a JOSE header and payload whether
+    // or not a signature follows (a token cut before it still grants what it claims)
+    pattern: '(?<secret>eyJ[A-Za-z0-9_\\-]{8,2000}\\.eyJ[A-Za-z0-9_\\-]{4,8000}(?:\\.[A-Za-z0-9_\\-]{0,2000})?)',
     prefixed: true,
     before: 0,
     maxLen: 12010,
-    validators: ['jwt'],
-    examples: ['token=«{{jwt}}»', '{"id_token":"«{{jwt:RS256}}»"}', '«{{jwt:none}}»'],
-    negativeExamples: ['eyJ{{b64u:30}}.eyJ{{b64u:30}}.{{b64u:43}}', '***************************.**********'],
+    checks: ['jwt'],
+    examples: ['token=«{{jwt}}»', '{"id_token":"«{{jwt:RS256}}»"}', '«{{jwt:none}}»', 'Authorization: Bearer «eyJ{{b64u:30}}.eyJ{{b64u:60}}»\r\n'],
+    negativeExamples: ['***************************.**********', 'eyJ{{b64u:4}}.eyJ{{b64u:30}}', '.eyJhbGciOi.'],
   },
   {
     id: 'paseto-token',
