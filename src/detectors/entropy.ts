@@ -248,34 +248,7 @@ function qualifierOnly(buf: Uint8Array, s: number, e: number): boolean {
   return e - s <= 2;
 }
 
-/** Blanks and punctuation between a key and its value, on one line. */
-const isSeparator = (c: number): boolean => TOK[c] !== 1 && c >= 0x20 && c < 0x7f;
-/** Operator characters that are also token characters: `=`, and `-`, `+`, `/` standing alone. */
-const isOperator = (c: number): boolean => c === 61 || c === 45 || c === 43 || c === 47;
-/** Short words a value may follow on its line (`token: Bearer <v>`, `key is <v>`, `secret - <v>`). */
-const MAX_SKIPPED_WORDS = 2;
-
-/**
- * Start of the next value after i: separators, then `=` runs (`==`, `:=`, `::=`, `?=`) and lone
- * operators (`key = - v`), then separators again, so an operator is never taken for the value.
- */
-function valueStart(buf: Uint8Array, i: number, stop: number): number {
-  for (let round = 0; round < 4; round++) {
-    while (i < stop && isSeparator(buf[i])) i++;
-    let j = i;
-    while (j < stop && isOperator(buf[j])) j++;
-    // `=` always separates; `-`, `+`, `/` only when no token character follows (`-----BEGIN`, `/path` are values)
-    const eqOnly = j > i && buf.subarray(i, j).every((c) => c === 61);
-    if (j === i || (!eqOnly && j < stop && TOK[buf[j]] === 1)) return i;
-    i = j;
-  }
-  return i;
-}
-
-/**
- * Context pass: the value within 40 chars after a credential keyword, on its line. Up to two short
- * words before it are stepped over; a long token that is not random ends the search (it was the value).
- */
+/** Context pass: the first token within 40 chars after a credential keyword. */
 export function entropyNear(view: TextView, positions: number[], kwLens: number[], hits: Hit[]): void {
   const buf = view.buf;
   const n = buf.length;
@@ -285,28 +258,23 @@ export function entropyNear(view: TextView, positions: number[], kwLens: number[
     let i = positions[k] + kwLens[k];
     if (i < lastEnd) continue;
     // skip the rest of the identifier (api_key_id), then separators
-    while (i < n && TOK[buf[i]] === 1 && buf[i] !== 61) i++;
+    while (i < n && (TOK[buf[i]] === 1) && buf[i] !== 61) i++;
     const stop = Math.min(n, i + 40);
     const sep = i;
-    while (i < stop && isSeparator(buf[i])) i++;
+    while (i < stop && TOK[buf[i]] !== 1 && buf[i] >= 0x20 && buf[i] < 0x7f) i++;
     // `KeyStore$Builder`, `KeyFactory.PBEWithMD5AndDES`: the next part of a qualified name, not a value
     if (i > sep && qualifierOnly(buf, sep, i)) continue;
-    for (let word = 0; word <= MAX_SKIPPED_WORDS; word++) {
-      i = valueStart(buf, i, stop);
-      if (i >= stop) break;
-      // a JSON/C escape's letter belongs to the break, not to the next line
-      if (i > 0 && buf[i - 1] === 92 && (buf[i] === 110 || buf[i] === 114 || buf[i] === 116)) i++;
-      let e = i;
-      while (e < n && e - i <= MAX_TOKEN && TOK[buf[e]] === 1) e++;
-      // a keyword spelt by chance inside a line of a certificate's base64
-      if (isArmorLine(buf, i, e) && isPublicArmor(buf, i, e, armorCache)) break;
-      if (judge(buf, i, e, CONTEXT_T, false)) {
-        push(view, i, e, 'entropy-context', hits);
-        lastEnd = e;
-        break;
-      }
-      if (e - i >= CONTEXT_T.minLen || e === i) break;
-      i = e;
+    while (i < stop && buf[i] === 61) i++;
+    if (i >= stop) continue;
+    // a JSON/C escape's letter belongs to the break, not to the next line
+    if (i > 0 && buf[i - 1] === 92 && (buf[i] === 110 || buf[i] === 114 || buf[i] === 116)) i++;
+    let e = i;
+    while (e < n && e - i <= MAX_TOKEN && TOK[buf[e]] === 1) e++;
+    // a keyword spelt by chance inside a line of a certificate's base64
+    if (isArmorLine(buf, i, e) && isPublicArmor(buf, i, e, armorCache)) continue;
+    if (judge(buf, i, e, CONTEXT_T, false)) {
+      push(view, i, e, 'entropy-context', hits);
+      lastEnd = e;
     }
   }
 }
