@@ -1,16 +1,9 @@
-// CLI glue: --config (discovery + defaults for flags), `config --print`, --summary, sarif,
-// progress on a TTY. Kept out of cli.ts so the wiring there stays a handful of lines.
+// CLI glue at definition time: --config (discovery, and the config's values as defaults of flags),
+// `config --print`, the report flags. Kept light: the config module loads when a command runs.
 import { Command, Option } from 'commander';
-import { CONFIG_FILE_NAME, loadConfig, renderConfig, pathAllowlisted } from './config.js';
 import type { LoadedConfig } from './config.js';
-import type { ScrubOptions } from './options.js';
-import { createProgress, progressCallback, shouldShowProgress } from './progress.js';
-import type { Phase, Progress } from './progress.js';
-import { renderSarif, renderSummary } from './report.js';
-import type { RuleDescriptor } from './report.js';
 import { EXIT } from './types.js';
-import type { ExitCode, FileResult, Report } from './types.js';
-import { identity } from './io/input.js';
+import type { ExitCode } from './types.js';
 
 /** Hidden option under which the preAction hook leaves the loaded config for the action. */
 const LOADED = 'loadedConfig';
@@ -32,6 +25,7 @@ export function installConfig(program: Command): void {
   program.option('--config <file>', 'configuration file (default: $DUMPSCRUB_CONFIG, else ./dumpscrub.config.json when present)');
   program.hook('preAction', async (_root, action) => {
     if (action.name() === 'gate' || action.name() === 'config' || action.name() === 'rules') return;
+    const { CONFIG_FILE_NAME, loadConfig } = await import('./config.js');
     const loaded = await loadConfig(action.optsWithGlobals().config as string | undefined);
     // a file picked up from the working directory changes what is reported: say so, once
     if (loaded.discovered && !action.opts().quiet) process.stderr.write(`dumpscrub: using ./${CONFIG_FILE_NAME}\n`);
@@ -62,18 +56,6 @@ export function loadedConfigOf(flags: object): LoadedConfig | undefined {
   return (flags as Record<string, unknown>)[LOADED] as LoadedConfig | undefined;
 }
 
-/** Drops inputs matched by the config's allowlist.paths, saying so on stderr. */
-export function skipAllowlistedPaths<T extends { display: string }>(inputs: T[], flags: object): T[] {
-  const loaded = loadedConfigOf(flags);
-  const globs = loaded?.config.allowlist.paths ?? [];
-  if (globs.length === 0) return inputs;
-  return inputs.filter((i) => {
-    const skip = i.display !== '-' && pathAllowlisted(i.display, globs);
-    if (skip && !(flags as { quiet?: boolean }).quiet) process.stderr.write(`dumpscrub: skipping ${i.display} (allowlist.paths)\n`);
-    return !skip;
-  });
-}
-
 /** Adds `--summary`, `--verbose` and the `sarif` report format to a scan/scrub/verify command. */
 export function addReportFlags(cmd: Command): Command {
   const format = cmd.options.find((o) => o.attributeName() === 'format');
@@ -83,62 +65,13 @@ export function addReportFlags(cmd: Command): Command {
     .option('-v, --verbose', 'list warnings, hashes and output paths in the text report');
 }
 
-/** Renders the SARIF report for `--format sarif`; custom rules from the config are described too. */
-export function sarifFor(report: Report, rules: readonly RuleDescriptor[], flags: object = {}): string {
-  const loaded = loadedConfigOf(flags);
-  const custom = (loaded?.config.rules ?? []).map((r) => ({ id: r.id, name: r.name, description: r.description }));
-  return renderSarif(report, [...rules, ...custom]);
-}
-
-/** After the report: the --summary block on stderr (stdout may carry JSON or the scrubbed bytes). */
-export function writeSummary(report: Report, flags: { summary?: boolean }): void {
-  if (flags.summary) process.stderr.write(renderSummary(report));
-}
-
-/**
- * Runs one file's pipeline with a progress line on a TTY stderr (inputs over 64 MiB, not with --quiet);
- * the line is cleared before the result is reported.
- */
-export async function withProgress(
-  file: string,
-  display: string,
-  flags: { quiet?: boolean },
-  opts: ScrubOptions,
-  run: () => Promise<FileResult>,
-  stages: Phase[],
-  /** The bar that showed stdin being spooled: the run goes on on the same line. */
-  carried?: Progress,
-): Promise<FileResult> {
-  let size = 0;
-  try {
-    size = (await identity(file)).size;
-  } catch {
-    carried?.done();
-    return run(); // the pipeline reports the I/O error itself
-  }
-  const enabled = shouldShowProgress({ isTTY: process.stderr.isTTY, quiet: Boolean(flags.quiet), total: size, env: process.env });
-  if (!enabled) {
-    carried?.done();
-    return run();
-  }
-  const progress = carried ?? createProgress({ stream: process.stderr, enabled, total: size, label: display, stages });
-  progress.resize(size);
-  const previous = opts.onProgress;
-  opts.onProgress = progressCallback(progress);
-  try {
-    return await run();
-  } finally {
-    progress.done();
-    opts.onProgress = previous;
-  }
-}
-
 /** `dumpscrub config --print`: the effective configuration as JSON. */
 export function configCommand(setExit: (code: ExitCode) => void): Command {
   return new Command('config')
     .description('show the effective configuration (defaults + dumpscrub.config.json or --config)')
     .addOption(new Option('--print', 'print the effective configuration as JSON').default(true))
     .action(async (_flags: { print: boolean }, cmd: Command) => {
+      const { loadConfig, renderConfig } = await import('./config.js');
       const loaded = await loadConfig(cmd.optsWithGlobals().config as string | undefined);
       process.stdout.write(renderConfig(loaded.config, loaded.source));
       setExit(EXIT.CLEAN);

@@ -25,7 +25,7 @@ const LAYERS: ReadonlyArray<{ name: string; modules: readonly string[] }> = [
     name: 'pipeline',
     modules: ['options.ts', 'run-options.ts', 'config.ts', 'baseline.ts', 'ignore-file.ts', 'selection.ts', 'known.ts', 'findings.ts', 'found-values.ts', 'redact.ts', 'scrub.ts', 'report.ts', 'progress.ts', 'audit.ts', 'catalog.ts', 'finding-ids.ts', 'rules-check.ts', 'exit.ts'],
   },
-  { name: 'entry points', modules: ['cli-pipelines.ts', 'cli.ts', 'gate.ts', 'index.ts', 'bin.ts'] },
+  { name: 'entry points', modules: ['cli-pipelines.ts', 'cli-run.ts', 'cli.ts', 'gate-command.ts', 'gate.ts', 'index.ts', 'bin.ts'] },
 ];
 
 function sourceFiles(dir: string): string[] {

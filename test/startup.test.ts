@@ -49,6 +49,26 @@ describe('the bundled command', () => {
     }
   });
 
+  it('--help and usage errors never load the pipeline: with its chunk gone they answer the same, and a scan fails', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-help-'));
+    try {
+      const run = CHUNKS.filter((f) => f.startsWith('chunk-cli-run-'));
+      expect(run.length).toBe(1);
+      for (const f of ['bin.js', 'version.js', 'cli.js', ...CHUNKS.filter((c) => !run.includes(c))]) fs.copyFileSync(path.join(DIST, f), path.join(dir, f));
+      fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
+      const both = (args: string[]) => [DIST, dir].map((d) => spawnSync(process.execPath, [path.join(d, 'bin.js'), ...args], { encoding: 'utf8', cwd: dir }));
+      for (const args of [['--help'], ['scan', '--help'], ['scrub', '--help'], ['gate', '--help'], ['config', '--help'], ['rules', '--help'], ['scan', '--no-such-flag'], ['scan']]) {
+        const [full, alone] = both(args);
+        expect({ args, status: alone.status, out: alone.stdout, err: alone.stderr }).toEqual({ args, status: full.status, out: full.stdout, err: full.stderr });
+      }
+      const input = path.join(dir, 'x.bin');
+      fs.writeFileSync(input, Buffer.alloc(4096));
+      expect(both(['scan', input]).map((r) => r.status)).toEqual([0, 3]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs alone, without node_modules: a pool scan with worker threads finds what an in-thread scan finds', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-bundle-'));
     try {

@@ -5,6 +5,10 @@ import * as path from 'node:path';
 import { IoError, ioMessage } from '../errors.js';
 import { lstatOrNull } from './input.js';
 
+/** Where the gate keeps originals it retains, and failures unless told otherwise: under the inbox. */
+export const RETAINED_DIR = '.dumpscrub-originals';
+export const DEFAULT_QUARANTINE_DIR = '.dumpscrub-quarantine';
+
 /** One directory entry as lstat sees it (symlinks are not followed). */
 export interface DirEntry {
   name: string;
