@@ -52,3 +52,19 @@ describe('eval/corpus/peers.json', () => {
     expect(a.text.length === b.text.length && a.text !== b.text).toBe(true);
   });
 });
+
+describe('eval/corpus/secret-shaped.json', () => {
+  const corpus = JSON.parse(fs.readFileSync(FILE, 'utf8')) as Corpus;
+  const shaped = JSON.parse(fs.readFileSync(path.join(ROOT, 'eval', 'corpus', 'secret-shaped.json'), 'utf8')) as {
+    entries: { source: string; rule: string; ord: number; why: string }[];
+  };
+
+  it('names only negatives that exist, once each, each with a reason', () => {
+    const count = new Map<string, number>();
+    for (const n of corpus.negatives) count.set(`${n.source}/${n.rule}`, (count.get(`${n.source}/${n.rule}`) ?? 0) + 1);
+    const keys = shaped.entries.map((e) => `${e.source}/${e.rule}#${e.ord}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const bad = shaped.entries.filter((e) => !(Number.isInteger(e.ord) && e.ord >= 0 && e.ord < (count.get(`${e.source}/${e.rule}`) ?? 0) && e.why.length >= 10));
+    expect(bad).toEqual([]);
+  });
+});

@@ -9,7 +9,7 @@ const base = { name: 'ACME API token', description: 'Tokens of the fictional ACM
 const good = { ...base, id: 'acme-token', examples: ['key: acme_«{{hex:32}}»'], negativeExamples: ['acme_short'] };
 // the marked span also covers the acme_ prefix; the pattern captures only what follows it
 const wrongSpan = { ...base, id: 'acme-wide', examples: ['key: «acme_{{hex:32}}»'] };
-const foundNegative = { ...base, id: 'acme-negative', examples: ['acme_«{{hex:32}}»'], negativeExamples: ['acme_0123456789abcdef0123456789abcdef'] };
+const foundNegative = { ...base, id: 'acme-negative', examples: ['acme_«{{hex:32}}»'], negativeExamples: ['acme_a3f91c07e5d2b86417c09e3fa5d28b61'] };
 const noExamples = { ...base, id: 'acme-untested' };
 
 describe('checkRule', () => {

@@ -2,6 +2,8 @@
 // gitleaks (eval/corpus/peers.json, shapes only), filled with fresh random values, planted in a
 // memory-like image half in clean context and half glued to neighbouring string data.
 // Negatives (the peers' negative examples) go in a second image: any finding on one counts as flagged.
+// Those listed in eval/corpus/secret-shaped.json (a real-looking secret out of that peer rule's scope)
+// are counted apart.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +12,8 @@ import { keystream, pointerPage, prng, textLines } from '../lib/pages.mjs';
 import { ImageBuilder, fillShape } from '../lib/shapes.mjs';
 
 const CORPUS = join(dirname(fileURLToPath(import.meta.url)), '..', 'corpus', 'peers.json');
+// peer negatives that are real-looking secrets of another shape, each with the reason (counted apart)
+const SECRET_SHAPED = join(dirname(CORPUS), 'secret-shaped.json');
 // String data as Go, Rust and C++ binaries keep it: back to back, no separators.
 const GLUE = ['/usr/local/go/src/net/http/server.go', 'EXT_ENCODING', 'runtime.gcBgMarkWorker', 'core::fmt::Write', 'GODEBUG', 'std::io::Error', 'unexpected EOF', 'x-forwarded-for', 'content-type', '_ZN4core3ptr13drop_in_place'];
 
@@ -17,6 +21,7 @@ const pct = (n, d) => (d ? (100 * n) / d : 0);
 
 export default async function peers(env) {
   const corpus = JSON.parse(readFileSync(CORPUS, 'utf8'));
+  const shaped = new Set(JSON.parse(readFileSync(SECRET_SHAPED, 'utf8')).entries.map((e) => `${e.source}\0${e.rule}\0${e.ord}`));
   const rand = prng(7);
   const bytes = keystream(7);
   const pick = (a) => a[Math.floor(rand() * a.length)];
@@ -45,10 +50,14 @@ export default async function peers(env) {
 
   const negImg = new ImageBuilder();
   const negs = [];
+  const ordinals = new Map();
   for (const ex of corpus.negatives) {
     negImg.push(`\n${textLines(rand, 80)}\n`);
     const { text } = fillShape(ex.parts, corpus.alphabets);
-    negs.push({ ...negImg.pushShape(text), source: ex.source, rule: ex.rule });
+    const key = `${ex.source}\0${ex.rule}`;
+    const ord = ordinals.get(key) ?? 0;
+    ordinals.set(key, ord + 1);
+    negs.push({ ...negImg.pushShape(text), source: ex.source, rule: ex.rule, secretShaped: shaped.has(`${key}\0${ord}`) });
     negImg.push('\n');
   }
   const negInput = join(env.tmp, 'negatives.raw');
@@ -81,14 +90,18 @@ export default async function peers(env) {
     const rulesAll = [...rules].filter((r) => mine.filter((p) => p.rule === r).every((p) => full.includes(p)));
     rows.push({ name: `${source}: rules with every example fully redacted`, value: `${rulesAll.length}/${rules.size}` });
     const myNegs = negs.filter((x) => x.source === source);
-    const flagged = myNegs.filter((x) => negCov(x.slot[0], x.slot[1]) > 0);
-    rows.push({ name: `${source}: negative examples flagged`, value: `${flagged.length}/${myNegs.length}` });
+    const flaggedAll = myNegs.filter((x) => negCov(x.slot[0], x.slot[1]) > 0);
+    const flagged = flaggedAll.filter((x) => !x.secretShaped);
+    const shapedNegs = myNegs.filter((x) => x.secretShaped);
+    rows.push({ name: `${source}: negative examples flagged, all`, value: `${flaggedAll.length}/${myNegs.length}` });
+    rows.push({ name: `${source}: … secret-shaped negatives flagged`, value: `${flaggedAll.length - flagged.length}/${shapedNegs.length}` });
+    rows.push({ name: `${source}: … other negatives flagged`, value: `${flagged.length}/${myNegs.length - shapedNegs.length}` });
     const missed = countBy(mine.filter((p) => !touched.includes(p)).map((p) => p.rule));
     const partial = countBy(mine.filter((p) => touched.includes(p) && !full.includes(p)).map((p) => p.rule));
     if (missed) notes.push(`${source} not touched: ${missed}`);
     if (partial) notes.push(`${source} touched, not fully redacted: ${partial}`);
     const flaggedBy = countBy(flagged.map((x) => x.rule));
-    if (flaggedBy) notes.push(`${source} negatives flagged (peer rule id): ${flaggedBy}`);
+    if (flaggedBy) notes.push(`${source} other negatives flagged (peer rule id): ${flaggedBy}`);
   }
   return { title: 'Recall: published examples of noseyparker and gitleaks, fresh random values', rows, notes };
 }

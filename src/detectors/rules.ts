@@ -323,9 +323,23 @@ function runRule(rule: Rule, view: TextView, sub: string, ws: number, we: number
   }
 }
 
+const HEXCH = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEXCH[c.charCodeAt(0)] = 1;
+
+/**
+ * A prefixed match made only of hex digits with more hex digits beside it is a piece of hex text (a
+ * DH prime, a digest): its "prefix" (ACCA) is hex too, so nothing sets it apart from its neighbours.
+ */
+function insideHexText(buf: Uint8Array, s: number, e: number): boolean {
+  if (!(HEXCH[buf[s - 1]] === 1 || HEXCH[buf[e]] === 1)) return false;
+  for (let i = s; i < e; i++) if (HEXCH[buf[i]] === 0) return false;
+  return true;
+}
+
 /** Validators on the secret; entropy straight from the view's bytes [s, e) (the same characters). */
 function accept(rule: Rule, secret: string, buf: Uint8Array, s: number, e: number): boolean {
   if (secret.length === 0) return false;
+  if (rule.prefixed && insideHexText(buf, s, e)) return false;
   // cheapest first: keyword-dense text makes many candidates that a validator rejects at once
   for (const v of rule.validators) if (!runValidator(v, secret)) return false;
   if (rule.minEntropy !== undefined && shannon(buf, s, e) < rule.minEntropy) return false;

@@ -2,6 +2,7 @@
 import type { ValidatorName } from '../rules/schema.js';
 import { base62Crc } from '../rules/template.js';
 import { base64Loose } from '../codec/base64.js';
+import { looksLikeIdentifier } from './identifier.js';
 
 /** ghp_/gho_/ghu_/ghs_/ghr_/npm_: last 6 base62 chars are the CRC32 of the 30 before them. */
 function githubChecksumOk(token: string): boolean {
@@ -74,6 +75,7 @@ function randomBodyOk(token: string): boolean {
   }
   if (digits === 0 || upper === 0 || lower === 0) return false;
   if (upper >= 3 && wordStarts >= 0.6 * upper) return false;
+  if (looksLikeIdentifier(Buffer.from(body, 'latin1'), 0, body.length)) return false;
   // Itanium-mangled names (`ZN4node6BufferL8NewSlice...`): length-prefixed identifiers
   if (/^Z[NKLSTZ0-9]/.test(body) || (body.match(/[0-9][A-Z][a-z]{3}/g)?.length ?? 0) >= 3) return false;
   // expected entropy of L uniform draws from 62 symbols, with the Miller-Madow small-sample bias
@@ -93,9 +95,26 @@ const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
   'token-like': (s) => /[0-9]/.test(s) || (s.length >= 16 && /[a-z]/.test(s) && /[A-Z]/.test(s)),
   'not-hex-only': (s) => !/^[0-9a-fA-F]+$/.test(s),
   'random-body': randomBodyOk,
+  // a mixed-case value that reads as a program name (CamelCase words) is a name, not a key; hex and
+  // lower-case values are left alone (1 in 250 random hex strings holds word-like letter pairs)
+  'not-identifier': (s) => !(/[a-z]/.test(s) && /[A-Z]/.test(s) && looksLikeIdentifier(Buffer.from(s, 'latin1'), 0, s.length)),
+  'not-reference': (s) => !isReference(s),
+  // a URL or a lower-case host name under a provider key is where the service is, not a credential
+  'not-url': (s) => !/^[A-Za-z][A-Za-z0-9+.\-]{1,15}:\/\//.test(s) && !/^(?:[a-z0-9\-]{1,63}\.){1,6}[a-z]{2,12}$/.test(s),
   // a URL password that is a $VAR or ${VAR} is a template; a word such as `secret` is a password (weak ones are real)
   'url-password': (s) => !/^\$\{?[A-Za-z_]{1,40}\}?$/.test(s),
 };
+
+/**
+ * An assigned value that refers to one held elsewhere: a substitution (`$(cmd)`, `${VAR}/x`, `#{expr}`),
+ * a concatenation (` + getPassword() + `), or a dotted name whose last part names a credential
+ * (`env.DB_PASSWORD`, `process.env.API_TOKEN`, `var.db_password`).
+ */
+export function isReference(s: string): boolean {
+  if (/^(?:\$\(|\$\{|#\{)/.test(s) || /^\s*\+\s/.test(s)) return true;
+  const m = /^[A-Za-z_$][A-Za-z0-9_$]{0,60}(?:\.[A-Za-z_$][A-Za-z0-9_$]{0,60}){1,6}$/.exec(s);
+  return m !== null && /(?:pass|pwd|secret|token|key)[A-Za-z0-9_]*$/i.test(s);
+}
 
 export function runValidator(name: ValidatorName, secret: string): boolean {
   return VALIDATORS[name](secret);
@@ -119,8 +138,10 @@ export function shannon(buf: Uint8Array, s = 0, e = buf.length): number {
   return h;
 }
 
-const TEMPLATE = /^(?:\$\{[^}]{0,80}\}|\$[A-Za-z_][A-Za-z0-9_]{0,60}|\$\([^)]{0,80}\)|%[A-Za-z_][A-Za-z0-9_]{0,60}%|\{\{[^}]{0,80}\}\}|<[^>]{1,80}>|\[[A-Za-z_ -]{1,40}\])$/;
-const WORDS = /^(?:null|none|nil|undefined|true|false|string|str|bool|int|object|redacted|hidden|masked|removed|placeholder|your[_-]?[a-z_-]{0,30}|xxx+|\*+|\.\.\.|n\/a|(?:secret|token|api[_-]?key)[=:]?)$/i;
+const TEMPLATE = /^(?:\{\d{1,2}\}|\$\{[^}]{0,80}\}|\$[A-Za-z_][A-Za-z0-9_]{0,60}|\$\([^)]{0,80}\)|%[A-Za-z_][A-Za-z0-9_]{0,60}%|\{\{[^}]{0,80}\}\}|<[^>]{1,80}>|\[[A-Za-z_ -]{1,40}\])$/;
+const WORDS = /^(?:null|none|nil|undefined|true|false|string|str|bool|int|object|redacted|hidden|masked|removed|placeholder|your[_-]?[a-z_-]{0,30}|xxx+|\*+|\.\.\.|n\/a|!0|!1|(?:secret|(?:access[_-]?)?token|api[_-]?key)[=:]?)$/i;
+/** Fillers inside a value: a mask run (`########`, `XXXXXXXX`), or `YOUR_TOKEN_HERE`-style words. */
+const FILLER = /([#xX])\1{7}|your[_-]?(?:[a-z]{1,12}[_-])?(?:token|key|secret|password|api)/i;
 
 /**
  * Values that cannot be a real credential: all one character (incl. a redacted `*****`), template
@@ -138,5 +159,50 @@ export function isPlaceholder(s: string): boolean {
   }
   if (same) return true;
   if (s.includes('EXAMPLE') || /\*{4}/.test(s)) return true;
-  return TEMPLATE.test(s) || WORDS.test(s);
+  if (TEMPLATE.test(s) || WORDS.test(s) || FILLER.test(s) || mostlyRuns(s) || (s.length >= 20 && ascendingRun(s) >= 8)) return true;
+  // a value that ran on into the rest of an object literal (`null, cache: null`, `!0,image:!0}`)
+  const head = /^([^,;)}\]]{1,40})[,;)}\]]/.exec(s)?.[1];
+  if (head !== undefined && (WORDS.test(head) || TEMPLATE.test(head))) return true;
+  return escapedText(s);
+}
+
+/**
+ * Half or more of the value made of `\uXXXX` escapes of letters beyond Latin-1, two or more in a
+ * row: a translated message of a .properties or JSON file (`\u30BF\u30A4\u30D7`), not a credential.
+ */
+function escapedText(s: string): boolean {
+  let escaped = 0;
+  for (const m of s.matchAll(/(?:\\u(?:0[1-9A-Fa-f]|[1-9A-Fa-f][0-9A-Fa-f])[0-9A-Fa-f]{2}){2,}/g)) escaped += m[0].length;
+  return escaped > 0 && escaped * 2 >= s.length;
+}
+
+/**
+ * Longest run of characters each one above the last (`abcdefgh`, `12345678`, `ABCDEFGHIJKL`): made
+ * by hand for documentation; a random token of 20+ chars holds none of 8 (about 1e-11).
+ */
+function ascendingRun(s: string): number {
+  let best = 1;
+  let run = 1;
+  for (let i = 1; i < s.length; i++) {
+    const d = s.charCodeAt(i) - s.charCodeAt(i - 1);
+    // digits wrap from 9 to 0 (`1234567890`)
+    run = d === 1 || (d === -9 && s[i] === '0') ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
+}
+
+/**
+ * Half or more of the value (12+ chars) in runs of 4+ identical chars: a mask or filler
+ * (`ghp_xxxx…`, `glc_1111…`, `AKIAXXXX…`); a random token has no run of 4.
+ */
+function mostlyRuns(s: string): boolean {
+  let inRuns = 0;
+  let start = 0;
+  for (let i = 1; i <= s.length; i++) {
+    if (i < s.length && s.charCodeAt(i) === s.charCodeAt(start)) continue;
+    if (i - start >= 4) inRuns += i - start;
+    start = i;
+  }
+  return inRuns >= 12 && inRuns * 2 >= s.length;
 }

@@ -151,6 +151,8 @@ export const contextRules: RuleInput[] = [
     maxLen: 32,
     validators: ['token-like'],
     examples: ['TENCENTCLOUD_SECRET_ID=AKID{{b62:32}} TENCENTCLOUD_SECRET_KEY=$'],
+    // JVM class names near javax.crypto.SecretKey: 32 alphanumerics that read as words
+    negatives: ['java/security/KeyStore$SecretKeyEntry\0sun/security/ssl/SSLConfiguration$CustomizedClientSignatureSchemes\0', 'SecretKey\0KeyStore$SimpleLoadStoreParameterHolderImpl\0'],
   }),
   near({
     id: 'ibm-cloud-api-key',
@@ -188,7 +190,10 @@ export const contextRules: RuleInput[] = [
     gen: '{{uuid}}',
     maxLen: 36,
     window: 80,
+    // a UUID between slashes is a path segment (an app id in a URL), not a key
+    edge: 'A-Za-z0-9_/',
     examples: ['HEROKU_API_KEY=$'],
+    negatives: ['curl https://kolkrabbi.heroku.com/apps/{{uuid}}/github/push'],
   }),
   near({
     id: 'linode-token',
@@ -240,6 +245,8 @@ export const contextRules: RuleInput[] = [
     maxLen: 42,
     window: 80,
     examples: ['Authorization: SSWS $', 'OKTA_API_TOKEN=$'],
+    // an alphabet run is typed by hand for documentation
+    negatives: ['okta_api_key: 00QCjAl4MlV-WPXM-ABCDEFGHIJKL-0HmjFx-vbGu-'],
   }),
   near({
     id: 'twilio-api-key',

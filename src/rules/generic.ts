@@ -35,7 +35,9 @@ export const genericRules: RuleInput[] = [
     before: 0,
     maxLen: 320,
     examples: ['DB_PASSWORD=«{{pw:14}}»\n', 'password: «{{pw:12}}»\n', '{"password":"«{{pw:20}}»"}', 'spring.datasource.password = «{{pw:16}}»', 'PGPASSWORD=«changeme»', "$db_pass = '«{{pw:10}}»';", 'ssl_key_passphrase => «{{pw:18}}»', 'mysql_pwd_root:«{{pw:9}}»', 'password =\n    "«{{pw:14}}»"', "ENV['DB_PASSWORD'] = '«{{pw:12}}»'", 'password: «hunter»', 'x\x07DB_PASSWORD=«Kq7#vR&t%2mX9&pL»\n', '/login?user=bob&db_password=«{{pw:12}}»&remember=1'],
-    negativeExamples: ['password: ********', 'password=${DB_PASSWORD}', 'PASSWORD=<password>', 'if (password == null)', 'password: null', 'PWD=/home/user', 'bypass=1', 'password_hint: \n', 'password: {{PASSWORD}}', 'compass=north', 'see http://password.example/'],
+    // values that refer to one held elsewhere are not the password
+    validators: ['not-reference'],
+    negativeExamples: ['password: ********', 'password=${DB_PASSWORD}', 'PASSWORD=<password>', 'if (password == null)', 'password: null', 'PWD=/home/user', 'bypass=1', 'password_hint: \n', 'password: {{PASSWORD}}', 'compass=north', 'see http://password.example/', 'PASSWORD=$($(dirname $0)/get-setting DB_PASSWORD)', 'password = env.PERKEEP_TEST_PASSWORD', 'const password = process.env.REACT_APP_DEV_PASSWORD || "x"', 'administrator_login_password = var.db_password', 'text << "Password=#{password}, "', '\tdata: null,\n\tusername: null,\n\tpassword: null,\n\tcache: null,', 'b.pseudos[e]=B(e);for(e in{radio:!0,checkbox:!0,file:!0,password:!0,image:!0})b.pseudos[e]=B(e);', 'PASSWORD_ACCESSIBLE_NAME=\\u30D1\\u30B9\\u30EF\\u30FC\\u30C9'],
   },
   {
     id: 'password-quoted',
@@ -48,7 +50,8 @@ export const genericRules: RuleInput[] = [
     before: 0,
     maxLen: 320,
     examples: ['"password": "«correct horse battery staple»"', 'DB_PASS="«my pass word 42»"'],
-    negativeExamples: ['"password": ""', '"password": "${SECRET}"', '"password": "**** ****"'],
+    validators: ['not-reference'],
+    negativeExamples: ['"password": ""', '"password": "${SECRET}"', '"password": "**** ****"', 'sb.append("MasterUserPassword: " + getMasterUserPassword() + ",");'],
   },
   {
     id: 'password-xml-element',
@@ -100,7 +103,7 @@ export const genericRules: RuleInput[] = [
     before: 1,
     maxLen: 540,
     examples: ['POST /login\r\n\r\nuser=bob&password=«{{pw:12}}»&remember=1', 'GET /api?client_id=x&client_secret=«{{b62:40}}» HTTP/1.1'],
-    negativeExamples: ['/login?password=&user=x', '?password=********'],
+    negativeExamples: ['/login?password=&user=x', '?password=********', 'department/create?access_token=ACCESS_TOKEN"'],
   },
   {
     id: 'secret-assignment',
@@ -113,9 +116,9 @@ export const genericRules: RuleInput[] = [
     before: 0,
     maxLen: 600,
     minEntropy: 2.8,
-    validators: ['token-like'],
+    validators: ['token-like', 'not-reference'],
     examples: ['CLIENT_SECRET=«{{b62:32}}»', '"apiKey": "«{{hex:32}}»"', 'access_token: «{{b64u:40}}»', 'SESSION_SECRET=«{{pw:30}}»', 'master_key = «{{b64:44}}=»', "os.environ[\"OPENAI_API_KEY\"] = '«sk-{{b62:48}}»'", 'client_secret =\n  "«{{b62:40}}»"', 'api_key: «{{alnum:32}}»', 'SESSION_SECRET=«{{b62:20}}&{{b62:8}}»', '/cb?state=x&session_token=«{{b64u:32}}»&scope=a'],
-    negativeExamples: ['token: null', 'secret=${APP_SECRET}', 'token_type: Bearer', 'api_key: <your-api-key>', 'secretName: database-credentials', 'TOKEN=****************', 'token = - {{b62:4}}'],
+    negativeExamples: ['token: null', 'secret=${APP_SECRET}', 'token_type: Bearer', 'api_key: <your-api-key>', 'secretName: database-credentials', 'TOKEN=****************', 'token = - {{b62:4}}', 'api_token = settings.GITHUB_API_TOKEN', '"token4": "xoxp-572370529330-573807301142-572331691188-####################"', '"secret_key" => "sk_abcdefghijklmnopqrstuvwxyz123",', 'MSG_DISTINCT_TOKENS_IN_ENUMERATION = \\u5728\\u5143\\u7D20 "{0}" \\u7684', 'cachedrowset.token = \\u985E\\u578B\\u662F\\: {0}.dtypemismt = \\u8CC7\\u6599', 'token="sha256~Xy_PUT_YOUR_TOKEN_HERE_{{b62:4}}"'],
   },
   {
     id: 'connection-string-password',
@@ -166,7 +169,8 @@ export const genericRules: RuleInput[] = [
     before: 0,
     maxLen: 1060,
     examples: ['//registry.npmjs.org/:_authToken=«{{gh:npm}}»', '//npm.pkg.github.com/:_authToken=«{{b62:40}}»', 'npmAuthToken: "«{{b64u:40}}»"'],
-    negativeExamples: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}'],
+    validators: ['not-reference'],
+    negativeExamples: ['//registry.npmjs.org/:_authToken=${NPM_TOKEN}', 'administrator_login_password = var.db_password'],
   },
   {
     id: 'docker-config-auth',
@@ -223,9 +227,9 @@ export const contextWideRules: RuleInput[] = [
     before: 0,
     maxLen: 330,
     minEntropy: 3.3,
-    validators: ['token-like'],
+    validators: ['token-like', 'not-url'],
     examples: ['cloudsmith: "«{{b62:40}}»"', 'registries:\n  snyk_token: «{{uuid}}»\n', "buildkite token - '«{{hex:40}}»'", 'SENTRY_AUTH = «{{hex:64}}»'],
-    negativeExamples: ['github: https://github.com/org/repo', 'slack: "#alerts-channel-name-long"', 'stripe: ********************', 'okta: - {{b62:4}}'],
+    negativeExamples: ['github: https://github.com/org/repo', 'slack: "#alerts-channel-name-long"', 'stripe: ********************', 'okta: - {{b62:4}}', 'export AUTH0_CALLBACK_URL="http://auth0-rails.dev/callback"', 'export AUTH0_DOMAIN="appman18922506.auth0.com"'],
   },
   {
     id: 'key-assignment-random',
@@ -266,7 +270,7 @@ export const contextWideRules: RuleInput[] = [
     before: 0,
     maxLen: 280,
     examples: ["credentials {\n    username 'deployer'\n    password '«{{pw:14}}»'\n}", 'password("«{{pw:12}}»")', 'maven { credentials { username = "u"; token "«{{b62:32}}»" } }'],
-    negativeExamples: ["password ''", "password '${System.env.PASSWORD}'", 'password "****"'],
+    negativeExamples: ["password ''", "password '${System.env.PASSWORD}'", 'password "****"', 'enth\u00e4lt das ung\u00fcltige Token "{0}".'],
   },
   {
     id: 'secret-xml-element',

@@ -57,6 +57,9 @@ export function token(s: TokenSpec): RuleInput {
     negativeExamples: [
       `export TOKEN=${s.prefix}********************************`,
       `docs mention ${s.prefix} tokens`,
+      // documentation fillers: a body of one repeated letter
+      `token: "${s.prefix}${'x'.repeat(40)}"`,
+      `TOKEN=${s.prefix}${'X'.repeat(40)}`,
       ...(s.negatives ?? []),
     ],
   };
@@ -101,7 +104,8 @@ export function near(s: ContextSpec): RuleInput {
     pattern: `(?<![${edge.replace(/[=,]/g, '')}])(?<secret>${s.secret})(?![${edge}])`,
     maxLen: s.maxLen,
     window: s.window ?? 160,
-    validators: s.validators ?? [],
+    // a keyword's window in memory holds program names (class names, symbols) of a key's length
+    validators: [...(s.validators ?? []), 'not-identifier'],
     keywordForms: [
       ...(s.keywordForms ?? []),
       ...s.keywords.filter((k) => /^[a-z]+$/i.test(k) && !s.keywordForms?.some((f) => f.keyword.toLowerCase() === k.toLowerCase())).map((keyword) => ({ keyword, word: true })),

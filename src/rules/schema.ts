@@ -14,6 +14,9 @@ const VALIDATOR_NAMES = [
   'not-hex-only',
   'url-password',
   'random-body',
+  'not-identifier',
+  'not-reference',
+  'not-url',
 ] as const;
 export type ValidatorName = (typeof VALIDATOR_NAMES)[number];
 

@@ -27,6 +27,7 @@ const ALPHABETS: Record<string, string> = {
   b64u: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-',
   upper: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
   lower: 'abcdefghijklmnopqrstuvwxyz',
+  alpha: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
   digit: '0123456789',
   alnum: 'abcdefghijklmnopqrstuvwxyz0123456789',
   ALNUM: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',

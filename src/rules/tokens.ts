@@ -25,7 +25,11 @@ export const tokenRules: RuleInput[] = [
   token({ id: 'gitlab-oauth-secret', name: 'GitLab OAuth application secret', family: 'gitlab', prefix: 'gloas-', body: '[0-9a-zA-Z_\\-]{64}', gen: 'gloas-{{b64u:64}}', maxLen: 70 }),
   token({ id: 'gitlab-scim-token', name: 'GitLab SCIM token', family: 'gitlab', prefix: 'glsoat-', body: '[0-9a-zA-Z_\\-]{20}', gen: 'glsoat-{{b64u:20}}', maxLen: 27 }),
   token({ id: 'gitlab-agent-token', name: 'GitLab Kubernetes agent token', family: 'gitlab', prefix: 'glagent-', body: '[0-9a-zA-Z_\\-]{50,80}', gen: 'glagent-{{b64u:50}}', maxLen: 90 }),
-  token({ id: 'bitbucket-app-password', name: 'Bitbucket app password / API token', family: 'bitbucket', prefix: 'ATBB', body: '[A-Za-z0-9_=.\\-]{28,40}', gen: 'ATBB{{b62:32}}', maxLen: 44 }),
+  token({ id: 'bitbucket-app-password', name: 'Bitbucket app password / API token', family: 'bitbucket', prefix: 'ATBB', body: '[A-Za-z0-9_=.\\-]{28,40}', gen: 'ATBB{{b62:32}}', maxLen: 44,
+    // a four-letter prefix inside CamelCase names (G1SATBBufferEnqueueingThresholdPercent)
+    validators: ['not-identifier'],
+    negatives: ['G1SATBProcessCompletedThreshold\0G1SATBBufferEnqueueingThresholdPercent\0'],
+  }),
   token({ id: 'atlassian-api-token', name: 'Atlassian API token', family: 'atlassian', prefix: 'ATATT3', body: '[A-Za-z0-9_=\\-]{150,250}', gen: 'ATATT3{{b64u:186}}', maxLen: 256 }),
   // package registries and CI
   token({ id: 'npm-access-token', name: 'npm access token', family: 'registry', prefix: 'npm_', body: '[A-Za-z0-9]{36}', gen: '{{gh:npm}}', maxLen: 40, checks: ['github-crc32'] }),
@@ -64,7 +68,12 @@ export const tokenRules: RuleInput[] = [
   token({ id: 'dynatrace-token', name: 'Dynatrace API token', family: 'observability', prefix: 'dt0', body: '[A-Za-z][0-9]{2}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64}', gen: 'dt0c01.{{ALNUM:24}}.{{ALNUM:64}}', maxLen: 96, examples: ['«dt0c01.{{alnum:24}}.{{alnum:64}}»'] }),
   token({ id: 'postman-api-key', name: 'Postman API key', family: 'saas', prefix: 'PMAK-', body: '[a-f0-9]{24}-[a-f0-9]{34}', gen: 'PMAK-{{hex:24}}-{{hex:34}}', maxLen: 64 }),
   // clouds
-  token({ id: 'aws-access-key-id', name: 'AWS access key ID', family: 'aws', prefix: '', body: '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}', gen: 'AKIA{{b32:16}}', maxLen: 20, before: 0, keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'] }),
+  token({ id: 'aws-access-key-id', name: 'AWS access key ID', family: 'aws', prefix: '', body: '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}', gen: 'AKIA{{b32:16}}', maxLen: 20, before: 0, keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'],
+    // a DNA sequence holds ACCA; a random key id never has under 2.7 bits per char
+    minEntropy: 2.5,
+    // ACCA inside hex text (a DH group prime) is hex, not a key id
+    negatives: ['ffdhe {{HEX:24}}ACCA{{HEX:32}}', 'seq CTTCATAGGGTTCACGCTGTGTAATACCAGGGGGCGCATGTTACAGT'],
+  }),
   token({ id: 'aws-session-token', name: 'AWS session token', family: 'aws', prefix: '', body: '(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE)[A-Za-z0-9/+]{100,2000}={0,2}', gen: 'IQoJb3JpZ2luX2Vj{{b64:300}}', maxLen: 2020, before: 0, keywords: ['iqojb3jpz2lux2vj', 'fwogzxivyxdze'] }),
   token({ id: 'aws-bedrock-api-key', name: 'AWS Bedrock API key', family: 'aws', prefix: 'ABSK', body: '[A-Za-z0-9+/]{109,269}={0,2}', gen: 'ABSK{{b64:132}}', maxLen: 280 }),
   token({ id: 'aws-mws-key', name: 'Amazon MWS auth token', family: 'aws', prefix: 'amzn.mws.', body: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', gen: 'amzn.mws.{{uuid}}', maxLen: 45 }),
@@ -98,7 +107,12 @@ export const tokenRules: RuleInput[] = [
   token({ id: 'openai-project-key', name: 'OpenAI project / service account key', family: 'ai', prefix: 'sk-', body: '(?:proj|svcacct|admin)-[A-Za-z0-9_\\-]{40,200}', gen: 'sk-proj-{{b64u:120}}', maxLen: 214, before: 0, keywords: ['sk-proj-', 'sk-svcacct-', 'sk-admin-'] }),
   token({ id: 'openai-legacy-key', name: 'OpenAI API key (legacy)', family: 'ai', prefix: 'sk-', body: '(?:[a-z0-9]{2,12}-)?[A-Za-z0-9_\\-]{20,80}T3BlbkFJ[A-Za-z0-9_\\-]{20,120}', gen: 'sk-{{b62:20}}T3BlbkFJ{{b62:20}}', maxLen: 240, before: 100, keywords: ['t3blbkfj'], examples: ['«sk-proj-{{b64u:74}}T3BlbkFJ{{b64u:74}}»'] }),
   token({ id: 'anthropic-api-key', name: 'Anthropic API key', family: 'ai', prefix: 'sk-ant-', body: '[a-z]{2,8}[0-9]{2}-[A-Za-z0-9_\\-]{80,120}', gen: 'sk-ant-api03-{{b64u:93}}AA', maxLen: 108 }),
-  token({ id: 'huggingface-token', name: 'Hugging Face access token', family: 'ai', prefix: 'hf_', body: '[A-Za-z]{34}', gen: 'hf_{{lower:34}}', maxLen: 37, validators: [] }),
+  token({ id: 'huggingface-token', name: 'Hugging Face access token', family: 'ai', prefix: 'hf_', body: '[A-Za-z]{34}', gen: 'hf_{{alpha:34}}', maxLen: 37,
+    // `hf_` is short and letters-only bodies are common: a token mixes case and reads as no name
+    validators: ['mixed-case', 'not-identifier'],
+    minEntropy: 3.5,
+    negatives: ['- (id)hf_requiredCharacteristicTypesForDisplayMetadata;', '_kHMSymptomhf_generatedByHomeAppForDebuggingPurposesKey,', '&hf_servingcellpriorityparametersdescription_h_prio),', 'bb_eeeeegfgffhiiiiiiiiiiihiiiiicgafhf_eefghihhiiiifhifhhdhifhiiiihifdgdhggf'],
+  }),
   token({ id: 'huggingface-org-token', name: 'Hugging Face organization token', family: 'ai', prefix: 'api_org_', body: '[A-Za-z]{34}', gen: 'api_org_{{upper:34}}', maxLen: 42 }),
   token({ id: 'replicate-token', name: 'Replicate API token', family: 'ai', prefix: 'r8_', body: '[A-Za-z0-9]{37}', gen: 'r8_{{b62:37}}', maxLen: 40 }),
   token({ id: 'groq-api-key', name: 'Groq API key', family: 'ai', prefix: 'gsk_', body: '[A-Za-z0-9]{52}', gen: 'gsk_{{b62:52}}', maxLen: 56 }),
@@ -107,7 +121,7 @@ export const tokenRules: RuleInput[] = [
   // SaaS
   token({ id: 'linear-api-key', name: 'Linear API key', family: 'saas', prefix: 'lin_api_', body: '[A-Za-z0-9]{40}', gen: 'lin_api_{{b62:40}}', maxLen: 48 }),
   token({ id: 'notion-integration-secret', name: 'Notion integration token (legacy)', family: 'saas', prefix: 'secret_', body: '[A-Za-z0-9]{43}', gen: 'secret_{{b62:43}}', maxLen: 50 }),
-  token({ id: 'notion-token', name: 'Notion integration token', family: 'saas', prefix: 'ntn_', body: '[0-9]{11}[A-Za-z0-9]{35}|[A-Za-z0-9]{46}', gen: 'ntn_{{digit:11}}{{b62:35}}', maxLen: 50 }),
+  token({ id: 'notion-token', name: 'Notion integration token', family: 'saas', prefix: 'ntn_', body: '[0-9]{11}[A-Za-z0-9]{35}|[A-Za-z0-9]{46}', gen: 'ntn_{{digit:11}}{{b62:35}}', maxLen: 50, negatives: ['ntn_123456789012345678901234567890123456789012345678901234567890'] }),
   token({ id: 'airtable-pat', name: 'Airtable personal access token', family: 'saas', prefix: 'pat', body: '[A-Za-z0-9]{14}\\.[a-f0-9]{64}', gen: 'pat{{b62:14}}.{{hex:64}}', maxLen: 82, before: 0, keywords: ['pat'], validators: [] }),
   token({ id: 'figma-pat', name: 'Figma personal access token', family: 'saas', prefix: 'figd_', body: '[A-Za-z0-9_\\-]{40}', gen: 'figd_{{b64u:40}}', maxLen: 45 }),
   token({ id: 'mapbox-secret-token', name: 'Mapbox secret / temporary access token', family: 'saas', prefix: '', body: '[st]k\\.eyJ1Ijoi[A-Za-z0-9_\\-]{20,200}\\.[A-Za-z0-9_\\-]{22}', gen: 'sk.eyJ1Ijoi{{b64u:60}}.{{b64u:22}}', maxLen: 240, before: 0, keywords: ['sk.eyj1ijoi', 'tk.eyj1ijoi'], examples: ['«tk.eyJ1Ijoi{{b64u:80}}.{{b64u:22}}»'] }),
@@ -214,5 +228,6 @@ export const genericTokenRule: RuleInput = {
     'tok acme_****************************************',
     'java_lang_management_ClassLoadingMXBeanImplementation42',
     'blob {{b64u:30}}_{{b62:40}}-{{b64u:60}}',
+    'div[data-cel-widget="desktop-rhf_SponsoredProductsRemoteRHFSearchEXPSubsK2ClickPagination"]',
   ],
 };
