@@ -100,7 +100,7 @@ const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
   'not-identifier': (s) => !(/[a-z]/.test(s) && /[A-Z]/.test(s) && looksLikeIdentifier(Buffer.from(s, 'latin1'), 0, s.length)),
   'not-reference': (s) => !isReference(s),
   // a URL or a lower-case host name under a provider key is where the service is, not a credential
-  'not-url': (s) => !/^[A-Za-z][A-Za-z0-9+.\-]{1,15}:\/\//.test(s) && !/^(?:[a-z0-9\-]{1,63}\.){1,6}[a-z]{2,12}$/.test(s),
+  'not-url': (s) => !/^[A-Za-z][A-Za-z0-9+.-]{1,15}:\/\//.test(s) && !/^(?:[a-z0-9-]{1,63}\.){1,6}[a-z]{2,12}$/.test(s),
   // a URL password that is a $VAR or ${VAR} is a template; a word such as `secret` is a password (weak ones are real)
   'url-password': (s) => !/^\$\{?[A-Za-z_]{1,40}\}?$/.test(s),
 };
