@@ -22,7 +22,23 @@ const PEERS = path.join(ROOT, 'bench', 'peers');
 const MiB = 1024 * 1024;
 
 function parseArgs(argv) {
-  const o = { size: '1G', sizes: undefined, seed: 1, jobsList: undefined, peers: true, install: true, scrub: true, rules: true, cliff: true, shares: true, startup: true, gcore: false, timeout: 1800, file: undefined, tmp: path.join(os.tmpdir(), 'dumpscrub-bench') };
+  const o = {
+    size: '1G',
+    sizes: undefined,
+    seed: 1,
+    jobsList: undefined,
+    peers: true,
+    install: true,
+    scrub: true,
+    rules: true,
+    cliff: true,
+    shares: true,
+    startup: true,
+    gcore: false,
+    timeout: 1800,
+    file: undefined,
+    tmp: path.join(os.tmpdir(), 'dumpscrub-bench'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -42,7 +58,13 @@ function parseArgs(argv) {
     else if (a === '--tmp') o.tmp = next();
     else if (a === '--cli') o.cli = path.resolve(next());
     else if (a === '-h' || a === '--help') {
-      console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 5).join('\n'));
+      console.log(
+        fs
+          .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+          .split('\n')
+          .slice(0, 5)
+          .join('\n'),
+      );
       process.exit(0);
     } else if (!a.startsWith('--')) o.file = a;
     else throw new Error(`unknown option ${a}`);
@@ -172,7 +194,12 @@ async function main() {
   else ensureBuilt();
   const m = machine();
   const all = m.cpus;
-  console.log(`machine: ${m.cpus} CPUs, ${m.model}, ${m.memGiB} GiB RAM, node ${m.node}, ${m.platform}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `machine: ${m.cpus} CPUs, ${m.model}, ${m.memGiB} GiB RAM, node ${m.node}, ${m.platform}, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   if (o.peers) installPeers(o);
   let startup;
   if (o.startup) {
@@ -206,7 +233,10 @@ async function main() {
   for (const p of ['yara', 'rg', 'aeskeyfind', 'rsakeyfind', 'secretlint']) {
     const pr = mbps(size, get(p));
     if (!pr) continue;
-    for (const [label, s] of [['jobs 1', scan1], [`jobs ${all}`, scanN]]) {
+    for (const [label, s] of [
+      ['jobs 1', scan1],
+      [`jobs ${all}`, scanN],
+    ]) {
       const d = mbps(size, s);
       if (!d) continue;
       ratios[`scan(${label})/${p}`] = d / pr;
@@ -295,7 +325,9 @@ async function main() {
       if (f !== file) warm(f);
       const r = s === size && scanN ? scanN : await runDumpscrub('scan', f, all, o);
       linearity.push({ bytes: s, ...r });
-      console.log(`  ${fmtSize(s).padStart(10)}: ${r.ok ? `${r.seconds.toFixed(2)} s, ${mbps(s, r).toFixed(1)} MB/s, ${(r.seconds / (s / 1024 ** 3)).toFixed(2)} s/GiB` : `FAILED (exit ${r.code})`}, ${r.peakRssMiB} MiB peak`);
+      console.log(
+        `  ${fmtSize(s).padStart(10)}: ${r.ok ? `${r.seconds.toFixed(2)} s, ${mbps(s, r).toFixed(1)} MB/s, ${(r.seconds / (s / 1024 ** 3)).toFixed(2)} s/GiB` : `FAILED (exit ${r.code})`}, ${r.peakRssMiB} MiB peak`,
+      );
       if (s >= 4 * 1024 ** 3) target(`peak RSS on ${fmtSize(s)} <= 512 MiB`, r.peakRssMiB, r.peakRssMiB <= 512);
       if (f !== file && s > 1024 ** 3) fs.rmSync(f, { force: true }); // multi-GiB images are not worth the disk
     }
@@ -325,7 +357,27 @@ async function main() {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const json = path.join(outDir, `bench-${stamp}.json`);
   const strip = (r) => ({ ...r, error: r.error ? r.error.slice(0, 400) : undefined });
-  fs.writeFileSync(json, JSON.stringify({ when: new Date().toISOString(), machine: m, loadAvgAtEnd: os.loadavg(), input: { file, bytes: size, seed: o.file ? undefined : o.seed, generator: GENERATOR_VERSION }, results: results.map(strip), ratios, targets, startup, linearity: linearity.map(strip), rules, shares, cliff }, null, 2));
+  fs.writeFileSync(
+    json,
+    JSON.stringify(
+      {
+        when: new Date().toISOString(),
+        machine: m,
+        loadAvgAtEnd: os.loadavg(),
+        input: { file, bytes: size, seed: o.file ? undefined : o.seed, generator: GENERATOR_VERSION },
+        results: results.map(strip),
+        ratios,
+        targets,
+        startup,
+        linearity: linearity.map(strip),
+        rules,
+        shares,
+        cliff,
+      },
+      null,
+      2,
+    ),
+  );
   console.log(`\nwrote ${path.relative(ROOT, json)}`);
 }
 

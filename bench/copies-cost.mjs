@@ -20,7 +20,7 @@ const { foundValues } = await import(`${dist}/found-values.js`);
 
 // a seeded generator: the same image for the same arguments
 let seed = 0x5eed17;
-const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const pick = (k) => Array.from({ length: k }, () => ALNUM[Math.floor(rand() * ALNUM.length)]).join('');
 
@@ -64,7 +64,9 @@ try {
     return reach >= e;
   };
   const left = planted.filter((p) => !covered(p)).length;
-  const copies = Object.entries(byRule).filter(([r]) => r.startsWith('copy-of-')).reduce((a, [, c]) => a + c, 0);
+  const copies = Object.entries(byRule)
+    .filter(([r]) => r.startsWith('copy-of-'))
+    .reduce((a, [, c]) => a + c, 0);
 
   // in this process: the scan pass, then the hunt pass as the pipeline runs it
   const cpu = () => {

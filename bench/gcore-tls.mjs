@@ -29,7 +29,11 @@ export async function tlsCore(dir) {
   try {
     const key = path.join(work, 'key.pem');
     const cert = path.join(work, 'cert.pem');
-    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=localhost', '-addext', 'basicConstraints=critical,CA:FALSE', '-days', '2'], { stdio: 'ignore' });
+    const r = spawnSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=localhost', '-addext', 'basicConstraints=critical,CA:FALSE', '-days', '2'],
+      { stdio: 'ignore' },
+    );
     if (r.status !== 0) return { skipped: 'openssl req failed' };
     const child = spawn(process.execPath, ['-e', SERVER], { env: { ...process.env, KEY: key, CERT: cert }, stdio: ['ignore', 'pipe', 'inherit'] });
     try {

@@ -41,8 +41,23 @@ const WORDS = (
 /** JSON keys: no credential words, so JSON lines do not read as password fields. */
 const FIELDS = ['user', 'id', 'name', 'path', 'status', 'module', 'region', 'count', 'size', 'kind', 'host', 'port', 'retries', 'elapsed'];
 const LEVELS = ['INFO', 'DEBUG', 'WARN', 'ERROR', 'TRACE'];
-const PATHS = ['/usr/lib/x86_64-linux-gnu/libssl.so.3', '/var/log/app/server.log', 'C:\\Program Files\\App\\bin\\app.dll', '/home/build/src/main.cc', '/etc/ssl/certs/ca-certificates.crt', '/proc/self/maps'];
-const ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin', 'HOME=/home/app', 'LANG=en_US.UTF-8', 'SHELL=/bin/bash', 'TERM=xterm-256color', 'JAVA_HOME=/usr/lib/jvm/java-17', 'PWD=/srv/app'];
+const PATHS = [
+  '/usr/lib/x86_64-linux-gnu/libssl.so.3',
+  '/var/log/app/server.log',
+  'C:\\Program Files\\App\\bin\\app.dll',
+  '/home/build/src/main.cc',
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/proc/self/maps',
+];
+const ENV = [
+  'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin',
+  'HOME=/home/app',
+  'LANG=en_US.UTF-8',
+  'SHELL=/bin/bash',
+  'TERM=xterm-256color',
+  'JAVA_HOME=/usr/lib/jvm/java-17',
+  'PWD=/srv/app',
+];
 
 /** A few MiB of text lines: logs, paths, env vars, JSON, prose; keywords appear but values are words. */
 function textCorpus(rand, bytes) {
@@ -196,9 +211,35 @@ export function publicMaterial() {
   const out = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dumpscrub-bench-cert-'));
   try {
-    for (const [name, alg] of [['rsa2048', ['-newkey', 'rsa:2048']], ['rsa3072', ['-newkey', 'rsa:3072']], ['rsa4096', ['-newkey', 'rsa:4096']], ['p256', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']]]) {
+    for (const [name, alg] of [
+      ['rsa2048', ['-newkey', 'rsa:2048']],
+      ['rsa3072', ['-newkey', 'rsa:3072']],
+      ['rsa4096', ['-newkey', 'rsa:4096']],
+      ['p256', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']],
+    ]) {
       const cert = path.join(dir, `${name}.der`);
-      const r = spawnSync('openssl', ['req', '-x509', ...alg, '-nodes', '-keyout', path.join(dir, 'k.pem'), '-subj', `/CN=${name}.bench.example`, '-addext', 'basicConstraints=critical,CA:FALSE', '-days', '30', '-outform', 'DER', '-out', cert], { stdio: 'ignore', timeout: 120_000 });
+      const r = spawnSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          ...alg,
+          '-nodes',
+          '-keyout',
+          path.join(dir, 'k.pem'),
+          '-subj',
+          `/CN=${name}.bench.example`,
+          '-addext',
+          'basicConstraints=critical,CA:FALSE',
+          '-days',
+          '30',
+          '-outform',
+          'DER',
+          '-out',
+          cert,
+        ],
+        { stdio: 'ignore', timeout: 120_000 },
+      );
       if (r.status === 0) out.push({ kind: `leaf-cert-${name}`, bytes: fs.readFileSync(cert) });
     }
   } finally {

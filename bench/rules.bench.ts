@@ -89,6 +89,12 @@ describe('rules benchmark', () => {
     const all: Array<[string, number]> = [];
     for (const [name, text] of adversarialInputs(builtinRules, 256 << 10)) all.push([name, measure(builtinRules, Buffer.from(text, 'latin1'), 'off', 1).mbps]);
     all.sort((a, b) => a[1] - b[1]);
-    console.log(`normal text ${ref.toFixed(1)} MB/s; slowest adversarial 256 KiB inputs (all rules): ` + all.slice(0, 8).map(([n, m]) => `${n} ${m.toFixed(1)} MB/s (${(ref / m).toFixed(2)}x)`).join('; '));
+    console.log(
+      `normal text ${ref.toFixed(1)} MB/s; slowest adversarial 256 KiB inputs (all rules): ` +
+        all
+          .slice(0, 8)
+          .map(([n, m]) => `${n} ${m.toFixed(1)} MB/s (${(ref / m).toFixed(2)}x)`)
+          .join('; '),
+    );
   });
 });

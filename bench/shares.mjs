@@ -14,7 +14,10 @@ const mib = Number(opt('--mib', 256));
 const dist = pathToFileURL(path.resolve(opt('--dist', new URL('../dist', import.meta.url).pathname))).href;
 const { builtinDetectors } = await import(`${dist}/detectors/index.js`);
 // which build of the factor hunt's sliding pass ran (a dist/ from before the kernel has none)
-const kernels = await import(`${dist}/detectors/factor-sieve-kernel.js`).then((m) => (m.kernelLoaded() ? 'wasm' : 'js'), () => 'js');
+const kernels = await import(`${dist}/detectors/factor-sieve-kernel.js`).then(
+  (m) => (m.kernelLoaded() ? 'wasm' : 'js'),
+  () => 'js',
+);
 
 const { chunks, size } = readChunks(file, mib);
 

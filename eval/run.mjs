@@ -26,7 +26,10 @@ if (!existsSync(cli)) {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-const available = readdirSync(SUITES).filter((f) => f.endsWith('.mjs')).sort().map((f) => basename(f, '.mjs'));
+const available = readdirSync(SUITES)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()
+  .map((f) => basename(f, '.mjs'));
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !available.includes(w));
 if (unknown.length) {
@@ -72,7 +75,15 @@ for (const name of selected) {
     const out = await mod.default({ cli, tmp, log: (m) => log(`[${name}] ${m}`), root: ROOT });
     result = { suite: name, ...out };
   } catch (err) {
-    result = { suite: name, title: name, rows: [], error: String(err?.stack ?? err).split('\n').slice(0, 4).join('\n') };
+    result = {
+      suite: name,
+      title: name,
+      rows: [],
+      error: String(err?.stack ?? err)
+        .split('\n')
+        .slice(0, 4)
+        .join('\n'),
+    };
   } finally {
     killAll();
     rmSync(tmp, { recursive: true, force: true });

@@ -10,7 +10,10 @@ const SRC = path.join(ROOT, 'kernels');
 const OUT = path.join(ROOT, 'dist', 'kernels');
 
 fs.mkdirSync(OUT, { recursive: true });
-for (const file of fs.readdirSync(SRC).filter((f) => f.endsWith('.ts')).sort()) {
+for (const file of fs
+  .readdirSync(SRC)
+  .filter((f) => f.endsWith('.ts'))
+  .sort()) {
   const name = file.slice(0, -3);
   // no garbage collector (kernels allocate nothing), no assertion traps, SIMD on
   const args = [path.join(SRC, file), '-o', path.join(OUT, `${name}.wasm`), '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd'];

@@ -73,7 +73,9 @@ const stats = runFuzz({ detectFormat, check, cases, seed: Number(values.seed), s
 const ms = performance.now() - t0;
 globalThis.gc?.();
 const heapMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
-console.log(`fuzz-formats: ${stats.cases}/${cases} cases, ${seeds.length} seeds, ${(ms / 1000).toFixed(1)} s, max ${stats.maxMs.toFixed(1)} ms/case, mean ${(stats.totalMs / cases).toFixed(2)} ms/case`);
+console.log(
+  `fuzz-formats: ${stats.cases}/${cases} cases, ${seeds.length} seeds, ${(ms / 1000).toFixed(1)} s, max ${stats.maxMs.toFixed(1)} ms/case, mean ${(stats.totalMs / cases).toFixed(2)} ms/case`,
+);
 console.log(`  formats ${JSON.stringify(stats.byFormat)}; warned ${stats.warned}; heap growth ${heapMiB.toFixed(1)} MiB`);
 console.log(`  mutations ${JSON.stringify(stats.byKind)}`);
 
@@ -88,7 +90,7 @@ if (every > 0) {
     const { bytes } = mutate(seed.bytes, Number(values.seed) * 7919 + i);
     if (bytes.length < 200) continue;
     const token = randomBytes(18).toString('base64url');
-    const at = Math.floor((bytes.length - 100) * ((i * 2654435761) % 1000) / 1000);
+    const at = Math.floor(((bytes.length - 100) * ((i * 2654435761) % 1000)) / 1000);
     bytes.write(`password=${token}`, at, 'latin1');
     const f = join(dir, 'case.bin');
     writeFileSync(f, bytes);

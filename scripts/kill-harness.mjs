@@ -49,7 +49,7 @@ const sha256 = (p) => {
   const fd = fs.openSync(p, 'r');
   const buf = Buffer.allocUnsafe(8 << 20);
   try {
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
   } finally {
     fs.closeSync(fd);
   }
@@ -179,7 +179,13 @@ export async function runHarness(o) {
     // the next run removes every leftover of the dead runs and names each one
     const leftovers = temps(dir);
     const last = runToEnd(['scrub', input, '-o', dest]);
-    if (last.code !== 0) failures.push(`final run exited ${last.code}: ${last.stderr.split('\n').filter((l) => l.includes('FAILED')).join(' | ')}`);
+    if (last.code !== 0)
+      failures.push(
+        `final run exited ${last.code}: ${last.stderr
+          .split('\n')
+          .filter((l) => l.includes('FAILED'))
+          .join(' | ')}`,
+      );
     const remaining = temps(dir);
     if (remaining.length) failures.push(`${remaining.length} temp file(s) left after the final run`);
     for (const n of leftovers) if (!last.stderr.includes(n)) failures.push(`final run did not report removing ${n}`);
@@ -201,7 +207,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.met
   if (o.json) process.stdout.write(`${JSON.stringify(res)}\n`);
   else {
     console.log(`input ${res.sizeMib} MiB${res.gzip ? ' (gzip)' : ''}${res.inPlace ? ' (--in-place)' : ''}, seed ${res.seed}, uninterrupted run ${res.fullRunMs} ms`);
-    for (const k of res.kills) console.log(`  kill ${String(k.round).padStart(2)} at ${String(k.delayMs).padStart(6)} ms: ${k.phase.padEnd(20)} destination ${k.dest}${k.preexisting && !res.inPlace ? ' (had an older copy)' : ''}, new temps ${k.newTemps}`);
+    for (const k of res.kills)
+      console.log(
+        `  kill ${String(k.round).padStart(2)} at ${String(k.delayMs).padStart(6)} ms: ${k.phase.padEnd(20)} destination ${k.dest}${k.preexisting && !res.inPlace ? ' (had an older copy)' : ''}, new temps ${k.newTemps}`,
+      );
     console.log(`temp files left by killed runs: ${res.tempsLeftByKills}; all removed by later runs (the final run named the last ${res.leftoversCleaned})`);
     console.log(res.failures.length ? `FAILED:\n  ${res.failures.join('\n  ')}` : 'OK: nothing lost, nothing half-written published');
   }

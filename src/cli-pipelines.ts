@@ -60,9 +60,7 @@ export function loadedConfigOf(flags: object): LoadedConfig | undefined {
 export function addReportFlags(cmd: Command): Command {
   const format = cmd.options.find((o) => o.attributeName() === 'format');
   if (format?.argChoices && !format.argChoices.includes('sarif')) format.argChoices.push('sarif');
-  return cmd
-    .option('--summary', 'also print counts per rule and verdict to stderr (for CI logs)')
-    .option('-v, --verbose', 'list warnings, hashes and output paths in the text report');
+  return cmd.option('--summary', 'also print counts per rule and verdict to stderr (for CI logs)').option('-v, --verbose', 'list warnings, hashes and output paths in the text report');
 }
 
 /** `dumpscrub config --print`: the effective configuration as JSON. */

@@ -96,7 +96,6 @@ export function defaultOutputName(input: string): string {
   return `${bare.slice(0, bare.length - ext.length)}.scrubbed${ext}${gz}`;
 }
 
-
 /** The result of a file whose pipeline threw instead of reporting (a corrupt .gz, say): an io-error of its own. */
 function thrownResult(display: string, err: unknown, started: number): FileResult {
   const error = err instanceof Error ? err.message : 'unknown error';
@@ -325,7 +324,10 @@ export async function runScrub(patterns: string[], flags: ScrubFlags): Promise<E
   if (flags.quarantine) await prepareDirDestination('--quarantine', flags.quarantine, 0o700);
   const runner = new Runner('scrub', flags, toStdout ? process.stderr : process.stdout);
   try {
-    const inputs = await runner.inputs(patterns, [flags.outDir, flags.quarantine].filter((d): d is string => Boolean(d)));
+    const inputs = await runner.inputs(
+      patterns,
+      [flags.outDir, flags.quarantine].filter((d): d is string => Boolean(d)),
+    );
     if (flags.output && inputs.length > 1) throw new UsageError(`-o/--output takes exactly one input, got ${inputs.length}`);
     if (flags.inPlace && inputs.some((i) => i.display === '-')) throw new UsageError('--in-place cannot be used with stdin');
     const dests = inputs.map((i) => destinationFor(i, flags, toStdout));

@@ -24,22 +24,23 @@ const RuleListSchema = z.array(RuleSchema).superRefine((rules, ctx) => {
   });
 });
 
-
 /** User regexes must compile; they are matched against secret text, so a bad one is a config error, not a crash later. */
-const RegexStringSchema = z.string().min(1, 'expected a non-empty regular expression').refine(
-  (s) => {
-    try {
-      new RegExp(s, 'u');
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected a valid regular expression (JavaScript, u flag)' },
-);
+const RegexStringSchema = z
+  .string()
+  .min(1, 'expected a non-empty regular expression')
+  .refine(
+    (s) => {
+      try {
+        new RegExp(s, 'u');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'expected a valid regular expression (JavaScript, u flag)' },
+  );
 
 const ConfigAllowlistSchema = AllowlistSchema.extend({ regexes: z.array(RegexStringSchema).default([]) });
-
 
 export const ReportFormatSchema = z.enum(['text', 'json', 'jsonl', 'sarif']);
 

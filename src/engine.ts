@@ -107,7 +107,6 @@ class ScanResults {
   }
 }
 
-
 /** Scan a whole input in chunks of `chunkSize` (+ overlap); a hit belongs to the chunk it starts in. */
 export async function scanInput(input: InputFile, plan: ScanPlan): Promise<ScanOutput> {
   const workers = workersFor(plan, input.size);

@@ -44,7 +44,7 @@ export function gateCommand(setExit: (code: ExitCode) => void): Command {
     .option('--stable-seconds <n>', 'seconds a file must be unchanged (and closed) before it is processed (default 5)')
     .option('--max-wait <seconds>', 'with --once: give up on files that never settle (default 300)')
     .option('--worker-id <id>', 'name of this worker among those sharing the inbox (default: host-pid)')
-    .option('--claim-timeout <seconds>', "a worker silent this long is dead; its claimed dumps go back to the inbox (default 60)")
+    .option('--claim-timeout <seconds>', 'a worker silent this long is dead; its claimed dumps go back to the inbox (default 60)')
     .option('--known-key <file>', 'public key whose private half to hunt (repeatable)', collect, [])
     .option('--known-secret <file>', 'file of literal secrets to find (repeatable)', collect, [])
     .addOption(new Option('--entropy <level>', 'entropy detection level').choices(['off', 'context', 'all']))

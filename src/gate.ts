@@ -84,11 +84,7 @@ export function isCandidateName(name: string): boolean {
 
 /** The reason file: what failed and which findings, never a secret (fingerprints and spans only). */
 export function reasonText(r: FileResult, name: string): string {
-  const lines = [
-    `dumpscrub gate: ${name} was quarantined and NOT published.`,
-    `time: ${new Date().toISOString()}`,
-    `verdict: ${r.verdict}`,
-  ];
+  const lines = [`dumpscrub gate: ${name} was quarantined and NOT published.`, `time: ${new Date().toISOString()}`, `verdict: ${r.verdict}`];
   if (r.error) lines.push(`reason: ${r.error}`);
   if (r.sha256) lines.push(`sha256 of the original: ${r.sha256}`);
   lines.push(`size: ${r.size} bytes, format: ${r.format}`);
@@ -175,7 +171,11 @@ class Gate {
   async run(): Promise<GateResult> {
     const closeWatch = this.o.once
       ? null
-      : watchDirectory(this.dirs.inbox, () => this.wake?.(), (m) => this.o.log(`gate: ${m}; falling back to polling every ${this.pollMs} ms`));
+      : watchDirectory(
+          this.dirs.inbox,
+          () => this.wake?.(),
+          (m) => this.o.log(`gate: ${m}; falling back to polling every ${this.pollMs} ms`),
+        );
     await this.claims.start();
     // the lease is renewed on a timer, so a long scrub does not look like a dead worker
     const heartbeat = setInterval(() => void this.claims.heartbeat().catch(() => undefined), Math.max(250, this.leaseMs / 4));
@@ -369,7 +369,22 @@ class Gate {
     const disposed: Disposed = original ? await this.disposeOriginal(original, name) : { original: 'deleted' };
     const output = await moveInto(out, this.dirs.outbox, name, 0o600);
     this.o.log(`gate: published ${name} → ${output} (verified by a worker that died before publishing it)`);
-    await this.record({ time: new Date().toISOString(), event: 'published', file: name, size: 0, findings: 0, survivors: 0, rules: {}, fingerprints: [], output, ...disposed, recoveredFrom: 'dead worker', worker: this.claims.id, exitCode: EXIT.CLEAN, durationMs: 0 });
+    await this.record({
+      time: new Date().toISOString(),
+      event: 'published',
+      file: name,
+      size: 0,
+      findings: 0,
+      survivors: 0,
+      rules: {},
+      fingerprints: [],
+      output,
+      ...disposed,
+      recoveredFrom: 'dead worker',
+      worker: this.claims.id,
+      exitCode: EXIT.CLEAN,
+      durationMs: 0,
+    });
   }
 
   /** Audit a file the gate did not scrub (skipped after an error, or still unsettled). */

@@ -17,25 +17,17 @@ export type Allowlist = z.infer<typeof AllowlistSchema>;
 
 export const FillSchema = z
   .object({
-    text: z.string().length(1, 'expected exactly one ASCII character').regex(/^[\x20-\x7e]$/, 'expected a printable ASCII character').default('*'),
+    text: z
+      .string()
+      .length(1, 'expected exactly one ASCII character')
+      .regex(/^[\x20-\x7e]$/, 'expected a printable ASCII character')
+      .default('*'),
     binary: z.number().int().min(0).max(255).default(0),
   })
   .strict();
 export type Fill = z.infer<typeof FillSchema>;
 
-const REGION_KINDS = [
-  'memory',
-  'stack',
-  'heap',
-  'image',
-  'mapped-file',
-  'registers',
-  'note',
-  'stream',
-  'string',
-  'structure',
-  'raw',
-] as const satisfies readonly RegionKind[];
+const REGION_KINDS = ['memory', 'stack', 'heap', 'image', 'mapped-file', 'registers', 'note', 'stream', 'string', 'structure', 'raw'] as const satisfies readonly RegionKind[];
 
 export const RegionSelectionSchema = z
   .object({
@@ -56,7 +48,11 @@ const ScrubOptionsSchema = z.object({
   allowlist: AllowlistSchema.default({ ruleIds: [], fingerprints: [], regexes: [], paths: [] }),
   fill: FillSchema.default({ text: '*', binary: 0 }),
   /** Bytes per chunk handed to detectors (plus an overlap sized to the longest possible hit). */
-  chunkSize: z.number().int().min(4096).default(16 * 1024 * 1024),
+  chunkSize: z
+    .number()
+    .int()
+    .min(4096)
+    .default(16 * 1024 * 1024),
   /** Worker threads for scanning; 0 = one per core. */
   jobs: z.number().int().min(0).max(256).default(0),
   /** Move a copy that failed verification here (mode 0600) instead of deleting it. */

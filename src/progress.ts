@@ -87,7 +87,12 @@ export function createProgress(opts: ProgressOptions): Progress {
     const elapsed = (t - started) / 1000;
     // too short a window gives absurd rates; show none until there is one
     const rate = elapsed >= 0.1 && position > 0 ? position / elapsed : 0;
-    const pct = total > 0 ? `${Math.min(100, (position / whole) * 100).toFixed(0).padStart(3)}%` : '   ?';
+    const pct =
+      total > 0
+        ? `${Math.min(100, (position / whole) * 100)
+            .toFixed(0)
+            .padStart(3)}%`
+        : '   ?';
     const eta = rate > 0 && total > 0 ? (whole - position) / rate : Number.NaN;
     const shown = total > 0 ? `${formatBytes(done)} / ${formatBytes(total)}` : formatBytes(done);
     const name = stages[stage] ?? 'scan';

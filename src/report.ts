@@ -175,7 +175,7 @@ interface Part {
  */
 function fitParts(parts: Part[], indent: string, width = TEXT_WIDTH): string {
   const len = () => indent.length + parts.reduce((n, p) => n + p.text.length, 0) + 2 * (parts.length - 1);
-  for (let i = 0; i < parts.length && len() > width; ) {
+  for (let i = 0; i < parts.length && len() > width;) {
     if (parts[i].optional) parts.splice(i, 1);
     else i++;
   }
@@ -292,9 +292,7 @@ export function renderJsonl(r: FileResult): string {
   for (const f of r.findings) lines.push(JSON.stringify({ type: 'finding', file: r.file, phase: 'scan', ...findingOut(f) }));
   for (const f of r.survivors ?? []) lines.push(JSON.stringify({ type: 'finding', file: r.file, phase: 'verify', ...findingOut(f) }));
   const { findings: _f, survivors: _s, ...meta } = fileOut(r);
-  lines.push(
-    JSON.stringify({ type: 'file', ...meta, findings: r.findings.length, survivors: r.survivors?.length ?? 0 }),
-  );
+  lines.push(JSON.stringify({ type: 'file', ...meta, findings: r.findings.length, survivors: r.survivors?.length ?? 0 }));
   return `${lines.join('\n')}\n`;
 }
 

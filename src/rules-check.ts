@@ -25,7 +25,10 @@ const PLACEMENTS: Array<[Enc, number]> = [
   ['ascii', 3],
   ['utf16le', 2],
   ['utf16le', 1],
-  ...[0, 1, 2, 3].flatMap((pad): Array<[Enc, number]> => [['utf32le', pad], ['utf32be', pad]]),
+  ...[0, 1, 2, 3].flatMap((pad): Array<[Enc, number]> => [
+    ['utf32le', pad],
+    ['utf32be', pad],
+  ]),
 ];
 
 /** UTF-32 of latin1 text: each char in 4 bytes, low byte first (LE) or last (BE). */

@@ -147,8 +147,7 @@ async function assertUnchanged(input: InputFile, file: string, hashes: string[])
   } catch {
     atPath = undefined;
   }
-  const changed =
-    !sameIdentity(input.identity, now) || !atPath || !sameIdentity(input.identity, atPath) || new Set(hashes).size !== 1;
+  const changed = !sameIdentity(input.identity, now) || !atPath || !sameIdentity(input.identity, atPath) || new Set(hashes).size !== 1;
   if (changed) throw new InputChangedError(file, 'size, mtime or content hash differ');
 }
 
@@ -220,8 +219,13 @@ export async function verifyFile(file: string, opts: ScrubOptions, display = fil
 
 async function scanPlain(file: string, opts: ScrubOptions, display: string): Promise<FileResult> {
   const regexes = opts.allowlist.regexes.map((r) => new RegExp(r));
-  return inspect(file, display, opts, scanSettings(opts), 'scan', (h, a) =>
-    !isAllowlisted(h, opts.allowlist, regexes) && regionSelected(regionAt(a.info.regions, h.start)?.kind ?? 'raw', opts.regions),
+  return inspect(
+    file,
+    display,
+    opts,
+    scanSettings(opts),
+    'scan',
+    (h, a) => !isAllowlisted(h, opts.allowlist, regexes) && regionSelected(regionAt(a.info.regions, h.start)?.kind ?? 'raw', opts.regions),
   );
 }
 
@@ -356,7 +360,16 @@ async function scrubPlain(file: string, dest: Destination, opts: ScrubOptions, d
       const findings = findingsOf(a);
       // copies that were not searched for could survive unseen: publish nothing
       if (a.capped) {
-        return { ...result, format: a.info.format, findings, warnings: [...a.info.warnings, a.capped], sha256: a.sha256, verdict: 'survived-verification' as const, error: `${a.capped}; nothing published`, durationMs: Date.now() - started };
+        return {
+          ...result,
+          format: a.info.format,
+          findings,
+          warnings: [...a.info.warnings, a.capped],
+          sha256: a.sha256,
+          verdict: 'survived-verification' as const,
+          error: `${a.capped}; nothing published`,
+          durationMs: Date.now() - started,
+        };
       }
       let check: Analysis;
       let survivors: Finding[];
@@ -468,7 +481,14 @@ async function scrubRecoded(file: string, dest: Destination, opts: ScrubOptions,
     if (verified.findings.length) {
       await temp.discard();
       temp = undefined;
-      return { ...result, output: undefined, survivors: verified.findings, verdict: 'survived-verification', error: `${verified.findings.length} finding(s) survived verification of the written copy; nothing published`, durationMs: Date.now() - started };
+      return {
+        ...result,
+        output: undefined,
+        survivors: verified.findings,
+        verdict: 'survived-verification',
+        error: `${verified.findings.length} finding(s) survived verification of the written copy; nothing published`,
+        durationMs: Date.now() - started,
+      };
     }
     const outputSha256 = await hashFile(temp.path);
     await deliver(temp, dest);

@@ -17,18 +17,7 @@ export const DEFAULT_ENTROPY: EntropyLevel = 'all';
 export type Encoding = 'ascii' | 'utf16le' | 'utf16be' | 'utf32le' | 'utf32be' | 'binary';
 
 /** What a part of a dump is, as far as its format tells. */
-export type RegionKind =
-  | 'memory'
-  | 'stack'
-  | 'heap'
-  | 'image'
-  | 'mapped-file'
-  | 'registers'
-  | 'note'
-  | 'stream'
-  | 'string'
-  | 'structure'
-  | 'raw';
+export type RegionKind = 'memory' | 'stack' | 'heap' | 'image' | 'mapped-file' | 'registers' | 'note' | 'stream' | 'string' | 'structure' | 'raw';
 
 export interface Region extends Span {
   kind: RegionKind;
@@ -145,13 +134,7 @@ export interface Finding extends Span {
   note?: string;
 }
 
-export type Verdict =
-  | 'clean'
-  | 'secrets-found'
-  | 'redacted-verified'
-  | 'survived-verification'
-  | 'io-error'
-  | 'usage-error';
+export type Verdict = 'clean' | 'secrets-found' | 'redacted-verified' | 'survived-verification' | 'io-error' | 'usage-error';
 
 export interface FileResult {
   file: string;

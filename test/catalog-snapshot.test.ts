@@ -6,7 +6,7 @@ import { runCliHere } from './lead/cli-harness.js';
 
 describe('dumpscrub rules --format json', () => {
   it('lists the catalog recorded in test/__snapshots__/rules-catalog.json', async () => {
-    const r = (await runCliHere(['rules', '--format', 'json']));
+    const r = await runCliHere(['rules', '--format', 'json']);
     expect(r.code).toBe(0);
     const entries = JSON.parse(r.stdout.toString()) as Array<{ id: string; name: string; family: string; kind: string }>;
     const listed = entries.map(({ id, name, family, kind }) => ({ id, name, family, kind }));

@@ -35,15 +35,15 @@ describe('cli', () => {
   it('--version matches package.json', async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     expect(VERSION).toBe(pkg.version);
-    const r = (await runCliHere(['--version']));
+    const r = await runCliHere(['--version']);
     expect(r.code).toBe(0);
     expect(r.stdout.toString().trim()).toBe(pkg.version);
   });
 
   it('rules lists detectors and rules as text and JSON', async () => {
-    const text = (await runCliHere(['rules']));
+    const text = await runCliHere(['rules']);
     expect(text.code).toBe(0);
-    const json = (await runCliHere(['rules', '--format', 'json']));
+    const json = await runCliHere(['rules', '--format', 'json']);
     expect(json.code).toBe(0);
     const rules = JSON.parse(json.stdout.toString()) as Array<{ id: string; name: string; kind: string }>;
     expect(rules.length).toBeGreaterThanOrEqual(150);
@@ -61,7 +61,7 @@ describe('destinations', () => {
     const d = scratch();
     dump(path.join(d, 'a', 'core'));
     dump(path.join(d, 'b', 'core'), 4);
-    const r = (await runCliHere(['scrub', 'a/core', 'b/core', '--out-dir', 'out', '-q'], { cwd: d }));
+    const r = await runCliHere(['scrub', 'a/core', 'b/core', '--out-dir', 'out', '-q'], { cwd: d });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/a\/core and b\/core would both be written to/);
     expect(fs.existsSync(path.join(d, 'out')) ? fs.readdirSync(path.join(d, 'out')) : []).toEqual([]);
@@ -71,7 +71,7 @@ describe('destinations', () => {
     const d = scratch();
     const s1 = dump(path.join(d, 'in', 'a', 'core'));
     const s2 = dump(path.join(d, 'in', 'b', 'core'), 4);
-    const r = (await runCliHere(['scrub', 'in', '--out-dir', 'out', '-q'], { cwd: d }));
+    const r = await runCliHere(['scrub', 'in', '--out-dir', 'out', '-q'], { cwd: d });
     expect(r.code).toBe(0);
     for (const sub of ['a', 'b']) {
       const copy = fs.readFileSync(path.join(d, 'out', sub, 'core'));
@@ -91,7 +91,7 @@ describe('destinations', () => {
       [['-o', 'adir'], /^dumpscrub: -o\/--output adir: is a directory/],
     ];
     for (const [flags, message] of cases) {
-      const r = (await runCliHere(['scrub', 'x.dmp', ...flags], { cwd: d }));
+      const r = await runCliHere(['scrub', 'x.dmp', ...flags], { cwd: d });
       expect(r.code).toBe(2);
       expect(lines(r.stderr).length).toBe(1);
       expect(r.stderr).toMatch(message);
@@ -113,7 +113,7 @@ describe('expansion', () => {
     const d = scratch();
     dump(path.join(d, 'dumps', 'x.dmp'));
     expect((await runCliHere(['scrub', 'dumps', '-q'], { cwd: d })).code).toBe(0);
-    const again = (await runCliHere(['scrub', 'dumps', '-q'], { cwd: d }));
+    const again = await runCliHere(['scrub', 'dumps', '-q'], { cwd: d });
     expect(again.code).toBe(0);
     expect(fs.readdirSync(path.join(d, 'dumps')).sort()).toEqual(['x.dmp', 'x.scrubbed.dmp']);
     for (let i = 0; i < 2; i++) expect((await runCliHere(['scrub', 'dumps', '--out-dir', 'dumps/clean', '-q'], { cwd: d })).code).toBe(0);
@@ -124,12 +124,12 @@ describe('expansion', () => {
 
   it('a glob that matches nothing is exit 0 with an empty, valid report in every format', async () => {
     const d = scratch();
-    const sarif = (await runCliHere(['scan', 'none/**/*.dmp', '--format', 'sarif', '--report', 'r.sarif'], { cwd: d }));
+    const sarif = await runCliHere(['scan', 'none/**/*.dmp', '--format', 'sarif', '--report', 'r.sarif'], { cwd: d });
     expect(sarif.code).toBe(0);
     const doc = JSON.parse(fs.readFileSync(path.join(d, 'r.sarif'), 'utf8'));
     expect(doc.version).toBe('2.1.0');
     expect(doc.runs[0].results).toEqual([]);
-    const json = (await runCliHere(['scan', 'none/*.dmp', '--format', 'json'], { cwd: d }));
+    const json = await runCliHere(['scan', 'none/*.dmp', '--format', 'json'], { cwd: d });
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout.toString()).files).toEqual([]);
     for (const format of ['text', 'jsonl']) expect((await runCliHere(['verify', 'none/*.dmp', '--format', format], { cwd: d })).code).toBe(0);
@@ -142,7 +142,7 @@ describe('expansion', () => {
     fs.writeFileSync(path.join(d, 'b.dmp.gz'), gzipSync(filler(32 * 1024)).subarray(0, 300));
     dump(path.join(d, 'c.dmp'), 4);
     for (const command of ['scan', 'verify']) {
-      const r = (await runCliHere([command, 'a.dmp', 'b.dmp.gz', 'c.dmp', '--format', 'json'], { cwd: d }));
+      const r = await runCliHere([command, 'a.dmp', 'b.dmp.gz', 'c.dmp', '--format', 'json'], { cwd: d });
       expect(r.code).toBe(3);
       const report = JSON.parse(r.stdout.toString());
       expect(report.files.map((f: { file: string }) => f.file)).toEqual(['a.dmp', 'b.dmp.gz', 'c.dmp']);
@@ -227,7 +227,7 @@ describe('usage errors', () => {
       [['--fill-text', 'ab'], '--fill-text'],
       [['--fill-binary', '300'], '--fill-binary'],
     ] as const) {
-      const r = (await runCliHere(['scrub', 'x.dmp', ...flags], { cwd: d }));
+      const r = await runCliHere(['scrub', 'x.dmp', ...flags], { cwd: d });
       expect(r.code).toBe(2);
       expect(lines(r.stderr).length).toBe(1);
       expect(r.stderr.startsWith(`dumpscrub: ${option}: `)).toBe(true);
@@ -246,9 +246,9 @@ describe("the peers' conventions", () => {
   it('--baseline: findings of an earlier scan are not reported and do not set exit 1; new ones are', async () => {
     const d = scratch();
     dump(path.join(d, 'a.dmp'));
-    const first = (await runCliHere(['scan', 'a.dmp', '-f', 'json', '-r', 'base.json', '-q'], { cwd: d }));
+    const first = await runCliHere(['scan', 'a.dmp', '-f', 'json', '-r', 'base.json', '-q'], { cwd: d });
     expect(first.code).toBe(1);
-    const again = (await runCliHere(['scan', 'a.dmp', '--baseline', 'base.json', '-f', 'json'], { cwd: d }));
+    const again = await runCliHere(['scan', 'a.dmp', '--baseline', 'base.json', '-f', 'json'], { cwd: d });
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout.toString()).files[0].findings).toEqual([]);
     dump(path.join(d, 'b.dmp'), 5);
@@ -262,12 +262,12 @@ describe("the peers' conventions", () => {
     dump(path.join(d, 'a.dmp'));
     const all = JSON.parse((await runCliHere(['scan', 'a.dmp', '-f', 'json'], { cwd: d })).stdout.toString()).files[0].findings as Array<{ ruleId: string }>;
     const rule = all[0].ruleId;
-    const off = (await runCliHere(['scan', 'a.dmp', '-f', 'json', ...all.flatMap((f) => ['--disable-rule', f.ruleId])], { cwd: d }));
+    const off = await runCliHere(['scan', 'a.dmp', '-f', 'json', ...all.flatMap((f) => ['--disable-rule', f.ruleId])], { cwd: d });
     expect(off.code).toBe(0);
-    const only = (await runCliHere(['scan', 'a.dmp', '-f', 'json', '--enable-rule', rule], { cwd: d }));
+    const only = await runCliHere(['scan', 'a.dmp', '-f', 'json', '--enable-rule', rule], { cwd: d });
     expect(only.code).toBe(1);
     expect((JSON.parse(only.stdout.toString()).files[0].findings as Array<{ ruleId: string }>).every((f) => f.ruleId === rule)).toBe(true);
-    const bad = (await runCliHere(['scan', 'a.dmp', '--disable-rule', 'no-such-rule'], { cwd: d }));
+    const bad = await runCliHere(['scan', 'a.dmp', '--disable-rule', 'no-such-rule'], { cwd: d });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--disable-rule: unknown rule id "no-such-rule"/);
   });
@@ -277,14 +277,14 @@ describe("the peers' conventions", () => {
     dump(path.join(d, 'a.dmp'));
     const ids = (JSON.parse((await runCliHere(['scan', 'a.dmp', '-f', 'json'], { cwd: d })).stdout.toString()).files[0].findings as Array<{ ruleId: string }>).map((f) => f.ruleId);
     fs.writeFileSync(path.join(d, '.dumpscrubignore'), `# accepted\n${[...new Set(ids)].join('\n')}\n`);
-    const ignored = (await runCliHere(['scan', 'a.dmp'], { cwd: d }));
+    const ignored = await runCliHere(['scan', 'a.dmp'], { cwd: d });
     expect(ignored.code).toBe(0);
     expect(ignored.stderr).toMatch(/^dumpscrub: using \.\/\.dumpscrubignore \(\d+ entr(y|ies); scan only\)$/m);
     fs.writeFileSync(path.join(d, '.dumpscrubignore'), 'no-such-rule\n');
     expect((await runCliHere(['scan', 'a.dmp'], { cwd: d })).stderr).toMatch(/\.dumpscrubignore:1: unknown rule id "no-such-rule"/);
     fs.rmSync(path.join(d, '.dumpscrubignore'));
     fs.writeFileSync(path.join(d, 'dumpscrub.config.json'), JSON.stringify({ allowlist: { ruleIds: ['jwtt'] } }));
-    const config = (await runCliHere(['scan', 'a.dmp'], { cwd: d }));
+    const config = await runCliHere(['scan', 'a.dmp'], { cwd: d });
     expect(config.code).toBe(2);
     expect(config.stderr).toMatch(/^dumpscrub: using \.\/dumpscrub\.config\.json$/m);
     expect(config.stderr).toMatch(/allowlist\.ruleIds: unknown rule id "jwtt"/);
@@ -294,7 +294,7 @@ describe("the peers' conventions", () => {
     const d = scratch();
     dump(path.join(d, 'a.dmp'));
     fs.writeFileSync(path.join(d, 'cfg.json'), JSON.stringify({ report: { format: 'json' } }));
-    const r = (await runCliHere(['scan', 'a.dmp', '-r', 'out.json'], { cwd: d, env: { DUMPSCRUB_CONFIG: path.join(d, 'cfg.json') } }));
+    const r = await runCliHere(['scan', 'a.dmp', '-r', 'out.json'], { cwd: d, env: { DUMPSCRUB_CONFIG: path.join(d, 'cfg.json') } });
     expect(r.code).toBe(1);
     expect(JSON.parse(fs.readFileSync(path.join(d, 'out.json'), 'utf8')).files.length).toBe(1);
     expect(r.stdout.toString()).toMatch(/^dumpscrub scan: 1 file, \d+ findings?, 0 survivors, exit 1$/m);
@@ -317,7 +317,7 @@ describe('one line for each thing', () => {
     const d = scratch();
     fs.writeFileSync(path.join(d, 'a.dmp.gz'), gzipSync(filler(16 * 1024)));
     for (const verbose of [[], ['--verbose']]) {
-      const r = (await runCliHere(['scan', 'a.dmp.gz', ...verbose], { cwd: d }));
+      const r = await runCliHere(['scan', 'a.dmp.gz', ...verbose], { cwd: d });
       expect(r.code).toBe(0);
       const all = r.stdout.toString() + r.stderr;
       expect(all.split('offsets refer to the decompressed stream').length - 1).toBe(1);

@@ -6,8 +6,18 @@ import { rsaComponents } from '../src/codec/rsa-math.js';
 import { beBytes, ecKey, rsaKey, seeded } from '../fixtures/gen/keys.js';
 
 const ctx = (): DetectContext => ({ knownKeys: [], knownSecrets: [], extraViews: [], entropy: 'off', learned: [] });
-const u32 = (...v: number[]) => Buffer.concat(v.map((x) => { const b = Buffer.alloc(4); b.writeUInt32LE(x); return b; }));
-const fixed = (x: bigint, len: number) => { const b = beBytes(x); return Buffer.concat([Buffer.alloc(len - b.length), b]); };
+const u32 = (...v: number[]) =>
+  Buffer.concat(
+    v.map((x) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(x);
+      return b;
+    }),
+  );
+const fixed = (x: bigint, len: number) => {
+  const b = beBytes(x);
+  return Buffer.concat([Buffer.alloc(len - b.length), b]);
+};
 const rsa = rsaKey(2048);
 
 function inNoise(blob: Buffer, at = 5003): Buffer {
@@ -43,13 +53,29 @@ describe('CNG / CAPI blobs', () => {
   it('finds a CAPI PRIVATEKEYBLOB (little-endian numbers)', () => {
     const c = rsaComponents(rsa.n, rsa.e, rsa.p);
     const L = (x: bigint, len: number) => fixed(x, len).reverse();
-    const blob = Buffer.concat([Buffer.from([7, 2, 0, 0]), u32(0xa400), Buffer.from('RSA2'), u32(2048, Number(rsa.e)), L(rsa.n, 256), L(rsa.p, 128), L(rsa.q, 128), L(c.dp, 128), L(c.dq, 128), L(c.qinv, 128), L(rsa.d, 256)]);
+    const blob = Buffer.concat([
+      Buffer.from([7, 2, 0, 0]),
+      u32(0xa400),
+      Buffer.from('RSA2'),
+      u32(2048, Number(rsa.e)),
+      L(rsa.n, 256),
+      L(rsa.p, 128),
+      L(rsa.q, 128),
+      L(c.dp, 128),
+      L(c.dq, 128),
+      L(c.qinv, 128),
+      L(rsa.d, 256),
+    ]);
     const hits = cngDetector.detect(inNoise(blob), ctx()).hits;
     expect(exact(hits, 5003, 5003 + blob.length, 'capi-rsa')).toBe(true);
   });
 
   it('finds ECC private blobs on P-256/384/521, validated by the public point, and pushes public blobs', () => {
-    for (const [curve, digit] of [['P-256', 2], ['P-384', 4], ['P-521', 6]] as const) {
+    for (const [curve, digit] of [
+      ['P-256', 2],
+      ['P-384', 4],
+      ['P-521', 6],
+    ] as const) {
       const ec = ecKey(curve);
       const len = ec.scalar.length;
       const blob = Buffer.concat([Buffer.from(`ECS${digit}`), u32(len), ec.point.subarray(1), ec.scalar]);

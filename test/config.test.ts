@@ -4,16 +4,7 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  defaultConfig,
-  globToRegExp,
-  parseConfig,
-  parseConfigText,
-  pathAllowlisted,
-  renderConfig,
-  resolveConfigPaths,
-} from '../src/config.js';
+import { ConfigError, defaultConfig, globToRegExp, parseConfig, parseConfigText, pathAllowlisted, renderConfig, resolveConfigPaths } from '../src/config.js';
 import { regionSelected } from '../src/options.js';
 import { buildScrubOptions } from '../src/run-options.js';
 
@@ -77,10 +68,7 @@ describe('parseConfig', () => {
 
   it('names the field path and what was expected', async () => {
     expect(errorOf({ allowlist: { fingerprints: ['0123456789ab', 'abc', 'ABCDEF012345'] } })).toBe(
-      [
-        'dumpscrub.config.json: allowlist.fingerprints[1]: expected 12 lowercase hex characters',
-        'dumpscrub.config.json: allowlist.fingerprints[2]: expected 12 lowercase hex characters',
-      ].join('\n'),
+      ['dumpscrub.config.json: allowlist.fingerprints[1]: expected 12 lowercase hex characters', 'dumpscrub.config.json: allowlist.fingerprints[2]: expected 12 lowercase hex characters'].join('\n'),
     );
     expect(errorOf({ entropy: 'max' })).toBe('dumpscrub.config.json: entropy: expected one of "off", "context", "all", got "max"');
     expect(errorOf({ jobs: 'four' })).toBe('dumpscrub.config.json: jobs: expected number, got a string');
@@ -89,13 +77,9 @@ describe('parseConfig', () => {
     expect(errorOf({ fill: { binary: 256 } })).toBe('dumpscrub.config.json: fill.binary: expected a number <= 255');
     expect(errorOf({ fill: { text: '**' } })).toMatch(/^dumpscrub\.config\.json: fill\.text: expected exactly one ASCII character/);
     expect(errorOf({ allowlsit: {} })).toBe('dumpscrub.config.json: (top level): unknown key "allowlsit"');
-    expect(errorOf({ report: { format: 'xml' } })).toBe(
-      'dumpscrub.config.json: report.format: expected one of "text", "json", "jsonl", "sarif", got "xml"',
-    );
+    expect(errorOf({ report: { format: 'xml' } })).toBe('dumpscrub.config.json: report.format: expected one of "text", "json", "jsonl", "sarif", got "xml"');
     expect(errorOf({ regions: { include: ['heap', 'kernel'] } })).toMatch(/^dumpscrub\.config\.json: regions\.include\[1\]: expected one of "memory"/);
-    expect(errorOf({ allowlist: { regexes: ['(unclosed'] } })).toBe(
-      'dumpscrub.config.json: allowlist.regexes[0]: expected a valid regular expression (JavaScript, u flag)',
-    );
+    expect(errorOf({ allowlist: { regexes: ['(unclosed'] } })).toBe('dumpscrub.config.json: allowlist.regexes[0]: expected a valid regular expression (JavaScript, u flag)');
     expect(errorOf({ rules: {} })).toBe('dumpscrub.config.json: rules: expected array, got an object');
     expect(errorOf([])).toBe('dumpscrub.config.json: (top level): expected object, got an array');
   });

@@ -31,7 +31,7 @@ function noise(n: number, seed: number): Buffer {
 
 function utf32(s: string, be: boolean): Buffer {
   const b = Buffer.alloc(s.length * 4);
-  for (let i = 0; i < s.length; i++) (be ? b.writeUInt32BE(s.charCodeAt(i), i * 4) : b.writeUInt32LE(s.charCodeAt(i), i * 4));
+  for (let i = 0; i < s.length; i++) be ? b.writeUInt32BE(s.charCodeAt(i), i * 4) : b.writeUInt32LE(s.charCodeAt(i), i * 4);
   return b;
 }
 
@@ -67,12 +67,16 @@ function textCases(v: string): Case[] {
 }
 
 const value = (v: Buffer, text: boolean, ruleId: string, context?: string): LearnedValue => ({
-  kind: 'secret-value', label: `${ruleId} value`, ruleId, value: v, text, context: context ? Buffer.from(context) : undefined,
+  kind: 'secret-value',
+  label: `${ruleId} value`,
+  ruleId,
+  value: v,
+  text,
+  context: context ? Buffer.from(context) : undefined,
 });
 
 /** Whether some copy-of hit with the value as secret covers [at, at + len) of the buffer exactly. */
-const exact = (hits: Hit[], at: number, len: number, secret: Buffer) =>
-  hits.some((h) => h.start === at && h.end === at + len && h.ruleId.startsWith(COPY_PREFIX) && h.secret.equals(secret));
+const exact = (hits: Hit[], at: number, len: number, secret: Buffer) => hits.some((h) => h.start === at && h.end === at + len && h.ruleId.startsWith(COPY_PREFIX) && h.secret.equals(secret));
 
 describe('copies of a text token', () => {
   const token = `tok_${randomText(36)}`;
@@ -88,7 +92,10 @@ describe('copies of a text token', () => {
         const cut = 8 * c.unit * (c.name.startsWith('hex') || c.name === 'HEX' ? 2 : 1);
         const head = c.bytes.subarray(cut);
         const tail = c.bytes.subarray(0, c.bytes.length - cut);
-        for (const [what, piece] of [['head lost', head], ['tail lost', tail]] as const) {
+        for (const [what, piece] of [
+          ['head lost', head],
+          ['tail lost', tail],
+        ] as const) {
           const buf = Buffer.concat([noise(5000 + align, align + 3), piece, noise(3000, 5)]);
           expect({ align, what, found: exact(copyHits(buf, learned), 5000 + align, piece.length, secret) }).toEqual({ align, what, found: true });
         }
@@ -288,7 +295,8 @@ describe('the copy hunt is bounded', () => {
   });
 
   it('a value made of a repeated pattern is not hunted (keyword soup would match all along its runs)', () => {
-    for (const v of ['AAAAAAAAAAAAAAAAAAAA', 'a0a0a0a0a0a0a0a0a0a0', 'pwd=secret=token=pwd=secret=token=', 'abcabcabcabcab', '>abcdef0123456789abcdef0123456789ab"']) expect(patterned(Buffer.from(v))).toBe(true);
+    for (const v of ['AAAAAAAAAAAAAAAAAAAA', 'a0a0a0a0a0a0a0a0a0a0', 'pwd=secret=token=pwd=secret=token=', 'abcabcabcabcab', '>abcdef0123456789abcdef0123456789ab"'])
+      expect(patterned(Buffer.from(v))).toBe(true);
     for (let i = 0; i < 50; i++) expect(patterned(Buffer.from(randomText(16)))).toBe(false);
     const hit = (v: string): Hit => ({ ruleId: 'password-assignment', start: 100, end: 100 + v.length, encoding: 'ascii', secret: Buffer.from(v) });
     const read = () => Buffer.from('password=');

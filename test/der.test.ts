@@ -122,7 +122,12 @@ describe('DER private keys', () => {
 describe('DER keys as text', () => {
   it('finds the whole key as base64 in JSON, as a PEM body and as hex, beside the binary', () => {
     const b64 = Buffer.from(`{"keyDerB64":"${rsa.pkcs8.toString('base64')}"}`);
-    const pemBody = Buffer.from(rsa.pkcs8.toString('base64').match(/.{1,64}/g)!.join('\r\n'));
+    const pemBody = Buffer.from(
+      rsa.pkcs8
+        .toString('base64')
+        .match(/.{1,64}/g)!
+        .join('\r\n'),
+    );
     const hex = Buffer.from(rsa.pkcs1.toString('hex'));
     const { bytes, offsets } = embed([rsa.pkcs8, b64, pemBody, hex]);
     const hits = derDetector.detect(bytes, ctx()).hits;
@@ -134,12 +139,21 @@ describe('DER keys as text', () => {
 
 describe('PEM held inside JSON', () => {
   it('finds the PEM body with escaped line breaks', () => {
-    const pem = `-----BEGIN PRIVATE KEY-----\n${rsa.pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`;
+    const pem = `-----BEGIN PRIVATE KEY-----\n${rsa.pkcs8
+      .toString('base64')
+      .match(/.{1,64}/g)!
+      .join('\n')}\n-----END PRIVATE KEY-----\n`;
     const json = Buffer.from(JSON.stringify({ keyPem: pem }));
     const { bytes, offsets } = embed([rsa.pkcs8, json]);
     const hits = derDetector.detect(bytes, ctx()).hits;
     const bodyAt = offsets[1] + json.indexOf('MII');
-    const bodyLen = JSON.stringify(rsa.pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n')).length - 2;
+    const bodyLen =
+      JSON.stringify(
+        rsa.pkcs8
+          .toString('base64')
+          .match(/.{1,64}/g)!
+          .join('\n'),
+      ).length - 2;
     expect(hits.some((h) => h.start === bodyAt && h.end === bodyAt + bodyLen)).toBe(true);
   });
 });

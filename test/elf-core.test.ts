@@ -107,11 +107,22 @@ function tinyCore(is64: boolean, le: boolean, machine: number): { buf: Buffer; l
   ph(1, 1, 0x1000, 0x8000000, 0x1000);
   ph(2, 1, 0x2000, 0xbf000000, 0x1000);
   const reg = is64 ? 112 : 72;
-  return { buf, loads: [[0x1000, 0x2000], [0x2000, 0x3000]], regs: [desc + reg, desc + prSize] };
+  return {
+    buf,
+    loads: [
+      [0x1000, 0x2000],
+      [0x2000, 0x3000],
+    ],
+    regs: [desc + reg, desc + prSize],
+  };
 }
 
 describe('ELF core: other word sizes and byte orders', () => {
-  for (const [name, is64, le, machine] of [['i386 (ELF32 LE)', false, true, 3], ['s390x (ELF64 BE)', true, false, 22], ['arm (ELF32 LE)', false, true, 40]] as const) {
+  for (const [name, is64, le, machine] of [
+    ['i386 (ELF32 LE)', false, true, 3],
+    ['s390x (ELF64 BE)', true, false, 22],
+    ['arm (ELF32 LE)', false, true, 40],
+  ] as const) {
     it(name, () => {
       const { buf, loads, regs } = tinyCore(is64, le, machine);
       const info = parse(buf);

@@ -158,7 +158,11 @@ describe('chunk engine', () => {
     // a process-wide V8 flag must not stop the workers (they reject it when passed to them by hand)
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'dumpscrub-pool-')), 'run.mjs');
     writeFileSync(file, script);
-    for (const args of [['--input-type=module', '-e', script], ['--max-semi-space-size=16', '--input-type=module', '-e', script], ['--max-semi-space-size=16', file]]) {
+    for (const args of [
+      ['--input-type=module', '-e', script],
+      ['--max-semi-space-size=16', '--input-type=module', '-e', script],
+      ['--max-semi-space-size=16', file],
+    ]) {
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 20_000 });
       expect(r.status, args[0]).toBe(0); // a hang would be killed by the timeout and fail here
       expect(r.stdout.trim()).toBe('workers 2');

@@ -18,7 +18,8 @@ function b62(n: number): string {
   // mixed classes guaranteed, rest uniform
   return 'aZ0' + [...randomBytes(n - 3)].map((b) => B62[b % 62]).join('');
 }
-const hitsIn = (text: string, mode: DetectContext['entropy']): Hit[] => entropyDetector({ entropy: mode }).detect(Buffer.concat([Buffer.alloc(1), Buffer.from(text, 'latin1'), Buffer.alloc(1)]), ctx(mode)).hits;
+const hitsIn = (text: string, mode: DetectContext['entropy']): Hit[] =>
+  entropyDetector({ entropy: mode }).detect(Buffer.concat([Buffer.alloc(1), Buffer.from(text, 'latin1'), Buffer.alloc(1)]), ctx(mode)).hits;
 
 describe('expected entropy', () => {
   test('matches known values for random strings', () => {
@@ -78,13 +79,25 @@ describe('modes', () => {
   });
 
   // PEM bodies whose BEGIN line was overwritten (freed malloc chunks lose their first 16 bytes)
-  const { privateKey: pkcs8, publicKey: spki } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } });
+  const { privateKey: pkcs8, publicKey: spki } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+  });
   // certificate-shaped DER: a SEQUENCE holding an X.500 commonName attribute among random bytes
-  const certDer = Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x10, 0x30, 0x82, 0x01, 0x0a, 0xa0, 0x03, 0x02, 0x01, 0x02]), randomBytes(40), Buffer.from([0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x04]), Buffer.from('test'), randomBytes(200)]);
+  const certDer = Buffer.concat([
+    Buffer.from([0x30, 0x82, 0x01, 0x10, 0x30, 0x82, 0x01, 0x0a, 0xa0, 0x03, 0x02, 0x01, 0x02]),
+    randomBytes(40),
+    Buffer.from([0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x04]),
+    Buffer.from('test'),
+    randomBytes(200),
+  ]);
   const lines = (der: Buffer) => der.toString('base64').match(/.{1,64}/g)!;
   const breaks = { LF: '\n', CRLF: '\r\n', 'JSON \\n': '\\n' };
   // several keys: a line made structured by INTEGER headers must not stay behind in any of them
-  const keys = Array.from({ length: 6 }, (_, i) => (i === 0 ? pkcs8 : generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } }).privateKey));
+  const keys = Array.from({ length: 6 }, (_, i) =>
+    i === 0 ? pkcs8 : generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } }).privateKey,
+  );
   test.each(Object.entries(breaks))('a private key body without its BEGIN line is flagged whole (%s)', (_name, br) => {
     for (const key of keys) {
       const body = lines(key);
@@ -146,7 +159,9 @@ describe('entropy recall on fresh random tokens', () => {
     const free = Buffer.from(tokens.map((t) => `\0cache ${t}\0`).join(''), 'latin1');
     const near = Buffer.from(tokens.map((t) => `\0api_token: ${t}\0`).join(''), 'latin1');
     const count = (buf: Buffer, mode: 'all' | 'context', id: string): number =>
-      entropyDetector({ entropy: mode }).detect(buf, ctx(mode)).hits.filter((h) => h.ruleId === id && h.end - h.start === 40).length;
+      entropyDetector({ entropy: mode })
+        .detect(buf, ctx(mode))
+        .hits.filter((h) => h.ruleId === id && h.end - h.start === 40).length;
     const all = count(free, 'all', 'entropy-token') / N;
     const context = count(near, 'context', 'entropy-context') / N;
     console.log(`entropy recall ${name}/40: all=${(all * 100).toFixed(1)}% context=${(context * 100).toFixed(1)}%`);

@@ -88,7 +88,28 @@ describe.skipIf(!existsSync('/usr/bin/openssl'))('self-hunt from a leaf certific
     try {
       writeFileSync(join(dir, 'k.der'), rsa.pkcs8);
       const cert = join(dir, 'c.der');
-      execFileSync('openssl', ['req', '-x509', '-key', join(dir, 'k.der'), '-keyform', 'DER', '-subj', '/CN=leaf.example.test', '-addext', 'basicConstraints=critical,CA:FALSE', '-days', '2', '-outform', 'DER', '-out', cert], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-key',
+          join(dir, 'k.der'),
+          '-keyform',
+          'DER',
+          '-subj',
+          '/CN=leaf.example.test',
+          '-addext',
+          'basicConstraints=critical,CA:FALSE',
+          '-days',
+          '2',
+          '-outform',
+          'DER',
+          '-out',
+          cert,
+        ],
+        { stdio: 'ignore' },
+      );
       const bg = seeded(2 << 20, 34);
       Buffer.concat([Buffer.from([0x91, 0, 0, 0, 0, 0, 0, 0]), toLE(P)]).copy(bg, 1_000_000);
       const file = join(dir, 'dump.bin');

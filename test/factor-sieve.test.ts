@@ -32,7 +32,8 @@ function mixed(len: number, seed: number): Buffer {
   for (let at = 0; at + PAGE <= len; at += PAGE) {
     const kind = (at / PAGE) % 5;
     if (kind === 0) for (let i = at; i < at + PAGE; i += 8) b.writeBigUInt64LE(0x7f0000001000n + BigInt(i * 48), i);
-    else if (kind === 1) for (let i = at; i < at + PAGE; i += 16) b[i] = 0; // 8 zero bytes per 128: the limit
+    else if (kind === 1)
+      for (let i = at; i < at + PAGE; i += 16) b[i] = 0; // 8 zero bytes per 128: the limit
     else if (kind === 2) b.fill(0, at, at + PAGE);
     else if (kind === 3) b.fill(0xff, at, at + PAGE);
   }
@@ -98,7 +99,11 @@ describe('factor sieve', () => {
       let windows = 0;
       for (let off = 0; off < 8; off++) {
         const input = prepareHunt(buf.subarray(off));
-        for (const [nw, minTop16] of [[32, 0xb505], [48, 0x8000], [8, 0x8000]]) {
+        for (const [nw, minTop16] of [
+          [32, 0xb505],
+          [48, 0x8000],
+          [8, 0x8000],
+        ]) {
           for (const everywhere of [true, false]) {
             const js = sieveWindows(input, nw, minTop16, everywhere);
             const wasm = sieveWindowsKernel(input, nw, minTop16, everywhere);
@@ -146,7 +151,10 @@ describe('factor sieve in the shipped command', () => {
         const r = runCli(['scan', '--jobs', jobs, '--format', 'json', file], { env: { DUMPSCRUB_KERNELS: 'wasm' } });
         expect(r.code, `--jobs ${jobs}: ${r.stderr}`).toBe(1);
         const findings = (JSON.parse(r.stdout.toString('utf8')) as { files: Array<{ findings: Array<{ ruleId: string; start: number }> }> }).files[0].findings;
-        expect(findings.some((f) => f.ruleId === 'known-key' && f.start === 1_000_008), `--jobs ${jobs}`).toBe(true);
+        expect(
+          findings.some((f) => f.ruleId === 'known-key' && f.start === 1_000_008),
+          `--jobs ${jobs}`,
+        ).toBe(true);
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

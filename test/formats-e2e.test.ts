@@ -66,7 +66,10 @@ function plant(buf: Buffer, memory: [number, number, string][]): Planted {
   buf.write(pw, pwAt, 'latin1');
   const body = pem.split('\n')[2]; // a full base64 line of the key body
   return {
-    spans: [{ start: pemAt, end: pemAt + pem.length }, { start: pwAt, end: pwAt + pw.length }],
+    spans: [
+      { start: pemAt, end: pemAt + pem.length },
+      { start: pwAt, end: pwAt + pw.length },
+    ],
     needles: [token, body],
   };
 }
@@ -99,7 +102,16 @@ function lldbView(file: string): string {
 
 describe.skipIf(!READY)('end to end: minidumps with planted secrets', () => {
   const dir = READY ? tempDir() : '';
-  const inputs = ['test.dmp', 'invalid-parameter.dmp', 'linux-mini.dmp', 'symbolic-crash_linux.dmp', 'simple-crashpad.dmp', 'pipeline-inlines-macos-segv.dmp', 'symbolic-crash_macos.dmp', 'synthetic-full.dmp'];
+  const inputs = [
+    'test.dmp',
+    'invalid-parameter.dmp',
+    'linux-mini.dmp',
+    'symbolic-crash_linux.dmp',
+    'simple-crashpad.dmp',
+    'pipeline-inlines-macos-segv.dmp',
+    'symbolic-crash_macos.dmp',
+    'synthetic-full.dmp',
+  ];
 
   for (const name of inputs) {
     it(`${name}: planted secrets gone, every other byte identical`, async () => {

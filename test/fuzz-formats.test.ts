@@ -29,9 +29,10 @@ describe('fuzz: format parsers', () => {
     // the unmutated seeds, parsed as often as the fuzz parses their mutants, timed in the same run
     const seeds = corpus() as { bytes: Buffer }[];
     const rounds = Math.ceil(2000 / seeds.length);
-    const seedMs = bestMs(() => {
-      for (const s of seeds) detectFormat((o, l) => s.bytes.subarray(o, o + l), s.bytes.length);
-    }) * rounds;
+    const seedMs =
+      bestMs(() => {
+        for (const s of seeds) detectFormat((o, l) => s.bytes.subarray(o, o + l), s.bytes.length);
+      }) * rounds;
     const t0 = performance.now();
     const stats = runFuzz({ detectFormat, check, cases: 2000, seed: 20261123, maxMsPerCase: Infinity });
     const ms = performance.now() - t0;
@@ -74,7 +75,10 @@ describe('fuzz: format parsers', () => {
 
   it('worst-case overlaps and counts stay within the work budget', () => {
     const unit = referenceMs();
-    for (const [name, buf] of [['elf', hostileElf(20000, 40000)], ['minidump', hostileMinidump(100000, 10000)]] as [string, Buffer][]) {
+    for (const [name, buf] of [
+      ['elf', hostileElf(20000, 40000)],
+      ['minidump', hostileMinidump(100000, 10000)],
+    ] as [string, Buffer][]) {
       let info: FormatInfo | undefined;
       const units = bestMs(() => (info = detectFormat((o, l) => buf.subarray(o, o + l), buf.length)), 1) / unit;
       expect(violation(info!, buf.length), name).toBeUndefined();
@@ -93,13 +97,16 @@ describe('fuzz: format parsers', () => {
         const { bytes } = mutate(seed.bytes, 4242 + i) as { bytes: Buffer };
         if (bytes.length < 128) continue;
         const token = randomBytes(18).toString('hex');
-        const at = Math.floor(((i * 2654435761) % 997) / 997 * (bytes.length - 80));
+        const at = Math.floor((((i * 2654435761) % 997) / 997) * (bytes.length - 80));
         bytes.write(`\0password=${token}\0`, at, 'latin1');
         const file = join(dir, `case-${i}.bin`);
         writeFileSync(file, bytes);
         const r = await scan(file);
         expect(r.verdict, `${seed.name} case ${i}`).toBe('secrets-found');
-        expect(r.findings.some((f) => f.start <= at + 10 && f.end >= at + 10 + token.length), `${seed.name} case ${i}`).toBe(true);
+        expect(
+          r.findings.some((f) => f.start <= at + 10 && f.end >= at + 10 + token.length),
+          `${seed.name} case ${i}`,
+        ).toBe(true);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -145,31 +145,39 @@ describe('gate watching a directory', () => {
     expect(leaks(copy.toString('latin1'), body)).toBe(0);
     expect(fs.existsSync(target)).toBe(false);
     expect(result.exitCode).toBe(0);
-    const audit = fs.readFileSync(ws.audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const audit = fs
+      .readFileSync(ws.audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ event: 'published', file: 'slow.dmp', verdict: 'redacted-verified', original: 'deleted', exitCode: 0 });
     expect(audit[0].findings).toBeGreaterThan(0);
     expect(leaks(JSON.stringify(audit) + gate.log.join('\n'), body)).toBe(0);
   }, 30_000);
 
-  it.skipIf(!fs.existsSync('/proc/self/fdinfo'))('waits while a process still holds the file open for writing', async () => {
-    const ws = workspace();
-    const clock = new StepClock();
-    const gate = startGate(ws, 0.3, { clock });
-    const target = path.join(ws.inbox, 'held.dmp');
-    // this process is the writer: /proc lists it like any other
-    const fd = fs.openSync(target, 'w');
-    fs.writeSync(fd, Buffer.alloc(64 * 1024, 0x41));
-    for (let k = 0; k < 15; k++) await clock.step(gate.done); // five windows, still open for writing
-    expect(fs.readdirSync(ws.outbox)).toEqual([]);
-    expect(fs.existsSync(target)).toBe(true);
-    fs.closeSync(fd);
-    const published = path.join(ws.outbox, 'held.dmp');
-    await clock.stepUntil(() => fs.existsSync(published), 50, gate.done);
-    expect(fs.existsSync(published)).toBe(true);
-    const result = await gate.stop();
-    expect(result.exitCode).toBe(0);
-  }, 30_000);
+  it.skipIf(!fs.existsSync('/proc/self/fdinfo'))(
+    'waits while a process still holds the file open for writing',
+    async () => {
+      const ws = workspace();
+      const clock = new StepClock();
+      const gate = startGate(ws, 0.3, { clock });
+      const target = path.join(ws.inbox, 'held.dmp');
+      // this process is the writer: /proc lists it like any other
+      const fd = fs.openSync(target, 'w');
+      fs.writeSync(fd, Buffer.alloc(64 * 1024, 0x41));
+      for (let k = 0; k < 15; k++) await clock.step(gate.done); // five windows, still open for writing
+      expect(fs.readdirSync(ws.outbox)).toEqual([]);
+      expect(fs.existsSync(target)).toBe(true);
+      fs.closeSync(fd);
+      const published = path.join(ws.outbox, 'held.dmp');
+      await clock.stepUntil(() => fs.existsSync(published), 50, gate.done);
+      expect(fs.existsSync(published)).toBe(true);
+      const result = await gate.stop();
+      expect(result.exitCode).toBe(0);
+    },
+    30_000,
+  );
 
   it('never overwrites an existing copy in the outbox', async () => {
     const ws = workspace();
@@ -190,7 +198,19 @@ describe('gate watching a directory', () => {
     fs.symlinkSync(elsewhere, ws.audit);
     fs.writeFileSync(path.join(ws.inbox, 'a.bin'), Buffer.alloc(4096, 0x42));
     const log: string[] = [];
-    const r = await runGate({ inbox: ws.inbox, outbox: ws.outbox, quarantine: ws.quarantine, once: true, originals: 'delete', auditLog: ws.audit, stableSeconds: 0, maxWaitSeconds: 60, scrub: makeOptions({ jobs: 1 }), log: (l) => log.push(l), pollMs: 20 });
+    const r = await runGate({
+      inbox: ws.inbox,
+      outbox: ws.outbox,
+      quarantine: ws.quarantine,
+      once: true,
+      originals: 'delete',
+      auditLog: ws.audit,
+      stableSeconds: 0,
+      maxWaitSeconds: 60,
+      scrub: makeOptions({ jobs: 1 }),
+      log: (l) => log.push(l),
+      pollMs: 20,
+    });
     expect(r.records.map((x) => x.event)).toEqual(['published']);
     expect(r.exitCode).toBe(3);
     expect(fs.readFileSync(elsewhere, 'utf8')).toBe('keep\n');
@@ -214,7 +234,7 @@ describe('dumpscrub gate --once (CLI)', () => {
     const old = new Date(Date.now() - 60_000);
     for (const f of fs.readdirSync(ws.inbox)) fs.utimesSync(path.join(ws.inbox, f), old, old);
 
-    const r = (await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--quarantine', ws.quarantine, '--once', '--retain-originals', '--audit-log', ws.audit, '--stable-seconds', '1']));
+    const r = await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--quarantine', ws.quarantine, '--once', '--retain-originals', '--audit-log', ws.audit, '--stable-seconds', '1']);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/published good\.dmp/);
@@ -234,7 +254,11 @@ describe('dumpscrub gate --once (CLI)', () => {
     expect((fs.statSync(`${held}.reason.txt`).mode & 0o777).toString(8)).toBe('600');
     expect(fs.readdirSync(ws.inbox).filter((n) => !n.startsWith('.'))).toEqual([]);
 
-    const audit = fs.readFileSync(ws.audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const audit = fs
+      .readFileSync(ws.audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(audit.map((a) => [a.file, a.event, a.exitCode]).sort()).toEqual([
       ['broken.gz', 'quarantined', 3],
       ['good.dmp', 'published', 0],
@@ -245,7 +269,7 @@ describe('dumpscrub gate --once (CLI)', () => {
   it('leaves a file that never settles in the inbox and exits 3', async () => {
     const ws = workspace();
     fs.writeFileSync(path.join(ws.inbox, 'fresh.dmp'), Buffer.alloc(1024));
-    const r = (await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', '30', '--max-wait', '1', '--audit-log', ws.audit]));
+    const r = await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', '30', '--max-wait', '1', '--audit-log', ws.audit]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/did not settle/);
     expect(fs.existsSync(path.join(ws.inbox, 'fresh.dmp'))).toBe(true);
@@ -258,7 +282,7 @@ describe('dumpscrub gate --once (CLI)', () => {
     const outside = path.join(ws.root, 'secret.dmp');
     fs.writeFileSync(outside, dumpWithKey().bytes);
     fs.symlinkSync(outside, path.join(ws.inbox, 'link.dmp'));
-    const r = (await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', '0']));
+    const r = await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', '0']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/ignoring link\.dmp: not a regular file \(symlink\)/);
     expect(fs.readdirSync(ws.outbox)).toEqual([]);
@@ -274,7 +298,7 @@ describe('dumpscrub gate --once (CLI)', () => {
     expect((await run(['--inbox', ws.inbox, '--once'])).code).toBe(2);
     expect((await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--stable-seconds', 'soon'])).code).toBe(2);
     fs.writeFileSync(path.join(ws.root, 'bad.json'), '{"gate":{"stableSeconds":-1}}');
-    const bad = (await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--config', path.join(ws.root, 'bad.json')]));
+    const bad = await run(['--inbox', ws.inbox, '--outbox', ws.outbox, '--once', '--config', path.join(ws.root, 'bad.json')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/gate\.stableSeconds: expected a number >= 0/);
   }, 60_000);
@@ -369,7 +393,29 @@ describe('a fleet of gate workers on one inbox', () => {
     const secrets = fill(ws.inbox, 100);
     const names = fs.readdirSync(ws.inbox).sort();
     const workers = [0, 1, 2, 3].map((i) => {
-      const child = spawn(process.execPath, [CLI, 'gate', '--inbox', ws.inbox, '--outbox', ws.outbox, '--quarantine', ws.quarantine, '--stable-seconds', '0', '--claim-timeout', '3', '--worker-id', `w${i}`, '--audit-log', ws.audit, '-q'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [
+          CLI,
+          'gate',
+          '--inbox',
+          ws.inbox,
+          '--outbox',
+          ws.outbox,
+          '--quarantine',
+          ws.quarantine,
+          '--stable-seconds',
+          '0',
+          '--claim-timeout',
+          '3',
+          '--worker-id',
+          `w${i}`,
+          '--audit-log',
+          ws.audit,
+          '-q',
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));

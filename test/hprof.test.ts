@@ -29,7 +29,10 @@ describe('HPROF', () => {
 
   it('keeps payloads redactable and every record/sub-record header structural', () => {
     for (const k of ['chars', 'latin1', 'utf8'] as const) {
-      expect(info.structural.some((s) => overlaps(s, gen.layout[k])), k).toBe(false);
+      expect(
+        info.structural.some((s) => overlaps(s, gen.layout[k])),
+        k,
+      ).toBe(false);
     }
     const payload = info.regions.filter((r) => r.kind === 'string' || r.label.startsWith('int[')).reduce((n, r) => n + r.end - r.start, 0);
     const structural = info.structural.reduce((n, s) => n + s.end - s.start, 0);

@@ -29,7 +29,11 @@ function place(bg: Buffer, at: number, v: Buffer): number {
 describe('known-key: RSA', () => {
   const [known] = parseKnownKeys(Buffer.from(pem), 'test.pem');
 
-  for (const [name, enc] of [['little-endian limbs', toLE], ['big-endian', (b: Buffer) => b], ['Java int[]', toJava]] as const) {
+  for (const [name, enc] of [
+    ['little-endian limbs', toLE],
+    ['big-endian', (b: Buffer) => b],
+    ['Java int[]', toJava],
+  ] as const) {
     it(`finds p stored as ${name}, then d and q in every encoding`, () => {
       const bg = seeded(1 << 20, 21);
       const pAt = place(bg, 40_000, enc(beBytes(rsa.p)));
@@ -135,7 +139,11 @@ describe('parseKnownKeys', () => {
   it.skipIf(!existsSync('/usr/bin/openssl'))('reads an X.509 certificate and labels it with the subject', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-cert-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=api.example.test', '-days', '2'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=api.example.test', '-days', '2'],
+        { stdio: 'ignore' },
+      );
       const [k] = parseKnownKeys(readFileSync(join(dir, 'c.pem')), 'cert.pem');
       expect(k.kind).toBe('ec');
       expect(k.label).toContain('CN=api.example.test');

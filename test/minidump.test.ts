@@ -6,9 +6,7 @@ import { detectFormat, regionAt } from '../src/formats/index.js';
 import type { Region } from '../src/types.js';
 // @ts-expect-error plain ESM generator without types
 import { makeFullMinidump } from '../fixtures/gen/dumps.mjs';
-import {
-  FIXTURES, fixture, hasPython, independentRanges, minidumpFixtures, overlaps, reader, uncovered, violation,
-} from './helpers/formats.js';
+import { FIXTURES, fixture, hasPython, independentRanges, minidumpFixtures, overlaps, reader, uncovered, violation } from './helpers/formats.js';
 
 const parse = (buf: Buffer) => detectFormat(reader(buf), buf.length);
 const memoryRegions = (rs: Region[]) => rs.filter((r) => r.kind === 'memory' || (r.kind === 'heap' && r.label.startsWith('heap/private')));
@@ -46,7 +44,10 @@ describe('minidump: shared fixtures', () => {
       const info = parse(fixture(name));
       for (const r of info.regions) {
         if (['memory', 'stack', 'heap', 'image', 'string', 'stream'].includes(r.kind)) {
-          expect(info.structural.some((s) => overlaps(s, r)), `${name}: ${r.label}`).toBe(false);
+          expect(
+            info.structural.some((s) => overlaps(s, r)),
+            `${name}: ${r.label}`,
+          ).toBe(false);
         }
       }
     }
@@ -157,7 +158,8 @@ describe('regionAt', () => {
     for (let i = 0; i < 500; i++) many.push({ start: i * 7, end: i * 7 + 20 + (i % 13), kind: i % 3 ? 'memory' : 'stack', label: `r${i}` });
     const linear = (o: number) => {
       let best: Region | undefined;
-      for (const r of many) if (o >= r.start && o < r.end && (!best || r.end - r.start < best.end - best.start || (r.end - r.start === best.end - best.start && r.kind === 'stack' && best.kind !== 'stack'))) best = r;
+      for (const r of many)
+        if (o >= r.start && o < r.end && (!best || r.end - r.start < best.end - best.start || (r.end - r.start === best.end - best.start && r.kind === 'stack' && best.kind !== 'stack'))) best = r;
       return best;
     };
     for (let o = 0; o < 3600; o += 3) expect(regionAt(many, o)?.end! - regionAt(many, o)?.start!, `${o}`).toBe(linear(o) ? linear(o)!.end - linear(o)!.start : NaN);

@@ -43,7 +43,7 @@ describe('exit codes', () => {
     expect((await runCliHere(['scan', clean])).code).toBe(0);
     const { file } = plantedImage(dir);
     expect((await runCliHere(['scan', file])).code).toBe(1);
-    const missing = (await runCliHere(['scan', path.join(dir, 'nope.dmp')]));
+    const missing = await runCliHere(['scan', path.join(dir, 'nope.dmp')]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/ENOENT/);
     expect((await runCliHere(['scan', '--no-such-flag', clean])).code).toBe(2);
@@ -54,7 +54,7 @@ describe('exit codes', () => {
     const dir = tempDir();
     const { file } = plantedImage(dir);
     expect((await runCliHere(['scrub', file, '-o', path.join(dir, 'a'), '--out-dir', dir])).code).toBe(2);
-    const same = (await runCliHere(['scrub', file, '-o', file]));
+    const same = await runCliHere(['scrub', file, '-o', file]);
     expect(same.code).toBe(2);
     expect(same.stderr).toMatch(/same file/);
     expect(fs.readdirSync(dir).sort()).toEqual(['mem.bin']);
@@ -69,7 +69,7 @@ describe('exit codes', () => {
   });
 
   it('--help lists the commands and the exit codes', async () => {
-    const r = (await runCliHere(['--help']));
+    const r = await runCliHere(['--help']);
     expect(r.code).toBe(0);
     const text = r.stdout.toString();
     for (const word of ['scan', 'scrub', 'verify', 'rules', 'Exit codes', 'input changed']) expect(text).toContain(word);
@@ -132,7 +132,7 @@ describe('scrub writes a same-length copy that differs only inside findings', ()
     fs.mkdirSync(outDir);
     plantedImage(dir, 'a.bin');
     plantedImage(dir, 'b.bin');
-    const r = (await runCliHere(['scrub', path.join(dir, '*.bin'), '--out-dir', outDir]));
+    const r = await runCliHere(['scrub', path.join(dir, '*.bin'), '--out-dir', outDir]);
     expect(r.code).toBe(0);
     expect(fs.readdirSync(outDir).sort()).toEqual(['a.bin', 'b.bin']);
   });
@@ -208,7 +208,7 @@ describe('input changing during the run', () => {
     const fifo = path.join(dir, 'fifo');
     const { execFileSync } = await import('node:child_process');
     execFileSync('mkfifo', [fifo]);
-    const r = (await runCliHere(['scrub', fifo, '-o', path.join(dir, 'x')]));
+    const r = await runCliHere(['scrub', fifo, '-o', path.join(dir, 'x')]);
     expect(r.code).toBe(2);
     expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
   });
@@ -222,7 +222,7 @@ describe('gzip', () => {
     fs.writeFileSync(gz, gzipSync(bytes));
     expect((await scan(gz)).verdict).toBe('secrets-found');
     // the CLI names the copy: .gz stays last
-    const r = (await runCliHere(['scrub', gz]));
+    const r = await runCliHere(['scrub', gz]);
     expect(r.code).toBe(0);
     const out = path.join(dir, 'core.scrubbed.dmp.gz');
     const plain = gunzipSync(fs.readFileSync(out));
@@ -239,7 +239,7 @@ describe('gzip', () => {
     const packed = gzipSync(bytes);
     fs.writeFileSync(gz, packed);
     const out = path.join(dir, 'core.dmp');
-    const r = (await runCliHere(['scrub', gz, '-o', out, '--format', 'json']));
+    const r = await runCliHere(['scrub', gz, '-o', out, '--format', 'json']);
     expect(r.code).toBe(0);
     const written = fs.readFileSync(out);
     expect(written.subarray(0, 2).equals(Buffer.from([0x1f, 0x8b]))).toBe(false);
@@ -256,7 +256,7 @@ describe('gzip', () => {
     const dir = tempDir();
     const { file, bytes, secrets } = plantedImage(dir);
     const out = path.join(dir, 'core.dmp.gz');
-    const r = (await runCliHere(['scrub', file, '-o', out, '--format', 'json']));
+    const r = await runCliHere(['scrub', file, '-o', out, '--format', 'json']);
     expect(r.code).toBe(0);
     const plain = gunzipSync(fs.readFileSync(out));
     expect(plain.length).toBe(bytes.length);
@@ -307,7 +307,7 @@ describe('a secret that cannot be redacted without breaking the format', () => {
     const { file, token } = hostileMinidump(dir);
     const out = path.join(dir, 'out.dmp');
     const q = path.join(dir, 'quarantine');
-    const r = (await runCliHere(['scrub', file, '-o', out, '--quarantine', q]));
+    const r = await runCliHere(['scrub', file, '-o', out, '--quarantine', q]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/dumpscrub: FAILED .*survived verification/);
     expect(fs.existsSync(out)).toBe(false);

@@ -27,12 +27,19 @@ function pageFrom(text: string, cut: number, unit: 'latin1' | 'utf16le' = 'latin
 function certLike(): Buffer {
   const name = (cn: string) => Buffer.concat([Buffer.from([0x31, 0x0b + cn.length - 4, 0x30, 0x09 + cn.length - 4, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, cn.length]), Buffer.from(cn)]);
   return Buffer.concat([
-    Buffer.from([0x30, 0x82, 0x03, 0x00, 0x30, 0x82, 0x02, 0x80, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x10]), randomBytes(16),
-    Buffer.from('300d06092a864886f70d01010b0500', 'hex'), name('Example Issuing CA'),
-    Buffer.from('301e170d3234303130313030303030305a170d3334303130313030303030305a', 'hex'), name('service.example'),
-    Buffer.from('30820122300d06092a864886f70d01010105000382010f003082010a0282010100', 'hex'), randomBytes(256), Buffer.from('0203010001', 'hex'),
-    Buffer.from('a3233021301f0603551d23041830168014', 'hex'), randomBytes(20),
-    Buffer.from('300d06092a864886f70d01010b05000382010100', 'hex'), randomBytes(256),
+    Buffer.from([0x30, 0x82, 0x03, 0x00, 0x30, 0x82, 0x02, 0x80, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x10]),
+    randomBytes(16),
+    Buffer.from('300d06092a864886f70d01010b0500', 'hex'),
+    name('Example Issuing CA'),
+    Buffer.from('301e170d3234303130313030303030305a170d3334303130313030303030305a', 'hex'),
+    name('service.example'),
+    Buffer.from('30820122300d06092a864886f70d01010105000382010f003082010a0282010100', 'hex'),
+    randomBytes(256),
+    Buffer.from('0203010001', 'hex'),
+    Buffer.from('a3233021301f0603551d23041830168014', 'hex'),
+    randomBytes(20),
+    Buffer.from('300d06092a864886f70d01010b05000382010100', 'hex'),
+    randomBytes(256),
   ]);
 }
 
@@ -76,7 +83,9 @@ describe('certificate text', () => {
 });
 
 describe('private key text is still flagged', () => {
-  const keys = [0, 1, 2].map(() => generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } }).privateKey);
+  const keys = [0, 1, 2].map(
+    () => generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } }).privateKey,
+  );
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'sec1', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } }).privateKey;
 
   test.each([[64], [72], [76]])('PKCS#8 bodies page-cut at every phase, %i-char lines: every whole line is covered', (width) => {

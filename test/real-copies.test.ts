@@ -139,11 +139,15 @@ describe.each(SERVICES)('real process: %s service with header, JSON, UTF-16 and 
 
   for (const extra of [[], ['--entropy', 'off']]) {
     // the hex copies carry no keyword: they go because the value found elsewhere is hunted
-    it.skipIf(!HAVE_GCORE || !have)(`all copies gone after scrub ${extra.join(' ') || '(defaults)'}`, () => {
-      const { status, copy } = scrub(core, extra);
-      expect(status).toBe(0);
-      const after = copies(copy, tok);
-      expect(after).toEqual(none(after));
-    }, 300_000);
+    it.skipIf(!HAVE_GCORE || !have)(
+      `all copies gone after scrub ${extra.join(' ') || '(defaults)'}`,
+      () => {
+        const { status, copy } = scrub(core, extra);
+        expect(status).toBe(0);
+        const after = copies(copy, tok);
+        expect(after).toEqual(none(after));
+      },
+      300_000,
+    );
   }
 });

@@ -63,7 +63,9 @@ const covered = (hits: Hit[], at: number, len: number) => hits.some((h) => h.sta
 describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: Node with an RSA KeyObject and an AES-GCM cipher', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ds-real-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=real-process.example.test', '-days', '2'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=real-process.example.test', '-days', '2'], {
+      stdio: 'ignore',
+    });
     const keyPem = readFileSync(join(dir, 'key.pem'), 'utf8');
     certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
     certDer = Buffer.from(new X509Certificate(certPem).raw);
@@ -74,7 +76,10 @@ describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: Node with an RSA Ke
     const jwkP = BigInt('0x' + Buffer.from(priv.export({ format: 'jwk' }).p as string, 'base64url').toString('hex'));
     const comps = rsaComponents(known.n!, known.e!, jwkP);
     const aes = randomBytes(32);
-    needles = [{ name: 'PKCS#8 DER', bytes: der }, { name: 'AES key', bytes: aes }];
+    needles = [
+      { name: 'PKCS#8 DER', bytes: der },
+      { name: 'AES key', bytes: aes },
+    ];
     for (const [name, v] of Object.entries(comps)) {
       if (!['p', 'q', 'd', 'dp', 'dq', 'qinv'].includes(name)) continue;
       const be = bigIntToBytes(v);
@@ -98,7 +103,10 @@ describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: Node with an RSA Ke
     } finally {
       child.kill('SIGKILL');
     }
-    corePath = join(dir, readdirSync(dir).find((f) => f.startsWith('core.'))!);
+    corePath = join(
+      dir,
+      readdirSync(dir).find((f) => f.startsWith('core.'))!,
+    );
     core = readFileSync(corePath);
   }, 120_000);
 
@@ -148,7 +156,9 @@ describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: openssl s_server ho
 
   beforeAll(async () => {
     sdir = mkdtempSync(join(tmpdir(), 'ds-sserver-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(sdir, 'key.pem'), '-out', join(sdir, 'cert.pem'), '-subj', '/CN=s-server.example.test', '-days', '2'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(sdir, 'key.pem'), '-out', join(sdir, 'cert.pem'), '-subj', '/CN=s-server.example.test', '-days', '2'], {
+      stdio: 'ignore',
+    });
     const priv = createPrivateKey(readFileSync(join(sdir, 'key.pem')));
     scertDer = Buffer.from(new X509Certificate(readFileSync(join(sdir, 'cert.pem'))).raw);
     const jwk = priv.export({ format: 'jwk' });
@@ -162,7 +172,10 @@ describe.skipIf(!HAVE_GCORE || !HAVE_OPENSSL)('real process: openssl s_server ho
     } finally {
       server.kill('SIGKILL');
     }
-    scorePath = join(sdir, readdirSync(sdir).find((f) => f.startsWith('core.'))!);
+    scorePath = join(
+      sdir,
+      readdirSync(sdir).find((f) => f.startsWith('core.'))!,
+    );
     score = readFileSync(scorePath);
   }, 120_000);
 
@@ -202,7 +215,22 @@ describe.skipIf(!HAVE_GCORE || !JAVA)('real process: a JVM holding an RSA key an
     try {
       execFileSync('javac', ['-d', jdir, resolve('fixtures/gen/HoldKeys.java')]);
       const aes = randomBytes(32);
-      const child = spawn('java', ['-Xms8m', '-Xmx32m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:ReservedCodeCacheSize=16m', '-XX:CompressedClassSpaceSize=16m', '-XX:ActiveProcessorCount=1', '-cp', jdir, 'HoldKeys'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const child = spawn(
+        'java',
+        [
+          '-Xms8m',
+          '-Xmx32m',
+          '-XX:+UseSerialGC',
+          '-XX:TieredStopAtLevel=1',
+          '-XX:ReservedCodeCacheSize=16m',
+          '-XX:CompressedClassSpaceSize=16m',
+          '-XX:ActiveProcessorCount=1',
+          '-cp',
+          jdir,
+          'HoldKeys',
+        ],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      );
       child.stdin.end(aes);
       const spki = await new Promise<string>((r) => {
         let s = '';
@@ -217,7 +245,12 @@ describe.skipIf(!HAVE_GCORE || !JAVA)('real process: a JVM holding an RSA key an
       } finally {
         child.kill('SIGKILL');
       }
-      core = readFileSync(join(jdir, readdirSync(jdir).find((f) => f.startsWith('core.'))!));
+      core = readFileSync(
+        join(
+          jdir,
+          readdirSync(jdir).find((f) => f.startsWith('core.'))!,
+        ),
+      );
       const [jkey] = parseKnownKeys(Buffer.from(spki, 'base64'), 'jvm');
       const hits = scan([knownKeyDetector, aesDetector], [jkey]);
       const forms = new Set(hits.map((h) => (h.note ?? '').replace(/^RSA (\w+) of .*\((.*)\)$/, '$1 $2')));
@@ -239,7 +272,12 @@ describe('scrub end to end across chunks (synthetic raw image)', () => {
       const img = seeded(8 * CH, 31);
       const dLe = toLE(bigIntToBytes(k.d));
       const qJava = toJava(bigIntToBytes(k.q));
-      const pem = Buffer.from(k.pkcs8.toString('base64').match(/.{1,64}/g)!.join('\n'));
+      const pem = Buffer.from(
+        k.pkcs8
+          .toString('base64')
+          .match(/.{1,64}/g)!
+          .join('\n'),
+      );
       k.pkcs8.copy(img, 1000); // chunk 0: the DER (factors n)
       dLe.copy(img, 3 * CH + 4000); // chunk 3: d as OpenSSL limbs
       qJava.copy(img, 5 * CH + 800); // chunk 5: q as Java int[]
@@ -252,7 +290,13 @@ describe('scrub end to end across chunks (synthetic raw image)', () => {
       const r = spawnSync(process.execPath, [CLI, 'scrub', input, '-o', out, '--chunk-size', String(CH)], { encoding: 'utf8', timeout: 60_000 });
       expect({ status: r.status, err: r.stderr.slice(-300) }).toEqual({ status: 0, err: expect.any(String) });
       const copy = readFileSync(out);
-      for (const [name, b] of [['DER', k.pkcs8], ['d LE', dLe], ['q Java', qJava], ['PEM body', pem]] as const) expect({ name, left: copy.includes(b) }).toEqual({ name, left: false });
+      for (const [name, b] of [
+        ['DER', k.pkcs8],
+        ['d LE', dLe],
+        ['q Java', qJava],
+        ['PEM body', pem],
+      ] as const)
+        expect({ name, left: copy.includes(b) }).toEqual({ name, left: false });
       expect(copy.includes(k.spki)).toBe(true);
 
       // only d's limbs and the public key given with --known-key: the factor must be hunted

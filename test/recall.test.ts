@@ -46,7 +46,7 @@ describe('recall on planted fresh credentials', () => {
     const hits = rulesDetector(builtinRules, { entropy: 'off' }).detect(image, ctx('off')).hits;
     const got = new Set(hits.map((h) => `${h.ruleId}:${h.start}:${h.end}`));
     const missed = expected.filter((x) => !got.has(x.key)).map((x) => `${x.rule} (${x.enc})`);
-    console.log(`recall: ${expected.length - missed.length}/${expected.length} planted secrets over ${builtinRules.length} rules${missed.length ? `; missed: ${missed.join(", ")}` : ""}`);
+    console.log(`recall: ${expected.length - missed.length}/${expected.length} planted secrets over ${builtinRules.length} rules${missed.length ? `; missed: ${missed.join(', ')}` : ''}`);
     expect(missed).toEqual([]);
   });
 });

@@ -66,14 +66,27 @@ function fromHelp(): Unit[] {
     .map((text) => ({ source: '--help', text, prelude: '' }));
 }
 
-const docs = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const docs = [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 // --- sandbox
 
 const made: string[] = [];
 const children: number[] = [];
 afterAll(() => {
-  for (const pid of children.splice(0)) (() => { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } })();
+  for (const pid of children.splice(0))
+    (() => {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    })();
   for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
@@ -207,22 +220,18 @@ const RECIPES: Record<string, Case[] | { skip: string }> = {
     { setup: (sb) => sb.dump('srv/dumps/a.dmp'), code: 1, check: (sb) => expect(JSON.parse(sb.read('findings.json').toString()).files.length).toBe(1) },
   ],
   'd=$(mktemp -d) && gcore -o "$d/core" "$PID" && dumpscrub scrub "$d/core.$PID" -o core.clean; rc=$?; rm -rf "$d"; [ "$rc" = 0 ]': [gcoreCase],
-  "ssh prod-host 'cat /var/crash/app.core' | dumpscrub scrub - -o - > app.core.clean": [
-    { setup: (sb) => sb.dump('var/crash/app.core'), code: 0, check: (sb) => clean(sb, 'app.core.clean') },
-  ],
-  'dumpscrub scrub crash.dmp.gz            # → crash.scrubbed.dmp.gz': [
-    { setup: (sb) => sb.dump('crash.dmp.gz', { gzip: true }), code: 0, check: (sb) => clean(sb, 'crash.scrubbed.dmp.gz', true) },
-  ],
+  "ssh prod-host 'cat /var/crash/app.core' | dumpscrub scrub - -o - > app.core.clean": [{ setup: (sb) => sb.dump('var/crash/app.core'), code: 0, check: (sb) => clean(sb, 'app.core.clean') }],
+  'dumpscrub scrub crash.dmp.gz            # → crash.scrubbed.dmp.gz': [{ setup: (sb) => sb.dump('crash.dmp.gz', { gzip: true }), code: 0, check: (sb) => clean(sb, 'crash.scrubbed.dmp.gz', true) }],
   'if dumpscrub scrub crash.dmp -o crash.clean.dmp --summary; then\n  upload crash.clean.dmp\nelse\n  rc=$?\n  echo "dumpscrub refused (exit $rc): not uploading" >&2\n  exit "$rc"\nfi': [
     { setup: (sb) => sb.dump('crash.dmp'), code: 0, check: (sb) => clean(sb, 'uploaded/crash.clean.dmp') },
   ],
   'dumpscrub scan /srv/dumps --format sarif --report out.sarif --summary': [
     { setup: (sb) => sb.dump('srv/dumps/a.dmp'), code: 1, check: (sb) => expect(sarifResults(sb, 'out.sarif')).toBeGreaterThan(0) },
   ],
-  "dumpscrub scan /srv/dumps --format jsonl | jq -c 'select(.type==\"finding\") | {file, ruleId, start, fingerprint}'": [
+  'dumpscrub scan /srv/dumps --format jsonl | jq -c \'select(.type=="finding") | {file, ruleId, start, fingerprint}\'': [
     { setup: (sb) => sb.dump('srv/dumps/a.dmp'), code: 0, needs: 'jq', check: (_sb, o) => expect(o.stdout).toMatch(/"ruleId":/) },
   ],
-  'mkdir -p scrubbed\nnpx --yes dumpscrub@0.1.0 scrub \'artifacts/**/*.dmp\' --out-dir scrubbed/ \\\n  --summary --format sarif --report dumpscrub.sarif': [
+  "mkdir -p scrubbed\nnpx --yes dumpscrub@0.1.0 scrub 'artifacts/**/*.dmp' --out-dir scrubbed/ \\\n  --summary --format sarif --report dumpscrub.sarif": [
     { setup: (sb) => sb.dump('artifacts/job1/crash.dmp'), code: 0, check: (sb) => (clean(sb, 'scrubbed/job1/crash.dmp'), expect(sarifResults(sb, 'dumpscrub.sarif')).toBeGreaterThan(0)) },
     // a job that produced no dumps passes with an empty, valid report
     { setup: () => undefined, code: 0, check: (sb) => expect(sarifResults(sb, 'dumpscrub.sarif')).toBe(0) },
@@ -231,9 +240,7 @@ const RECIPES: Record<string, Case[] | { skip: string }> = {
     // a service: it runs until stopped, so the run ends by timeout (124) after the dump was published
     { setup: gateSetup, code: 124, timeoutS: 6, check: gateCheck },
   ],
-  '*/5 * * * * dumpscrub gate --once -q --inbox /srv/dumps/incoming --outbox /srv/dumps/clean --audit-log /var/log/dumpscrub/audit.jsonl': [
-    { setup: gateSetup, code: 0, check: gateCheck },
-  ],
+  '*/5 * * * * dumpscrub gate --once -q --inbox /srv/dumps/incoming --outbox /srv/dumps/clean --audit-log /var/log/dumpscrub/audit.jsonl': [{ setup: gateSetup, code: 0, check: gateCheck }],
 };
 
 /** The baseline recipe's first half, run in the sandbox (a scan report of the share). */

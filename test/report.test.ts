@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decideColor,
-  formatBytes,
-  renderJson,
-  renderJsonl,
-  renderJsonlEnd,
-  renderSummary,
-  renderText,
-  REPORT_SCHEMA,
-  safeText,
-} from '../src/report.js';
+import { decideColor, formatBytes, renderJson, renderJsonl, renderJsonlEnd, renderSummary, renderText, REPORT_SCHEMA, safeText } from '../src/report.js';
 import { makeFixture } from './support/report-fixture.js';
 import type { Report } from '../src/types.js';
 
@@ -91,12 +81,7 @@ describe('renderText', () => {
 
   it('never renders a secret smuggled into a finding', () => {
     const { report, secret } = makeFixture();
-    for (const out of [
-      renderText(report, { color: true, verbose: true }),
-      renderJson(report),
-      ...report.files.map(renderJsonl),
-      renderSummary(report),
-    ]) {
+    for (const out of [renderText(report, { color: true, verbose: true }), renderJson(report), ...report.files.map(renderJsonl), renderSummary(report)]) {
       expect(out.includes(secret)).toBe(false);
       expect(out.includes(Buffer.from(secret).toString('base64'))).toBe(false);
     }
@@ -134,9 +119,7 @@ describe('renderJson', () => {
       byRule: { 'generic-assignment': 1, 'pem-private-key': 1, 'aes-schedule': 1 },
     });
     const f = doc.files[0].findings[0];
-    expect(Object.keys(f).sort()).toEqual(
-      ['address', 'encoding', 'end', 'fingerprint', 'length', 'offsetHex', 'preview', 'region', 'ruleId', 'start'].sort(),
-    );
+    expect(Object.keys(f).sort()).toEqual(['address', 'encoding', 'end', 'fingerprint', 'length', 'offsetHex', 'preview', 'region', 'ruleId', 'start'].sort());
     expect(f.length).toBe(f.end - f.start);
     expect(f.offsetHex).toBe('0x00001000');
     expect(doc.files[1]).not.toHaveProperty('survivors');
@@ -148,7 +131,10 @@ describe('renderJson', () => {
 describe('renderJsonl', () => {
   it('writes one finding per line then one file line, each valid JSON', () => {
     const { report } = makeFixture();
-    const lines = renderJsonl(report.files[2]).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = renderJsonl(report.files[2])
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.type)).toEqual(['finding', 'finding', 'file']);
     expect(lines[0].phase).toBe('scan');
     expect(lines[1].phase).toBe('verify');

@@ -9,7 +9,10 @@ import { listRules } from '../src/catalog.js';
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 function filesUnder(dir: string, ext: RegExp): string[] {
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => ext.test(f)).map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => ext.test(f))
+    .map((f) => path.join(dir, f));
 }
 
 /** Where tests name a rule id: comparisons with ruleId, expectations on it, hit fixtures, catalog look-ups. */

@@ -41,10 +41,10 @@ describe('dumpscrub rules check (CLI)', () => {
   };
 
   it('exit 0 when every rule passes, 1 when one fails, 2 for invalid rules, 3 for a missing file', async () => {
-    const ok = (await runCliHere(['rules', 'check', write('ok.json', { rules: [good] })]));
+    const ok = await runCliHere(['rules', 'check', write('ok.json', { rules: [good] })]);
     expect(ok.code).toBe(0);
     expect(ok.stdout.toString()).toContain('ok    acme-token');
-    const bad = (await runCliHere(['rules', 'check', write('bad.json', [good, wrongSpan])]));
+    const bad = await runCliHere(['rules', 'check', write('bad.json', [good, wrongSpan])]);
     expect(bad.code).toBe(1);
     expect(bad.stdout.toString()).toContain('FAIL  acme-wide');
     expect(bad.stdout.toString()).toContain('1 of 2 rules pass');

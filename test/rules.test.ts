@@ -12,7 +12,11 @@ describe('catalog', () => {
   test('has at least 150 rules, unique ids, all listed', () => {
     expect(builtinRules.length).toBeGreaterThanOrEqual(150);
     expect(new Set(builtinRules.map((r) => r.id)).size).toBe(builtinRules.length);
-    expect(listRules().filter((e) => e.kind === 'rule').map((e) => e.id)).toEqual(builtinRules.map((r) => r.id));
+    expect(
+      listRules()
+        .filter((e) => e.kind === 'rule')
+        .map((e) => e.id),
+    ).toEqual(builtinRules.map((r) => r.id));
   });
 
   test('every rule has examples and a bounded pattern', () => {

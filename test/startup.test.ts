@@ -42,7 +42,11 @@ describe('the bundled command', () => {
   it('imports nothing but node: built-ins and its own chunks (a few files to read, not a module tree)', () => {
     for (const f of BUNDLED) {
       // code lines only: bundled JSDoc mentions import("./command.js")
-      const text = fs.readFileSync(path.join(DIST, f), 'utf8').split('\n').filter((l) => !/^\s*(\*|\/\/|\/\*)/.test(l)).join('\n');
+      const text = fs
+        .readFileSync(path.join(DIST, f), 'utf8')
+        .split('\n')
+        .filter((l) => !/^\s*(\*|\/\/|\/\*)/.test(l))
+        .join('\n');
       const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;'"]*?from\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]);
       expect(specifiers.length).toBeGreaterThan(0);
       expect(specifiers.filter((s) => !s.startsWith('node:') && !CHUNKS.includes(s.replace(/^\.\//, '')))).toEqual([]);
@@ -82,7 +86,8 @@ describe('the bundled command', () => {
       body.write(freshPem(), 40 * 1024, 'latin1');
       fs.writeFileSync(dump, body);
       const scan = (jobs: string) => spawnSync(process.execPath, [path.join(dir, 'bin.js'), 'scan', dump, '--jobs', jobs, '--chunk-size', '16384', '-f', 'json'], { encoding: 'utf8', cwd: dir });
-      const rules = (r: ReturnType<typeof scan>) => (JSON.parse(r.stdout) as { files: Array<{ findings: Array<{ ruleId: string; start: number; end: number }> }> }).files[0].findings.map((f) => `${f.ruleId}@${f.start}-${f.end}`).sort();
+      const rules = (r: ReturnType<typeof scan>) =>
+        (JSON.parse(r.stdout) as { files: Array<{ findings: Array<{ ruleId: string; start: number; end: number }> }> }).files[0].findings.map((f) => `${f.ruleId}@${f.start}-${f.end}`).sort();
       const pooled = scan('2');
       const inThread = scan('1');
       expect({ pooled: pooled.status, inThread: inThread.status }).toEqual({ pooled: 1, inThread: 1 });

@@ -68,7 +68,16 @@ describe('UTF-32 runs', () => {
   });
 
   it('several runs in one buffer, separated by NUL; short runs, binary and UTF-16 ignored', async () => {
-    const b = Buffer.concat([utf32('abcde'), Buffer.from([0xff]), utf32('run-one!'), Buffer.alloc(4), Buffer.from('utf16-text-here', 'utf16le'), randomBytes(4096), utf32('run-two!'), Buffer.alloc(4)]);
+    const b = Buffer.concat([
+      utf32('abcde'),
+      Buffer.from([0xff]),
+      utf32('run-one!'),
+      Buffer.alloc(4),
+      Buffer.from('utf16-text-here', 'utf16le'),
+      randomBytes(4096),
+      utf32('run-two!'),
+      Buffer.alloc(4),
+    ]);
     const r = utf32Runs(b);
     expect(r.le.buf.toString('latin1')).toBe('run-one!\0run-two!\0');
     expect(utf32Runs(Buffer.alloc(65536)).le.buf.length).toBe(0);
@@ -101,7 +110,9 @@ describe('rules and entropy on UTF-32', () => {
   });
 
   it('PEM body lines with BEGIN and END lost (armor path) are found by the entropy pass in UTF-32LE and BE', async () => {
-    const lines = freshPem(2048).split('\n').filter((l) => l.length === 64);
+    const lines = freshPem(2048)
+      .split('\n')
+      .filter((l) => l.length === 64);
     const body = lines.slice(2, 8).join('\n');
     for (const be of [false, true]) {
       const buf = Buffer.concat([Buffer.alloc(6, 0xee), utf32(body, be), Buffer.alloc(4, 0xee)]);
@@ -143,7 +154,7 @@ describe('scrub of UTF-32 text', () => {
       const file = path.join(dir, 'mem.bin');
       fs.writeFileSync(file, buf);
       const out = path.join(dir, 'out.bin');
-      const r = (await runCliHere(['scrub', file, '-o', out, '--format', 'json']));
+      const r = await runCliHere(['scrub', file, '-o', out, '--format', 'json']);
       expect({ code: r.code, stderr: r.stderr.slice(-300) }).toEqual({ code: 0, stderr: expect.any(String) });
       const copy = fs.readFileSync(out);
       expect(copy.length).toBe(buf.length);

@@ -90,7 +90,7 @@ describe('keyword prefilter', () => {
     const idx = new KeywordIndex(keywords);
     const buf = Buffer.alloc(9 * 4096 + 3);
     let seed = 7;
-    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) >>> 0) % n;
     for (const page of [2, 5, 8]) buf.fill(0x41 + page, page * 4096, (page + 1) * 4096); // uniform, non-zero
     for (const page of [1, 4, 7]) buf.fill(0x61, page * 4096, (page + 1) * 4096); // uniform 'a': 'aaaa' inside
     // keywords across the edges 0|1 and 6|7, and anywhere in pages 0 and 6 (pages 3 and 5 stay uniform)

@@ -112,5 +112,9 @@ export async function scrubMeasure(cli, input, output, reportFile, extra = [], {
 export function byRule(findings, top = 8) {
   const m = new Map();
   for (const f of findings) m.set(f.ruleId, (m.get(f.ruleId) ?? 0) + 1);
-  return [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${k}×${v}`).join(', ');
+  return [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, v]) => `${k}×${v}`)
+    .join(', ');
 }

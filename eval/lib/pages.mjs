@@ -44,7 +44,10 @@ export function randomPage(bytes) {
   return bytes(PAGE);
 }
 
-const WORDS = 'the request server client thread worker queue buffer memory cache error info debug connection timeout retry module library version loaded started stopped window document element function object string handler'.split(' ');
+const WORDS =
+  'the request server client thread worker queue buffer memory cache error info debug connection timeout retry module library version loaded started stopped window document element function object string handler'.split(
+    ' ',
+  );
 
 /** Log-like text, the kind a process keeps in heap buffers. */
 export function textLines(rand, bytes) {

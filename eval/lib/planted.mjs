@@ -33,7 +33,10 @@ export function makeSecrets() {
   for (const [rule, prefix] of TOKENS) {
     const ex = corpus.examples.find((e) => e.rule === rule && e.parts.find((p) => typeof p === 'object' && p.s)?.l?.startsWith(prefix));
     if (!ex) continue;
-    const token = fillShape(ex.parts.filter((p) => typeof p === 'object' && p.s), corpus.alphabets).text;
+    const token = fillShape(
+      ex.parts.filter((p) => typeof p === 'object' && p.s),
+      corpus.alphabets,
+    ).text;
     out.push({ kind: rule, text: token, needles: [token] });
   }
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });

@@ -18,7 +18,12 @@ export function formatSuite(r) {
   if (rows.length) {
     const head = ['measure', 'value', 'target', ''];
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-    const line = (cells) => '   ' + cells.map((c, i) => (i === 1 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ').trimEnd();
+    const line = (cells) =>
+      '   ' +
+      cells
+        .map((c, i) => (i === 1 ? c.padStart(w[i]) : c.padEnd(w[i])))
+        .join('  ')
+        .trimEnd();
     lines.push(line(head), '   ' + w.map((n) => '-'.repeat(n)).join('  '));
     for (const row of rows) lines.push(line(row));
   }

@@ -109,7 +109,11 @@ export function prepareTargets(dir) {
     execFileSync('javac', ['-d', dir, join(dir, 'Target.java')], { stdio: 'pipe', timeout: 120_000 });
     // a small heap keeps the core small; serial GC keeps the JVM's threads few
     // MALLOC_ARENA_MAX=2, as JVMs in containers are often run: otherwise gcore writes ~1 GiB of empty per-thread arena reservations
-    out.java = { cmd: 'java', env: { MALLOC_ARENA_MAX: '2' }, args: ['-Xmx64m', '-Xms16m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:ReservedCodeCacheSize=32m', '-XX:CompressedClassSpaceSize=32m', '-cp', dir, 'Target'] };
+    out.java = {
+      cmd: 'java',
+      env: { MALLOC_ARENA_MAX: '2' },
+      args: ['-Xmx64m', '-Xms16m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:ReservedCodeCacheSize=32m', '-XX:CompressedClassSpaceSize=32m', '-cp', dir, 'Target'],
+    };
   }
   return out;
 }

@@ -67,7 +67,7 @@ function counter(hist) {
 
 const HEXV = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) HEXV[48 + i] = i;
-for (let i = 0; i < 6; i++) (HEXV[97 + i] = 10 + i), (HEXV[65 + i] = 10 + i);
+for (let i = 0; i < 6; i++) ((HEXV[97 + i] = 10 + i), (HEXV[65 + i] = 10 + i));
 
 /** Windows per view and alphabet in one buffer; uniform pages (zero fill) hold no window and are skipped. */
 export function windowStats(buf) {
@@ -112,7 +112,7 @@ export function windowStats(buf) {
   for (const w of wide4) w.end();
   // hex: runs of hex digits (one case throughout) decoded at both phases; a value's hex form is 2L digits
   const hex = counter(views.hex);
-  for (let p = 0; p < buf.length; ) {
+  for (let p = 0; p < buf.length;) {
     if (HEXV[buf[p]] < 0) {
       p++;
       continue;
@@ -181,7 +181,10 @@ async function coreOf(cmd, args, dir, env = {}) {
   } finally {
     child.kill('SIGKILL');
   }
-  return join(dir, readdirSync(dir).find((f) => f.startsWith(`core-${cmd.split('/').pop()}.`)));
+  return join(
+    dir,
+    readdirSync(dir).find((f) => f.startsWith(`core-${cmd.split('/').pop()}.`)),
+  );
 }
 
 // A Node and a Python process at work, holding no secret: every built-in module loaded, JSON

@@ -10,8 +10,28 @@ import { pointerPage, prng } from '../lib/pages.mjs';
 import { ImageBuilder, fillShape } from '../lib/shapes.mjs';
 
 const CORPUS = join(dirname(fileURLToPath(import.meta.url)), '..', 'corpus', 'peers.json');
-const GO = ['/usr/local/go/src/net/http/server.go', 'EXT_ENCODING', 'runtime.gcBgMarkWorker', 'GODEBUG', 'net/http.(*conn).serve', 'crypto/tls.(*Conn).Handshake', 'sync.(*Mutex).Lock', 'SIGSEGV', 'unexpected EOF', 'x509: certificate signed by unknown authority'];
-const RUST = ['core::fmt::Write', 'src/main.rs', 'called `Option::unwrap()` on a `None` value', 'std::io::Error', '_ZN4core3ptr13drop_in_place', 'alloc::vec::Vec<u8>', 'RUST_BACKTRACE', 'tokio-runtime-worker'];
+const GO = [
+  '/usr/local/go/src/net/http/server.go',
+  'EXT_ENCODING',
+  'runtime.gcBgMarkWorker',
+  'GODEBUG',
+  'net/http.(*conn).serve',
+  'crypto/tls.(*Conn).Handshake',
+  'sync.(*Mutex).Lock',
+  'SIGSEGV',
+  'unexpected EOF',
+  'x509: certificate signed by unknown authority',
+];
+const RUST = [
+  'core::fmt::Write',
+  'src/main.rs',
+  'called `Option::unwrap()` on a `None` value',
+  'std::io::Error',
+  '_ZN4core3ptr13drop_in_place',
+  'alloc::vec::Vec<u8>',
+  'RUST_BACKTRACE',
+  'tokio-runtime-worker',
+];
 const LETTERS = 'yYaAbBkKpPxX';
 
 /** Token shapes: the expected-secret parts of examples whose secret starts with a literal prefix. */
@@ -22,8 +42,11 @@ function prefixedShapes(corpus) {
     const secret = ex.parts.filter((p) => typeof p === 'object' && p.s);
     const first = secret[0];
     if (!first || first.l === undefined || !secret.some((p) => p.c)) continue;
-    const prefix = secret.filter((p, k) => p.l !== undefined && secret.slice(0, k).every((q) => q.l !== undefined)).map((p) => p.l).join('');
-    if (prefix.length < 3 || !/[A-Za-z]/.test(prefix) || !/^[\x21-\x7e]+$/.test(prefix) || prefix.includes("\\")) continue;
+    const prefix = secret
+      .filter((p, k) => p.l !== undefined && secret.slice(0, k).every((q) => q.l !== undefined))
+      .map((p) => p.l)
+      .join('');
+    if (prefix.length < 3 || !/[A-Za-z]/.test(prefix) || !/^[\x21-\x7e]+$/.test(prefix) || prefix.includes('\\')) continue;
     // a vendor token: the prefix is followed by a long generated body
     if (!secret.some((p) => p.c && p.n >= 16)) continue;
     const key = `${ex.rule}|${prefix}`;
@@ -102,13 +125,21 @@ export default async function glued(env) {
   const gluedKnown = glued.filter((p) => twinCov(p.twin[0], p.twin[1]) === p.twin[1] - p.twin[0]);
   const gluedKnownBad = gluedKnown.filter((p) => !full(p));
   rows.push({ name: 'glued survivors among values caught alone', value: `${gluedKnownBad.length}/${gluedKnown.length}`, target: '0', pass: gluedKnownBad.length === 0 });
-  const notes = [`${shapes.length} prefixed token shapes from the peers corpus × layouts ${Object.keys(layouts).join(', ')}; image ${(img.size / 1024).toFixed(0)} KiB; each glued value also alone on a line in a second image (scrub exit ${t.code})`];
+  const notes = [
+    `${shapes.length} prefixed token shapes from the peers corpus × layouts ${Object.keys(layouts).join(', ')}; image ${(img.size / 1024).toFixed(0)} KiB; each glued value also alone on a line in a second image (scrub exit ${t.code})`,
+  ];
   if (gluedKnownBad.length) notes.push(`glued survivors among values caught alone, by peer rule (layout): ${gluedKnownBad.map((p) => `${p.rule} (${p.layout})`).join(', ')}`);
   for (const layout of Object.keys(layouts)) {
     const mine = planted.filter((p) => p.layout === layout);
     const bad = mine.filter((p) => cov(p.span[0], p.span[1]) < p.span[1] - p.span[0]);
     rows.push({ name: `${layout}: survived (untouched or partly)`, value: `${bad.length}/${mine.length}`, ...(layout === 'line' ? { name: 'control, alone on a line: survived' } : {}) });
-    if (bad.length) notes.push(`${layout === 'line' ? 'control (alone on a line)' : layout} survivors by peer rule (prefix): ${bad.slice(0, 30).map((p) => `${p.rule} (${p.prefix.slice(0, 2)}…)`).join(', ')}${bad.length > 30 ? `, … ${bad.length - 30} more` : ''}`);
+    if (bad.length)
+      notes.push(
+        `${layout === 'line' ? 'control (alone on a line)' : layout} survivors by peer rule (prefix): ${bad
+          .slice(0, 30)
+          .map((p) => `${p.rule} (${p.prefix.slice(0, 2)}…)`)
+          .join(', ')}${bad.length > 30 ? `, … ${bad.length - 30} more` : ''}`,
+      );
   }
   return { title: 'Glued tokens: Go/Rust string data and V8 strings followed by a map word', rows, notes };
 }

@@ -15,7 +15,18 @@ const CORPUS = join(dirname(fileURLToPath(import.meta.url)), '..', 'corpus', 'pe
 // peer negatives that are real-looking secrets of another shape, each with the reason (counted apart)
 const SECRET_SHAPED = join(dirname(CORPUS), 'secret-shaped.json');
 // String data as Go, Rust and C++ binaries keep it: back to back, no separators.
-const GLUE = ['/usr/local/go/src/net/http/server.go', 'EXT_ENCODING', 'runtime.gcBgMarkWorker', 'core::fmt::Write', 'GODEBUG', 'std::io::Error', 'unexpected EOF', 'x-forwarded-for', 'content-type', '_ZN4core3ptr13drop_in_place'];
+const GLUE = [
+  '/usr/local/go/src/net/http/server.go',
+  'EXT_ENCODING',
+  'runtime.gcBgMarkWorker',
+  'core::fmt::Write',
+  'GODEBUG',
+  'std::io::Error',
+  'unexpected EOF',
+  'x-forwarded-for',
+  'content-type',
+  '_ZN4core3ptr13drop_in_place',
+];
 
 const pct = (n, d) => (d ? (100 * n) / d : 0);
 

@@ -17,7 +17,9 @@ async function tlsServer(dir) {
   if (!has('openssl')) return undefined;
   const key = join(dir, 'server.key');
   const cert = join(dir, 'server.crt');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', key, '-out', cert], {
+    stdio: 'ignore',
+  });
   const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (s) => s.end());
   server.on('tlsClientError', () => {});
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -80,7 +82,10 @@ async function recall(env, label, file, secrets, rows, notes) {
         for (let i = a; i < b; i++) if (input[i] !== 0 && output[i] === input[i]) return false;
         return true;
       };
-      const found = occurrencesAll(input, secrets.flatMap((s) => s.needles));
+      const found = occurrencesAll(
+        input,
+        secrets.flatMap((s) => s.needles),
+      );
       let k = 0;
       for (const s of secrets) {
         const occ = s.needles.flatMap(() => found[k++]);
@@ -95,7 +100,9 @@ async function recall(env, label, file, secrets, rows, notes) {
     },
   });
   rows.push({ name: `${label}: planted secrets removed`, value: `${removed}/${present}`, target: 'all', pass: present > 0 && removed === present });
-  notes.push(`${label}: scrub exit ${m.code}, ${m.findings.length} findings${m.published ? '' : ' (not published: finding spans used)'}${survived.length ? `; survived: ${survived.join(', ')}` : ''}${absent.length ? `; not in the dump at all: ${absent.join(', ')}` : ''}`);
+  notes.push(
+    `${label}: scrub exit ${m.code}, ${m.findings.length} findings${m.published ? '' : ' (not published: finding spans used)'}${survived.length ? `; survived: ${survived.join(', ')}` : ''}${absent.length ? `; not in the dump at all: ${absent.join(', ')}` : ''}`,
+  );
 }
 
 async function precision(env, label, file, rows, notes) {
@@ -109,5 +116,7 @@ async function precision(env, label, file, rows, notes) {
   rows.push({ name: `${label} (clean): findings per GiB`, value: Math.round((m.findings.length / m.size) * 2 ** 30) });
   const keyFindings = m.findings.filter((f) => isKeyMaterial(f.ruleId));
   const other = m.findings.filter((f) => !isKeyMaterial(f.ruleId));
-  notes.push(`${label} (clean): ${(m.size / 2 ** 20).toFixed(0)} MiB, scrub exit ${m.code}${m.published ? '' : ' (not published: finding spans used)'}, ${m.findings.length} findings; key material: ${keyFindings.length ? byRule(keyFindings) : 'none'}; everything else: ${other.length ? byRule(other) : 'none'}`);
+  notes.push(
+    `${label} (clean): ${(m.size / 2 ** 20).toFixed(0)} MiB, scrub exit ${m.code}${m.published ? '' : ' (not published: finding spans used)'}, ${m.findings.length} findings; key material: ${keyFindings.length ? byRule(keyFindings) : 'none'}; everything else: ${other.length ? byRule(other) : 'none'}`,
+  );
 }

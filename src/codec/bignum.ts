@@ -113,7 +113,12 @@ export function derTextNeedles(der: Buffer): Needle[] {
   const lines = b64.match(/.{1,64}/g) ?? [];
   if (lines.length > 1) {
     // real line breaks, and the escaped ones of a PEM held inside JSON or source text
-    for (const [eol, form] of [['\n', 'PEM body'], ['\r\n', 'PEM body CRLF'], ['\\n', 'PEM body in JSON'], ['\\r\\n', 'PEM body CRLF in JSON']] as const) {
+    for (const [eol, form] of [
+      ['\n', 'PEM body'],
+      ['\r\n', 'PEM body CRLF'],
+      ['\\n', 'PEM body in JSON'],
+      ['\\r\\n', 'PEM body CRLF in JSON'],
+    ] as const) {
       const body = lines.join(eol);
       out.push({ bytes: Buffer.from(body, 'latin1'), encoding: 'ascii', form }, { bytes: Buffer.from(body, 'utf16le'), encoding: 'utf16le', form: `${form} UTF-16LE` });
     }

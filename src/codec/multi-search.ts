@@ -140,7 +140,7 @@ const STEP_OF: Record<number, number> = { 8: 8, 16: 16 };
 const MAX_RUN_NEEDLE_BYTES = 65535;
 const BLOOM_BITS = 20;
 
-const u32 = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) | 0;
+const u32 = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24) | 0;
 
 /** Hash of 2 or 4 little-endian 32-bit words. */
 function mix(w0: number, w1: number, w2: number, w3: number, words: number): number {
@@ -171,7 +171,11 @@ class GramTable {
   readonly word0: Int32Array;
   readonly word1: Int32Array;
 
-  constructor(needles: RunNeedle[], members: number[], readonly width: number) {
+  constructor(
+    needles: RunNeedle[],
+    members: number[],
+    readonly width: number,
+  ) {
     let total = 0;
     for (const n of members) total += Math.max(0, needles[n].bytes.length - width + 1);
     this.bits = Math.min(22, Math.max(10, 32 - Math.clz32(total)));
@@ -240,7 +244,13 @@ export class RunIndex {
   constructor(needles: RunNeedle[]) {
     if (needles.some((n) => n.bytes.length > MAX_RUN_NEEDLE_BYTES)) throw new RangeError('run index needle too long');
     this.needles = needles;
-    this.tables = [new GramTable(needles, needles.map((_, i) => i), 8)].filter((t) => t.count > 0);
+    this.tables = [
+      new GramTable(
+        needles,
+        needles.map((_, i) => i),
+        8,
+      ),
+    ].filter((t) => t.count > 0);
     this.grams = this.tables.reduce((a, t) => a + t.count, 0);
   }
 
@@ -281,10 +291,10 @@ export class RunIndex {
           if (width > 8 && hay.compare(nb, o + 8, o + width, i + 8, i + width) !== 0) continue;
           let a = i;
           let ao = o;
-          while (a > 0 && ao > 0 && hay[a - 1] === nb[ao - 1]) a--, ao--;
+          while (a > 0 && ao > 0 && hay[a - 1] === nb[ao - 1]) (a--, ao--);
           let z = i + width;
           let zo = o + width;
-          while (z < hay.length && zo < nb.length && hay[z] === nb[zo]) z++, zo++;
+          while (z < hay.length && zo < nb.length && hay[z] === nb[zo]) (z++, zo++);
           const unit = this.needles[n].unit;
           if (unit > 1) {
             const skip = (unit - (ao % unit)) % unit;

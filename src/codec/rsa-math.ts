@@ -37,7 +37,10 @@ export function rsaComponents(n: bigint, e: bigint, p: bigint): Record<string, b
   }
   out.qinv = modInverse(q, p);
   out['qinv (swapped)'] = modInverse(p, q);
-  for (const [name, prime] of [['p', p], ['q', q]] as const) {
+  for (const [name, prime] of [
+    ['p', p],
+    ['q', q],
+  ] as const) {
     const limbs = BigInt(Math.ceil(prime.toString(2).length / 64));
     out[`R^2 mod ${name}`] = (1n << (128n * limbs)) % prime;
   }
@@ -67,7 +70,10 @@ export function rsaPrivateDers(n: bigint, e: bigint, p: bigint): Buffer[] {
   const out: Buffer[] = [];
   const ds = [c.d, c['d (mod phi)']].filter((x): x is bigint => x !== undefined);
   for (const d of ds) {
-    for (const [a, b] of [[c.p, c.q], [c.q, c.p]]) {
+    for (const [a, b] of [
+      [c.p, c.q],
+      [c.q, c.p],
+    ]) {
       const pkcs1 = derTlv(0x30, Buffer.concat([derInt(0n), derInt(n), derInt(e), derInt(d), derInt(a), derInt(b), derInt(d % (a - 1n)), derInt(d % (b - 1n)), derInt(modInverse(b, a))]));
       const alg = Buffer.from('300d06092a864886f70d0101010500', 'hex');
       out.push(pkcs1, derTlv(0x30, Buffer.concat([derInt(0n), alg, derTlv(0x04, pkcs1)])));

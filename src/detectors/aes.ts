@@ -19,7 +19,12 @@ const MUL = (a: number, b: number): number => {
 {
   // S-box from the multiplicative inverse and the affine map
   const inv = new Uint8Array(256);
-  for (let a = 1; a < 256; a++) for (let b = 1; b < 256; b++) if (MUL(a, b) === 1) { inv[a] = b; break; }
+  for (let a = 1; a < 256; a++)
+    for (let b = 1; b < 256; b++)
+      if (MUL(a, b) === 1) {
+        inv[a] = b;
+        break;
+      }
   for (let x = 0; x < 256; x++) {
     let s = inv[x];
     let r = s;
@@ -31,7 +36,12 @@ const MUL = (a: number, b: number): number => {
   }
 }
 const M = (k: number) => Uint8Array.from({ length: 256 }, (_, a) => MUL(a, k));
-const M2 = M(2), M3 = M(3), M9 = M(9), M11 = M(11), M13 = M(13), M14 = M(14);
+const M2 = M(2),
+  M3 = M(3),
+  M9 = M(9),
+  M11 = M(11),
+  M13 = M(13),
+  M14 = M(14);
 const RCON = [0, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36];
 
 /** Words are big-endian u32: byte 0 of the column is the top byte. */
@@ -42,12 +52,20 @@ function rotSub(w: number): number {
   return subWord(((w << 8) | (w >>> 24)) >>> 0);
 }
 function mixColumn(w: number): number {
-  const a0 = w >>> 24, a1 = (w >>> 16) & 255, a2 = (w >>> 8) & 255, a3 = w & 255;
+  const a0 = w >>> 24,
+    a1 = (w >>> 16) & 255,
+    a2 = (w >>> 8) & 255,
+    a3 = w & 255;
   return (((M2[a0] ^ M3[a1] ^ a2 ^ a3) << 24) | ((a0 ^ M2[a1] ^ M3[a2] ^ a3) << 16) | ((a0 ^ a1 ^ M2[a2] ^ M3[a3]) << 8) | (M3[a0] ^ a1 ^ a2 ^ M2[a3])) >>> 0;
 }
 function invMixColumn(w: number): number {
-  const a0 = w >>> 24, a1 = (w >>> 16) & 255, a2 = (w >>> 8) & 255, a3 = w & 255;
-  return (((M14[a0] ^ M11[a1] ^ M13[a2] ^ M9[a3]) << 24) | ((M9[a0] ^ M14[a1] ^ M11[a2] ^ M13[a3]) << 16) | ((M13[a0] ^ M9[a1] ^ M14[a2] ^ M11[a3]) << 8) | (M11[a0] ^ M13[a1] ^ M9[a2] ^ M14[a3])) >>> 0;
+  const a0 = w >>> 24,
+    a1 = (w >>> 16) & 255,
+    a2 = (w >>> 8) & 255,
+    a3 = w & 255;
+  return (
+    (((M14[a0] ^ M11[a1] ^ M13[a2] ^ M9[a3]) << 24) | ((M9[a0] ^ M14[a1] ^ M11[a2] ^ M13[a3]) << 16) | ((M13[a0] ^ M9[a1] ^ M14[a2] ^ M11[a3]) << 8) | (M11[a0] ^ M13[a1] ^ M9[a2] ^ M14[a3])) >>> 0
+  );
 }
 
 /** FIPS-197 key expansion; key words big-endian. */
@@ -216,8 +234,13 @@ function locate(v: View, j: number, sc: Scan, base: number): ScheduleFound | nul
       const r = sc.decrypt ? tryDec(v, s, sc.nk, swap) : tryEnc(v, s, sc.nk, swap);
       if (r && !isAllowlistedKey(r.key)) {
         return {
-          start: base + 4 * s, end: base + 4 * (s + total), bits: (sc.nk * 32) as 128 | 192 | 256,
-          decrypt: sc.decrypt, swapped: swap, key: r.key, bitErrors: r.errors,
+          start: base + 4 * s,
+          end: base + 4 * (s + total),
+          bits: (sc.nk * 32) as 128 | 192 | 256,
+          decrypt: sc.decrypt,
+          swapped: swap,
+          key: r.key,
+          bitErrors: r.errors,
         };
       }
     }
@@ -374,12 +397,14 @@ export function findSchedules(bytes: Uint8Array): ScheduleFound[] {
   }
   // a schedule can be reached from two blocks' relation positions
   const seen = new Set<string>();
-  return out.filter((f) => {
-    const k = `${f.start}:${f.bits}:${f.decrypt}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  }).sort((x, y) => x.start - y.start);
+  return out
+    .filter((f) => {
+      const k = `${f.start}:${f.bits}:${f.decrypt}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((x, y) => x.start - y.start);
 }
 
 export const aesDetector: Detector = {

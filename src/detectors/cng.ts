@@ -96,7 +96,11 @@ function capiRsa(b: Buffer, magicAt: number, pub: LearnedValue[]): BlobFound | n
 }
 
 const EC_MAGIC: Record<string, { curve: string; ossl: string; len: number; priv: boolean }> = {};
-for (const [kind, curve] of [['2', 'P-256'], ['4', 'P-384'], ['6', 'P-521']] as const) {
+for (const [kind, curve] of [
+  ['2', 'P-256'],
+  ['4', 'P-384'],
+  ['6', 'P-521'],
+] as const) {
   const { bytes: len, openssl: ossl = '' } = CURVES[curve];
   const pubDigit = String(Number(kind) - 1);
   for (const alg of ['K', 'S']) {

@@ -125,7 +125,7 @@ export function huntSize(values: readonly LearnedValue[]): { needles: number; by
   let bytes = 0;
   for (const v of values) {
     if (v.kind !== 'secret-value') continue;
-    for (const f of formsOf(v)) needles++, (bytes += f.bytes.length);
+    for (const f of formsOf(v)) (needles++, (bytes += f.bytes.length));
   }
   return { needles, bytes };
 }

@@ -2,10 +2,7 @@
 // Every candidate is validated by walking the ASN.1 (RSA: n == p*q) before it becomes a hit.
 import type { Detection, Detector, Hit, LearnedValue } from '../types.js';
 import type { Tlv } from '../codec/asn1.js';
-import {
-  OID, PKCS12_PBE_PREFIX, PKCS5_PREFIX, TAG, bitLength, children, fp, intValue, isUnsignedInt, modulusFp, oidIs,
-  readTlv, smallInt,
-} from '../codec/asn1.js';
+import { OID, PKCS12_PBE_PREFIX, PKCS5_PREFIX, TAG, bitLength, children, fp, intValue, isUnsignedInt, modulusFp, oidIs, readTlv, smallInt } from '../codec/asn1.js';
 import { CURVE_BYTES, curveOfOid, okpCurveOfOid } from '../codec/curves.js';
 import { spkiOf } from '../keys/spki.js';
 import { pushPublic } from '../keys/learned.js';
@@ -247,8 +244,13 @@ export function findDerKeys(bytes: Buffer, a = anchorsOf(bytes)): Array<Hit & { 
     const found = t && privateKeyOf(bytes, t);
     if (!t || !found) continue;
     hits.push({
-      start: t.start, end: t.end, ruleId: `der-${found.kind}`, encoding: 'binary',
-      secret: Buffer.from(bytes.subarray(t.start, t.end)), note: found.note, found,
+      start: t.start,
+      end: t.end,
+      ruleId: `der-${found.kind}`,
+      encoding: 'binary',
+      secret: Buffer.from(bytes.subarray(t.start, t.end)),
+      note: found.note,
+      found,
     });
     next = t.end;
   }

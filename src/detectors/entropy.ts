@@ -119,7 +119,20 @@ function snakeIdentifier(buf: Uint8Array, s: number, e: number): boolean {
 }
 
 /** Base64 openings of public material: SSH public key blobs, SPKI public keys. */
-const PUBLIC_PREFIXES = ['AAAAB3NzaC1', 'AAAAC3NzaC1', 'AAAAE2VjZHNh', 'AAAAInNr', 'MIIBIjAN', 'MIICIjAN', 'MIIBojAN', 'MFkwEwYHKoZIzj0CAQY', 'MHYwEAYHKoZIzj0CAQY', 'MIGbMBAGByqGSM49AgEG', 'MCowBQYDK2Vw', 'MCowBQYDK2Vu'].map((p) => Buffer.from(p, 'latin1'));
+const PUBLIC_PREFIXES = [
+  'AAAAB3NzaC1',
+  'AAAAC3NzaC1',
+  'AAAAE2VjZHNh',
+  'AAAAInNr',
+  'MIIBIjAN',
+  'MIICIjAN',
+  'MIIBojAN',
+  'MFkwEwYHKoZIzj0CAQY',
+  'MHYwEAYHKoZIzj0CAQY',
+  'MIGbMBAGByqGSM49AgEG',
+  'MCowBQYDK2Vw',
+  'MCowBQYDK2Vu',
+].map((p) => Buffer.from(p, 'latin1'));
 /** JSON members of a public JWK (n, e, x, y) and certificate chains (x5c). */
 const PUBLIC_MEMBERS = ['"n":"', '"e":"', '"x":"', '"y":"', '"x5c":["', '"n": "', '"x": "', '"y": "'].map((p) => Buffer.from(p, 'latin1'));
 
@@ -137,7 +150,8 @@ function startsWith(buf: Uint8Array, s: number, p: Uint8Array): boolean {
 function isPublicMaterial(buf: Uint8Array, s: number, e: number): boolean {
   for (const p of PUBLIC_PREFIXES) if (startsWith(buf, s, p)) return true;
   if (buf[s] === 77 && buf[s + 1] === 73 && buf[s + 2] === 73) {
-    for (let i = s + 6; i < Math.min(e - 7, s + 16); i++) if (buf[i] === 65 && buf[i + 1] === 119 && buf[i + 2] === 73 && buf[i + 3] === 66 && buf[i + 4] === 65 && buf[i + 5] === 103 && buf[i + 6] === 73) return true;
+    for (let i = s + 6; i < Math.min(e - 7, s + 16); i++)
+      if (buf[i] === 65 && buf[i + 1] === 119 && buf[i + 2] === 73 && buf[i + 3] === 66 && buf[i + 4] === 65 && buf[i + 5] === 103 && buf[i + 6] === 73) return true;
   }
   for (const p of PUBLIC_MEMBERS) if (s >= p.length && startsWith(buf, s - p.length, p)) return true;
   return false;
@@ -258,7 +272,7 @@ export function entropyNear(view: TextView, positions: number[], kwLens: number[
     let i = positions[k] + kwLens[k];
     if (i < lastEnd) continue;
     // skip the rest of the identifier (api_key_id), then separators
-    while (i < n && (TOK[buf[i]] === 1) && buf[i] !== 61) i++;
+    while (i < n && TOK[buf[i]] === 1 && buf[i] !== 61) i++;
     const stop = Math.min(n, i + 40);
     const sep = i;
     while (i < stop && TOK[buf[i]] !== 1 && buf[i] >= 0x20 && buf[i] < 0x7f) i++;

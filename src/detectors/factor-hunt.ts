@@ -45,7 +45,7 @@ function pageClasses(bytes: Uint8Array, words: Uint32Array): { cls: Uint8Array; 
     else if (uniformPage(bytes, at)) cls[g] = FILL;
     else {
       let marks = 0;
-      for (let w = at >> 2, end = w + (PAGE >> 2); w < end && marks < 2; w++) if (structureWord(words[w])) marks++, (mark[g] = w);
+      for (let w = at >> 2, end = w + (PAGE >> 2); w < end && marks < 2; w++) if (structureWord(words[w])) (marks++, (mark[g] = w));
       cls[g] = marks < 2 ? NOISE : HEAP;
     }
   }
@@ -75,7 +75,7 @@ function anchoredStarts(input: HuntBuffer, nw: number, lastWord: number): Int32A
         if (before >= wa && before <= wb) out.push(before);
       }
     };
-    for (let s = from; s <= to; ) {
+    for (let s = from; s <= to;) {
       const pg = (s / W) | 0;
       if (cls[pg] === NOISE && pg < cls.length) {
         // a noise page's structure word is known from its classification

@@ -16,7 +16,20 @@ interface Exports {
   heapBase(): number;
   written(): number;
   zeroBytes(words: number, n: number, out: number): void;
-  sieveWindows(bytes: number, nWords: number, cls: number, pages: number, zeros: number, nw: number, minTop16: number, everywhere: number, stamp: number, out: number, cap: number, from: number): number;
+  sieveWindows(
+    bytes: number,
+    nWords: number,
+    cls: number,
+    pages: number,
+    zeros: number,
+    nw: number,
+    minTop16: number,
+    everywhere: number,
+    stamp: number,
+    out: number,
+    cap: number,
+    from: number,
+  ): number;
 }
 
 const STAMP_BYTES = 1024;
@@ -92,7 +105,7 @@ export function sieveWindowsKernel(input: SieveInput, nw: number, minTop16: numb
   if (resident !== input) uploadSieveInput(input);
   const out: [number[], number[], number[]] = [[], [], []];
   const nWords = input.words.length;
-  for (let from = 0; from >= 0; ) {
+  for (let from = 0; from >= 0;) {
     from = k.sieveWindows(layout.bytes, nWords, layout.cls, input.cls.length, layout.zeros, nw, minTop16, everywhere ? 1 : 0, layout.stamp, layout.out, CAP, from);
     const got = new Uint32Array(k.memory.buffer, layout.out, k.written());
     for (let j = 0; j < got.length; j++) out[got[j] & 3].push(got[j] >>> 2);

@@ -24,9 +24,12 @@ export function posOf(order: Order, len: number, k: number): number {
 // words, grouped by word significance mod 3 (2^(32k) mod r depends on k mod 3 only). Grouped into
 // moduli below 2^26: one float remainder per sum and group, then int32 arithmetic. (3, 5, 17 and
 // 257 divide 2^32 - 1 and are sieved before, from the sum of all words.)
-export const SIEVE_GROUPS = [[7, 13, 97, 241], [673, 65537]].map((primes) => ({
+export const SIEVE_GROUPS = [
+  [7, 13, 97, 241],
+  [673, 65537],
+].map((primes) => ({
   m: primes.reduce((a, b) => a * b, 1),
-  primes: primes.map((r) => ({ r, w: [0, 1, 2].map((c) => Number((2n ** BigInt(32 * c)) % BigInt(r))) })),
+  primes: primes.map((r) => ({ r, w: [0, 1, 2].map((c) => Number(2n ** BigInt(32 * c) % BigInt(r))) })),
 }));
 
 /** True when the number with these word sums (by significance mod 3) has a small prime factor. */
@@ -107,7 +110,7 @@ export function sieveAt(words: Uint32Array, w: number, nw: number, order: Order)
 /** A prime's bytes look random (~100 distinct values in 128); tagged heap words that pass the sieve do not. */
 export function diverse(bytes: Uint8Array, i: number, len: number, stamp: Uint32Array, id: number): boolean {
   let distinct = 0;
-  for (let k = i; k < i + len; k++) if (stamp[bytes[k]] !== id) (stamp[bytes[k]] = id), distinct++;
+  for (let k = i; k < i + len; k++) if (stamp[bytes[k]] !== id) ((stamp[bytes[k]] = id), distinct++);
   return distinct >= len >> 1;
 }
 

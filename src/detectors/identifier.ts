@@ -2,7 +2,13 @@
 // IDs) have the character mix of a random token but the grammar of words: the entropy detector
 // asks here before calling a token random. Recognised by grammar, not by a list of names.
 
-const enum C { OTHER = 0, LOWER = 1, UPPER = 2, DIGIT = 4, SEP = 8 }
+const enum C {
+  OTHER = 0,
+  LOWER = 1,
+  UPPER = 2,
+  DIGIT = 4,
+  SEP = 8,
+}
 const CLS = new Uint8Array(256);
 for (let c = 97; c <= 122; c++) CLS[c] = C.LOWER;
 for (let c = 65; c <= 90; c++) CLS[c] = C.UPPER;
@@ -14,7 +20,8 @@ const MARKER = new Uint8Array(256);
 for (const c of 'NEISKCDT_') MARKER[c.charCodeAt(0)] = 1;
 
 // The letter pairs that make up 95 % of the pairs in English prose (derived once from licence texts).
-const COMMON_PAIRS = 'abacadagaialamanaparasatauavaybabebiblbobsbucacechcickclcocpctcudadedidodueaebecedeeefegeielemeneoepeqeresetevexfafefifofrftfugeghgigngogpgrhahehihmhohphrhtiaibicidieifigiliminioipirisitivkelaldlelglilllolsltlulymamemimmmompmsmunancndnenfngninonsntnunyocodofogolomonoooporosotouovowpapephpiplpoppprptpupyqurarcrergrirkrmrnrorprrrsrtrurvrysascseshsislsospsrssstsusytatethtitotrtstttutwtyubucudueuiulumunupurusutvaveviwawiwoxaxpxtyoypyr';
+const COMMON_PAIRS =
+  'abacadagaialamanaparasatauavaybabebiblbobsbucacechcickclcocpctcudadedidodueaebecedeeefegeielemeneoepeqeresetevexfafefifofrftfugeghgigngogpgrhahehihmhohphrhtiaibicidieifigiliminioipirisitivkelaldlelglilllolsltlulymamemimmmompmsmunancndnenfngninonsntnunyocodofogolomonoooporosotouovowpapephpiplpoppprptpupyqurarcrergrirkrmrnrorprrrsrtrurvrysascseshsislsospsrssstsusytatethtitotrtstttutwtyubucudueuiulumunupurusutvaveviwawiwoxaxpxtyoypyr';
 const PAIR = new Uint8Array(26 * 26);
 for (let i = 0; i < COMMON_PAIRS.length; i += 2) PAIR[(COMMON_PAIRS.charCodeAt(i) - 97) * 26 + COMMON_PAIRS.charCodeAt(i + 1) - 97] = 1;
 
@@ -70,7 +77,7 @@ function lengthPrefixedChain(buf: Uint8Array, s: number, e: number): boolean {
       let n = 0;
       let j = i;
       while (j < e && j - i < 3 && CLS[buf[j]] === C.DIGIT) n = n * 10 + buf[j++] - 48;
-      if (n < 2 || j + n > e || !(CLS[buf[j]] & (C.LOWER | C.UPPER)) && buf[j] !== 95) break;
+      if (n < 2 || j + n > e || (!(CLS[buf[j]] & (C.LOWER | C.UPPER)) && buf[j] !== 95)) break;
       pairs++;
       covered += j + n - i;
       i = j + n;

@@ -8,7 +8,6 @@ import { rsaTagged, scalarTagged, textNeedles, findNeedles } from '../codec/bign
 import { searchAll } from '../codec/multi-search.js';
 import type { Tagged } from '../codec/multi-search.js';
 
-
 const PKCS8_PREFIX: Record<string, Buffer> = {
   Ed25519: Buffer.from('302e020100300506032b657004220420', 'hex'),
   X25519: Buffer.from('302e020100300506032b656e04220420', 'hex'),
@@ -98,7 +97,10 @@ function hunt(bytes: Buffer, known: KnownKey[], learned: LearnedValue[]): Detect
   // words, page classes and zero bytes are read once for every prime length
   const prepared = byLen.size ? prepareHunt(bytes) : undefined;
   for (const list of byLen.values()) {
-    const res = huntFactors(prepared!, list.map((x) => x.t));
+    const res = huntFactors(
+      prepared!,
+      list.map((x) => x.t),
+    );
     for (const { t, k } of list) {
       const p = res.get(t);
       if (!p) continue;
@@ -125,7 +127,8 @@ function hunt(bytes: Buffer, known: KnownKey[], learned: LearnedValue[]): Detect
 export const knownKeyDetector: Detector = {
   id: 'known-key',
   name: 'Private half of a known public key',
-  description: 'Finds the RSA primes (then d, dp, dq, qinv in every encoding) or the EC/Ed25519 scalar of public keys given with --known-key or found in the dump (certificates, SPKI, private structures)',
+  description:
+    'Finds the RSA primes (then d, dp, dq, qinv in every encoding) or the EC/Ed25519 scalar of public keys given with --known-key or found in the dump (certificates, SPKI, private structures)',
   kind: 'binary',
   maxSpan: 32768, // a whole RSA-8192 key as UTF-16LE base64
   detect(bytes: Buffer, ctx: DetectContext): Detection {

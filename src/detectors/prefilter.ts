@@ -50,7 +50,7 @@ export class KeywordIndex {
       if (b.length < 3) throw new Error(`keyword shorter than 3 bytes: ${this.keywords[id]}`);
       for (const x of cases(b[0])) for (const y of cases(b[1])) this.pair[x | (y << 8)] |= 1;
       for (const x of cases(b[1])) for (const y of cases(b[2])) this.pair[x | (y << 8)] |= 2;
-      const f = Math.imul((b[0] | 0x20) | ((b[1] | 0x20) << 8) | ((b[2] | 0x20) << 16), 0x9e3779b1) >>> 14;
+      const f = Math.imul(b[0] | 0x20 | ((b[1] | 0x20) << 8) | ((b[2] | 0x20) << 16), 0x9e3779b1) >>> 14;
       this.folded[f >>> 5] |= 1 << (f & 31);
       if (b.every((c) => c === b[0])) for (const x of cases(b[0])) this.uniformKeyword[x] = 1;
     });

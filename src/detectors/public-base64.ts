@@ -11,9 +11,14 @@ const PUBLIC_MARKERS = hexes([
   '06 03 55 04', // X.500 name attribute (2.5.4.x)
   '06 03 55 1d', // certificate / CRL extension (2.5.29.x)
   '06 08 2b 06 01 05 05 07', // PKIX arcs: AIA, policy qualifiers, extended key usages
-  '06 09 2a 86 48 86 f7 0d 01 01 04', '06 09 2a 86 48 86 f7 0d 01 01 05', // md5/sha1WithRSAEncryption
-  '06 09 2a 86 48 86 f7 0d 01 01 0b', '06 09 2a 86 48 86 f7 0d 01 01 0c', '06 09 2a 86 48 86 f7 0d 01 01 0d', // sha256/384/512WithRSA
-  '06 08 2a 86 48 ce 3d 04 03 02', '06 08 2a 86 48 ce 3d 04 03 03', '06 08 2a 86 48 ce 3d 04 03 04', // ecdsa-with-SHA256/384/512
+  '06 09 2a 86 48 86 f7 0d 01 01 04',
+  '06 09 2a 86 48 86 f7 0d 01 01 05', // md5/sha1WithRSAEncryption
+  '06 09 2a 86 48 86 f7 0d 01 01 0b',
+  '06 09 2a 86 48 86 f7 0d 01 01 0c',
+  '06 09 2a 86 48 86 f7 0d 01 01 0d', // sha256/384/512WithRSA
+  '06 08 2a 86 48 ce 3d 04 03 02',
+  '06 08 2a 86 48 ce 3d 04 03 03',
+  '06 08 2a 86 48 ce 3d 04 03 04', // ecdsa-with-SHA256/384/512
 ]);
 
 /** A validity time: UTCTime YYMMDDhhmmssZ or GeneralizedTime YYYYMMDDhhmmssZ. */

@@ -343,10 +343,12 @@ const hexGrammar = new WeakMap<Rule, boolean>();
 function notHexByGrammar(rule: Rule): boolean {
   let notHex = hexGrammar.get(rule);
   if (notHex === undefined) {
-    notHex = rule.examples.length > 0 && rule.examples.every((t) => {
-      const ex = expandTemplate(t, seededRng(rule.id));
-      return ex.spans.every(([a, b]) => /[^0-9a-fA-F]/.test(ex.text.slice(a, b)));
-    });
+    notHex =
+      rule.examples.length > 0 &&
+      rule.examples.every((t) => {
+        const ex = expandTemplate(t, seededRng(rule.id));
+        return ex.spans.every(([a, b]) => /[^0-9a-fA-F]/.test(ex.text.slice(a, b)));
+      });
     hexGrammar.set(rule, notHex);
   }
   return notHex;

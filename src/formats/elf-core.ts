@@ -109,8 +109,17 @@ const PRPSINFO64 = { pid: 4 + 4 + 8 + 4 + 4, text: 24 + 4 * 4 } as const;
 const PRPSINFO32 = { pid: 4 + 4 + 2 + 2, text: 12 + 4 * 4 } as const;
 const PRPSINFO_TEXT = 16 + 80;
 
-interface Segment { offset: number; fileSize: number; vaddr: bigint; memSize: bigint }
-interface FileMapping { start: bigint; end: bigint; name: string }
+interface Segment {
+  offset: number;
+  fileSize: number;
+  vaddr: bigint;
+  memSize: bigint;
+}
+interface FileMapping {
+  start: bigint;
+  end: bigint;
+  name: string;
+}
 
 /**
  * elf_prstatus: pr_info (elf_siginfo, 3 x i32 = 12), pr_cursig (u16) + padding = 16; pr_sigpend and
@@ -139,7 +148,11 @@ class ElfCore {
   entry?: bigint;
   private thread = '';
 
-  constructor(readonly b: Bytes, readonly is64: boolean, readonly machine: number) {
+  constructor(
+    readonly b: Bytes,
+    readonly is64: boolean,
+    readonly machine: number,
+  ) {
     this.c = new Collector(b.size);
   }
 
@@ -263,7 +276,10 @@ class ElfCore {
         return;
       }
       c.struct(pos, descAt);
-      const name = b.slice(pos + NHDR.size, Math.min(namesz, 64)).toString('latin1').replace(/\0.*$/s, '');
+      const name = b
+        .slice(pos + NHDR.size, Math.min(namesz, 64))
+        .toString('latin1')
+        .replace(/\0.*$/s, '');
       this.note(name, type, descAt, descsz);
       pos = descAt + align4(descsz);
     }
@@ -370,7 +386,8 @@ class ElfCore {
       if (!c.step()) break;
       if (!exe || s.vaddr < exeEnd || s.vaddr >= exeEnd + HEAP_WINDOW || stackOf.has(s)) continue;
       if (overlapsAny(files, s.vaddr, s.vaddr + s.memSize)) continue;
-      if (s.vaddr === exeEnd) fallback ??= s; // bss tail or an unrandomised brk
+      if (s.vaddr === exeEnd)
+        fallback ??= s; // bss tail or an unrandomised brk
       else {
         heap = s;
         break;
@@ -385,7 +402,10 @@ class ElfCore {
       if (stack) c.region(s.offset, s.offset + s.fileSize, 'stack', stack, s.vaddr);
       else if (s === heap) c.region(s.offset, s.offset + s.fileSize, 'heap', '[heap]', s.vaddr);
       else c.region(s.offset, s.offset + s.fileSize, 'memory', `memory ${hex(s.vaddr)}-${hex(s.vaddr + s.memSize)}`, s.vaddr);
-      let k = Math.max(0, lastAtOrBelow(files, s.vaddr, (f) => f.start));
+      let k = Math.max(
+        0,
+        lastAtOrBelow(files, s.vaddr, (f) => f.start),
+      );
       for (; k < files.length && files[k].start < vEnd && !c.full && c.step(); k++) {
         const f = files[k];
         const lo = f.start > s.vaddr ? f.start : s.vaddr;

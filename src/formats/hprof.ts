@@ -127,12 +127,34 @@ class Hprof {
       const start = pos;
       const sub = b.u8(pos++);
       switch (sub) {
-        case 0xff: case 0x05: case 0x07: case 0x89: case 0x8a: case 0x8b: case 0x8c: case 0x8d: case 0x90:
-          pos += id; break;
-        case 0x01: pos += 2 * id; break;
-        case 0x04: case 0x06: case 0xfe: pos += id + 4; break;
-        case 0x02: case 0x03: case 0x08: case 0x8e: pos += id + 8; break;
-        case 0x20: pos = this.classDump(pos); break;
+        case 0xff:
+        case 0x05:
+        case 0x07:
+        case 0x89:
+        case 0x8a:
+        case 0x8b:
+        case 0x8c:
+        case 0x8d:
+        case 0x90:
+          pos += id;
+          break;
+        case 0x01:
+          pos += 2 * id;
+          break;
+        case 0x04:
+        case 0x06:
+        case 0xfe:
+          pos += id + 4;
+          break;
+        case 0x02:
+        case 0x03:
+        case 0x08:
+        case 0x8e:
+          pos += id + 8;
+          break;
+        case 0x20:
+          pos = this.classDump(pos);
+          break;
         case 0x21: {
           // INSTANCE DUMP: id, stack serial, class id, length, field values
           const cls = this.idAt(pos + id + 4);
@@ -141,8 +163,14 @@ class Hprof {
           pos += 4 + b.u32(pos);
           break;
         }
-        case 0x22: { pos += id + 4; const n = b.u32(pos); pos += 4 + id + n * id; break; }
-        case 0x23: case 0xc3: {
+        case 0x22: {
+          pos += id + 4;
+          const n = b.u32(pos);
+          pos += 4 + id + n * id;
+          break;
+        }
+        case 0x23:
+        case 0xc3: {
           pos += id + 4;
           const n = b.u32(pos);
           const type = b.u8(pos + 4);

@@ -57,15 +57,22 @@ const STREAM = {
 const STREAM_NAMES = new Map<number, string>(Object.entries(STREAM).map(([name, type]) => [type, name]));
 
 /** Fixed-layout numeric streams: every byte is structure a debugger reads. */
-const ALL_STRUCTURAL = new Set<number>([
-  STREAM.FunctionTable, STREAM.MiscInfo, STREAM.ThreadInfoList, STREAM.SystemMemoryInfo,
-  STREAM.ProcessVmCounters, STREAM.BreakpadInfo, STREAM.LinuxAuxv,
-]);
+const ALL_STRUCTURAL = new Set<number>([STREAM.FunctionTable, STREAM.MiscInfo, STREAM.ThreadInfoList, STREAM.SystemMemoryInfo, STREAM.ProcessVmCounters, STREAM.BreakpadInfo, STREAM.LinuxAuxv]);
 /** Streams that are lists of descriptors (their payloads live elsewhere in the file). */
 const DESCRIPTOR_STREAMS = new Set<number>([
-  STREAM.ThreadList, STREAM.ModuleList, STREAM.MemoryList, STREAM.Exception, STREAM.SystemInfo,
-  STREAM.ThreadExList, STREAM.Memory64List, STREAM.HandleData, STREAM.UnloadedModuleList,
-  STREAM.MemoryInfoList, STREAM.ThreadNames, STREAM.CrashpadInfo, STREAM.AssertionInfo,
+  STREAM.ThreadList,
+  STREAM.ModuleList,
+  STREAM.MemoryList,
+  STREAM.Exception,
+  STREAM.SystemInfo,
+  STREAM.ThreadExList,
+  STREAM.Memory64List,
+  STREAM.HandleData,
+  STREAM.UnloadedModuleList,
+  STREAM.MemoryInfoList,
+  STREAM.ThreadNames,
+  STREAM.CrashpadInfo,
+  STREAM.AssertionInfo,
 ]);
 
 // Struct layouts (little-endian, packed as in minidumpapiset.h). Offsets are byte offsets inside the
@@ -168,10 +175,29 @@ const PAGE_WRITABLE = 0x04 | 0x40;
 
 const streamName = (type: number): string => STREAM_NAMES.get(type) ?? `stream type ${hex(type)}`;
 
-interface MemRange { va: bigint; size: number; rva: number }
-interface Thread { id: number; stackVa: bigint; stackSize: number; stackRva: number }
-interface Module { base: bigint; size: number; name: string }
-interface MemInfo { base: bigint; size: bigint; state: number; protect: number; type: number }
+interface MemRange {
+  va: bigint;
+  size: number;
+  rva: number;
+}
+interface Thread {
+  id: number;
+  stackVa: bigint;
+  stackSize: number;
+  stackRva: number;
+}
+interface Module {
+  base: bigint;
+  size: number;
+  name: string;
+}
+interface MemInfo {
+  base: bigint;
+  size: bigint;
+  state: number;
+  protect: number;
+  type: number;
+}
 
 class Minidump {
   readonly c: Collector;
@@ -253,20 +279,34 @@ class Minidump {
       return;
     }
     switch (type) {
-      case STREAM.ThreadList: return this.threadList(rva, size, THREAD.size);
-      case STREAM.ThreadExList: return this.threadList(rva, size, THREAD.sizeEx);
-      case STREAM.ModuleList: return this.moduleList(rva, size);
-      case STREAM.MemoryList: return this.memoryList(rva, size);
-      case STREAM.Memory64List: return this.memory64List(rva, size);
-      case STREAM.Exception: return this.exception(rva, size);
-      case STREAM.SystemInfo: return this.systemInfo(rva, size);
-      case STREAM.HandleData: return this.handleData(rva, size);
-      case STREAM.UnloadedModuleList: return this.unloadedModules(rva, size);
-      case STREAM.MemoryInfoList: return this.memoryInfoList(rva, size);
-      case STREAM.ThreadNames: return this.threadNamesList(rva, size);
-      case STREAM.CrashpadInfo: return this.crashpadInfo(rva, size);
-      case STREAM.AssertionInfo: return this.assertionInfo(rva, size);
-      default: return; // text or opaque: redactable, scanned as a whole
+      case STREAM.ThreadList:
+        return this.threadList(rva, size, THREAD.size);
+      case STREAM.ThreadExList:
+        return this.threadList(rva, size, THREAD.sizeEx);
+      case STREAM.ModuleList:
+        return this.moduleList(rva, size);
+      case STREAM.MemoryList:
+        return this.memoryList(rva, size);
+      case STREAM.Memory64List:
+        return this.memory64List(rva, size);
+      case STREAM.Exception:
+        return this.exception(rva, size);
+      case STREAM.SystemInfo:
+        return this.systemInfo(rva, size);
+      case STREAM.HandleData:
+        return this.handleData(rva, size);
+      case STREAM.UnloadedModuleList:
+        return this.unloadedModules(rva, size);
+      case STREAM.MemoryInfoList:
+        return this.memoryInfoList(rva, size);
+      case STREAM.ThreadNames:
+        return this.threadNamesList(rva, size);
+      case STREAM.CrashpadInfo:
+        return this.crashpadInfo(rva, size);
+      case STREAM.AssertionInfo:
+        return this.assertionInfo(rva, size);
+      default:
+        return; // text or opaque: redactable, scanned as a whole
     }
   }
 
@@ -566,7 +606,12 @@ class Minidump {
     for (const r of mem) {
       if (c.full || !c.step()) break;
       const end = r.va + BigInt(r.size);
-      const mi = findContaining(info, r.va, (m) => m.base, (m) => m.base + m.size);
+      const mi = findContaining(
+        info,
+        r.va,
+        (m) => m.base,
+        (m) => m.base + m.size,
+      );
       const heap = mi && mi.type === MEM_PRIVATE && (mi.protect & PAGE_WRITABLE) !== 0 && mi.state === MEM_COMMIT;
       const label = `memory ${hex(r.va)}-${hex(end)}${mi ? ` (${protectName(mi.protect)}, ${typeName(mi.type)})` : ''}`;
       c.region(r.rva, r.rva + r.size, heap ? 'heap' : 'memory', heap ? `heap/private ${label}` : label, r.va);
@@ -583,7 +628,10 @@ class Minidump {
       let covered = false;
       if (t.stackSize > 0) {
         const tEnd = t.stackVa + BigInt(t.stackSize);
-        let k = Math.max(0, lastAtOrBelow(byVa, t.stackVa, (m) => m.va));
+        let k = Math.max(
+          0,
+          lastAtOrBelow(byVa, t.stackVa, (m) => m.va),
+        );
         for (; k < byVa.length && byVa[k].va < tEnd && !c.full && c.step(); k++) covered = this.overlap(byVa[k], t.stackVa, tEnd, 'stack', label) || covered;
       }
       if (!covered && t.stackSize > 0 && t.stackRva !== 0 && b.has(t.stackRva, t.stackSize)) {
@@ -601,7 +649,6 @@ class Minidump {
     return true;
   }
 }
-
 
 function findContaining<T>(xs: T[], v: bigint, lo: (x: T) => bigint, hi: (x: T) => bigint): T | undefined {
   const i = lastAtOrBelow(xs, v, lo);

@@ -4,7 +4,10 @@ import { mergeSpans } from '../span.js';
 
 /** Thrown (and caught inside formats/) when a structure runs past the end of the file. */
 export class Truncated extends Error {
-  constructor(readonly offset: number, readonly length: number) {
+  constructor(
+    readonly offset: number,
+    readonly length: number,
+  ) {
     super(`read of ${length} bytes at 0x${offset.toString(16)} runs past the end of the file`);
   }
 }
@@ -26,13 +29,7 @@ export class Bytes {
 
   /** True when [offset, offset+length) lies inside the file. */
   has(offset: number, length: number): boolean {
-    return (
-      Number.isSafeInteger(offset) &&
-      Number.isSafeInteger(length) &&
-      offset >= 0 &&
-      length >= 0 &&
-      offset + length <= this.size
-    );
+    return Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && offset + length <= this.size;
   }
 
   /** Bytes of [offset, offset+length); throws Truncated when out of range. */

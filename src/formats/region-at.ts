@@ -2,8 +2,17 @@
 import type { Region, RegionKind } from '../types.js';
 
 const RANK: Record<RegionKind, number> = {
-  stack: 0, heap: 1, image: 2, 'mapped-file': 3, registers: 4, string: 5, note: 6,
-  stream: 7, memory: 8, structure: 9, raw: 10,
+  stack: 0,
+  heap: 1,
+  image: 2,
+  'mapped-file': 3,
+  registers: 4,
+  string: 5,
+  note: 6,
+  stream: 7,
+  memory: 8,
+  structure: 9,
+  raw: 10,
 };
 
 const better = (a: Region, b: Region): boolean => {

@@ -190,7 +190,17 @@ export class Claims {
       // linked into the outbox already (the original went first): only the extra name is left to remove
       if (st && st.nlink > 1) await fsp.unlink(out);
       // verified before the kill: finish the publish instead of scrubbing again
-      else if (st) await this.o.finish(out, name, (await fsp.stat(original).then(() => true, () => false)) ? original : undefined);
+      else if (st)
+        await this.o.finish(
+          out,
+          name,
+          (await fsp.stat(original).then(
+            () => true,
+            () => false,
+          ))
+            ? original
+            : undefined,
+        );
     }
     const back: string[] = [];
     for (const name of await names(files)) back.push(path.basename(await moveInto(path.join(files, name), this.o.inbox, name, 0o600)));

@@ -51,11 +51,7 @@ export async function spoolStdin(dir: string, say: (line: string) => void, onByt
   }
   const anonymous = canReopenDescriptors();
   if (anonymous) await fsp.unlink(named).catch(() => undefined);
-  say(
-    anonymous
-      ? `spooling stdin (unredacted) to an unnamed 0600 file in ${dir}; it is gone when dumpscrub exits`
-      : `spooling stdin (unredacted) to ${named} (0600); removed when dumpscrub exits`,
-  );
+  say(anonymous ? `spooling stdin (unredacted) to an unnamed 0600 file in ${dir}; it is gone when dumpscrub exits` : `spooling stdin (unredacted) to ${named} (0600); removed when dumpscrub exits`);
   const release = async () => {
     await handle.close().catch(() => undefined);
     if (!anonymous) await fsp.rm(named, { force: true }).catch(() => undefined);
@@ -64,7 +60,7 @@ export async function spoolStdin(dir: string, say: (line: string) => void, onByt
     let spooled = 0;
     for await (const chunk of process.stdin) {
       const buf = chunk as Buffer;
-      for (let done = 0; done < buf.length; ) done += (await handle.write(buf, done, buf.length - done)).bytesWritten;
+      for (let done = 0; done < buf.length;) done += (await handle.write(buf, done, buf.length - done)).bytesWritten;
       spooled += buf.length;
       onBytes?.(spooled);
     }

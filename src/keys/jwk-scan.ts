@@ -9,8 +9,6 @@ import { base64urlBytes } from '../codec/base64.js';
 export const KTY = Buffer.from('"kty"');
 const MAX_OBJECT = 16384;
 
-
-
 /** The JSON object around `at` (a `"kty"` member), or null when it does not parse. */
 function objectAround(bytes: Buffer, at: number): Record<string, unknown> | null {
   const open = bytes.lastIndexOf(0x7b, at); // '{'

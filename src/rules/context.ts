@@ -12,11 +12,7 @@ export const contextRules: RuleInput[] = [
     description: '40-char secret key near an AWS keyword or an access key id (pairing by proximity)',
     keywords: ['aws_', 'aws-', 'aws.', 'aws ', 'aws"', 'aws:', 'amazonaws', 'akia', 'asia', 'secret_access_key', 'secretaccesskey', 'secret access key'],
     // key ids are upper case (`Asia/Dushanbe` is a time zone); `aws` starts a word (`jaws.`)
-    keywordForms: [
-      { keyword: 'AKIA', exact: true },
-      { keyword: 'ASIA', exact: true },
-      ...['aws_', 'aws-', 'aws.', 'aws ', 'aws"', 'aws:'].map((keyword) => ({ keyword, word: true })),
-    ],
+    keywordForms: [{ keyword: 'AKIA', exact: true }, { keyword: 'ASIA', exact: true }, ...['aws_', 'aws-', 'aws.', 'aws ', 'aws"', 'aws:'].map((keyword) => ({ keyword, word: true }))],
     secret: '[A-Za-z0-9/+]{40}',
     edge: 'A-Za-z0-9/+=_.\\-',
     gen: '{{b64:40}}',
@@ -24,8 +20,20 @@ export const contextRules: RuleInput[] = [
     maxLen: 40,
     validators: ['mixed-case', 'not-hex-only'],
     minEntropy: 3.8,
-    examples: ['[default]\naws_access_key_id = AKIA{{b32:16}}\naws_secret_access_key = $\n', 'key ASIA{{b32:16}} / $', '{"AccessKeyId": "ASIA{{b32:16}}", "SecretAccessKey": "$", "Token": "x"}', 'AWS_SECRET_ACCESS_KEY=$'],
-    negatives: ['Asia/Dushanbe\0Ljava/lang/management/ClassLoadingMXBean;\0', 'asia {{b64:40}}', 'jaws.{{b64:40}}', 'aws_secret_access_key = ****************************************', 'aws commit {{hex:40}}', 'AWS_SECRET_ACCESS_KEY=abcdefghijklmnopqrstuvwxyzabcdefghijklmn'],
+    examples: [
+      '[default]\naws_access_key_id = AKIA{{b32:16}}\naws_secret_access_key = $\n',
+      'key ASIA{{b32:16}} / $',
+      '{"AccessKeyId": "ASIA{{b32:16}}", "SecretAccessKey": "$", "Token": "x"}',
+      'AWS_SECRET_ACCESS_KEY=$',
+    ],
+    negatives: [
+      'Asia/Dushanbe\0Ljava/lang/management/ClassLoadingMXBean;\0',
+      'asia {{b64:40}}',
+      'jaws.{{b64:40}}',
+      'aws_secret_access_key = ****************************************',
+      'aws commit {{hex:40}}',
+      'AWS_SECRET_ACCESS_KEY=abcdefghijklmnopqrstuvwxyzabcdefghijklmn',
+    ],
   }),
   {
     id: 'azure-storage-account-key',
@@ -36,8 +44,14 @@ export const contextRules: RuleInput[] = [
     pattern: 'AccountKey\\s{0,2}=\\s{0,2}(?<secret>[A-Za-z0-9+/]{86}==)',
     flags: 'i',
     maxLen: 110,
-    examples: [`DefaultEndpointsProtocol=https;AccountName=st{{alnum:10}};AccountKey=«${B64_86}»;EndpointSuffix=core.windows.net`, `AccountEndpoint=https://db{{alnum:6}}.documents.azure.com:443/;AccountKey=«${B64_86}»;`],
-    negativeExamples: ['AccountKey=********************************************************************************************;', 'AccountKey=EXAMPLEvdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='],
+    examples: [
+      `DefaultEndpointsProtocol=https;AccountName=st{{alnum:10}};AccountKey=«${B64_86}»;EndpointSuffix=core.windows.net`,
+      `AccountEndpoint=https://db{{alnum:6}}.documents.azure.com:443/;AccountKey=«${B64_86}»;`,
+    ],
+    negativeExamples: [
+      'AccountKey=********************************************************************************************;',
+      'AccountKey=EXAMPLEvdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+    ],
   },
   {
     id: 'azure-shared-access-key',
@@ -48,7 +62,10 @@ export const contextRules: RuleInput[] = [
     pattern: 'SharedAccessKey\\s{0,2}=\\s{0,2}(?<secret>[A-Za-z0-9+/]{42,44}=)',
     flags: 'i',
     maxLen: 64,
-    examples: ['Endpoint=sb://ns{{alnum:6}}.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=«{{b64:43}}=»', 'HostName=hub{{alnum:4}}.azure-devices.net;DeviceId=d1;SharedAccessKey=«{{b64:43}}=»'],
+    examples: [
+      'Endpoint=sb://ns{{alnum:6}}.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=«{{b64:43}}=»',
+      'HostName=hub{{alnum:4}}.azure-devices.net;DeviceId=d1;SharedAccessKey=«{{b64:43}}=»',
+    ],
     negativeExamples: ['SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=<key>'],
   },
   {
@@ -60,7 +77,10 @@ export const contextRules: RuleInput[] = [
     pattern: '(?:[?&;]|^|\\s)sig=(?<secret>(?:[A-Za-z0-9+/]|%2[bBfF]){30,120}(?:=|%3[dD]){0,2})',
     maxLen: 140,
     window: 400,
-    examples: ['https://st1.blob.core.windows.net/c/b.txt?sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01T00:00:00Z&sig=«{{b64:43}}%3D»', 'SharedAccessSignature sr=x&sig=«{{b62:43}}%2B{{b62:2}}%3D»&se=1700000000'],
+    examples: [
+      'https://st1.blob.core.windows.net/c/b.txt?sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01T00:00:00Z&sig=«{{b64:43}}%3D»',
+      'SharedAccessSignature sr=x&sig=«{{b62:43}}%2B{{b62:2}}%3D»&se=1700000000',
+    ],
     negativeExamples: ['?sv=2022&sig=', '&sig=<signature>'],
   },
   {

@@ -28,7 +28,13 @@ export const keyRules: RuleInput[] = [
       '«{{pemcrlf:RSA PRIVATE KEY}}»',
       '«-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,{{HEX:32}}\n\n{{b64:64}}\n{{b64:64}}\n-----END RSA PRIVATE KEY-----»',
     ],
-    negativeExamples: [PUBLIC_CERT, PUBLIC_KEY, REDACTED, '-----BEGIN RSA PUBLIC KEY-----\n{{b64:64}}\n-----END RSA PUBLIC KEY-----', '-----BEGIN CERTIFICATE REQUEST-----\n{{b64:64}}\n-----END CERTIFICATE REQUEST-----'],
+    negativeExamples: [
+      PUBLIC_CERT,
+      PUBLIC_KEY,
+      REDACTED,
+      '-----BEGIN RSA PUBLIC KEY-----\n{{b64:64}}\n-----END RSA PUBLIC KEY-----',
+      '-----BEGIN CERTIFICATE REQUEST-----\n{{b64:64}}\n-----END CERTIFICATE REQUEST-----',
+    ],
   },
   {
     id: 'pem-private-key-unterminated',
@@ -64,7 +70,13 @@ export const keyRules: RuleInput[] = [
       '\0\0\0\0«{{b64:64}}\r\n{{b64:30}}\r\n-----END RSA PRIVATE KEY-----»',
       '"\0\0\0\0\\n«{{b64:64}}\\n{{b64:30}}\\n-----END EC PRIVATE KEY-----»\\n"',
     ],
-    negativeExamples: ['{{pem:PRIVATE KEY}}', '{{pemjson:RSA PRIVATE KEY}}', '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,{{HEX:32}}\n\n{{b64:64}}\n{{b64:64}}\n-----END RSA PRIVATE KEY-----', '\0\0{{b64:64}}\n{{b64:30}}\n-----END CERTIFICATE-----', REDACTED],
+    negativeExamples: [
+      '{{pem:PRIVATE KEY}}',
+      '{{pemjson:RSA PRIVATE KEY}}',
+      '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,{{HEX:32}}\n\n{{b64:64}}\n{{b64:64}}\n-----END RSA PRIVATE KEY-----',
+      '\0\0{{b64:64}}\n{{b64:30}}\n-----END CERTIFICATE-----',
+      REDACTED,
+    ],
   },
   {
     id: 'pem-private-key-json-escaped',
@@ -116,7 +128,8 @@ export const keyRules: RuleInput[] = [
     family: 'private-key',
     description: 'PEM private key percent-encoded in a query string or form body',
     keywords: ['-----begin%20', '%2d%2d%2d%2d%2dbegin'],
-    pattern: '(?<secret>(?:-----|(?:%2[dD]){5})BEGIN(?:%20|\\+)[A-Z0-9%+]{0,60}PRIVATE(?:%20|\\+)KEY(?:-----|(?:%2[dD]){5})[A-Za-z0-9%+/=._\\-]{40,16000}?(?:-----|(?:%2[dD]){5})END(?:%20|\\+)[A-Z0-9%+]{0,60}PRIVATE(?:%20|\\+)KEY(?:-----|(?:%2[dD]){5}))',
+    pattern:
+      '(?<secret>(?:-----|(?:%2[dD]){5})BEGIN(?:%20|\\+)[A-Z0-9%+]{0,60}PRIVATE(?:%20|\\+)KEY(?:-----|(?:%2[dD]){5})[A-Za-z0-9%+/=._\\-]{40,16000}?(?:-----|(?:%2[dD]){5})END(?:%20|\\+)[A-Z0-9%+]{0,60}PRIVATE(?:%20|\\+)KEY(?:-----|(?:%2[dD]){5}))',
     before: 0,
     maxLen: 16200,
     examples: ['key=«{{pemurl:PRIVATE KEY}}»&x=1'],
@@ -164,7 +177,11 @@ export const keyRules: RuleInput[] = [
       '{"keys":[{"kty":"RSA","n":"{{b64u:342}}","e":"AQAB","d":"«{{b64u:342}}»","p":"«{{b64u:171}}»","q":"«{{b64u:171}}»","dp":"«{{b64u:171}}»","dq":"«{{b64u:171}}»","qi":"«{{b64u:171}}»"}]}',
       '{"kty":"oct","k":"«{{b64u:43}}»","alg":"HS256"}',
     ],
-    negativeExamples: ['{"keys":[{"kty":"RSA","kid":"k1","use":"sig","n":"{{b64u:342}}","e":"AQAB"}]}', '{"kty":"EC","crv":"P-256","x":"{{b64u:43}}","y":"{{b64u:43}}"}', '{"kty":"EC","d":"*******************************************"}'],
+    negativeExamples: [
+      '{"keys":[{"kty":"RSA","kid":"k1","use":"sig","n":"{{b64u:342}}","e":"AQAB"}]}',
+      '{"kty":"EC","crv":"P-256","x":"{{b64u:43}}","y":"{{b64u:43}}"}',
+      '{"kty":"EC","d":"*******************************************"}',
+    ],
   },
   {
     id: 'dotnet-rsa-key-value',
@@ -175,7 +192,9 @@ export const keyRules: RuleInput[] = [
     pattern: '<(?<tag>P|Q|DP|DQ|InverseQ|D)>(?<secret>[A-Za-z0-9+/=\\s]{16,1500})</\\k<tag>>',
     maxLen: 1540,
     window: 8000,
-    examples: ['<RSAKeyValue><Modulus>{{b64:170}}==</Modulus><Exponent>AQAB</Exponent><P>«{{b64:86}}==»</P><Q>«{{b64:86}}==»</Q><DP>«{{b64:86}}==»</DP><DQ>«{{b64:86}}==»</DQ><InverseQ>«{{b64:86}}==»</InverseQ><D>«{{b64:170}}==»</D></RSAKeyValue>'],
+    examples: [
+      '<RSAKeyValue><Modulus>{{b64:170}}==</Modulus><Exponent>AQAB</Exponent><P>«{{b64:86}}==»</P><Q>«{{b64:86}}==»</Q><DP>«{{b64:86}}==»</DP><DQ>«{{b64:86}}==»</DQ><InverseQ>«{{b64:86}}==»</InverseQ><D>«{{b64:170}}==»</D></RSAKeyValue>',
+    ],
     negativeExamples: ['<RSAKeyValue><Modulus>{{b64:170}}==</Modulus><Exponent>AQAB</Exponent></RSAKeyValue>'],
   },
   {

@@ -11,7 +11,10 @@ function urlRule(id: string, name: string, schemes: string[], example: string): 
     name,
     family: 'url-credentials',
     description: `Password in the userinfo of a ${schemes.join('/')} URL`,
-    keywords: schemes.map((s) => `${s}://`).concat(schemes.map((s) => `${s}+`)).filter((k) => k.length >= 4),
+    keywords: schemes
+      .map((s) => `${s}://`)
+      .concat(schemes.map((s) => `${s}+`))
+      .filter((k) => k.length >= 4),
     pattern: `(?:${schemes.map(esc).join('|')})(?:\\+[a-z0-9]{1,12})?://[^\\x00-\\x20\\x7f-\\xff"'<>:@/]{0,128}:(?<secret>${UPW}{1,256})@[A-Za-z0-9.\\-\\[]`,
     flags: 'i',
     maxLen: 420,
@@ -125,7 +128,11 @@ export const protocolRules: RuleInput[] = [
     prefixed: true,
     before: 0,
     maxLen: 8600,
-    examples: ['«$krb5tgs$23$*svc$CORP.LOCAL$http/web*${{hex:32}}${{hex:400}}»', '«$krb5asrep$23$jdoe@CORP.LOCAL:{{hex:32}}${{hex:300}}»', '«$krb5tgs$18$svc$CORP.LOCAL$*cifs/fs1*${{hex:24}}${{hex:400}}»'],
+    examples: [
+      '«$krb5tgs$23$*svc$CORP.LOCAL$http/web*${{hex:32}}${{hex:400}}»',
+      '«$krb5asrep$23$jdoe@CORP.LOCAL:{{hex:32}}${{hex:300}}»',
+      '«$krb5tgs$18$svc$CORP.LOCAL$*cifs/fs1*${{hex:24}}${{hex:400}}»',
+    ],
     negativeExamples: ['$krb5tgs$23$', '$krb5asrep$23$user@REALM'],
   },
   {
@@ -134,11 +141,22 @@ export const protocolRules: RuleInput[] = [
     family: 'windows-auth',
     description: 'md5crypt, sha256crypt, sha512crypt, yescrypt, bcrypt, scrypt ($7$) and Cisco type 8/9 hashes (offline-crackable)',
     keywords: ['$1$', '$5$', '$6$', '$y$', '$2a$', '$2b$', '$2x$', '$2y$', '$7$', '$8$', '$9$', '$gy$'],
-    pattern: '(?<secret>\\$1\\$[A-Za-z0-9./]{0,8}\\$[A-Za-z0-9./]{22}|\\$[56]\\$(?:rounds=[0-9]{1,9}\\$)?[A-Za-z0-9./]{1,16}\\$[A-Za-z0-9./]{43,86}|\\$g?y\\$[A-Za-z0-9./]{1,12}\\$[A-Za-z0-9./]{1,64}\\$[A-Za-z0-9./]{43}|\\$2[abxy]\\$[0-9]{2}\\$[A-Za-z0-9./]{53}|\\$7\\$[A-Za-z0-9./]{11}[A-Za-z0-9./]{0,64}\\$[A-Za-z0-9./]{43}|\\$[89]\\$[A-Za-z0-9./]{14}\\$[A-Za-z0-9./]{43})',
+    pattern:
+      '(?<secret>\\$1\\$[A-Za-z0-9./]{0,8}\\$[A-Za-z0-9./]{22}|\\$[56]\\$(?:rounds=[0-9]{1,9}\\$)?[A-Za-z0-9./]{1,16}\\$[A-Za-z0-9./]{43,86}|\\$g?y\\$[A-Za-z0-9./]{1,12}\\$[A-Za-z0-9./]{1,64}\\$[A-Za-z0-9./]{43}|\\$2[abxy]\\$[0-9]{2}\\$[A-Za-z0-9./]{53}|\\$7\\$[A-Za-z0-9./]{11}[A-Za-z0-9./]{0,64}\\$[A-Za-z0-9./]{43}|\\$[89]\\$[A-Za-z0-9./]{14}\\$[A-Za-z0-9./]{43})',
     prefixed: true,
     before: 0,
     maxLen: 160,
-    examples: ['root:«$6${{b62:16}}${{b62:86}}»:19000:0:99999:7:::', 'hash=«$2b$12${{b62:53}}»', 'u:«$2x$10${{b62:53}}»:', 'admin:«$1${{b62:8}}${{b62:22}}»:19000::::::', 'u:«$5$rounds=5000${{b62:16}}${{b62:43}}»:', 'u:«$y$j9T${{b62:22}}${{b62:43}}»:', '«$7$C6..../....{{b62:16}}${{b62:43}}»', 'username admin secret 9 «$9${{b62:14}}${{b62:43}}»', 'enable secret 8 «$8${{b62:14}}${{b62:43}}»'],
+    examples: [
+      'root:«$6${{b62:16}}${{b62:86}}»:19000:0:99999:7:::',
+      'hash=«$2b$12${{b62:53}}»',
+      'u:«$2x$10${{b62:53}}»:',
+      'admin:«$1${{b62:8}}${{b62:22}}»:19000::::::',
+      'u:«$5$rounds=5000${{b62:16}}${{b62:43}}»:',
+      'u:«$y$j9T${{b62:22}}${{b62:43}}»:',
+      '«$7$C6..../....{{b62:16}}${{b62:43}}»',
+      'username admin secret 9 «$9${{b62:14}}${{b62:43}}»',
+      'enable secret 8 «$8${{b62:14}}${{b62:43}}»',
+    ],
     negativeExamples: ['root:*:19000:0:99999:7:::', 'root:!:19000::::::', 'price $1$ or $5$ each', 'regex s/$1$/x/'],
   },
   {
@@ -165,7 +183,10 @@ export const protocolRules: RuleInput[] = [
     maxLen: 23,
     window: 200,
     validators: ['has-digit'],
-    examples: ['kubeadm join 10.0.0.1:6443 --token «{{alnum:5}}{{digit:1}}.{{alnum:15}}{{digit:1}}» --discovery-token-ca-cert-hash sha256:{{hex:64}}', 'bootstrapToken: "«{{digit:1}}{{alnum:5}}.{{digit:1}}{{alnum:15}}»"'],
+    examples: [
+      'kubeadm join 10.0.0.1:6443 --token «{{alnum:5}}{{digit:1}}.{{alnum:15}}{{digit:1}}» --discovery-token-ca-cert-hash sha256:{{hex:64}}',
+      'bootstrapToken: "«{{digit:1}}{{alnum:5}}.{{digit:1}}{{alnum:15}}»"',
+    ],
     negativeExamples: ['kubeadm join --token $TOKEN', 'bootstrap version.txt'],
   },
   {
@@ -175,10 +196,15 @@ export const protocolRules: RuleInput[] = [
     description: 'Path of a hooks.slack.com services, workflows or triggers URL (anyone holding it can post)',
     keywords: ['hooks.slack.com/'],
     // the whole URL is the credential; the host alone is distinctive enough for loose path parts
-    pattern: '(?<secret>(?:https?://)?hooks\\.slack\\.com/(?:services/[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{24}|(?:workflows|triggers)/[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{8,12}/[0-9]{15,20}/[a-fA-F0-9]{32}|(?:services|workflows|triggers)/[A-Za-z0-9+/_]{40,120}))',
+    pattern:
+      '(?<secret>(?:https?://)?hooks\\.slack\\.com/(?:services/[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{24}|(?:workflows|triggers)/[A-Za-z0-9_]{8,12}/[A-Za-z0-9_]{8,12}/[0-9]{15,20}/[a-fA-F0-9]{32}|(?:services|workflows|triggers)/[A-Za-z0-9+/_]{40,120}))',
     before: 8,
     maxLen: 160,
-    examples: ['«hooks.slack.com/services/{{alnum:44}}»', 'SLACK_WEBHOOK=«https://hooks.slack.com/services/T{{ALNUM:10}}/B{{ALNUM:11}}/{{b62:24}}»', '"url": "«https://hooks.slack.com/workflows/T{{ALNUM:10}}/A{{ALNUM:11}}/{{digit:18}}/{{hex:32}}»"'],
+    examples: [
+      '«hooks.slack.com/services/{{alnum:44}}»',
+      'SLACK_WEBHOOK=«https://hooks.slack.com/services/T{{ALNUM:10}}/B{{ALNUM:11}}/{{b62:24}}»',
+      '"url": "«https://hooks.slack.com/workflows/T{{ALNUM:10}}/A{{ALNUM:11}}/{{digit:18}}/{{hex:32}}»"',
+    ],
     negativeExamples: ['https://hooks.slack.com/services/T00000000/B00000000/************************', 'see hooks.slack.com/services for docs'],
   },
   {
@@ -187,11 +213,15 @@ export const protocolRules: RuleInput[] = [
     family: 'webhook',
     description: 'Path of an Office 365 incoming webhook (webhook.office.com/webhookb2/..., outlook.office.com/webhook/...)',
     keywords: ['webhook.office.com/webhookb2/', 'outlook.office.com/webhook/', 'office.com/webhook'],
-    pattern: '(?<secret>(?:https://)?(?:[A-Za-z0-9\\-]{1,63}\\.)?(?:webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}@[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:/[A-Za-z0-9_\\-]{20,80})?)',
+    pattern:
+      '(?<secret>(?:https://)?(?:[A-Za-z0-9\\-]{1,63}\\.)?(?:webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}@[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:/[A-Za-z0-9_\\-]{20,80})?)',
     before: 80,
     flags: 'i',
     maxLen: 260,
-    examples: ['«https://contoso.webhook.office.com/webhookb2/{{uuid}}@{{uuid}}/IncomingWebhook/{{hex:32}}/{{uuid}}»', 'url: «https://outlook.office.com/webhook/{{uuid}}@{{uuid}}/IncomingWebhook/{{hex:32}}/{{uuid}}/{{b64u:40}}»'],
+    examples: [
+      '«https://contoso.webhook.office.com/webhookb2/{{uuid}}@{{uuid}}/IncomingWebhook/{{hex:32}}/{{uuid}}»',
+      'url: «https://outlook.office.com/webhook/{{uuid}}@{{uuid}}/IncomingWebhook/{{hex:32}}/{{uuid}}/{{b64u:40}}»',
+    ],
     negativeExamples: ['https://contoso.webhook.office.com/webhookb2/'],
   },
   {
@@ -279,8 +309,23 @@ export const protocolRules: RuleInput[] = [
     before: 3,
     maxLen: 4200,
     validators: ['token-like'],
-    examples: ['Cookie: theme=dark; sessionid=«{{alnum:32}}»; lang=en', 'Set-Cookie: JSESSIONID=«{{HEX:32}}»; Path=/; HttpOnly', 'Cookie: .AspNetCore.Identity.Application=«CfDJ8{{b64u:200}}»', 'laravel_session=«{{b64:120}}%3D»;', '__Secure-next-auth.session-token=«{{jwt}}»', 'Cookie: SESSION=«{{b64:48}}»', 'ASP.NET_SessionId=«{{alnum:24}}»;'],
-    negativeExamples: ['session=expired', 'sessionid=********************************', 'XDG_SESSION_PATH=/org/freedesktop/DisplayManager/Session0', 'XDG_SESSION_ID=c{{digit:3}}\0XDG_SESSION_CLASS=user\0XDG_SESSION_TYPE=x11', 'TERM_SESSION_ID=w0t3p0:{{HEX:8}}-{{HEX:4}}-{{HEX:4}}-{{HEX:4}}-{{HEX:12}}', 'DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus'],
+    examples: [
+      'Cookie: theme=dark; sessionid=«{{alnum:32}}»; lang=en',
+      'Set-Cookie: JSESSIONID=«{{HEX:32}}»; Path=/; HttpOnly',
+      'Cookie: .AspNetCore.Identity.Application=«CfDJ8{{b64u:200}}»',
+      'laravel_session=«{{b64:120}}%3D»;',
+      '__Secure-next-auth.session-token=«{{jwt}}»',
+      'Cookie: SESSION=«{{b64:48}}»',
+      'ASP.NET_SessionId=«{{alnum:24}}»;',
+    ],
+    negativeExamples: [
+      'session=expired',
+      'sessionid=********************************',
+      'XDG_SESSION_PATH=/org/freedesktop/DisplayManager/Session0',
+      'XDG_SESSION_ID=c{{digit:3}}\0XDG_SESSION_CLASS=user\0XDG_SESSION_TYPE=x11',
+      'TERM_SESSION_ID=w0t3p0:{{HEX:8}}-{{HEX:4}}-{{HEX:4}}-{{HEX:4}}-{{HEX:12}}',
+      'DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus',
+    ],
   },
   {
     id: 'api-key-header',
@@ -295,7 +340,12 @@ export const protocolRules: RuleInput[] = [
     examples: ['X-API-Key: «{{b62:32}}»\r\n', 'api-key: «{{hex:32}}»\r\n', 'Private-Token: «glpat-{{b64u:20}}»\r\n', 'X-Vault-Token: «hvs.{{b64u:91}}»'],
     negativeExamples: ['X-API-Key: ${API_KEY}', 'X-API-Key: ****************'],
   },
-  urlRule('database-url-password', 'Database URL password', ['postgres', 'postgresql', 'mysql', 'mariadb', 'mssql', 'sqlserver', 'oracle', 'cockroachdb', 'clickhouse', 'db2', 'cassandra'], 'DATABASE_URL=postgres://app:PW@db.internal:5432/app'),
+  urlRule(
+    'database-url-password',
+    'Database URL password',
+    ['postgres', 'postgresql', 'mysql', 'mariadb', 'mssql', 'sqlserver', 'oracle', 'cockroachdb', 'clickhouse', 'db2', 'cassandra'],
+    'DATABASE_URL=postgres://app:PW@db.internal:5432/app',
+  ),
   urlRule('mongodb-url-password', 'MongoDB URL password', ['mongodb'], 'mongodb+srv://admin:PW@cluster0.abcd.mongodb.net/?retryWrites=true'),
   urlRule('redis-url-password', 'Redis URL password', ['redis', 'rediss', 'valkey'], 'REDIS_URL=rediss://default:PW@cache.internal:6380/0'),
   urlRule('amqp-url-password', 'AMQP / message broker URL password', ['amqp', 'amqps', 'mqtt', 'mqtts', 'nats', 'kafka', 'stomp'], 'amqp://guest1:PW@rabbit:5672/vhost'),

@@ -76,13 +76,13 @@ export function escapedView(bytes: Buffer): TextView | null {
   let o = 0;
   for (let j = 0; j < regions.length; j += 2) {
     const end = regions[j + 1];
-    for (let i = regions[j]; i < end; ) {
+    for (let i = regions[j]; i < end;) {
       const c = bytes[i];
       let v = c;
       let len = 1;
       if (c === 0x5c && i + 1 < end) {
         const d = bytes[i + 1];
-        if (SIMPLE[d] !== undefined) (v = SIMPLE[d]), (len = 2);
+        if (SIMPLE[d] !== undefined) ((v = SIMPLE[d]), (len = 2));
         else if (d === 0x75 && i + 5 < end && bytes[i + 2] === 0x30 && bytes[i + 3] === 0x30 && HEX[bytes[i + 4]] >= 0 && HEX[bytes[i + 5]] >= 0) {
           v = (HEX[bytes[i + 4]] << 4) | HEX[bytes[i + 5]];
           len = 6;

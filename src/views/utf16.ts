@@ -6,7 +6,7 @@ import { LITTLE_ENDIAN, PRINTABLE as PRINT } from './bytes.js';
 /** Per 16-bit value (first byte low): 1 if the two bytes are one UTF-16LE (or BE) character of PRINT. */
 const CHAR_LE = new Uint8Array(65536);
 const CHAR_BE = new Uint8Array(65536);
-for (let c = 0; c < 256; c++) if (PRINT[c]) (CHAR_LE[c] = 1), (CHAR_BE[c << 8] = 1);
+for (let c = 0; c < 256; c++) if (PRINT[c]) ((CHAR_LE[c] = 1), (CHAR_BE[c << 8] = 1));
 
 type Utf16Runs = NarrowRuns;
 
@@ -90,7 +90,6 @@ export function utf16Runs(bytes: Uint8Array, minChars = 6, bigEndian = false): U
   }
   return { byteStart, viewStart, buf };
 }
-
 
 export function utf16View(bytes: Uint8Array, bigEndian = false, minChars = 6): TextView {
   const r = utf16Runs(bytes, minChars, bigEndian);

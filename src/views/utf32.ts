@@ -8,7 +8,7 @@ import { PAGE, uniformPage } from './uniform.js';
 
 /** Per 16-bit value: 1 if it holds one printable byte and one zero byte (either order). */
 const ONE = new Uint8Array(65536);
-for (let c = 0; c < 256; c++) if (PRINT[c]) (ONE[c] = 1), (ONE[c << 8] = 1);
+for (let c = 0; c < 256; c++) if (PRINT[c]) ((ONE[c] = 1), (ONE[c << 8] = 1));
 
 type Utf32Runs = NarrowRuns;
 
@@ -106,7 +106,6 @@ export function utf32Runs(bytes: Uint8Array, minChars = 6): { le: Utf32Runs; be:
   }
   return { le: le.finish(bytes, 0), be: be.finish(bytes, 3) };
 }
-
 
 function viewOf(r: Utf32Runs, bigEndian: boolean): TextView {
   return { encoding: bigEndian ? 'utf32be' : 'utf32le', buf: r.buf, toBytes: (start, end) => mapNarrowRun(r, start, end, 4) };

@@ -90,7 +90,8 @@ export class ScanPool {
   end(setup: number): void {
     if (this.usable) this.post({ type: 'release', setup });
     if (--this.active > 0) return;
-    if (shared !== this) void this.close(); // replaced by a pool of another size meanwhile
+    if (shared !== this)
+      void this.close(); // replaced by a pool of another size meanwhile
     else for (const s of this.slots) s.worker.unref();
   }
 

@@ -29,14 +29,9 @@ export interface ChunkJob {
 }
 
 /** Workers outlive one scan: each scan sends its setup, its chunks, then releases the setup. */
-export type ToWorker =
-  | ({ type: 'configure'; setup: number } & WorkerSetup)
-  | { type: 'release'; setup: number }
-  | ({ type: 'scan' } & ChunkJob);
+export type ToWorker = ({ type: 'configure'; setup: number } & WorkerSetup) | { type: 'release'; setup: number } | ({ type: 'scan' } & ChunkJob);
 
-export type WorkerReply =
-  | { type: 'done'; id: number; hits: Hit[]; learned: LearnedValue[]; buf: ArrayBuffer }
-  | { type: 'error'; id: number; message: string };
+export type WorkerReply = { type: 'done'; id: number; hits: Hit[]; learned: LearnedValue[]; buf: ArrayBuffer } | { type: 'error'; id: number; message: string };
 
 /** Structured clone turns Buffer into Uint8Array; give Buffers back their methods without copying. */
 function asBuffer(u8: Uint8Array): Buffer {

@@ -7,9 +7,15 @@ import type { FormatInfo, ReadAt, Span } from '../../src/types.js';
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'minidumps');
 
 export const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));
-export const minidumpFixtures = (): string[] => readdirSync(FIXTURES).filter((f) => f.endsWith('.dmp')).sort();
+export const minidumpFixtures = (): string[] =>
+  readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.dmp'))
+    .sort();
 
-export const reader = (buf: Buffer): ReadAt => (o, l) => buf.subarray(o, o + l);
+export const reader =
+  (buf: Buffer): ReadAt =>
+  (o, l) =>
+    buf.subarray(o, o + l);
 
 /** Invariants every FormatInfo must satisfy, whatever the input. Returns the first violation. */
 export function violation(info: FormatInfo, size: number): string | undefined {

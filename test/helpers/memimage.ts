@@ -25,9 +25,50 @@ const WORDS = (
   'connection timeout retry user session token password key secret config update install module library version ' +
   'reset expired invalid missing required loaded started stopped window document element function object string'
 ).split(' ');
-const PATHS = ['/usr/bin', '/usr/lib/x86_64-linux-gnu/libssl.so.3', '/home/user/project/src/main.ts', 'C:\\Windows\\System32\\kernel32.dll', '/var/log/syslog', '/etc/ssl/certs/ca-certificates.crt', 'C:\\Program Files\\App\\app.exe', '/proc/self/maps', '/tmp/.X11-unix/X0', '/usr/share/locale/en_US/LC_MESSAGES/libc.mo'];
-const ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/home/user', 'LANG=en_US.UTF-8', 'PWD=/home/user/project', 'SHELL=/bin/bash', 'TERM=xterm-256color', 'USER=user', 'LOGNAME=user', 'XDG_RUNTIME_DIR=/run/user/1000', 'NODE_ENV=production', 'JAVA_HOME=/usr/lib/jvm/java-17', 'SystemRoot=C:\\Windows', 'PROCESSOR_ARCHITECTURE=AMD64', 'OLDPWD=/home/user', 'SSH_AUTH_SOCK=/tmp/ssh-XXXX/agent.1234', 'LESSOPEN=| /usr/bin/lesspipe %s'];
-const SYMS = ['_ZNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEE', '_ZN4node6BufferL8NewSliceERKN2v820FunctionCallbackInfoINS1_5ValueEEE', 'EVP_DigestSignInit', 'SSL_CTX_use_PrivateKey_file', 'pthread_mutex_lock', 'GetProcAddress', 'RtlAllocateHeap', 'malloc_consolidate', '_ZN2v88internal7Isolate4InitEPNS0_16SnapshotDataEPS2_S5_b', 'std::vector<int>::push_back', 'System.Collections.Generic.Dictionary`2', 'java/lang/String'];
+const PATHS = [
+  '/usr/bin',
+  '/usr/lib/x86_64-linux-gnu/libssl.so.3',
+  '/home/user/project/src/main.ts',
+  'C:\\Windows\\System32\\kernel32.dll',
+  '/var/log/syslog',
+  '/etc/ssl/certs/ca-certificates.crt',
+  'C:\\Program Files\\App\\app.exe',
+  '/proc/self/maps',
+  '/tmp/.X11-unix/X0',
+  '/usr/share/locale/en_US/LC_MESSAGES/libc.mo',
+];
+const ENV = [
+  'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  'HOME=/home/user',
+  'LANG=en_US.UTF-8',
+  'PWD=/home/user/project',
+  'SHELL=/bin/bash',
+  'TERM=xterm-256color',
+  'USER=user',
+  'LOGNAME=user',
+  'XDG_RUNTIME_DIR=/run/user/1000',
+  'NODE_ENV=production',
+  'JAVA_HOME=/usr/lib/jvm/java-17',
+  'SystemRoot=C:\\Windows',
+  'PROCESSOR_ARCHITECTURE=AMD64',
+  'OLDPWD=/home/user',
+  'SSH_AUTH_SOCK=/tmp/ssh-XXXX/agent.1234',
+  'LESSOPEN=| /usr/bin/lesspipe %s',
+];
+const SYMS = [
+  '_ZNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEE',
+  '_ZN4node6BufferL8NewSliceERKN2v820FunctionCallbackInfoINS1_5ValueEEE',
+  'EVP_DigestSignInit',
+  'SSL_CTX_use_PrivateKey_file',
+  'pthread_mutex_lock',
+  'GetProcAddress',
+  'RtlAllocateHeap',
+  'malloc_consolidate',
+  '_ZN2v88internal7Isolate4InitEPNS0_16SnapshotDataEPS2_S5_b',
+  'std::vector<int>::push_back',
+  'System.Collections.Generic.Dictionary`2',
+  'java/lang/String',
+];
 
 function pick<T>(r: () => number, a: T[]): T {
   return a[r() % a.length];
@@ -130,7 +171,7 @@ export function makeMemImage(size: number, seed = 1, mix: MemImageMix = DEFAULT_
     // text pages hold whole NUL/newline-separated strings: start after a separator, end with NULs
     const copyText = (src: Buffer, unit: number): void => {
       let at = r() % (src.length - 2 * PAGE);
-      while (at < src.length - PAGE && !(src[at] === 10 || src[at] === 0) ) at += unit;
+      while (at < src.length - PAGE && !(src[at] === 10 || src[at] === 0)) at += unit;
       at += unit;
       src.copy(out, off, at, at + len);
       out.fill(0, off + Math.max(0, len - 2 * unit), off + len);
@@ -186,4 +227,3 @@ export function ppm(hits: Array<{ start: number; end: number }>, size: number): 
   }
   return (covered / size) * 1e6;
 }
-

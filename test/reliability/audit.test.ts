@@ -56,12 +56,19 @@ describe('--audit-log through the CLI', () => {
     expect((await runCliHere(['scrub', path.join(dir, '*.bin'), '--out-dir', outDir, '--audit-log', log])).code).toBe(0);
     // a missing input fails on its own line; the other input still runs
     expect((await runCliHere(['scan', path.join(dir, 'nope.bin'), path.join(outDir, 'a.bin'), '--audit-log', log])).code).toBe(3);
-    const lines = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBe(4);
     const [la, lb, missing, lc] = lines;
     expect(missing).toMatchObject({ command: 'scan', verdict: 'io-error', exitCode: 3, sha256: null });
     expect(missing.error).toMatch(/ENOENT/);
-    for (const [line, src] of [[la, a.file], [lb, b.file]] as const) {
+    for (const [line, src] of [
+      [la, a.file],
+      [lb, b.file],
+    ] as const) {
       expect(line.command).toBe('scrub');
       expect(line.verdict).toBe('redacted-verified');
       expect(line.sha256).toBe(sha256File(src));
@@ -84,7 +91,7 @@ describe('--audit-log through the CLI', () => {
     fs.writeFileSync(victim, 'unchanged\n');
     const link = path.join(dir, 'audit.jsonl');
     fs.symlinkSync(victim, link);
-    const viaLink = (await runCliHere(['scan', input, '--audit-log', link]));
+    const viaLink = await runCliHere(['scan', input, '--audit-log', link]);
     expect(viaLink.code).toBe(3);
     expect(viaLink.stderr).toMatch(/^dumpscrub: FAILED .*audit\.jsonl: audit log: .*symlink refused$/m);
     expect(fs.readFileSync(victim, 'utf8')).toBe('unchanged\n');

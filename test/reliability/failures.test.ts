@@ -31,7 +31,7 @@ describe('FAILED lines', () => {
     // a directory squatting on the destination name: the publish step fails after verification
     fs.mkdirSync(path.join(outDir, 'blocked.bin'));
     fs.copyFileSync(good, path.join(dir, 'blocked.bin'));
-    const r = (await runCliHere(['scrub', good, stars, path.join(dir, 'blocked.bin'), '--out-dir', outDir, '--known-secret', known, '--fill-binary', '42', '--fill-text', '#', '-q']));
+    const r = await runCliHere(['scrub', good, stars, path.join(dir, 'blocked.bin'), '--out-dir', outDir, '--known-secret', known, '--fill-binary', '42', '--fill-text', '#', '-q']);
     expect(r.code).toBe(3);
     const lines = failed(r.stderr);
     expect(lines.map((l) => path.basename(l.file)).sort()).toEqual(['blocked.bin', 'stars.bin']);
@@ -43,7 +43,7 @@ describe('FAILED lines', () => {
 
   it('scan with secrets is exit 1 without a FAILED line (finding secrets is the job, not a failure)', async () => {
     const dir = tempDir();
-    const r = (await runCliHere(['scan', plant(dir, 'a.bin').file]));
+    const r = await runCliHere(['scan', plant(dir, 'a.bin').file]);
     expect(r.code).toBe(1);
     expect(failed(r.stderr)).toEqual([]);
   });
@@ -51,7 +51,7 @@ describe('FAILED lines', () => {
   it('usage refusals name the file too', async () => {
     const dir = tempDir();
     const { file } = plant(dir, 'a.bin');
-    const r = (await runCliHere(['scrub', file, '-o', file]));
+    const r = await runCliHere(['scrub', file, '-o', file]);
     expect(r.code).toBe(2);
     expect(failed(r.stderr).map((l) => l.file)).toEqual([file]);
   });
@@ -62,7 +62,7 @@ describe('FAILED lines', () => {
     const missing = path.join(dir, 'gone.bin');
     const outDir = path.join(dir, 'out');
     fs.mkdirSync(outDir);
-    const r = (await runCliHere(['scrub', missing, file, '--out-dir', outDir, '-q']));
+    const r = await runCliHere(['scrub', missing, file, '--out-dir', outDir, '-q']);
     expect(r.code).toBe(3);
     expect(failed(r.stderr)).toEqual([{ file: missing, reason: expect.stringMatching(/ENOENT/) }]);
     expect(fs.existsSync(path.join(outDir, 'a.bin'))).toBe(true);

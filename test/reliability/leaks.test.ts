@@ -69,7 +69,7 @@ describe('no secret in any output, on success or failure', () => {
     fs.copyFileSync(file, path.join(inbox, 'one.bin'));
     fs.copyFileSync(survivorFile, path.join(inbox, 'two.bin'));
     const gateLog = path.join(dir, 'gate-audit.jsonl');
-    const g = (await runCliHere(['gate', '--inbox', inbox, '--outbox', outbox, '--quarantine', gateQ, '--once', '--stable-seconds', '0', '--audit-log', gateLog, '--known-secret', knownSecrets]));
+    const g = await runCliHere(['gate', '--inbox', inbox, '--outbox', outbox, '--quarantine', gateQ, '--once', '--stable-seconds', '0', '--audit-log', gateLog, '--known-secret', knownSecrets]);
     codes.set('gate', g.code);
     outputs.push(g.stdout, g.stderr, fs.readFileSync(gateLog), fs.readdirSync(gateQ).join('\n'));
     labels.push('gate/stdout', 'gate/stderr', 'gate audit log', 'gate quarantine listing');

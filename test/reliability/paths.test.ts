@@ -19,7 +19,7 @@ describe('symlinks at the destination are replaced, never written through', () =
     const before = sha256File(victim);
     const link = path.join(dir, 'out.bin');
     fs.symlinkSync(victim, link);
-    const r = (await runCliHere(['scrub', file, '-o', link]));
+    const r = await runCliHere(['scrub', file, '-o', link]);
     expect(r.code).toBe(0);
     expect(sha256File(victim)).toBe(before);
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(false);
@@ -60,8 +60,13 @@ describe('input equal to output is refused', () => {
     fs.symlinkSync(file, sym);
     const hard = path.join(dir, 'hard.bin');
     fs.linkSync(file, hard);
-    for (const args of [['-o', file], ['-o', sym], ['-o', hard], ['--out-dir', dir]]) {
-      const r = (await runCliHere(['scrub', file, ...args]));
+    for (const args of [
+      ['-o', file],
+      ['-o', sym],
+      ['-o', hard],
+      ['--out-dir', dir],
+    ]) {
+      const r = await runCliHere(['scrub', file, ...args]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/same file/);
     }
@@ -76,12 +81,12 @@ describe('input equal to output is refused', () => {
     const before = sha256File(file);
     const sym = path.join(dir, 'link.bin');
     fs.symlinkSync(file, sym);
-    const viaLink = (await runCliHere(['scrub', sym, '--in-place']));
+    const viaLink = await runCliHere(['scrub', sym, '--in-place']);
     expect(viaLink.code).toBe(2);
     expect(viaLink.stderr).toMatch(/symbolic link/);
     expect(fs.lstatSync(sym).isSymbolicLink()).toBe(true);
     fs.linkSync(file, path.join(dir, 'second-name.bin'));
-    const viaHard = (await runCliHere(['scrub', file, '--in-place']));
+    const viaHard = await runCliHere(['scrub', file, '--in-place']);
     expect(viaHard.code).toBe(2);
     expect(viaHard.stderr).toMatch(/hard link/);
     expect(sha256File(file)).toBe(before);
@@ -99,10 +104,10 @@ describe('directory symlinks in globs and directory inputs', () => {
     fs.writeFileSync(path.join(outside, 'secret-store.dmp'), Buffer.alloc(1024));
     fs.symlinkSync(outside, path.join(tree, 'linked'));
     for (const input of [path.join(tree, '**', '*.dmp'), tree]) {
-      const plain = (await runCliHere(['scan', input, '--format', 'json']));
+      const plain = await runCliHere(['scan', input, '--format', 'json']);
       expect(plain.code).toBe(0);
       expect(scannedFiles(plain.stdout)).toEqual(['inside.dmp']);
-      const follow = (await runCliHere(['scan', input, '--format', 'json', '--follow-symlinks']));
+      const follow = await runCliHere(['scan', input, '--format', 'json', '--follow-symlinks']);
       expect(scannedFiles(follow.stdout)).toEqual(['inside.dmp', 'secret-store.dmp']);
     }
   });

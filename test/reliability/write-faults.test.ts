@@ -83,7 +83,7 @@ describe('real file systems (root with mount rights; skipped otherwise, the inje
     const dir = tempDir();
     const { file } = plant(dir, 'core.bin', 3 * 1024 * 1024);
     const before = sha256File(file);
-    const r = (await runCliHere(['scrub', file, '-o', path.join(mnt, 'core.clean')]));
+    const r = await runCliHere(['scrub', file, '-o', path.join(mnt, 'core.clean')]);
     expect(r.code).toBe(3);
     const lines = failedLines(r.stderr);
     expect(lines.length).toBe(1);
@@ -100,10 +100,10 @@ describe('real file systems (root with mount rights; skipped otherwise, the inje
     const a = plant(dir, 'a.bin', 256 * 1024).file;
     const b = plant(dir, 'b.bin', 256 * 1024).file;
     const before = [sha256File(a), sha256File(b)];
-    const one = (await runCliHere(['scrub', a, '-o', path.join(mnt, 'a.clean')]));
+    const one = await runCliHere(['scrub', a, '-o', path.join(mnt, 'a.clean')]);
     expect(one.code).toBe(3);
     expect(failedLines(one.stderr)).toEqual([expect.stringMatching(/^dumpscrub: FAILED .*a\.clean: -o\/--output: .* is not writable \(EROFS\)$/)]);
-    const batch = (await runCliHere(['scrub', path.join(dir, '*.bin'), '--out-dir', mnt]));
+    const batch = await runCliHere(['scrub', path.join(dir, '*.bin'), '--out-dir', mnt]);
     expect(batch.code).toBe(3);
     expect(failedLines(batch.stderr)).toEqual([expect.stringMatching(/^dumpscrub: FAILED .*: --out-dir: .* is not writable \(EROFS\)$/)]);
     expect(fs.readdirSync(mnt)).toEqual([]);
@@ -118,7 +118,7 @@ describe('real file systems (root with mount rights; skipped otherwise, the inje
     const input = path.join(dir, 'big.bin');
     fs.writeFileSync(input, randomBytes(40 * 1024 * 1024));
     const before = sha256File(input);
-    const r = (await runCliHere(['scrub', input, '-o', path.join(mnt!, 'big.clean')]));
+    const r = await runCliHere(['scrub', input, '-o', path.join(mnt!, 'big.clean')]);
     expect(r.code).toBe(3);
     expect(failedLines(r.stderr)).toEqual([expect.stringMatching(/^dumpscrub: FAILED .*big\.bin: cannot (flush|write) .*: (ENOSPC|EIO)$/)]);
     expect(fs.readdirSync(mnt!).filter((n) => n !== 'lost+found')).toEqual([]);
@@ -132,10 +132,10 @@ describe('real file systems (root with mount rights; skipped otherwise, the inje
     const dir = tempDir();
     const file = path.join(dir, 'plain.bin');
     fs.writeFileSync(file, Buffer.alloc(4096, 0x20));
-    const rep = (await runCliHere(['scan', file, '--report', path.join(mnt, 'r.json'), '--format', 'json']));
+    const rep = await runCliHere(['scan', file, '--report', path.join(mnt, 'r.json'), '--format', 'json']);
     expect(rep.code).toBe(3);
     expect(rep.stderr).toMatch(/EROFS/);
-    const aud = (await runCliHere(['scan', file, '--audit-log', path.join(mnt, 'audit.jsonl')]));
+    const aud = await runCliHere(['scan', file, '--audit-log', path.join(mnt, 'audit.jsonl')]);
     expect(aud.code).toBe(3);
     expect(aud.stderr).toMatch(/^dumpscrub: FAILED .*audit\.jsonl: --audit-log: .*EROFS\)$/m);
   });

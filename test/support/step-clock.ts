@@ -37,7 +37,15 @@ export class StepClock implements Clock {
   asleep(until?: Promise<unknown>): Promise<void> {
     if (this.sleeper) return Promise.resolve();
     const parked = new Promise<void>((r) => (this.onSleep = r));
-    return until ? Promise.race([parked, until.then(() => undefined, () => undefined)]) : parked;
+    return until
+      ? Promise.race([
+          parked,
+          until.then(
+            () => undefined,
+            () => undefined,
+          ),
+        ])
+      : parked;
   }
 
   /** One poll: time moves to the sleeper's wake-up, and the step ends when it sleeps again (or `until` settles). */
