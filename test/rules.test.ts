@@ -30,6 +30,12 @@ describe('catalog', () => {
     expect(builtinRules).toEqual(compileRules(builtinRuleInputs, 'builtin'));
   });
 
+  test('a prefixed rule whose example tokens are all hex says so (hexToken), or hex beside it would veto it', () => {
+    const hexOnly = (r: Rule) => r.examples.every((t) => expandTemplate(t, seededRng(r.id)).spans.every(([a, b]) => /^[0-9a-fA-F]+$/.test(expandTemplate(t, seededRng(r.id)).text.slice(a, b))));
+    const unmarked = builtinRules.filter((r) => r.prefixed && r.examples.length > 0 && hexOnly(r) !== r.hexToken).map((r) => r.id);
+    expect(unmarked).toEqual([]);
+  });
+
   test('a rule without examples fails the catalog check', () => {
     const [r] = compileRules([{ ...builtinRuleInputs[0], id: 'no-examples', examples: [] }]);
     expect(r.examples.length).toBe(0);

@@ -9,7 +9,6 @@ import { utf16View } from '../views/utf16.js';
 import { utf32Views } from '../views/utf32.js';
 import { escapedView } from '../views/decode.js';
 import { KeywordIndex } from './prefilter.js';
-import { expandTemplate, seededRng } from '../rules/template.js';
 import { isPlaceholder, runValidator, shannon } from './validators.js';
 import { CONTEXT_KEYWORDS, entropyAll, entropyNear } from './entropy.js';
 
@@ -330,28 +329,13 @@ for (const c of '0123456789abcdefABCDEF') HEXCH[c.charCodeAt(0)] = 1;
 /**
  * A prefixed match made only of hex digits with more hex digits beside it is a piece of hex text (a
  * DH prime, a digest): its "prefix" (ACCA) is hex too, so nothing sets it apart from its neighbours.
- * Only for rules whose tokens are not hex by grammar: every example holds a non-hex character (the
- * hex of a PEM key is hex throughout, and glued to more hex it is still a key).
+ * Not for rules marked `hexToken` (the hex of a PEM key is hex throughout, and glued to more hex it
+ * is still a key).
  */
 function insideHexText(rule: Rule, buf: Uint8Array, s: number, e: number): boolean {
   if (!(HEXCH[buf[s - 1]] === 1 || HEXCH[buf[e]] === 1)) return false;
   for (let i = s; i < e; i++) if (HEXCH[buf[i]] === 0) return false;
-  return notHexByGrammar(rule);
-}
-
-const hexGrammar = new WeakMap<Rule, boolean>();
-function notHexByGrammar(rule: Rule): boolean {
-  let notHex = hexGrammar.get(rule);
-  if (notHex === undefined) {
-    notHex =
-      rule.examples.length > 0 &&
-      rule.examples.every((t) => {
-        const ex = expandTemplate(t, seededRng(rule.id));
-        return ex.spans.every(([a, b]) => /[^0-9a-fA-F]/.test(ex.text.slice(a, b)));
-      });
-    hexGrammar.set(rule, notHex);
-  }
-  return notHex;
+  return !rule.hexToken;
 }
 
 /** Validators on the secret; entropy straight from the view's bytes [s, e) (the same characters). */

@@ -1,6 +1,6 @@
 // Structure checks run after a regex matched; each is a pure function of the matched text.
 import type { ValidatorName } from '../rules/schema.js';
-import { base62Crc } from '../rules/template.js';
+import { base62Crc } from '../rules/checksum.js';
 import { base64Loose } from '../codec/base64.js';
 import { looksLikeIdentifier } from './identifier.js';
 

@@ -116,6 +116,7 @@ export const keyRules: RuleInput[] = [
     keywords: ['2d2d2d2d2d424547494e'],
     pattern: '(?<secret>2[dD]2[dD]2[dD]2[dD]2[dD]424547494[eE][0-9a-fA-F]{40,16000})',
     prefixed: true,
+    hexToken: true,
     before: 0,
     maxLen: 16100,
     validators: ['hex-pem'],

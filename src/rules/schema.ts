@@ -158,6 +158,8 @@ export const RuleSchema = z
      * memory packs strings back to back (tests glue every example to neighbours).
      */
     prefixed: z.boolean().default(false),
+    /** The token is hex by its grammar: hex text beside it does not make it part of a hex dump. */
+    hexToken: z.boolean().default(false),
     /**
      * Per-keyword conditions checked where the prefilter found the keyword: `exact` case (as
      * written), and `word` (it starts a word: `aws` in `jaws` is no keyword; camelCase turns count).

@@ -1,6 +1,6 @@
 // Example templates: «» marks the expected secret, {{gen:arg}} fields are generated, so no
 // secret-looking literal is ever committed and the recall test can mint fresh credentials.
-import { crc32 } from 'node:zlib';
+import { base62Crc } from './checksum.js';
 
 /** Uniform integer in [0, n). */
 type Rng = (n: number) => number;
@@ -42,17 +42,6 @@ function draw(alpha: string, n: number, rng: Rng): string {
   let s = '';
   for (let i = 0; i < n; i++) s += alpha[rng(alpha.length)];
   return s;
-}
-
-/** Base62 of a 32-bit value, left-padded to 6 chars (GitHub/npm token checksum). */
-export function base62Crc(body: string): string {
-  let v = crc32(Buffer.from(body, 'latin1')) >>> 0;
-  let s = '';
-  while (v > 0) {
-    s = B62[v % 62] + s;
-    v = Math.floor(v / 62);
-  }
-  return s.padStart(6, '0');
 }
 
 function checksummed(prefix: string, rng: Rng): string {

@@ -16,6 +16,7 @@ export function compileTrusted(inputs: readonly RuleInput[]): Rule[] {
       validators: [...(r.validators ?? [])],
       checks: [...(r.checks ?? [])],
       prefixed: r.prefixed ?? false,
+      hexToken: r.hexToken ?? false,
       keywordForms: (r.keywordForms ?? []).map((f) => ({ keyword: f.keyword, exact: f.exact ?? false, word: f.word ?? false })),
       rejectPlaceholders: r.rejectPlaceholders ?? true,
       examples: [...(r.examples ?? [])],
