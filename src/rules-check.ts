@@ -6,6 +6,7 @@ import { compileRules, type Rule } from './rules/schema.js';
 import { expandTemplate, seededRng } from './rules/template.js';
 import { rulesDetector } from './detectors/rules.js';
 import type { DetectContext, Hit } from './types.js';
+import { encodeUtf32 } from './views/utf32.js';
 
 interface RuleCheck {
   id: string;
@@ -31,17 +32,10 @@ const PLACEMENTS: Array<[Enc, number]> = [
   ]),
 ];
 
-/** UTF-32 of latin1 text: each char in 4 bytes, low byte first (LE) or last (BE). */
-function utf32(text: string, bigEndian: boolean): Buffer {
-  const out = Buffer.alloc(text.length * 4);
-  for (let i = 0; i < text.length; i++) out[i * 4 + (bigEndian ? 3 : 0)] = text.charCodeAt(i);
-  return out;
-}
-
 function encode(text: string, enc: Enc, pad: number): Buffer {
-  if (enc === 'utf32le') return Buffer.concat([Buffer.alloc(pad), utf32(text, false), Buffer.alloc(4)]);
+  if (enc === 'utf32le') return Buffer.concat([Buffer.alloc(pad), encodeUtf32(text, false), Buffer.alloc(4)]);
   // a byte right after the last character that only the BE reading explains (zeros after it read as LE too)
-  if (enc === 'utf32be') return Buffer.concat([Buffer.alloc(pad), utf32(text, true), Buffer.from([1, 0, 0, 0])]);
+  if (enc === 'utf32be') return Buffer.concat([Buffer.alloc(pad), encodeUtf32(text, true), Buffer.from([1, 0, 0, 0])]);
   return Buffer.concat([Buffer.alloc(pad), Buffer.from(text, enc === 'ascii' ? 'latin1' : 'utf16le'), Buffer.alloc(2)]);
 }
 

@@ -5,6 +5,7 @@ import type { DetectContext, Detection, Detector, Encoding, Hit, LearnedValue } 
 import { RunIndex } from '../codec/multi-search.js';
 import type { RunNeedle } from '../codec/multi-search.js';
 import { base64Phases } from '../codec/base64.js';
+import { encodeUtf32 } from '../views/utf32.js';
 
 type SecretValue = Extract<LearnedValue, { kind: 'secret-value' }>;
 
@@ -64,13 +65,6 @@ function utf16be(s: string): Buffer {
   return b;
 }
 
-function utf32(s: string, be: boolean): Buffer {
-  const cps = [...s].map((c) => c.codePointAt(0)!);
-  const b = Buffer.alloc(cps.length * 4);
-  cps.forEach((cp, i) => (be ? b.writeUInt32BE(cp, i * 4) : b.writeUInt32LE(cp, i * 4)));
-  return b;
-}
-
 /** The forms a text (context + value) takes in memory, with the context's encoded length in each. */
 function textForms(context: string, value: string, withBinaryForms: boolean): Form[] {
   const whole = context + value;
@@ -81,8 +75,8 @@ function textForms(context: string, value: string, withBinaryForms: boolean): Fo
   add((s) => Buffer.from(s, 'utf8'), 'ascii', 1, 1, 'text');
   add((s) => Buffer.from(s, 'utf16le'), 'utf16le', 2, 2, 'UTF-16LE');
   add(utf16be, 'utf16be', 2, 2, 'UTF-16BE');
-  add((s) => utf32(s, false), 'utf32le', 4, 4, 'UTF-32LE');
-  add((s) => utf32(s, true), 'utf32be', 4, 4, 'UTF-32BE');
+  add((s) => encodeUtf32(s, false), 'utf32le', 4, 4, 'UTF-32LE');
+  add((s) => encodeUtf32(s, true), 'utf32be', 4, 4, 'UTF-32BE');
   add((s) => Buffer.from(urlEncoded(s), 'latin1'), 'ascii', 1, 1, 'URL-encoded');
   add((s) => Buffer.from(jsonEscaped(s), 'utf8'), 'ascii', 1, 1, 'JSON-escaped');
   if (withBinaryForms) out.push(...binaryForms(Buffer.from(value, 'utf8'), 'ascii'));

@@ -116,3 +116,11 @@ export function utf32Views(bytes: Uint8Array, minChars = 6): { le: TextView; be:
   const r = utf32Runs(bytes, minChars);
   return { le: viewOf(r.le, false), be: viewOf(r.be, true) };
 }
+
+/** A string as UTF-32 (one code point per 4 bytes), low byte first or last: what a view of it reads back. */
+export function encodeUtf32(s: string, bigEndian: boolean): Buffer {
+  const cps = [...s].map((c) => c.codePointAt(0)!);
+  const b = Buffer.alloc(cps.length * 4);
+  cps.forEach((cp, i) => (bigEndian ? b.writeUInt32BE(cp, i * 4) : b.writeUInt32LE(cp, i * 4)));
+  return b;
+}

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { encodeUtf32 } from '../../src/views/utf32.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -112,9 +113,7 @@ export function filler(size: number, seed = 1): Buffer {
 /** Every encoding a leaked secret could take in an output stream. */
 export function leakForms(secret: string): Buffer[] {
   const b = Buffer.from(secret, 'latin1');
-  const utf32le = Buffer.alloc(b.length * 4);
-  b.forEach((c, i) => (utf32le[i * 4] = c));
-  return [b, Buffer.from(secret, 'utf16le'), utf32le, Buffer.from(b.toString('base64')), Buffer.from(b.toString('hex'))];
+  return [b, Buffer.from(secret, 'utf16le'), encodeUtf32(secret, false), Buffer.from(b.toString('base64')), Buffer.from(b.toString('hex'))];
 }
 
 /** Number of places any form of any secret appears in the haystack (never prints the secret). */
