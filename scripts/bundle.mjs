@@ -10,6 +10,9 @@ import { build } from 'rolldown';
 
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const CHUNK = /^chunk-[\w-]+\.js(\.map)?$/;
+const NOTICES = 'THIRD-PARTY-NOTICES.md';
+/** Package folders whose code went into a bundle: their licences must travel with it. */
+const bundledPackages = new Set();
 
 if (fs.readFileSync(path.join(DIST, 'cli.js'), 'utf8').includes('from "./chunk-')) throw new Error('dist/ is bundled already: bundle the output of a fresh tsc run (npm run build)');
 for (const f of fs.readdirSync(DIST)) if (CHUNK.test(f)) fs.rmSync(path.join(DIST, f));
@@ -41,6 +44,7 @@ async function bundle(entry, split) {
   });
   for (const o of out.output) {
     if (o.type === 'chunk' && !o.isEntry && !CHUNK.test(o.fileName)) throw new Error(`bundle of ${entry}: unexpected file ${o.fileName}`);
+    if (o.type === 'chunk') for (const id of o.moduleIds) packageOf(id) && bundledPackages.add(packageOf(id));
     fs.writeFileSync(path.join(DIST, o.fileName), o.type === 'chunk' ? o.code : o.source);
   }
 }
@@ -61,6 +65,30 @@ function splitGroups(entry) {
   };
 }
 
+/** The node_modules package folder holding a module (the innermost, for nested installs), or undefined for our own code. */
+function packageOf(id) {
+  const m = /^(.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(id);
+  return m?.[1];
+}
+
+/** One file beside the bundles with each bundled package's name, version, licence id and licence text. */
+function writeNotices() {
+  const parts = [
+    '# Third-party notices',
+    '',
+    'The bundled files in this folder (`cli.js`, its `chunk-*.js` files and `workers/scan-worker.js`) contain code from these packages, under these licences.',
+    '',
+  ];
+  for (const dir of [...bundledPackages].sort()) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const file = fs.readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f));
+    if (!file) throw new Error(`bundled package ${pkg.name} has no licence file: its notice cannot ship`);
+    parts.push(`## ${pkg.name} ${pkg.version} (${pkg.license})`, '', '```', fs.readFileSync(path.join(dir, file), 'utf8').trim(), '```', '');
+  }
+  fs.writeFileSync(path.join(DIST, NOTICES), parts.join('\n'));
+}
+
 await bundle('cli.js', true);
 // a worker starts once per pool thread: one file, nothing to split
 await bundle('workers/scan-worker.js', false);
+writeNotices();

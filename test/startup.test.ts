@@ -73,6 +73,26 @@ describe('the bundled command', () => {
     }
   });
 
+  it('ships a notice with the name, version and licence text of every package whose code it contains', () => {
+    const notices = fs.readFileSync(path.join(DIST, 'THIRD-PARTY-NOTICES.md'), 'utf8');
+    const packages = new Set<string>();
+    for (const f of BUNDLED) {
+      // the bundler's own runtime chunk has no map and no package code
+      if (!fs.existsSync(path.join(DIST, `${f}.map`))) continue;
+      const map = JSON.parse(fs.readFileSync(path.join(DIST, `${f}.map`), 'utf8')) as { sources: string[] };
+      for (const s of map.sources) {
+        const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(s);
+        if (m) packages.add(m[1]);
+      }
+    }
+    expect([...packages]).toEqual(expect.arrayContaining(['commander', 'zod', 'chalk', 'fast-glob']));
+    for (const name of packages) {
+      const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '..', 'node_modules', name, 'package.json'), 'utf8')) as { version: string; license: string };
+      expect({ name, heading: notices.includes(`## ${name} ${pkg.version} (${pkg.license})\n`) }).toEqual({ name, heading: true });
+    }
+    expect(notices).toMatch(/Permission is hereby granted, free of charge/);
+  });
+
   it('runs alone, without node_modules: a pool scan with worker threads finds what an in-thread scan finds', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-bundle-'));
     try {
