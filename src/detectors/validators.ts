@@ -89,16 +89,23 @@ const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
   'base64-pem': base64PemOk,
   'hex-pem': hexPemOk,
   'basic-auth': basicAuthOk,
+  // user:password, or a value as random as a token (an API key sent as Basic); not a word
+  'basic-credential': (s) => basicAuthOk(s) || /[0-9]/.test(s) || (s.length >= 16 && /[a-z]/.test(s) && /[A-Z]/.test(s)),
   'mixed-case': (s) => /[a-z]/.test(s) && /[A-Z]/.test(s),
   'has-digit': (s) => /[0-9]/.test(s),
   // a digit, or long mixed-case: rules out words and identifiers, keeps random letters-only tokens
   'token-like': (s) => /[0-9]/.test(s) || (s.length >= 16 && /[a-z]/.test(s) && /[A-Z]/.test(s)),
+  // token-like, or words joined by a symbol no identifier, path or address holds (`development#product`)
+  'secret-like': (s) => /[0-9]/.test(s) || (s.length >= 16 && /[a-z]/.test(s) && /[A-Z]/.test(s)) || /[A-Za-z0-9][!#$%&*?^~][A-Za-z0-9]/.test(s),
   'not-hex-only': (s) => !/^[0-9a-fA-F]+$/.test(s),
   'random-body': randomBodyOk,
   // a mixed-case value that reads as a program name (CamelCase words) is a name, not a key; hex and
   // lower-case values are left alone (1 in 250 random hex strings holds word-like letter pairs)
   'not-identifier': (s) => !(/[a-z]/.test(s) && /[A-Z]/.test(s) && looksLikeIdentifier(Buffer.from(s, 'latin1'), 0, s.length)),
   'not-reference': (s) => !isReference(s),
+  // cmd.exe expands %VAR% but not `$`: a bare `$Name` given to a Windows tool (PsExec) reaches it as
+  // the literal password; `$env:X`, `$(…)`, `${…}` and `$x.Password` still refer to a value elsewhere
+  'cmd-literal': (s) => (/^\$[A-Za-z_][A-Za-z0-9_]{0,60}$/.test(s) || !isPlaceholder(s)) && !/^\$(?:env:|\(|\{)/i.test(s) && !isReference(s),
   // a URL or a lower-case host name under a provider key is where the service is, not a credential
   'not-url': (s) => !/^[A-Za-z][A-Za-z0-9+.-]{1,15}:\/\//.test(s) && !/^(?:[a-z0-9-]{1,63}\.){1,6}[a-z]{2,12}$/.test(s),
   // a URL password that is a $VAR or ${VAR} is a template; a word such as `secret` is a password (weak ones are real)
@@ -106,12 +113,13 @@ const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
 };
 
 /**
- * An assigned value that refers to one held elsewhere: a substitution (`$(cmd)`, `${VAR}/x`, `#{expr}`),
+ * An assigned value that refers to one held elsewhere: a substitution (`$(cmd)`, `${VAR}/x`, `#{expr}`), a JSON pointer,
  * a concatenation (` + getPassword() + `), or a dotted name whose last part names a credential
  * (`env.DB_PASSWORD`, `process.env.API_TOKEN`, `var.db_password`).
  */
 export function isReference(s: string): boolean {
-  if (/^(?:\$\(|\$\{|#\{)/.test(s) || /^\s*\+\s/.test(s)) return true;
+  // a JSON pointer (`#/components/schemas/Token`) refers to a schema, not a value
+  if (/^(?:\$\(|\$\{|#\{|#\/[A-Za-z])/.test(s) || /^\s*\+\s/.test(s)) return true;
   const m = /^[A-Za-z_$][A-Za-z0-9_$]{0,60}(?:\.[A-Za-z_$][A-Za-z0-9_$]{0,60}){1,6}$/.exec(s);
   return m !== null && /(?:pass|pwd|secret|token|key)[A-Za-z0-9_]*$/i.test(s);
 }

@@ -13,6 +13,12 @@ const ASSIGNED = (count: string): string => `(?:(?<=${QUERY_KEY})${VALUE}${count
 const KEYEND = `["']?\\]?["']?`;
 /** after the separator: blanks, or a line break before a quoted value; a lone - or = is no value */
 const GAP = `(?:[ \\t]{0,8}|[ \\t]{0,4}\\r?\\n[ \\t]{0,16}(?=["'\`]))["'\`]?(?![-=](?:[\\s"'\`]|$))`;
+/**
+ * GAP with the opening quote captured as `q`, and the value after it: a quoted value runs to its
+ * closing quote through any symbol (`'7\`D"}/vY;R&k'`); an unquoted one stops at quotes and `;`.
+ */
+const QGAP = `(?:[ \\t]{0,8}|[ \\t]{0,4}\\r?\\n[ \\t]{0,16}(?=["'\`]))(?<q>["'\`]?)(?![-=](?:[\\s"'\`]|$))`;
+const QUOTED_OR_ASSIGNED = (count: string): string => `(?:(?<=["'\`])(?:(?!\\k<q>)[\\x21-\\x7e])${count}(?=\\k<q>)|${ASSIGNED(count)})`;
 /** blanks before the operator: aligned columns (`password        => 'x'`) */
 const PRE_OP = `(?:\\s{0,4}|[ \\t]{0,24})`;
 /**
@@ -20,7 +26,7 @@ const PRE_OP = `(?:\\s{0,4}|[ \\t]{0,24})`;
  * (PHP), `+=`, `||=`; never a comparison (`==`) or a path or URL (`::`, `:/`).
  */
 const ASSIGN = `(?:=>|[:?.+|]{0,3}=(?![=~])|:(?![:/=]))`;
-const PW_KEYWORDS = ['passw', 'passphrase', 'pass=', 'pass:', '_pass', '_pwd', 'pwd_', 'pwd=', 'pwd:'];
+const PW_KEYWORDS = ['passw', 'passphrase', 'pass=', 'pass:', 'pass =', '_pass', '_pwd', 'pwd_', 'pwd=', 'pwd:', 'pwd ='];
 const SEC_KEYWORDS = [
   'secret',
   'token',
@@ -45,7 +51,7 @@ export const genericRules: RuleInput[] = [
     family: 'generic',
     description: 'password/passwd/passphrase/pwd = value in env, ini, YAML, properties, JSON or code (unquoted or quoted, no spaces)',
     keywords: PW_KEYWORDS,
-    pattern: `${PWKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}${PRE_OP}${ASSIGN}${GAP}(?<secret>${ASSIGNED('{1,256}')})`,
+    pattern: `${PWKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}${PRE_OP}${ASSIGN}${QGAP}(?<secret>${QUOTED_OR_ASSIGNED('{1,256}')})`,
     flags: 'i',
     before: 0,
     maxLen: 320,
@@ -63,6 +69,8 @@ export const genericRules: RuleInput[] = [
       'password: «hunter»',
       'x\x07DB_PASSWORD=«Kq7#vR&t%2mX9&pL»\n',
       '/login?user=bob&db_password=«{{pw:12}}»&remember=1',
+      "PASS = '«`{{b62:11}}»'  # quoted: any symbol up to the closing quote",
+      'password: "«{{lower:4}};{{pw:8}}\'&{{pw:4}}»"',
     ],
     // values that refer to one held elsewhere are not the password
     validators: ['not-reference'],
@@ -161,14 +169,16 @@ export const genericRules: RuleInput[] = [
     family: 'generic',
     description: 'secret, token, api_key, access_key, private_key, credentials = value (8+ chars, not a word) in env, ini, YAML, JSON or code',
     keywords: SEC_KEYWORDS,
-    pattern: `${SECKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}${PRE_OP}${ASSIGN}${GAP}(?<secret>${ASSIGNED('{8,512}')})`,
+    pattern: `${SECKEY}[A-Za-z0-9_.\\-]{0,24}${KEYEND}${PRE_OP}${ASSIGN}${QGAP}(?<secret>${QUOTED_OR_ASSIGNED('{8,512}')})`,
     flags: 'i',
     before: 0,
     maxLen: 600,
     minEntropy: 2.8,
-    validators: ['token-like', 'not-reference'],
+    validators: ['secret-like', 'not-reference'],
     examples: [
       'CLIENT_SECRET=«{{b62:32}}»',
+      'jwt:\n  secret: "«{{lower:11}}#{{lower:7}}»"\n  exp: "50m"',
+      "oauth:\n  jwtsecret: '«{{b62:2}}`{{b62:2}}\"}/{{b62:4}});{{b62:3}}\\{{b62:5}}&{{b62:6}}[$_{{b62:4}}»'",
       '"apiKey": "«{{hex:32}}»"',
       'access_token: «{{b64u:40}}»',
       'SESSION_SECRET=«{{pw:30}}»',
@@ -193,6 +203,9 @@ export const genericRules: RuleInput[] = [
       'MSG_DISTINCT_TOKENS_IN_ENUMERATION = \\u5728\\u5143\\u7D20 "{0}" \\u7684',
       'cachedrowset.token = \\u985E\\u578B\\u662F\\: {0}.dtypemismt = \\u8CC7\\u6599',
       'token="sha256~Xy_PUT_YOUR_TOKEN_HERE_{{b62:4}}"',
+      'secretName: "database-credentials-name"',
+      "credentials: 'deploy.bot@example.com'",
+      'token: "#/components/schemas/AccessToken"',
     ],
   },
   {
@@ -211,7 +224,9 @@ export const genericRules: RuleInput[] = [
       'Driver={ODBC Driver 18 for SQL Server};Server=db;Uid=app;Pwd=«{pa;ss{{pw:8}}}»;',
       'Host=pg;Username=app;Password=«{{pw:12}}»',
     ],
-    negativeExamples: ['Server=db;User ID=sa;Password=;', 'Server=db;Integrated Security=true;'],
+    // a value interpolated from elsewhere (`pwd=#{datastore['DBPASSWORD']}`) is not the password
+    validators: ['not-reference'],
+    negativeExamples: ['Server=db;User ID=sa;Password=;', 'Server=db;Integrated Security=true;', "\"driver={SQL Server};server=db;uid=#{opts['USER']};pwd=#{opts['PASSWORD']}\""],
   },
   {
     id: 'jdbc-password',
@@ -622,6 +637,31 @@ export const contextWideRules: RuleInput[] = [
     ],
   },
   {
+    id: 'credential-next-line',
+    name: 'Credential on the line after its label',
+    family: 'generic',
+    description: 'A random value alone on its line, up to two blank lines below a line naming a password, secret, token or API key and ending in a colon (setup wizards, CLI output, log messages)',
+    keywords: ['password', 'passphrase', 'secret', 'token', 'api key', 'api_key', 'apikey'],
+    pattern: `(?<![A-Za-z])(?:password|passphrase|secret|token|api[ _]?key)[^\\r\\n\\x00]{0,80}?:[ \\t]{0,4}\\r?\\n(?:[ \\t]{0,16}\\r?\\n){0,2}[ \\t]{0,16}(?<secret>[A-Za-z0-9+/=_.~\\-]{16,256})[ \\t]{0,8}(?=[\\r\\n\\x00]|$)`,
+    flags: 'i',
+    before: 0,
+    maxLen: 420,
+    minEntropy: 3.2,
+    validators: ['token-like', 'not-identifier'],
+    examples: [
+      'Setup is required. Please use the following password to proceed to installation:\n\n«{{hex:32}}»\n\nIt is also stored in the secrets directory.',
+      'Your new API key:\r\n  «{{b62:40}}»\r\n',
+      'Generated token:\n«{{b64u:43}}»\0',
+    ],
+    negativeExamples: [
+      'token:\n  name: default-service-account\n',
+      'password:\n    someIdentifierNameHere\n',
+      'secret:\n  ********************************\n',
+      'Token endpoint:\n\nhttps://auth.example.com/oauth2/token\n',
+      'password: {{pw:12}}\n{{b62:24}}\n',
+    ],
+  },
+  {
     id: 'psexec-password',
     name: 'PsExec / remote command password',
     family: 'generic',
@@ -631,7 +671,13 @@ export const contextWideRules: RuleInput[] = [
     flags: 'i',
     before: 0,
     maxLen: 520,
-    examples: ['cmd.exe /C PSEXEC \\\\10.0.94.120 -u Administrator -p «{{pw:12}}» CMD /C ECHO', 'PsExec.exe \\\\host -u CORP\\svc -p «{{pw:16}}» -i -d calc.exe'],
-    negativeExamples: ['psexec \\\\host -u admin -p $Password -i', 'psexec \\\\host -s cmd'],
+    rejectPlaceholders: false,
+    validators: ['cmd-literal'],
+    examples: [
+      'cmd.exe /C PSEXEC \\\\10.0.94.120 -u Administrator -p «{{pw:12}}» CMD /C ECHO',
+      'PsExec.exe \\\\host -u CORP\\svc -p «{{pw:16}}» -i -d calc.exe',
+      'psexec \\\\host -u admin -p «$Pa{{lower:6}}» -i',
+    ],
+    negativeExamples: ['psexec \\\\host -u admin -p %ADMIN_PASSWORD% -i', 'psexec \\\\host -u admin -p $env:ADMIN_PASSWORD -i', 'psexec \\\\host -u admin -p ******** -i', 'psexec \\\\host -s cmd'],
   },
 ];

@@ -8,14 +8,17 @@ const VALIDATOR_NAMES = [
   'base64-pem',
   'hex-pem',
   'basic-auth',
+  'basic-credential',
   'mixed-case',
   'has-digit',
   'token-like',
+  'secret-like',
   'not-hex-only',
   'url-password',
   'random-body',
   'not-identifier',
   'not-reference',
+  'cmd-literal',
   'not-url',
 ] as const;
 export type ValidatorName = (typeof VALIDATOR_NAMES)[number];
