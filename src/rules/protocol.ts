@@ -347,7 +347,8 @@ export const protocolRules: RuleInput[] = [
     id: 'api-key-header',
     name: 'API key header',
     family: 'http',
-    description: 'X-API-Key / api-key / X-Auth-Token / Private-Token / X-Vault-Token / x-goog-api-key header values, and the anti-forgery tokens bound to a session (X-CSRF-Token, X-XSRF-Token, Jenkins-Crumb)',
+    description:
+      'X-API-Key / api-key / X-Auth-Token / Private-Token / X-Vault-Token / x-goog-api-key header values, and the anti-forgery tokens bound to a session (X-CSRF-Token, X-XSRF-Token, Jenkins-Crumb)',
     keywords: ['api-key', 'apikey', 'auth-token', 'private-token', 'vault-token', 'access-token', 'csrf-token', 'xsrf-token', '-crumb'],
     pattern:
       '(?<![A-Za-z0-9\\-])(?:X-)?(?:API-?Key|Auth-Token|Private-Token|Vault-Token|Goog-Api-Key|Access-Token|X?CSRF-Token|[A-Za-z]{1,20}-Crumb)\\s{0,2}:\\s{0,4}(?<secret>[A-Za-z0-9._~+/=\\-]{12,512})',
