@@ -5,6 +5,7 @@
 // with the number of keywords. Uniform pages (zero fill) are stepped over whole.
 import { PAGE, uniformPage } from '../views/uniform.js';
 import { LITTLE_ENDIAN } from '../views/bytes.js';
+import { prefilterSteps } from './prefilter-kernel.js';
 
 const LOWER = new Uint8Array(256);
 for (let i = 0; i < 256; i++) LOWER[i] = i >= 65 && i <= 90 ? i + 32 : i;
@@ -15,6 +16,8 @@ function cases(c: number): number[] {
 }
 
 const NO_WORDS = new Int32Array(0);
+/** Bytes of steps below which copying the buffer into the WebAssembly loop costs more than it saves. */
+const KERNEL_MIN = 64 * 1024;
 /** Slots of the prefix table: at most half full, so a probe ends after a step or two. */
 const PREFIX_SLOTS = 4096;
 const prefixSlot = (h: number) => Math.imul(h, 0x9e3779b1) >>> 20;
@@ -30,9 +33,9 @@ export class KeywordIndex {
   readonly keywords: string[];
   private readonly bytes: Uint8Array[];
   /** Per raw byte pair (first byte low, every case variant): 1 if it opens a keyword, 2 if it is a keyword's 2nd+3rd byte. */
-  private readonly pair = new Uint8Array(65536);
+  readonly pair = new Uint8Array(65536);
   /** 2^18-bit hashed set of keyword first-3-byte words (bytes OR 0x20): small enough to stay in cache. */
-  private readonly folded = new Int32Array(1 << 13);
+  readonly folded = new Int32Array(1 << 13);
   /** Open-addressed table of lower-cased first-3-byte prefixes (-1: empty slot) and where their keyword ids lie in `ids`. */
   private readonly slotKey = new Int32Array(PREFIX_SLOTS).fill(-1);
   private readonly slotFirst = new Int32Array(PREFIX_SLOTS);
@@ -41,7 +44,7 @@ export class KeywordIndex {
   /** Longest keyword: one starting that far before a uniform page's end lies wholly inside it. */
   private readonly maxLen: number;
   /** Byte values a keyword is made of alone (case-folded): their uniform pages are not skipped. */
-  private readonly uniformKeyword = new Uint8Array(256);
+  readonly uniformKeyword = new Uint8Array(256);
 
   constructor(keywords: string[]) {
     this.keywords = [...new Set(keywords.map((k) => k.toLowerCase()))];
@@ -84,7 +87,7 @@ export class KeywordIndex {
    * 3-byte windows, case-folded by OR 0x20, are tested against a small hashed set. Only starts that
    * pass both are checked exactly.
    */
-  scan(buf: Uint8Array, end = buf.length): KeywordHits {
+  scan(buf: Uint8Array, end = buf.length, kernel = true): KeywordHits {
     const kw: number[] = [];
     const pos: number[] = [];
     const pair = this.pair;
@@ -100,10 +103,24 @@ export class KeywordIndex {
     // a uniform page's steps whose starts keep a whole keyword inside it are skipped (steps meet page
     // starts when the buffer is 8-aligned, as chunk buffers are)
     const skip = (PAGE - this.maxLen) & ~7;
+    const ran = kernel && hi - lo >= KERNEL_MIN && prefilterSteps(this, buf, end, lo, hi, skip, (start) => this.tryAt(buf, end, start, kw, pos));
+    if (!ran) this.steps(buf, end, off, words, lo, hi, skip, (start) => this.tryAt(buf, end, start, kw, pos));
+    for (let k = Math.max(0, hi - 1); k + 2 < end; k++) this.tryAt(buf, end, k, kw, pos);
+    return { kw, pos };
+  }
+
+  /**
+   * The steps i = lo, lo + 8, ... < hi (the reference of the WebAssembly loop): each passes the starts
+   * [i - 1, i + 7) that may open a keyword to `at`, ascending. A uniform page's steps whose starts
+   * keep a whole keyword inside it are skipped (steps meet page starts when the buffer is 8-aligned,
+   * as chunk buffers are).
+   */
+  private steps(buf: Uint8Array, end: number, off: number, words: Int32Array, lo: number, hi: number, skip: number, at: (start: number) => void): void {
+    const pair = this.pair;
     for (let i = lo; i < hi; i += 8) {
       if ((i & (PAGE - 1)) === 0 && uniformPage(buf, i, end) && this.uniformKeyword[buf[i]] === 0) {
         // the start just before the page is otherwise seen only from the page's first step
-        this.tryAt(buf, end, i - 1, kw, pos);
+        at(i - 1);
         i += skip - 8;
         continue;
       }
@@ -126,10 +143,8 @@ export class KeywordIndex {
         (this.maybe((y >>> 16) | ((z & 0xff) << 16)) << 7);
       if (m === 0) continue;
       // bit b of m stands for the start i - 1 + b; lowest set bit first keeps starts ascending
-      for (let r = m; r !== 0; r &= r - 1) this.tryAt(buf, end, i + 30 - Math.clz32(r & -r), kw, pos);
+      for (let r = m; r !== 0; r &= r - 1) at(i + 30 - Math.clz32(r & -r));
     }
-    for (let k = Math.max(0, hi - 1); k + 2 < end; k++) this.tryAt(buf, end, k, kw, pos);
-    return { kw, pos };
   }
 
   /** 1 if some keyword may start with these 3 bytes (first byte low, each OR 0x20), else 0. */
