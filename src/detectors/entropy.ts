@@ -6,12 +6,13 @@ import { isPlaceholder, shannon } from './validators.js';
 import { jvmClassPath, looksLikeIdentifier } from './identifier.js';
 import { decodesToPublic, inBundledRoots } from './public-base64.js';
 import { armorLines, isArmorLine, isPublicArmor, type ArmorCache } from './armor.js';
+import { tokenRuns } from './token-runs.js';
 
 /** Credential words that lower the bar for the token right after them. */
 export const CONTEXT_KEYWORDS = ['key', 'secret', 'token', 'passw', 'pwd', 'auth', 'credential', 'bearer', 'signature', 'private', 'session', 'cookie', 'apikey', 'access'];
 
-// token chars: base64 and base64url alphabets plus '='
-const TOK = new Uint8Array(256);
+/** Token characters: base64 and base64url alphabets plus '='. */
+export const TOK = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-') TOK[c.charCodeAt(0)] = 1;
 const CLASS = new Uint8Array(256); // 1 lower, 2 upper, 4 digit, 8 +/, 16 -_, 32 =
 for (let c = 97; c <= 122; c++) CLASS[c] = 1;
@@ -226,33 +227,25 @@ function flagArmorBlock(view: TextView, start: number, end: number, hits: Hit[])
 }
 
 /**
- * Context-free pass: every token run of at least ALL_T.minLen chars. Probing one byte in every
- * minLen-1 finds each such run (binary data mostly fails the probe), then the run is grown.
+ * Context-free pass: every token run of at least ALL_T.minLen chars. `runs` lists the maximal token
+ * runs (start, end pairs, ascending) of at least that length, and maybe shorter ones.
  */
-export function entropyAll(view: TextView, hits: Hit[]): void {
+export function entropyAll(view: TextView, hits: Hit[], runs = tokenRuns(view.buf, TOK, ALL_T.minLen)): void {
   const buf = view.buf;
-  const n = buf.length;
-  const step = ALL_T.minLen - 1;
   const armorCache: ArmorCache = { start: 0, end: 0, pub: false };
   let doneBlock = -1;
-  for (let m = 0; m < n; m += step) {
-    if (TOK[buf[m]] !== 1) continue;
-    let s = m;
-    while (s > 0 && TOK[buf[s - 1]] === 1) s--;
-    let e = m + 1;
-    while (e < n && TOK[buf[e]] === 1) e++;
+  for (let j = 0; j < runs.length; j += 2) {
+    let s = runs[j];
+    const e = runs[j + 1];
     // a JSON/C escape ("\\n", "\\r", "\\t") ends the previous line; its letter is not part of the token
     if (s > 0 && buf[s - 1] === 92 && (buf[s] === 110 || buf[s] === 114 || buf[s] === 116)) s++;
-    if (e - s >= ALL_T.minLen) {
-      if (!isArmorLine(buf, s, e)) {
-        if (judge(buf, s, e, ALL_T, true)) push(view, s, e, 'entropy-token', hits);
-      } else if (!isPublicArmor(buf, s, e, armorCache) && armorCache.start !== doneBlock) {
-        doneBlock = armorCache.start;
-        flagArmorBlock(view, armorCache.start, armorCache.end, hits);
-      }
+    if (e - s < ALL_T.minLen) continue;
+    if (!isArmorLine(buf, s, e)) {
+      if (judge(buf, s, e, ALL_T, true)) push(view, s, e, 'entropy-token', hits);
+    } else if (!isPublicArmor(buf, s, e, armorCache) && armorCache.start !== doneBlock) {
+      doneBlock = armorCache.start;
+      flagArmorBlock(view, armorCache.start, armorCache.end, hits);
     }
-    // resume at the first probe past this run
-    m = Math.ceil(e / step) * step - step;
   }
 }
 

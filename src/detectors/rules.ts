@@ -10,7 +10,8 @@ import { utf32Views } from '../views/utf32.js';
 import { escapedView } from '../views/decode.js';
 import { KeywordIndex } from './prefilter.js';
 import { isPlaceholder, runValidator, shannon } from './validators.js';
-import { CONTEXT_KEYWORDS, entropyAll, entropyNear } from './entropy.js';
+import { ALL_T, CONTEXT_KEYWORDS, TOK, entropyAll, entropyNear } from './entropy.js';
+import { tokenRuns } from './token-runs.js';
 
 /** Context around a window so look-behinds at its edge see real characters. */
 const PAD = 64;
@@ -97,6 +98,8 @@ function compileScan(rules: Rule[], runRules: Rule[], runIds: Set<string>): Scan
   });
   const contextIds = new Set(CONTEXT_KEYWORDS.map((k) => index.id(k)));
   const kwLen = index.keywords.map((k) => k.length);
+  // token runs as long as the entropy pass or any token-run rule needs (token-run rules' characters are token characters)
+  const minTokenRun = Math.min(ALL_T.minLen, ...runRules.map((r) => r.minRun));
 
   return function scanView(view: TextView, mode: EntropyLevel, hits: Hit[]): void {
     const n = view.buf.length;
@@ -142,9 +145,10 @@ function compileScan(rules: Rule[], runRules: Rule[], runIds: Set<string>): Scan
       }
       for (let j = 0; j < w.length; j += 2) runRule(c.rule, view, text(w[j], w[j + 1]), w[j], w[j + 1], n, hits);
     }
-    if (runRules.length) scanRuns(view, runRules, runIds, mark, hits);
+    const runs = runRules.length || mode === 'all' ? tokenRuns(view.buf, TOK, minTokenRun) : [];
+    if (runRules.length) scanRuns(view, runRules, runIds, mark, hits, runs);
     if (mode !== 'off') entropyNear(view, ctxPos, ctxLen, hits);
-    if (mode === 'all') entropyAll(view, hits);
+    if (mode === 'all') entropyAll(view, hits, runs);
   };
 }
 
@@ -190,29 +194,34 @@ const TOKCH = new Uint8Array(256);
 for (let c = 0; c < 256; c++) TOKCH[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 ? 1 : 0;
 
 /**
- * Rules anchored on token runs: each run of at least the rule's minRun token characters is found by
- * probing one byte in every minRun - 1 (binary mostly fails the probe), then grown, and the rule's
- * regex runs over it. A hit overlapping a keyword rule's hit in this view is that rule's alone.
+ * Rules anchored on token runs: each run of at least the rule's minRun token characters, found inside
+ * the maximal runs of entropy token characters (`tokRuns`, start and end pairs, each run of at least
+ * the smallest minRun listed), and the rule's regex runs over it. A hit overlapping a keyword rule's
+ * hit in this view is that rule's alone.
  */
-function scanRuns(view: TextView, runRules: Rule[], runIds: Set<string>, mark: number, hits: Hit[]): void {
+function scanRuns(view: TextView, runRules: Rule[], runIds: Set<string>, mark: number, hits: Hit[], tokRuns: number[]): void {
   const buf = view.buf;
   const n = buf.length;
   const minRun = Math.min(...runRules.map((r) => r.minRun));
-  const step = minRun - 1;
   const found: Hit[] = [];
-  for (let m = 0; m < n; m += step) {
-    if (TOKCH[buf[m]] === 0) continue;
-    let s = m;
-    while (s > 0 && TOKCH[buf[s - 1]] === 1) s--;
-    let e = m + 1;
-    while (e < n && TOKCH[buf[e]] === 1) e++;
-    if (e - s >= minRun && hasBodyAfterSeparator(buf, s, e)) {
-      const ws = Math.max(0, s - PAD);
-      const we = Math.min(n, e + PAD);
-      const sub = buf.toString('latin1', ws, we);
-      for (const rule of runRules) if (e - s >= rule.minRun) runRule(rule, view, sub, ws, we, n, found);
+  for (let j = 0; j < tokRuns.length; j += 2) {
+    const end = tokRuns[j + 1];
+    if (end - tokRuns[j] < minRun) continue;
+    for (let s = tokRuns[j]; s < end; ) {
+      if (TOKCH[buf[s]] === 0) {
+        s++;
+        continue;
+      }
+      let e = s + 1;
+      while (e < end && TOKCH[buf[e]] === 1) e++;
+      if (e - s >= minRun && hasBodyAfterSeparator(buf, s, e)) {
+        const ws = Math.max(0, s - PAD);
+        const we = Math.min(n, e + PAD);
+        const sub = buf.toString('latin1', ws, we);
+        for (const rule of runRules) if (e - s >= rule.minRun) runRule(rule, view, sub, ws, we, n, found);
+      }
+      s = e;
     }
-    m = Math.ceil(e / step) * step - step;
   }
   if (found.length === 0) return;
   const others = hits.slice(mark).filter((h) => !runIds.has(h.ruleId));

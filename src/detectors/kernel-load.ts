@@ -1,0 +1,41 @@
+// Loading a WebAssembly kernel built from kernels/ into dist/kernels/. Without the built module, or
+// with DUMPSCRUB_KERNELS=js, callers run their JavaScript reference; DUMPSCRUB_KERNELS=wasm makes a
+// missing module an error.
+import { existsSync, readFileSync } from 'node:fs';
+
+// @types/node 20 does not declare the WebAssembly global: the part used here
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+};
+
+/** What every kernel module exports. */
+export interface KernelExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  heapBase(): number;
+  written(): number;
+}
+
+// Where the modules lie from this code: the bundled command (dist/cli.js), a module or the bundled
+// worker one folder down in dist/, or the sources (tests run src/ against the built dist/).
+const PLACES = ['./kernels/', '../kernels/', '../../dist/kernels/'];
+
+/** The instantiated kernel `name` (kernels/<name>.ts), or null. */
+export function loadKernel<T extends KernelExports>(name: string): T | null {
+  const want = process.env.DUMPSCRUB_KERNELS;
+  if (want === 'js') return null;
+  for (const place of PLACES) {
+    const url = new URL(`${place}${name}.wasm`, import.meta.url);
+    if (existsSync(url)) return new WebAssembly.Instance(new WebAssembly.Module(readFileSync(url)), {}).exports as T;
+  }
+  if (want === 'wasm') throw new Error(`DUMPSCRUB_KERNELS=wasm but dist/kernels/${name}.wasm is missing: run npm run build`);
+  return null;
+}
+
+/** Grows kernel memory to at least `need` bytes. */
+export function growTo(k: KernelExports, need: number): void {
+  const have = k.memory.buffer.byteLength;
+  if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+}
+
+export const align16 = (n: number): number => (n + 15) & ~15;
