@@ -11,7 +11,7 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_
 /** Every maximal run of at least `min` class bytes, one byte at a time. */
 function byDefinition(buf: Uint8Array, cls: Uint8Array, min: number): number[] {
   const out: number[] = [];
-  for (let i = 0; i < buf.length; ) {
+  for (let i = 0; i < buf.length;) {
     if (cls[buf[i]] !== 1) {
       i++;
       continue;
@@ -41,7 +41,12 @@ function edges(len: number, seed: number): Buffer {
 /** Base64-like text with 0x80+ bytes and NULs sprinkled: long runs, many resumptions. */
 function text(len: number, seed: number): Buffer {
   const r = seeded(len, seed);
-  const b = Buffer.from(seeded(len, seed + 1).toString('base64').slice(0, len), 'latin1');
+  const b = Buffer.from(
+    seeded(len, seed + 1)
+      .toString('base64')
+      .slice(0, len),
+    'latin1',
+  );
   for (let i = 0; i < len; i++) if (r[i] < 3) b[i] = [0x00, 0x80, 0x2e][r[i]];
   return b;
 }

@@ -90,7 +90,6 @@ export class KeywordIndex {
   scan(buf: Uint8Array, end = buf.length, kernel = true): KeywordHits {
     const kw: number[] = [];
     const pos: number[] = [];
-    const pair = this.pair;
     const off = (4 - (buf.byteOffset & 3)) & 3;
     const n = end > off ? (end - off) >> 2 : 0;
     // big-endian hosts get no words: every start is then tried one by one

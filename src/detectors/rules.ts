@@ -207,7 +207,7 @@ function scanRuns(view: TextView, runRules: Rule[], runIds: Set<string>, mark: n
   for (let j = 0; j < tokRuns.length; j += 2) {
     const end = tokRuns[j + 1];
     if (end - tokRuns[j] < minRun) continue;
-    for (let s = tokRuns[j]; s < end; ) {
+    for (let s = tokRuns[j]; s < end;) {
       if (TOKCH[buf[s]] === 0) {
         s++;
         continue;
