@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCli, tempDir } from './lead/cli-harness.js';
-import { FILL, NOISE, ORDERS, pageSkip, sieveWindows, windowPasses } from '../src/detectors/factor-sieve.js';
+import { FILL, NOISE, ORDERS, moreSieved, pageSkip, sieveWindows, windowPasses } from '../src/detectors/factor-sieve.js';
+import type { Order } from '../src/detectors/factor-sieve.js';
 import { kernelLoaded, sieveWindowsKernel } from '../src/detectors/factor-sieve-kernel.js';
 import { prepareHunt } from '../src/detectors/factor-hunt.js';
 import type { HuntBuffer } from '../src/detectors/factor-hunt.js';
@@ -133,6 +134,45 @@ describe('factor sieve', () => {
     const input = prepareHunt(planted(40 * 1024 + 6, 5));
     const [le, be, java] = sieveWindowsKernel(input, 32, 0x8000, true)!;
     expect(le.includes((3 * PAGE - 64) / 4) && be.includes((5 * PAGE - 60) / 4) && java.includes((2 * PAGE - 128) / 4)).toBe(true);
+  });
+});
+
+/** The window's value read in `order`, most significant byte first. */
+function windowValue(words: Uint32Array, w: number, nw: number, order: Order): bigint {
+  const b = Buffer.from(words.buffer, words.byteOffset + w * 4, nw * 4);
+  const be = order === 'be' ? b : order === 'le' ? Buffer.from(b).reverse() : Buffer.from(b).swap32();
+  return BigInt('0x' + (be.toString('hex') || '0'));
+}
+
+/** The primes below 84 that the sliding pass does not sieve (it takes 3, 5, 7, 13, 17, 97, 241, 257, 673, 65537). */
+const MORE = [11, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83].map(BigInt);
+
+describe('more small primes before the division', () => {
+  it('moreSieved = divisible by a prime of 11..83 (13 aside), every order and start, random and adversarial windows', () => {
+    let divisible = 0;
+    let windows = 0;
+    const check = (words: Uint32Array, w: number, nw: number, order: Order): void => {
+      const want = MORE.some((r) => windowValue(words, w, nw, order) % r === 0n);
+      if (moreSieved(words, w, nw, order) !== want) expect.fail(`differs: word ${w}, ${nw} words, order ${order}`);
+      divisible += +want;
+      windows++;
+    };
+    for (const nw of [8, 32, 48, 64]) {
+      const words = new Uint32Array(seeded(4 * (nw + 64), nw).buffer);
+      for (let w = 0; w + nw <= words.length; w++) for (const order of ORDERS) check(words, w, nw, order);
+    }
+    // multiples of each prime (and of none) stored in each order; all-ones words, the largest sums
+    for (const order of ORDERS)
+      for (const nw of [32, 64, 4096]) {
+        for (const r of [...MORE, 13n, 101n]) {
+          const v = (BigInt('0x' + seeded(4 * nw - 4, Number(r) + nw).toString('hex')) | 1n) * r;
+          const be = Buffer.from(v.toString(16).padStart(8 * nw, '0'), 'hex');
+          const stored = order === 'be' ? be : order === 'le' ? Buffer.from(be).reverse() : Buffer.from(be).swap32();
+          check(new Uint32Array(Uint8Array.from(stored).buffer), 0, nw, order);
+        }
+        check(new Uint32Array(nw).fill(0xffffffff), 0, nw, order);
+      }
+    expect(divisible > windows / 4 && divisible < windows).toBe(true);
   });
 });
 

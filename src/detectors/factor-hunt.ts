@@ -2,7 +2,7 @@
 // (little-endian), big-endian (DER, raw), Java int[] (big-endian words, each little-endian).
 import { bitLength } from '../codec/asn1.js';
 import { PAGE, uniformPage } from '../views/uniform.js';
-import { FILL, HEAP, NOISE, ORDERS, posOf, sieveWindows, structureWord, windowPasses, zeroBytes } from './factor-sieve.js';
+import { FILL, HEAP, NOISE, ORDERS, moreSieved, posOf, sieveWindows, structureWord, windowPasses, zeroBytes } from './factor-sieve.js';
 import type { SieveInput } from './factor-sieve.js';
 import { sieveWindowsKernel, uploadSieveInput } from './factor-sieve-kernel.js';
 
@@ -121,7 +121,8 @@ export function prepareHunt(bytes: Buffer): HuntBuffer {
  * Finds prime factors of the targets' moduli (all of one prime length) stored at 4-byte alignment
  * in any of the three orders, in one pass shared by all targets, and big-endian after a DER
  * INTEGER header at any alignment. Filters: odd, top byte, p > n/2^k on the top 16 bits, no zero
- * word, at most L/16 zero bytes, small-prime sieve, byte diversity; then n mod p per target.
+ * word, at most L/16 zero bytes, small-prime sieve, byte diversity, more small primes; then n mod p
+ * per target.
  */
 export function huntFactors(buf: Buffer | HuntBuffer, targets: RsaTarget[], stats?: { divisions: number }): Map<RsaTarget, bigint> {
   const found = new Map<RsaTarget, bigint>();
@@ -169,7 +170,7 @@ export function huntFactors(buf: Buffer | HuntBuffer, targets: RsaTarget[], stat
     const tryAt = (w: number): void => {
       const i = w * 4;
       const top16 = (bytes[i + msb] << 8) | bytes[i + msb2];
-      if (top16 < minTop16) return;
+      if (top16 < minTop16 || moreSieved(input.words, w, nw, order)) return;
       let hex: string;
       if (order === 'be') hex = bytes.toString('hex', i, i + L);
       else {

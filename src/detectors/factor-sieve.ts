@@ -46,6 +46,71 @@ export function sieved(a0: number, a1: number, a2: number): boolean {
   return false;
 }
 
+// Primes the sliding pass does not sieve (2^96 != 1 mod r), tried on the rare windows that reach a
+// division: p mod m from weighted sums of the prime's 16-bit halves (each term below 2^37, so the
+// float sums stay exact), one remainder per group of primes whose product m is below 2^21.
+const MORE_GROUPS = [
+  [11, 19, 23, 29],
+  [31, 37, 41, 43],
+  [47, 53, 59],
+  [61, 67, 71],
+  [73, 79, 83],
+].map((primes) => ({ m: primes.reduce((a, b) => a * b, 1), primes }));
+
+/** 2^(16 h) mod m of each group g at [5 h + g], for h < 2 nw (built for the last prime length asked). */
+let weights = new Float64Array(0);
+let weightsNw = -1;
+
+function weightsFor(nw: number): Float64Array {
+  if (nw !== weightsNw) {
+    weights = new Float64Array(10 * nw);
+    MORE_GROUPS.forEach(({ m }, g) => {
+      for (let h = 0, x = 1; h < 2 * nw; h++, x = (x * 65536) % m) weights[5 * h + g] = x;
+    });
+    weightsNw = nw;
+  }
+  return weights;
+}
+
+/** Largest prime length (words) whose weighted sums stay below 2^53. */
+const MAX_MORE_WORDS = 4096;
+
+/**
+ * True when the window at word w, read in `order`, is divisible by a prime of MORE_GROUPS: such a
+ * window is no prime factor, so its big-number division is skipped.
+ */
+export function moreSieved(words: Uint32Array, w: number, nw: number, order: Order): boolean {
+  if (nw > MAX_MORE_WORDS) return false;
+  const ws = weightsFor(nw);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  const swap = order === 'be';
+  const step = order === 'le' ? 1 : -1; // be and java: most significant word first
+  for (let k = 0, x = step > 0 ? w : w + nw - 1, at = 0; k < nw; k++, x += step, at += 10) {
+    let v = words[x];
+    if (swap) v = (((v & 255) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+    const lo = v & 0xffff;
+    const hi = v >>> 16;
+    s0 += lo * ws[at] + hi * ws[at + 5];
+    s1 += lo * ws[at + 1] + hi * ws[at + 6];
+    s2 += lo * ws[at + 2] + hi * ws[at + 7];
+    s3 += lo * ws[at + 3] + hi * ws[at + 8];
+    s4 += lo * ws[at + 4] + hi * ws[at + 9];
+  }
+  return divides(0, s0) || divides(1, s1) || divides(2, s2) || divides(3, s3) || divides(4, s4);
+}
+
+/** Whether a prime of group g divides the number whose weighted sum for g is s. */
+function divides(g: number, s: number): boolean {
+  const { m, primes } = MORE_GROUPS[g];
+  const x = s % m;
+  for (let i = 0; i < primes.length; i++) if (x % primes[i] === 0) return true;
+  return false;
+}
+
 /**
  * A 32-bit word with a zero 16-bit half: sizes, lengths, flags, pointers' high halves, padding.
  * Allocator chunk headers, Java array lengths and BIGNUM tails are such words; a random word is
