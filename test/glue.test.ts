@@ -157,3 +157,27 @@ describe('keyword-context rules glued after string data', () => {
     expect(covered(`\0ScrollBar.thumb: "${v}"\0`, v)).toBe(false);
   });
 });
+
+describe("vendor-keyed rules: the key is a word of the vendor's name, glued or not", () => {
+  const rule = (id: string) => builtinRules.filter((r) => r.id === id);
+  const gen = (t: string): string => expandTemplate(t, (n) => randomInt(n)).text;
+  const covered = (id: string, text: string, v: string): boolean => {
+    const at = text.indexOf(v);
+    return detectText(rule(id), text).some((h) => h.start <= at && h.end >= at + v.length);
+  };
+  test('a lower-case key glued after string data counts when a camelCase key name goes on after it', () => {
+    const v = gen('{{digit:16}}');
+    expect(covered('asana-credential', `\0EXT_ENCODINGasanaToken := "${v}"\0`, v)).toBe(true);
+    expect(covered('asana-credential', `\0/usr/local/go/src/net/http/server.goasanaToken = '${v}'\0`, v)).toBe(true);
+    const sdk = gen('{{b64u:40}}');
+    expect(covered('launchdarkly-credential', `\0std::io::ErrorLaunchDarklySdkKey = "${sdk}"\0`, sdk)).toBe(true);
+  });
+  test('a vendor word inside a longer identifier, or in a case its name never takes, is no key', () => {
+    const hex = gen('{{hex:40}}');
+    expect(covered('meraki-credential', `ReactNativeCameraKit: ${hex}\n`, hex)).toBe(false);
+    expect(covered('meraki-credential', `MeRaKi_token: ${hex}\n`, hex)).toBe(false);
+    expect(covered('meraki-credential', `CISCO_MERAKI_API_KEY: ${hex}\n`, hex)).toBe(true);
+    const v = gen('{{digit:16}}');
+    expect(covered('asana-credential', `\0myasanaish = "${v}"\0`, v)).toBe(false);
+  });
+});

@@ -163,8 +163,9 @@ const GLUED_WORD_MIN = 5;
  * The keyword at buf[p, p + len) has the rule's form: the same case when exact; as a word, it starts
  * one: no letter before it unless the case turns there (camelCase: `apiKeySecret` holds `Secret`).
  * Memory packs strings with no separator, so a long keyword glued after letters still counts when it
- * is written in one case and a key name's joiner (`_ - .`) follows: `…/http/server.gocloudflare_TOKEN`
- * holds `cloudflare`, but `jaws_key` holds no `aws` and `ScrollBar:` no `rollbar`.
+ * is written in one case and a key name's joiner follows: `_ - .`, or the capital of a camelCase name
+ * after a lower-case keyword. `…/http/server.gocloudflare_TOKEN` and `…EXT_ENCODINGasanaToken` hold
+ * their vendor, but `jaws_key` holds no `aws`, `ScrollBar:` no `rollbar`, `CameraKit` no `meraki`.
  */
 function formOk(buf: Uint8Array, p: number, f: KeywordForm): boolean {
   const n = f.bytes.length;
@@ -175,7 +176,18 @@ function formOk(buf: Uint8Array, p: number, f: KeywordForm): boolean {
   if (!isLetter(first) || !isLetter(prev) || (isLower(prev) && isUpper(first))) return true;
   if (n < GLUED_WORD_MIN || p + n >= buf.length) return false;
   const next = buf[p + n];
-  return (next === 95 || next === 45 || next === 46) && oneCase(buf, p, p + n);
+  if (next === 95 || next === 45 || next === 46) return oneCase(buf, p, p + n);
+  return isUpper(next) && allLower(buf, p, p + n);
+}
+
+/** No upper-case letter in buf[s, e), and at least one lower-case one. */
+function allLower(buf: Uint8Array, s: number, e: number): boolean {
+  let lower = false;
+  for (let i = s; i < e; i++) {
+    if (isUpper(buf[i])) return false;
+    lower ||= isLower(buf[i]);
+  }
+  return lower;
 }
 
 /** Letters of buf[s, e) are all lower case or all upper case. */

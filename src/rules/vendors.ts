@@ -24,20 +24,24 @@ interface VendorSpec {
   vendor: string;
   family: Family;
   /**
-   * Key words in either case, not held to word starts: memory glues a key to the string before it
-   * (`…EXT_ENCODINGasanaToken`); the operator and the value's shape carry the precision. Words of
-   * four letters or fewer must not run on into a lowercase letter.
+   * Key words as the vendor writes its name (a capital where a word of the name starts: `launchDarkly`,
+   * `rapidApi`). Each word of the name may be written lower, Capitalised or UPPER, nothing else
+   * (`meraKi` in `CameraKit` is no key). A key starts a word; memory glues a key to the string before
+   * it, which the engine accepts only for a long key in one case with a joiner after it
+   * (`…server.gocloudflare_TOKEN`). Words of four letters or fewer must not run on into a lowercase letter.
    */
   keys: string[];
   /** The vendor's value shapes in lowercase (matched in either case), most specific first. */
   shapes: string[];
   /** One generated value per shape, for the examples. */
   gens: string[];
+  /** More negative examples for this vendor. */
+  negatives?: string[];
 }
 
 /**
  * The regex written for either case. Not the `i` flag: a short key must not run on into a lowercase
- * word (`sumo` in `sumObj`, `lob` in `global`), which needs a case-sensitive look-ahead.
+ * word (`sumo` in `sumObj`), which needs a case-sensitive look-ahead, and a key's words have case rules.
  */
 function caseless(pattern: string): string {
   let out = '';
@@ -59,18 +63,30 @@ function caseless(pattern: string): string {
   return out;
 }
 
-const keyPattern = (k: string): string => caseless(k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')) + (/^[a-z]{1,4}$/.test(k) ? '(?![a-z])' : '');
+/** A key's words (`rapidApi` -> rapid, Api; `azure_DevOps` -> azure, _, Dev, Ops), each lower, Capitalised or UPPER. */
+function keyPattern(k: string): string {
+  const words = k.match(/[A-Za-z][a-z]*|[^A-Za-z]+/g) ?? [];
+  const cased = words.map((w) => {
+    if (!/^[A-Za-z]/.test(w)) return w.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    const low = w.toLowerCase();
+    return w.length === 1 ? `[${low}${low.toUpperCase()}]` : `(?:${low}|${low[0].toUpperCase()}${low.slice(1)}|${low.toUpperCase()})`;
+  });
+  return cased.join('') + (/^[a-z]{1,4}$/i.test(k) ? '(?![a-z])' : '');
+}
 
 function vendorKeyed(v: VendorSpec): RuleInput {
   const keys = v.keys.map(keyPattern).join('|');
-  const k = v.keys[0].replace(/[^A-Za-z0-9]/g, '_');
+  const k = v.keys[0].toLowerCase().replace(/[^a-z0-9]/g, '_');
+  // the last letter of the key in capitals: a case the vendor's name never takes (`meraKi`)
+  const odd = k.slice(0, -1) + k.slice(-1).toUpperCase();
   const [first, ...more] = v.gens;
   return {
     id: `${v.stem}-credential`,
     name: `${v.vendor} credential (key named after the vendor)`,
     family: v.family,
     description: `A value shaped like a ${v.vendor} key, id or secret assigned to a key named after ${v.vendor}`,
-    keywords: v.keys,
+    keywords: v.keys.map((key) => key.toLowerCase()),
+    keywordForms: v.keys.map((key) => ({ keyword: key.toLowerCase(), word: true })),
     pattern: `(?:${keys})${KEY_TAIL}${SEP}${GAP}(?<secret>(?:${v.shapes.map(caseless).join('|')})${TAIL})`,
     before: 0,
     maxLen: 600,
@@ -93,6 +109,10 @@ function vendorKeyed(v: VendorSpec): RuleInput {
       `${k}Name = "{{lower:40}}"`,
       `${k}: aaaaaaaaaa1111111111bbbbbbbbbb2222222222`,
       `get${k}Pages,search${k}UsingCql`,
+      // the key inside a longer word: not a key named after the vendor
+      `un${k}Token = "${first}"`,
+      `${odd}Token = "${first}"`,
+      ...(v.negatives ?? []),
     ],
   };
 }
@@ -108,75 +128,75 @@ const VENDORS: VendorSpec[] = [
     stem: 'azure-devops',
     vendor: 'Azure DevOps',
     family: 'azure',
-    keys: ['azure_devops', 'azuredevops', 'azure-devops', 'ado_pat', 'ado_token', 'azdo_pat', 'azdo_token'],
+    keys: ['azure_devOps', 'azureDevOps', 'azure-devOps', 'ado_pat', 'ado_token', 'azdo_pat', 'azdo_token'],
     shapes: ['[a-z0-9]{52}'],
     gens: ['{{alnum:52}}'],
   },
   { stem: 'beamer', vendor: 'Beamer', family: 'saas', keys: ['beamer'], shapes: ['b_[a-z0-9=_\\-]{44}'], gens: ['b_{{b64u:44}}'] },
-  { stem: 'bitbucket', vendor: 'Bitbucket', family: 'bitbucket', keys: ['bitbucket'], shapes: ['[a-z0-9]{32}'], gens: ['{{alnum:32}}'] },
+  { stem: 'bitbucket', vendor: 'Bitbucket', family: 'bitbucket', keys: ['bitBucket'], shapes: ['[a-z0-9]{32}'], gens: ['{{alnum:32}}'] },
   { stem: 'bittrex', vendor: 'Bittrex', family: 'payments', keys: ['bittrex'], shapes: ['[a-z0-9]{32}'], gens: ['{{alnum:32}}'] },
-  { stem: 'codeclimate', vendor: 'Code Climate', family: 'ci', keys: ['codeclimate', 'cc_test_reporter_id'], shapes: ['[a-f0-9]{64}'], gens: ['{{hex:64}}'] },
-  { stem: 'codecov', vendor: 'Codecov', family: 'ci', keys: ['codecov'], shapes: ['[a-z0-9]{32}'], gens: ['{{alnum:32}}'] },
-  { stem: 'coinbase', vendor: 'Coinbase', family: 'payments', keys: ['coinbase'], shapes: ['[a-z0-9_\\-]{64}'], gens: ['{{b64u:64}}'] },
+  { stem: 'codeclimate', vendor: 'Code Climate', family: 'ci', keys: ['codeClimate', 'cc_test_reporter_id'], shapes: ['[a-f0-9]{64}'], gens: ['{{hex:64}}'] },
+  { stem: 'codecov', vendor: 'Codecov', family: 'ci', keys: ['codeCov'], shapes: ['[a-z0-9]{32}'], gens: ['{{alnum:32}}'] },
+  { stem: 'coinbase', vendor: 'Coinbase', family: 'payments', keys: ['coinBase'], shapes: ['[a-z0-9_\\-]{64}'], gens: ['{{b64u:64}}'] },
   { stem: 'confluent', vendor: 'Confluent', family: 'cloud', keys: ['confluent'], shapes: ['[a-z0-9]{16}'], gens: ['{{ALNUM:16}}'] },
   { stem: 'contentful', vendor: 'Contentful', family: 'saas', keys: ['contentful'], shapes: ['[a-z0-9=_\\-]{43}'], gens: ['{{b64u:43}}'] },
-  { stem: 'datadog', vendor: 'Datadog', family: 'observability', keys: ['datadog'], shapes: ['[a-z0-9]{32}'], gens: ['{{hex:40}}'] },
+  { stem: 'datadog', vendor: 'Datadog', family: 'observability', keys: ['dataDog'], shapes: ['[a-z0-9]{32}'], gens: ['{{hex:40}}'] },
   { stem: 'discord', vendor: 'Discord', family: 'comms', keys: ['discord'], shapes: ['[0-9]{17,20}', '[a-z0-9=_\\-]{32}'], gens: ['{{digit:18}}', '{{b64u:32}}'] },
-  { stem: 'droneci', vendor: 'Drone CI', family: 'ci', keys: ['droneci', 'drone_token'], shapes: ['[a-z0-9]{32}'], gens: ['{{alnum:32}}'] },
-  { stem: 'dropbox', vendor: 'Dropbox', family: 'saas', keys: ['dropbox'], shapes: ['[a-z0-9]{15}'], gens: ['{{alnum:15}}'] },
+  { stem: 'droneci', vendor: 'Drone CI', family: 'ci', keys: ['droneCi', 'drone_token'], shapes: ['[a-z0-9]{32}'], gens: ['{{alnum:32}}'] },
+  { stem: 'dropbox', vendor: 'Dropbox', family: 'saas', keys: ['dropBox'], shapes: ['[a-z0-9]{15}'], gens: ['{{alnum:15}}'] },
   { stem: 'etsy', vendor: 'Etsy', family: 'commerce', keys: ['etsy'], shapes: ['[a-z0-9]{24}'], gens: ['{{alnum:24}}'] },
-  { stem: 'facebook', vendor: 'Facebook', family: 'saas', keys: ['facebook'], shapes: ['[a-f0-9]{32}'], gens: ['{{hex:32}}'] },
+  { stem: 'facebook', vendor: 'Facebook', family: 'saas', keys: ['faceBook'], shapes: ['[a-f0-9]{32}'], gens: ['{{hex:32}}'] },
   { stem: 'fastly', vendor: 'Fastly', family: 'cloud', keys: ['fastly'], shapes: ['[a-z0-9=_\\-]{32}'], gens: ['{{b64u:32}}'] },
   { stem: 'finicity', vendor: 'Finicity', family: 'payments', keys: ['finicity'], shapes: ['[a-z0-9]{20}'], gens: ['{{alnum:20}}'] },
-  { stem: 'finnhub', vendor: 'Finnhub', family: 'payments', keys: ['finnhub'], shapes: ['[a-z0-9]{20}'], gens: ['{{alnum:20}}'] },
+  { stem: 'finnhub', vendor: 'Finnhub', family: 'payments', keys: ['finnHub'], shapes: ['[a-z0-9]{20}'], gens: ['{{alnum:20}}'] },
   { stem: 'flickr', vendor: 'Flickr', family: 'saas', keys: ['flickr'], shapes: ['[a-z0-9]{32}'], gens: ['{{hex:32}}'] },
-  { stem: 'freshbooks', vendor: 'FreshBooks', family: 'saas', keys: ['freshbooks'], shapes: ['[a-z0-9]{64}'], gens: ['{{alnum:64}}'] },
+  { stem: 'freshbooks', vendor: 'FreshBooks', family: 'saas', keys: ['freshBooks'], shapes: ['[a-z0-9]{64}'], gens: ['{{alnum:64}}'] },
   { stem: 'gitter', vendor: 'Gitter', family: 'comms', keys: ['gitter'], shapes: ['[a-z0-9_\\-]{40}'], gens: ['{{hex:40}}'] },
-  { stem: 'gocardless', vendor: 'GoCardless', family: 'payments', keys: ['gocardless'], shapes: ['(?:live|sandbox)_[a-z0-9_=\\-]{40}'], gens: ['live_{{b64u:40}}'] },
+  { stem: 'gocardless', vendor: 'GoCardless', family: 'payments', keys: ['goCardless'], shapes: ['(?:live|sandbox)_[a-z0-9_=\\-]{40}'], gens: ['live_{{b64u:40}}'] },
   { stem: 'heroku', vendor: 'Heroku', family: 'cloud', keys: ['heroku'], shapes: [UUID], gens: ['{{uuid}}'] },
-  { stem: 'hubspot', vendor: 'HubSpot', family: 'saas', keys: ['hubspot'], shapes: [UUID], gens: ['{{uuid}}'] },
+  { stem: 'hubspot', vendor: 'HubSpot', family: 'saas', keys: ['hubSpot'], shapes: [UUID], gens: ['{{uuid}}'] },
   { stem: 'intercom', vendor: 'Intercom', family: 'saas', keys: ['intercom'], shapes: ['[a-z0-9=_\\-]{60}'], gens: ['{{b64u:60}}'] },
-  { stem: 'jfrog', vendor: 'JFrog', family: 'registry', keys: ['jfrog', 'artifactory', 'bintray', 'xray'], shapes: ['[a-z0-9]{64}'], gens: ['{{alnum:64}}'] },
+  { stem: 'jfrog', vendor: 'JFrog', family: 'registry', keys: ['jFrog', 'artifactory', 'bintray', 'xRay'], shapes: ['[a-z0-9]{64}'], gens: ['{{alnum:64}}'] },
   { stem: 'kraken', vendor: 'Kraken', family: 'payments', keys: ['kraken'], shapes: ['[a-z0-9/=_+\\-]{80}'], gens: ['{{b64:88}}'] },
-  { stem: 'kucoin', vendor: 'KuCoin', family: 'payments', keys: ['kucoin'], shapes: [UUID, '[a-f0-9]{24}'], gens: ['{{uuid}}', '{{hex:24}}'] },
-  { stem: 'launchdarkly', vendor: 'LaunchDarkly', family: 'saas', keys: ['launchdarkly'], shapes: ['[a-z0-9=_\\-]{40}'], gens: ['{{b64u:40}}'] },
+  { stem: 'kucoin', vendor: 'KuCoin', family: 'payments', keys: ['kuCoin'], shapes: [UUID, '[a-f0-9]{24}'], gens: ['{{uuid}}', '{{hex:24}}'] },
+  { stem: 'launchdarkly', vendor: 'LaunchDarkly', family: 'saas', keys: ['launchDarkly'], shapes: ['[a-z0-9=_\\-]{40}'], gens: ['{{b64u:40}}'] },
   { stem: 'linear', vendor: 'Linear', family: 'saas', keys: ['linear'], shapes: ['[a-f0-9]{32}'], gens: ['{{hex:32}}'] },
-  { stem: 'linkedin', vendor: 'LinkedIn', family: 'saas', keys: ['linkedin', 'linked_in', 'linked-in'], shapes: ['[a-z0-9]{14}'], gens: ['{{alnum:14}}'] },
+  { stem: 'linkedin', vendor: 'LinkedIn', family: 'saas', keys: ['linkedIn', 'linked_in', 'linked-in'], shapes: ['[a-z0-9]{14}'], gens: ['{{alnum:14}}'] },
   { stem: 'lob', vendor: 'Lob', family: 'commerce', keys: ['lob'], shapes: ['(?:live|test)_(?:pub_)?[a-f0-9]{31}'], gens: ['live_{{hex:35}}', 'test_pub_{{hex:31}}'] },
   { stem: 'looker', vendor: 'Looker', family: 'saas', keys: ['looker'], shapes: ['[a-z0-9]{20}'], gens: ['{{alnum:20}}'] },
-  { stem: 'mailchimp', vendor: 'Mailchimp', family: 'mail', keys: ['mailchimp'], shapes: ['[a-f0-9]{32}'], gens: ['{{hex:32}}-us{{digit:2}}'] },
-  { stem: 'mailgun', vendor: 'Mailgun', family: 'mail', keys: ['mailgun'], shapes: ['(?:pub)?key-[a-f0-9]{32}', '[a-f0-9]{32}'], gens: ['pubkey-{{hex:32}}', '{{hex:32}}-{{hex:8}}-{{hex:8}}'] },
+  { stem: 'mailchimp', vendor: 'Mailchimp', family: 'mail', keys: ['mailChimp'], shapes: ['[a-f0-9]{32}'], gens: ['{{hex:32}}-us{{digit:2}}'] },
+  { stem: 'mailgun', vendor: 'Mailgun', family: 'mail', keys: ['mailGun'], shapes: ['(?:pub)?key-[a-f0-9]{32}', '[a-f0-9]{32}'], gens: ['pubkey-{{hex:32}}', '{{hex:32}}-{{hex:8}}-{{hex:8}}'] },
   { stem: 'mattermost', vendor: 'Mattermost', family: 'comms', keys: ['mattermost'], shapes: ['[a-z0-9]{26}'], gens: ['{{alnum:26}}'] },
-  { stem: 'messagebird', vendor: 'MessageBird', family: 'comms', keys: ['messagebird', 'message_bird', 'message-bird'], shapes: [UUID, '[a-z0-9]{25}'], gens: ['{{alnum:25}}', '{{uuid}}'] },
-  { stem: 'meraki', vendor: 'Cisco Meraki', family: 'cloud', keys: ['meraki'], shapes: ['[a-f0-9]{40}'], gens: ['{{hex:40}}'] },
+  { stem: 'messagebird', vendor: 'MessageBird', family: 'comms', keys: ['messageBird', 'message_bird', 'message-bird'], shapes: [UUID, '[a-z0-9]{25}'], gens: ['{{alnum:25}}', '{{uuid}}'] },
+  { stem: 'meraki', vendor: 'Cisco Meraki', family: 'cloud', keys: ['meraki'], negatives: ['ReactNativeCameraKit: {{hex:40}}'], shapes: ['[a-f0-9]{40}'], gens: ['{{hex:40}}'] },
   { stem: 'netlify', vendor: 'Netlify', family: 'cloud', keys: ['netlify'], shapes: ['[a-z0-9=_\\-]{40}'], gens: ['{{b64u:43}}'] },
-  { stem: 'newrelic', vendor: 'New Relic', family: 'observability', keys: ['newrelic', 'new_relic', 'new-relic'], shapes: ['[a-z0-9]{32}'], gens: ['{{alnum:64}}'] },
-  { stem: 'nytimes', vendor: 'New York Times', family: 'saas', keys: ['nytimes', 'newyorktimes', 'new-york-times'], shapes: ['[a-z0-9=_\\-]{32}'], gens: ['{{b64u:32}}'] },
+  { stem: 'newrelic', vendor: 'New Relic', family: 'observability', keys: ['newRelic', 'new_relic', 'new-relic'], shapes: ['[a-z0-9]{32}'], gens: ['{{alnum:64}}'] },
+  { stem: 'nytimes', vendor: 'New York Times', family: 'saas', keys: ['nyTimes', 'newYorkTimes', 'new-york-times'], shapes: ['[a-z0-9=_\\-]{32}'], gens: ['{{b64u:32}}'] },
   { stem: 'okta', vendor: 'Okta', family: 'identity', keys: ['okta'], shapes: ['[a-z0-9=_\\-]{42}'], gens: ['00{{b64u:40}}'] },
   { stem: 'plaid', vendor: 'Plaid', family: 'payments', keys: ['plaid'], shapes: ['[a-z0-9]{24}'], gens: ['{{alnum:24}}', '{{alnum:30}}'] },
-  { stem: 'rapidapi', vendor: 'RapidAPI', family: 'saas', keys: ['rapidapi'], shapes: ['[a-z0-9_\\-]{50}'], gens: ['{{b64u:50}}'] },
-  { stem: 'sendbird', vendor: 'Sendbird', family: 'comms', keys: ['sendbird'], shapes: [UUID, '[a-f0-9]{40}'], gens: ['{{uuid}}', '{{hex:40}}'] },
+  { stem: 'rapidapi', vendor: 'RapidAPI', family: 'saas', keys: ['rapidApi'], shapes: ['[a-z0-9_\\-]{50}'], gens: ['{{b64u:50}}'] },
+  { stem: 'sendbird', vendor: 'Sendbird', family: 'comms', keys: ['sendBird'], shapes: [UUID, '[a-f0-9]{40}'], gens: ['{{uuid}}', '{{hex:40}}'] },
   { stem: 'sentry', vendor: 'Sentry', family: 'observability', keys: ['sentry'], shapes: ['[a-f0-9]{64}'], gens: ['{{hex:64}}'] },
   { stem: 'snyk', vendor: 'Snyk', family: 'ci', keys: ['snyk'], shapes: [UUID], gens: ['{{uuid}}'] },
   { stem: 'sonar', vendor: 'SonarQube', family: 'ci', keys: ['sonar'], shapes: ['(?:sq[pua]_)?[a-z0-9=_\\-]{40}'], gens: ['{{hex:40}}'] },
-  { stem: 'squarespace', vendor: 'Squarespace', family: 'commerce', keys: ['squarespace'], shapes: [UUID], gens: ['{{uuid}}'] },
+  { stem: 'squarespace', vendor: 'Squarespace', family: 'commerce', keys: ['squareSpace'], shapes: [UUID], gens: ['{{uuid}}'] },
   {
     stem: 'sumologic',
     vendor: 'Sumo Logic',
     family: 'observability',
-    keys: ['sumo', 'sumologic'],
+    keys: ['sumo', 'sumoLogic'],
     shapes: ['su[a-z0-9]{12}', '[a-z0-9]{64}'],
     gens: ['su{{b62:8}}{{digit:1}}{{b62:3}}', '{{b62:64}}'],
   },
   { stem: 'trello', vendor: 'Trello', family: 'saas', keys: ['trello'], shapes: ['[a-z0-9\\-]{32}'], gens: ['{{b62:32}}'] },
-  { stem: 'cloudflare', vendor: 'Cloudflare', family: 'cloud', keys: ['cloudflare'], shapes: ['[a-z0-9_\\-]{37}'], gens: ['{{hex:37}}', '{{b64u:40}}'] },
+  { stem: 'cloudflare', vendor: 'Cloudflare', family: 'cloud', keys: ['cloudFlare'], shapes: ['[a-z0-9_\\-]{37}'], gens: ['{{hex:37}}', '{{b64u:40}}'] },
   { stem: 'travisci', vendor: 'Travis CI', family: 'ci', keys: ['travis'], shapes: ['[a-z0-9]{22}'], gens: ['{{alnum:22}}'] },
   { stem: 'twitch', vendor: 'Twitch', family: 'comms', keys: ['twitch'], shapes: ['[a-z0-9]{30}'], gens: ['{{alnum:30}}'] },
   { stem: 'twitter', vendor: 'Twitter', family: 'comms', keys: ['twitter'], shapes: ['[0-9]{15,25}-[a-z0-9]{20,40}', '[a-z0-9]{25}'], gens: ['{{digit:19}}-{{b62:40}}', '{{b62:25}}'] },
   { stem: 'yandex', vendor: 'Yandex', family: 'cloud', keys: ['yandex'], shapes: ['[a-z0-9_\\-]{40}'], gens: ['YC{{b64u:38}}'] },
-  { stem: 'maxmind', vendor: 'MaxMind', family: 'saas', keys: ['maxmind'], shapes: ['[a-z0-9]{6}_[a-z0-9]{29}'], gens: ['{{b62:6}}_{{b62:29}}_mmk'] },
-  { stem: 'zendesk', vendor: 'Zendesk', family: 'saas', keys: ['zendesk'], shapes: ['[a-z0-9]{40}'], gens: ['{{alnum:40}}'] },
-  { stem: 'mapbox', vendor: 'Mapbox', family: 'saas', keys: ['mapbox'], shapes: ['[pst]k\\.[a-z0-9_\\-]{40,400}\\.[a-z0-9_\\-]{20,30}'], gens: ['pk.{{alnum:60}}.{{alnum:22}}'] },
+  { stem: 'maxmind', vendor: 'MaxMind', family: 'saas', keys: ['maxMind'], shapes: ['[a-z0-9]{6}_[a-z0-9]{29}'], gens: ['{{b62:6}}_{{b62:29}}_mmk'] },
+  { stem: 'zendesk', vendor: 'Zendesk', family: 'saas', keys: ['zenDesk'], shapes: ['[a-z0-9]{40}'], gens: ['{{alnum:40}}'] },
+  { stem: 'mapbox', vendor: 'Mapbox', family: 'saas', keys: ['mapBox'], shapes: ['[pst]k\\.[a-z0-9_\\-]{40,400}\\.[a-z0-9_\\-]{20,30}'], gens: ['pk.{{alnum:60}}.{{alnum:22}}'] },
 ];
 
 export const vendorRules: RuleInput[] = [
