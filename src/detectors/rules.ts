@@ -201,9 +201,9 @@ function oneCase(buf: Uint8Array, s: number, e: number): boolean {
   return !(lower && upper);
 }
 
-/** Token characters of self-identifying tokens: [A-Za-z0-9_-]. */
+/** Token characters of self-identifying tokens: [A-Za-z0-9_-], and + / of a base64 body. */
 const TOKCH = new Uint8Array(256);
-for (let c = 0; c < 256; c++) TOKCH[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 ? 1 : 0;
+for (let c = 0; c < 256; c++) TOKCH[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 43 || c === 47 ? 1 : 0;
 
 /**
  * Rules anchored on token runs: each run of at least the rule's minRun token characters, found inside
@@ -240,7 +240,7 @@ function scanRuns(view: TextView, runRules: Rule[], runIds: Set<string>, mark: n
   for (const h of found) if (!others.some((o) => o.start < h.end && h.start < o.end)) hits.push(h);
 }
 
-/** A `_` or `-` (not the run's first two bytes) followed by 32+ alphanumerics: what a prefixed token needs. */
+/** A `_` or `-` (not the run's first two bytes) followed by 32+ alphanumerics (or + /): what a prefixed token needs. */
 function hasBodyAfterSeparator(buf: Uint8Array, s: number, e: number): boolean {
   let afterSep = false;
   let alnum = 0;
@@ -350,13 +350,34 @@ for (const c of '0123456789abcdefABCDEF') HEXCH[c.charCodeAt(0)] = 1;
 /**
  * A prefixed match made only of hex digits with more hex digits beside it is a piece of hex text (a
  * DH prime, a digest): its "prefix" (ACCA) is hex too, so nothing sets it apart from its neighbours.
- * Not for rules marked `hexToken` (the hex of a PEM key is hex throughout, and glued to more hex it
- * is still a key).
+ * So is a match whose hex body runs on into more hex letters and digits than its grammar allows
+ * (`vipul-<sha256>.png` holds no 40-hex Pulumi token): a glued number is not a digest's tail, so the
+ * run on must hold a letter. Not for rules marked `hexToken` (the hex of a PEM key is hex throughout,
+ * and glued to more hex it is still a key).
  */
 function insideHexText(rule: Rule, buf: Uint8Array, s: number, e: number): boolean {
+  if (rule.hexToken) return false;
+  return hexAmongHex(buf, s, e) || hexBodyRunsOn(buf, s, e);
+}
+
+function hexAmongHex(buf: Uint8Array, s: number, e: number): boolean {
   if (!(HEXCH[buf[s - 1]] === 1 || HEXCH[buf[e]] === 1)) return false;
   for (let i = s; i < e; i++) if (HEXCH[buf[i]] === 0) return false;
-  return !rule.hexToken;
+  return true;
+}
+
+/** More hex after a match whose last 16 characters are hex, before the match reads as part of a longer hex run. */
+const HEX_RUN_ON = 8;
+
+function hexBodyRunsOn(buf: Uint8Array, s: number, e: number): boolean {
+  if (e - s < 16 || e + HEX_RUN_ON > buf.length) return false;
+  for (let i = e - 16; i < e; i++) if (HEXCH[buf[i]] === 0) return false;
+  let letter = false;
+  for (let i = e; i < e + HEX_RUN_ON; i++) {
+    if (HEXCH[buf[i]] === 0) return false;
+    letter ||= buf[i] > 57;
+  }
+  return letter;
 }
 
 /** Validators on the secret; entropy straight from the view's bytes [s, e) (the same characters). */

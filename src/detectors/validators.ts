@@ -98,6 +98,8 @@ const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
   // token-like, or words joined by a symbol no identifier, path or address holds (`development#product`)
   'secret-like': (s) => /[0-9]/.test(s) || (s.length >= 16 && /[a-z]/.test(s) && /[A-Z]/.test(s)) || /[A-Za-z0-9][!#$%&*?^~][A-Za-z0-9]/.test(s),
   'not-hex-only': (s) => !/^[0-9a-fA-F]+$/.test(s),
+  // a body of a wider alphabet made only of hex digits is a digest or an id (a 32-hex page id after `ico-`)
+  'body-not-hex': (s) => !/^[0-9a-fA-F]+$/.test(s.slice(s.search(/[_-]/) + 1)),
   'random-body': randomBodyOk,
   // a mixed-case value that reads as a program name (CamelCase words) is a name, not a key; hex and
   // lower-case values are left alone (1 in 250 random hex strings holds word-like letter pairs)

@@ -14,6 +14,7 @@ const VALIDATOR_NAMES = [
   'token-like',
   'secret-like',
   'not-hex-only',
+  'body-not-hex',
   'url-password',
   'random-body',
   'not-identifier',

@@ -125,7 +125,17 @@ export const tokenRules: RuleInput[] = [
   }),
   token({ id: 'vault-service-token', name: 'HashiCorp Vault service token', family: 'ci', prefix: 'hvs.', body: '[A-Za-z0-9_\\-]{24,130}', gen: 'hvs.{{b64u:91}}', maxLen: 124 }),
   token({ id: 'vault-batch-token', name: 'HashiCorp Vault batch token', family: 'ci', prefix: 'hvb.', body: '[A-Za-z0-9_\\-]{24,500}', gen: 'hvb.{{b64u:150}}', maxLen: 504 }),
-  token({ id: 'pulumi-access-token', name: 'Pulumi access token', family: 'ci', prefix: 'pul-', body: '[a-f0-9]{40}', gen: 'pul-{{hex:40}}', maxLen: 44 }),
+  token({
+    id: 'pulumi-access-token',
+    name: 'Pulumi access token',
+    family: 'ci',
+    prefix: 'pul-',
+    body: '[a-f0-9]{40}',
+    gen: 'pul-{{hex:40}}',
+    maxLen: 44,
+    negatives: ['<img src="./assets/vipul-{{hex:64}}.png" alt="">'],
+    examples: ['glued to a number «pul-{{hex:40}}»1701234567'],
+  }),
   token({
     id: 'doppler-token',
     name: 'Doppler token',
@@ -137,7 +147,18 @@ export const tokenRules: RuleInput[] = [
     before: 0,
     keywords: ['dp.pt.', 'dp.st.', 'dp.ct.', 'dp.sa.', 'dp.scim.', 'dp.audit.'],
   }),
-  token({ id: 'octopus-deploy-key', name: 'Octopus Deploy API key', family: 'ci', prefix: 'API-', body: '[A-Z0-9]{26}', gen: 'API-{{ALNUM:26}}', maxLen: 30, validators: ['has-digit'] }),
+  token({
+    id: 'octopus-deploy-key',
+    name: 'Octopus Deploy API key',
+    family: 'ci',
+    prefix: 'API-',
+    body: '[A-Z0-9]{26}',
+    gen: 'API-{{ALNUM:26}}',
+    maxLen: 30,
+    // a base36 key is hex only once in a billion draws; an upper-case hex run after API- is an id
+    validators: ['has-digit', 'body-not-hex'],
+    negatives: ['https://fog-ringer-f42.notion.site/API-{{HEX:32}}'],
+  }),
   token({
     id: 'harness-pat',
     name: 'Harness personal/service account token',
@@ -151,7 +172,18 @@ export const tokenRules: RuleInput[] = [
     examples: ['HARNESS_TOKEN=«pat.{{b64u:22}}.{{hex:24}}.{{b62:20}}»'],
   }),
   token({ id: 'prefect-api-key', name: 'Prefect API key', family: 'ci', prefix: 'pnu_', body: '[A-Za-z0-9]{36}', gen: 'pnu_{{b62:36}}', maxLen: 40 }),
-  token({ id: 'infracost-api-key', name: 'Infracost API key', family: 'ci', prefix: 'ico-', body: '[A-Za-z0-9]{32}', gen: 'ico-{{b62:32}}', maxLen: 36 }),
+  token({
+    id: 'infracost-api-key',
+    name: 'Infracost API key',
+    family: 'ci',
+    prefix: 'ico-',
+    body: '[A-Za-z0-9]{32}',
+    gen: 'ico-{{b62:32}}',
+    maxLen: 36,
+    // a base62 body that is lower-case hex is a content hash or a page id (`favicon.ico-<md5>`, `…pubblico-<id>`)
+    validators: ['body-not-hex'],
+    negatives: ['http://assets.example.com/media/video_box.ico-{{hex:32}}.png', 'https://lab.notion.site/Pianificazione-pubblico-{{hex:32}}?pvs=74'],
+  }),
   token({ id: 'scalingo-token', name: 'Scalingo API token', family: 'ci', prefix: 'tk-us-', body: '[A-Za-z0-9_\\-]{48}', gen: 'tk-us-{{b64u:48}}', maxLen: 54 }),
   token({ id: 'codecov-access-token', name: 'Codecov access token', family: 'ci', prefix: 'codecov_', body: '[a-f0-9]{32,40}', gen: 'codecov_{{hex:32}}', maxLen: 48 }),
   token({ id: 'sentry-org-token', name: 'Sentry organization auth token', family: 'observability', prefix: 'sntrys_', body: '[A-Za-z0-9+/=_\\-]{60,400}', gen: 'sntrys_eyJ{{b64u:100}}', maxLen: 410 }),
@@ -689,16 +721,17 @@ export const genericTokenRule: RuleInput = {
   id: 'generic-prefixed-token',
   name: 'Self-identifying token (unknown vendor)',
   family: 'tokens',
-  description: 'A vendor-style prefix (letters, up to three _/- segments) and a random base62 body of 32+ chars',
+  description: 'A vendor-style prefix (letters, up to three _/- segments) and a random base62 or base64 body of 32+ chars',
   keywords: [],
   anchor: 'token-runs',
   minRun: 35,
   // the prefix opens its run of token characters (a random base64url blob holds `xY_` anywhere);
-  // digests with an algorithm prefix (sha512-..., md5_...) are public
-  pattern: '(?<![A-Za-z0-9_\\-])(?!(?:sha(?:1|224|256|384|512)|md5)[_\\-])(?<secret>[A-Za-z][A-Za-z0-9]{1,15}(?:[_\\-][A-Za-z0-9]{1,10}){0,3}[_\\-][A-Za-z0-9]{32,200})',
-  maxLen: 240,
+  // digests with an algorithm prefix (sha512-..., md5_...) are public. A base64 body holds + and /
+  // and ends in = padding: the match takes all of it, or the part after the first + would be left
+  pattern: '(?<![A-Za-z0-9_\\-])(?!(?:sha(?:1|224|256|384|512)|md5)[_\\-])(?<secret>[A-Za-z][A-Za-z0-9]{1,15}(?:[_\\-][A-Za-z0-9]{1,10}){0,3}[_\\-][A-Za-z0-9+/]{32,1000}={0,2})',
+  maxLen: 1060,
   validators: ['random-body'],
-  examples: ['ACME_TOKEN=«acme_{{b62:40}}»', '{"key": "«zx-live-{{b62:48}}»"}', 'auth «nvx_k1_{{b62:36}}» ok'],
+  examples: ['ACME_TOKEN=«acme_{{b62:40}}»', '{"key": "«zx-live-{{b62:48}}»"}', 'auth «nvx_k1_{{b62:36}}» ok', 'key «acme_live_{{b64:54}}==», next', 'x-api-key: «qk-{{b64:20}}+/{{b64:30}}»'],
   negativeExamples: [
     'ucnv_io_stripEBCDICForCompare_78',
     'v8dbg_parent_JSArrayBuffer__JSObject',
@@ -710,5 +743,6 @@ export const genericTokenRule: RuleInput = {
     'java_lang_management_ClassLoadingMXBeanImplementation42',
     'blob {{b64u:30}}_{{b62:40}}-{{b64u:60}}',
     'div[data-cel-widget="desktop-rhf_SponsoredProductsRemoteRHFSearchEXPSubsK2ClickPagination"]',
+    'path /usr/lib/node_modules/typescript/lib/Program2/CompilerHost/lib.es2015.d.ts',
   ],
 };

@@ -110,7 +110,7 @@ function vendorKeyed(v: VendorSpec): RuleInput {
       `${k}: aaaaaaaaaa1111111111bbbbbbbbbb2222222222`,
       `get${k}Pages,search${k}UsingCql`,
       // the key inside a longer word: not a key named after the vendor
-      `un${k}Token = "${first}"`,
+      `un${k}ish = "${first}"`,
       `${odd}Token = "${first}"`,
       ...(v.negatives ?? []),
     ],
