@@ -241,6 +241,22 @@ export const contextRules: RuleInput[] = [
     examples: ['SCW_SECRET_KEY=$'],
   }),
   near({
+    id: 'vault-legacy-token',
+    name: 'HashiCorp Vault token (pre-1.10 format)',
+    family: 'ci',
+    description: 's./b./r. and 24 base62 characters (service, batch, recovery token before Vault 1.10), near a Vault keyword',
+    keywords: ['vault'],
+    // a namespaced or wrapped form goes on past the 24 characters
+    secret: '[sbr]\\.[A-Za-z0-9]{24}[A-Za-z0-9_\\-]{0,200}',
+    edge: 'A-Za-z0-9_\\-.',
+    gen: 's.{{b62:24}}',
+    window: 80,
+    maxLen: 226,
+    validators: ['has-digit', 'mixed-case'],
+    examples: ['VAULT_TOKEN=$', 'vault login $', '-vaultToken «s.{{b62:24}}-{{alnum:4}}_{{b62:70}}»'],
+    negatives: ['vault read secret/data/s.{{lower:24}}', 'VAULT_ADDR=https://vault.example.org:8200'],
+  }),
+  near({
     id: 'datadog-api-key',
     name: 'Datadog API / application key',
     family: 'observability',

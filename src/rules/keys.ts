@@ -2,7 +2,8 @@
 import type { RuleInput } from './schema.js';
 
 const LABEL = '[A-Z0-9 .]{0,40}PRIVATE KEY(?: BLOCK)?';
-const B64BODY = '[A-Za-z0-9+/=\\r\\n\\t :,.()\\-]';
+/** body characters, with the quotes, `+` and `\n` escapes of a key written as concatenated string literals in source (V8 keeps every script's source) */
+const B64BODY = '[A-Za-z0-9+/=\\r\\n\\t :,.()\\-"\'\\\\]';
 const PUBLIC_CERT = '-----BEGIN CERTIFICATE-----\nMIIB{{b64:60}}\n{{b64:40}}==\n-----END CERTIFICATE-----';
 const PUBLIC_KEY = '-----BEGIN PUBLIC KEY-----\nMIIB{{b64:60}}\n{{b64:40}}==\n-----END PUBLIC KEY-----';
 const REDACTED = '-----BEGIN RSA PRIVATE KEY-----\n****************************************************************\n-----END RSA PRIVATE KEY-----';
@@ -26,6 +27,8 @@ export const keyRules: RuleInput[] = [
       '«{{pem:OPENSSH PRIVATE KEY}}»',
       '«{{pem:PGP PRIVATE KEY BLOCK}}»',
       '«{{pemcrlf:RSA PRIVATE KEY}}»',
+      'String key = "«-----BEGIN RSA PRIVATE KEY-----" +\n    "{{b64:64}}" +\n    "{{b64:40}}" +\n    "-----END RSA PRIVATE KEY-----»";',
+      "const key = '«-----BEGIN PRIVATE KEY-----\\n' +\n  '{{b64:64}}\\n' +\n  '{{b64:24}}\\n' +\n  '-----END PRIVATE KEY-----»';",
       '«-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,{{HEX:32}}\n\n{{b64:64}}\n{{b64:64}}\n-----END RSA PRIVATE KEY-----»',
     ],
     negativeExamples: [
@@ -34,6 +37,7 @@ export const keyRules: RuleInput[] = [
       REDACTED,
       '-----BEGIN RSA PUBLIC KEY-----\n{{b64:64}}\n-----END RSA PUBLIC KEY-----',
       '-----BEGIN CERTIFICATE REQUEST-----\n{{b64:64}}\n-----END CERTIFICATE REQUEST-----',
+      'String pub = "-----BEGIN PUBLIC KEY-----" +\n    "{{b64:64}}" +\n    "-----END PUBLIC KEY-----";',
     ],
   },
   {
