@@ -356,6 +356,20 @@ export const tokenRules: RuleInput[] = [
   token({ id: 'perplexity-api-key', name: 'Perplexity API key', family: 'ai', prefix: 'pplx-', body: '[A-Za-z0-9]{48}', gen: 'pplx-{{b62:48}}', maxLen: 53 }),
   token({ id: 'xai-api-key', name: 'xAI API key', family: 'ai', prefix: 'xai-', body: '[A-Za-z0-9]{80}', gen: 'xai-{{b62:80}}', maxLen: 84 }),
   // SaaS
+  token({
+    id: 'salesforce-access-token',
+    name: 'Salesforce access / session token',
+    family: 'saas',
+    description: 'Salesforce OAuth access or session id: the org id (00D…), `!`, then the opaque part',
+    prefix: '00D',
+    // the org id is 15 characters (18 in its case-safe form); the opaque part about 96
+    body: '[A-Za-z0-9]{12,15}![A-Za-z0-9._]{80,130}',
+    gen: '00D{{b62:12}}!{{b62:40}}.{{b62:55}}',
+    maxLen: 150,
+    keywordForms: [{ keyword: '00D', exact: true }],
+    examples: ['Access Token      «00D{{b62:12}}!AQ{{b62:94}}»\nClient Id         PlatformCLI'],
+    negatives: ['Id                00D{{b62:12}}\nInstance Url      https://example.my.salesforce.com', '0x00d{{hex:12}}!{{hex:96}}'],
+  }),
   token({ id: 'linear-api-key', name: 'Linear API key', family: 'saas', prefix: 'lin_api_', body: '[A-Za-z0-9]{40}', gen: 'lin_api_{{b62:40}}', maxLen: 48 }),
   token({ id: 'notion-integration-secret', name: 'Notion integration token (legacy)', family: 'saas', prefix: 'secret_', body: '[A-Za-z0-9]{43}', gen: 'secret_{{b62:43}}', maxLen: 50 }),
   token({
