@@ -227,8 +227,11 @@ function scanRuns(view: TextView, runRules: Rule[], runIds: Set<string>, mark: n
       let e = s + 1;
       while (e < end && TOKCH[buf[e]] === 1) e++;
       if (e - s >= minRun && hasBodyAfterSeparator(buf, s, e)) {
+        // a base64 body's = padding is part of the match, so the window's far padding starts after it
+        let pad = e;
+        while (pad < end && buf[pad] === 61) pad++;
         const ws = Math.max(0, s - PAD);
-        const we = Math.min(n, e + PAD);
+        const we = Math.min(n, pad + PAD);
         const sub = buf.toString('latin1', ws, we);
         for (const rule of runRules) if (e - s >= rule.minRun) runRule(rule, view, sub, ws, we, n, found);
       }
