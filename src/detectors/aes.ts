@@ -4,6 +4,7 @@ import type { Detection, Detector, Hit, LearnedValue } from '../types.js';
 import { findNeedles } from '../codec/bignum.js';
 import { fp } from '../codec/asn1.js';
 import { PAGE, uniformPage } from '../views/uniform.js';
+import { fusedKernel, uploadBlock } from './aes-kernel.js';
 
 // ---- AES tables -------------------------------------------------------------------------------
 const SBOX = new Uint8Array(256);
@@ -255,27 +256,37 @@ if (SCANS.some((sc) => sc.stride !== STRIDE)) throw new Error('aes: the fused re
 /** Candidate positions per scan, reused across calls (the fused pass fills them). */
 const CANDS: number[][] = SCANS.map(() => []);
 
+/** One phase's words: how many, and (copied into an aligned buffer on first use) the words themselves. */
+interface PhaseWords {
+  n: number;
+  view(): View;
+  /** Byte offset of word 0 in the block uploaded to the WebAssembly pass; -1 without it. */
+  at: number;
+}
+
 /**
  * Scans relation positions j in [from, to) of one phase view; the view extends ±MARGIN words around.
  * `skips` lists [start, end) ranges of j that read only uniform bytes: never a candidate there.
  */
-function scanRange(v: View, from: number, to: number, base: number, skips: number[], out: ScheduleFound[]): void {
-  const n = v.length;
+function scanRange(words: PhaseWords, from: number, to: number, base: number, skips: number[], out: ScheduleFound[]): void {
+  const n = words.n;
   const his = SCANS.map((sc) => Math.min(to, n - sc.fwd - (sc.back || sc.fwd)) | 0);
   // scans start at max(from, back, 1): only from >= 8 gives all six the same grid
   if (from < 8) {
+    const v = words.view();
     SCANS.forEach((sc, i) => scanOne(v, sc, Math.max(from, sc.back, 1) | 0, his[i], base, skips, out));
     return;
   }
   const end = Math.min(...his);
-  const grid = fusedCandidates(v, from | 0, end, skips);
+  const grid = (from + Math.ceil((end - from) / STRIDE) * STRIDE) | 0;
+  if (words.at < 0 || !fusedKernel(words.at, from | 0, end, skips, CANDS)) fusedCandidates(words.view(), from | 0, end, skips);
   // replay each scan's candidates in its own order: a hit moves that scan's j off the shared grid
   SCANS.forEach((sc, i) => {
     let j = from;
     let onGrid = true;
     for (const c of CANDS[i]) {
       if (c < j) continue;
-      const hit = locate(v, c, sc, base);
+      const hit = locate(words.view(), c, sc, base);
       if (hit) {
         out.push(hit);
         j = Math.max(c + STRIDE, (hit.end - base) / 4);
@@ -285,14 +296,19 @@ function scanRange(v: View, from: number, to: number, base: number, skips: numbe
         }
       } else j = c + STRIDE;
     }
-    scanOne(v, sc, (onGrid ? Math.max(j, grid) : j) | 0, his[i], base, skips, out);
+    // the grid's last position is at or past every scan's end unless the view ends first
+    const rest = (onGrid ? Math.max(j, grid) : j) | 0;
+    if (rest < his[i]) scanOne(words.view(), sc, rest, his[i], base, skips, out);
   });
 }
 
-/** One load of w[j], w[j-1] per grid position for all six relations; returns the first grid position >= end. */
-function fusedCandidates(v: View, from: number, end: number, skips: number[]): number {
-  for (const c of CANDS) c.length = 0;
-  const [c0, c1, c2, c3, c4, c5] = CANDS;
+/**
+ * One load of w[j], w[j-1] per grid position j = from, from + 7, ... < end for all six relations:
+ * fills `cands`, one ascending list per scan (the reference of the WebAssembly pass in aes-kernel.ts).
+ */
+export function fusedCandidates(v: View, from: number, end: number, skips: number[], cands: number[][] = CANDS): void {
+  for (const c of cands) c.length = 0;
+  const [c0, c1, c2, c3, c4, c5] = cands;
   const [o0, o1, o2, o3, o4, o5] = OFF;
   let j = from;
   let r = 0;
@@ -316,7 +332,6 @@ function fusedCandidates(v: View, from: number, end: number, skips: number[]): n
       if (x === v[j + o5]) c5.push(j);
     }
   }
-  return (from + Math.ceil((end - from) / STRIDE) * STRIDE) | 0;
 }
 
 /** One scan's relation positions from j (on its stride) to hi. */
@@ -379,20 +394,24 @@ export function findSchedules(bytes: Uint8Array): ScheduleFound[] {
   if (bytes.length < 176) return out;
   const scratch = new Uint8Array(BLOCK + 2 * MARGIN + 4);
   for (let bs = 0; bs < bytes.length; bs += BLOCK) {
-    const ranges = uniformRanges(bytes, Math.max(0, bs - MARGIN), Math.min(bytes.length, bs + BLOCK + MARGIN));
+    const lo = Math.max(0, bs - MARGIN);
+    const hi = Math.min(bytes.length, bs + BLOCK + MARGIN);
+    const ranges = uniformRanges(bytes, lo, hi);
+    // the WebAssembly pass reads the block at all four phases from one copy
+    const uploaded = uploadBlock(bytes, lo, hi);
     for (let phase = 0; phase < 4; phase++) {
       const from = Math.max(0, bs - MARGIN) + phase;
       const to = Math.min(bytes.length, bs + BLOCK + MARGIN);
       const nw = Math.floor((to - from) / 4);
       if (nw < 44) continue;
-      scratch.set(bytes.subarray(from, from + nw * 4));
-      const v = new Int32Array(scratch.buffer, 0, nw);
+      let v: View | undefined;
+      const view = (): View => (v ??= (scratch.set(bytes.subarray(from, from + nw * 4)), new Int32Array(scratch.buffer, 0, nw)));
       // relation positions owned by this block: byte offsets [bs, bs + BLOCK)
       const j0 = Math.max(0, Math.ceil((bs - from) / 4));
       const j1 = Math.ceil((bs + BLOCK - from) / 4);
       // j reads bytes from + 4j - 32 .. from + 4j + 36: inside [a, b) for from + 4j in [a + 40, b - 40)
       const skips = ranges.map((x) => Math.ceil((x - from) / 4));
-      scanRange(v, j0, j1, from, skips, out);
+      scanRange({ n: nw, view, at: uploaded ? from - lo : -1 }, j0, j1, from, skips, out);
     }
   }
   // a schedule can be reached from two blocks' relation positions
