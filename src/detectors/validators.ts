@@ -107,7 +107,7 @@ const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
   'not-reference': (s) => !isReference(s),
   // cmd.exe expands %VAR% but not `$`: a bare `$Name` given to a Windows tool (PsExec) reaches it as
   // the literal password; `$env:X`, `$(…)`, `${…}` and `$x.Password` still refer to a value elsewhere
-  'cmd-literal': (s) => (/^\$[A-Za-z_][A-Za-z0-9_]{0,60}$/.test(s) || !isPlaceholder(s)) && !/^\$(?:env:|\(|\{)/i.test(s) && !isReference(s),
+  'cmd-literal': (s) => (/^("?)\$[A-Za-z_][A-Za-z0-9_]{0,60}\1$/.test(s) || !isPlaceholder(s)) && !/^\$(?:env:|\(|\{)/i.test(s) && !isReference(s),
   // a URL or a lower-case host name under a provider key is where the service is, not a credential
   'not-url': (s) => !/^[A-Za-z][A-Za-z0-9+.-]{1,15}:\/\//.test(s) && !/^(?:[a-z0-9-]{1,63}\.){1,6}[a-z]{2,12}$/.test(s),
   // a URL password that is a $VAR or ${VAR} is a template; a word such as `secret` is a password (weak ones are real)
@@ -116,12 +116,14 @@ const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
 
 /**
  * An assigned value that refers to one held elsewhere: a substitution (`$(cmd)`, `${VAR}/x`, `#{expr}`), a JSON pointer,
- * a concatenation (` + getPassword() + `), or a dotted name whose last part names a credential
+ * a concatenation (` + getPassword() + `), an AWS resource name, or a dotted name whose last part names a credential
  * (`env.DB_PASSWORD`, `process.env.API_TOKEN`, `var.db_password`).
  */
 export function isReference(s: string): boolean {
   // a JSON pointer (`#/components/schemas/Token`) refers to a schema, not a value
   if (/^(?:\$\(|\$\{|#\{|#\/[A-Za-z])/.test(s) || /^\s*\+\s/.test(s)) return true;
+  // an AWS resource name (`arn:aws:iam::aws:policy/…`, `arn:aws:secretsmanager:…`) names where a value is
+  if (/^arn:aws[a-z-]{0,12}:[a-z0-9-]{2,40}:/.test(s)) return true;
   const m = /^[A-Za-z_$][A-Za-z0-9_$]{0,60}(?:\.[A-Za-z_$][A-Za-z0-9_$]{0,60}){1,6}$/.exec(s);
   return m !== null && /(?:pass|pwd|secret|token|key)[A-Za-z0-9_]*$/i.test(s);
 }
@@ -148,7 +150,7 @@ export function shannon(buf: Uint8Array, s = 0, e = buf.length): number {
   return h;
 }
 
-const TEMPLATE = /^(?:\{\d{1,2}\}|\$\{[^}]{0,80}\}|\$[A-Za-z_][A-Za-z0-9_]{0,60}|\$\([^)]{0,80}\)|%[A-Za-z_][A-Za-z0-9_]{0,60}%|\{\{[^}]{0,80}\}\}|<[^>]{1,80}>|\[[A-Za-z_ -]{1,40}\])$/;
+const TEMPLATE = /^(?:&lt;[^&]{1,80}&gt;|\{\d{1,2}\}|\$\{[^}]{0,80}\}|\$[A-Za-z_][A-Za-z0-9_]{0,60}|\$\([^)]{0,80}\)|%[A-Za-z_][A-Za-z0-9_]{0,60}%|\{\{[^}]{0,80}\}\}|<[^>]{1,80}>|\[[A-Za-z_ -]{1,40}\])$/;
 const WORDS =
   /^(?:null|none|nil|undefined|true|false|string|str|bool|int|object|redacted|hidden|masked|removed|placeholder|your[_-]?[a-z_-]{0,30}|xxx+|\*+|\.\.\.|n\/a|!0|!1|(?:secret|(?:access[_-]?)?token|api[_-]?key)[=:]?)$/i;
 /** Fillers inside a value: a mask run (`########`, `XXXXXXXX`), or `YOUR_TOKEN_HERE`-style words. */
@@ -171,6 +173,9 @@ export function isPlaceholder(s: string): boolean {
   if (same) return true;
   if (s.includes('EXAMPLE') || /\*{4}/.test(s)) return true;
   if (TEMPLATE.test(s) || WORDS.test(s) || FILLER.test(s) || mostlyRuns(s) || (s.length >= 20 && ascendingRun(s) >= 8)) return true;
+  // quotes spliced around a reference (`"'$DB_PASSWORD'"` in a shell line): the reference inside
+  const quoted = /^(["'`])(.{1,200})\1$/.exec(s);
+  if (quoted && isPlaceholder(quoted[2])) return true;
   // a value that ran on into the rest of an object literal (`null, cache: null`, `!0,image:!0}`)
   const head = /^([^,;)}\]]{1,40})[,;)}\]]/.exec(s)?.[1];
   if (head !== undefined && (WORDS.test(head) || TEMPLATE.test(head))) return true;

@@ -94,6 +94,9 @@ export const genericRules: RuleInput[] = [
       '\tdata: null,\n\tusername: null,\n\tpassword: null,\n\tcache: null,',
       'b.pseudos[e]=B(e);for(e in{radio:!0,checkbox:!0,file:!0,password:!0,image:!0})b.pseudos[e]=B(e);',
       'PASSWORD_ACCESSIBLE_NAME=\\u30D1\\u30B9\\u30EF\\u30FC\\u30C9',
+      "- echo 'export DATABASE_PASSWORD=\"'$CI_DB_PASSWORD'\"' >> .env",
+      'IAMUserChangePassword = "arn:aws:iam::aws:policy/IAMUserChangePassword"',
+      '"password": "&lt;db-admin-pw&gt;"',
     ],
   },
   {
@@ -135,7 +138,8 @@ export const genericRules: RuleInput[] = [
     before: 0,
     maxLen: 320,
     examples: ['<Resource name="jdbc/db" username="app" password="«{{pw:16}}»" />', "<add key='SmtpPassword' value='x' smtpPassword='«{{pw:12}}»'/>"],
-    negativeExamples: ['<input type="password" name="pw">', 'password=""'],
+    validators: ['not-reference'],
+    negativeExamples: ['<input type="password" name="pw">', 'password=""', 'IAMUserChangePassword = "arn:aws:iam::aws:policy/IAMUserChangePassword"'],
   },
   {
     id: 'password-cli-flag',
@@ -677,6 +681,7 @@ export const contextWideRules: RuleInput[] = [
       'cmd.exe /C PSEXEC \\\\10.0.94.120 -u Administrator -p «{{pw:12}}» CMD /C ECHO',
       'PsExec.exe \\\\host -u CORP\\svc -p «{{pw:16}}» -i -d calc.exe',
       'psexec \\\\host -u admin -p «$Pa{{lower:6}}» -i',
+      'PsExec.exe \\\\host -u admin -p «"$Pa{{lower:6}}"» cmd',
     ],
     negativeExamples: ['psexec \\\\host -u admin -p %ADMIN_PASSWORD% -i', 'psexec \\\\host -u admin -p $env:ADMIN_PASSWORD -i', 'psexec \\\\host -u admin -p ******** -i', 'psexec \\\\host -s cmd'],
   },
