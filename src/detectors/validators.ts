@@ -150,7 +150,8 @@ export function shannon(buf: Uint8Array, s = 0, e = buf.length): number {
   return h;
 }
 
-const TEMPLATE = /^(?:&lt;[^&]{1,80}&gt;|\{\d{1,2}\}|\$\{[^}]{0,80}\}|\$[A-Za-z_][A-Za-z0-9_]{0,60}|\$\([^)]{0,80}\)|%[A-Za-z_][A-Za-z0-9_]{0,60}%|\{\{[^}]{0,80}\}\}|<[^>]{1,80}>|\[[A-Za-z_ -]{1,40}\])$/;
+const TEMPLATE =
+  /^(?:&lt;[^&]{1,80}&gt;|\{\d{1,2}\}|\$\{[^}]{0,80}\}|\$[A-Za-z_][A-Za-z0-9_]{0,60}|\$\([^)]{0,80}\)|%[A-Za-z_][A-Za-z0-9_]{0,60}%|\{\{[^}]{0,80}\}\}|<[^>]{1,80}>|\[[A-Za-z_ -]{1,40}\])$/;
 const WORDS =
   /^(?:null|none|nil|undefined|true|false|string|str|bool|int|object|redacted|hidden|masked|removed|placeholder|your[_-]?[a-z_-]{0,30}|xxx+|\*+|\.\.\.|n\/a|!0|!1|(?:secret|(?:access[_-]?)?token|api[_-]?key)[=:]?)$/i;
 /** Fillers inside a value: a mask run (`########`, `XXXXXXXX`), or `YOUR_TOKEN_HERE`-style words. */
