@@ -1,64 +1,71 @@
-// The keyword prefilter's word loop in WebAssembly (kernels/keyword-prefilter.ts, built into
-// dist/kernels/), same candidate starts as the JavaScript loop in prefilter.ts, which runs without it.
-import { align16, growTo, loadKernel, type KernelExports } from './kernel-load.js';
+// The keyword prefilter's word loop and exact check in WebAssembly (kernels/text-scan.ts), the same
+// keyword hits as the JavaScript loop in prefilter.ts, which runs without it.
+import { AT, CAP, KEYWORD_AREA, resident, textKernel, upload } from './text-kernel.js';
 
-interface Exports extends KernelExports {
-  steps(buf: number, from: number, hi: number, end: number, skip: number, pair: number, folded: number, uniformKeyword: number, out: number, cap: number): number;
-}
-
-/** The tables the loop reads: one keyword index's. */
+/** The tables the loop and the exact check read: one keyword index's. */
 export interface PrefilterTables {
   pair: Uint8Array;
   folded: Int32Array;
   uniformKeyword: Uint8Array;
-}
-
-/** Candidate starts handed back per call; the loop resumes where it stopped. */
-const CAP = 1 << 16;
-
-let kernel: Exports | null | undefined;
-
-function instance(): Exports | null {
-  if (kernel === undefined) kernel = loadKernel<Exports>('keyword-prefilter');
-  return kernel;
+  slotKey: Int32Array;
+  slotFirst: Int32Array;
+  slotCount: Int32Array;
+  ids: Int32Array;
+  /** Each keyword's bytes (lower case), their offsets in it and lengths, by keyword id. */
+  kwBytes: Uint8Array;
+  kwOff: Int32Array;
+  kwLen: Int32Array;
+  lower: Uint8Array;
+  /** Most keyword ids sharing one prefix. */
+  maxBucket: number;
 }
 
 /** Whether the WebAssembly loop runs (else the JavaScript one). */
 export function prefilterKernelLoaded(): boolean {
-  return instance() !== null;
+  return textKernel() !== null;
 }
 
-// the tables resident in kernel memory, and where they and the buffer lie
-let resident: PrefilterTables | undefined;
-let layout = { pair: 0, folded: 0, uniformKeyword: 0, out: 0, buf: 0 };
+const bytesOf = (a: Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /**
- * The reference loop's steps i = lo, lo + 8, ... < hi over buf[0, end) in WebAssembly: each
- * candidate start is passed to `at`, ascending; false (nothing called) without the kernel.
+ * The reference loop's steps i = lo, lo + 8, ... < hi over buf[0, end), and the exact check of every
+ * start they pass, in WebAssembly: keyword ids and starts are pushed to kw and pos, ascending; false
+ * (nothing pushed) without the kernel or when the index does not fit it.
  */
-export function prefilterSteps(t: PrefilterTables, buf: Uint8Array, end: number, lo: number, hi: number, skip: number, at: (start: number) => void): boolean {
-  const k = instance();
-  if (!k) return false;
-  if (resident !== t) {
-    const pair = align16(k.heapBase());
-    const folded = align16(pair + t.pair.length);
-    const uniformKeyword = align16(folded + t.folded.byteLength);
-    const out = align16(uniformKeyword + t.uniformKeyword.length);
-    layout = { pair, folded, uniformKeyword, out, buf: align16(out + CAP * 4) };
-    growTo(k, layout.buf);
+export function prefilterFind(t: PrefilterTables, buf: Uint8Array, end: number, lo: number, hi: number, skip: number, kw: number[], pos: number[]): boolean {
+  const k = textKernel();
+  // a step checks at most 8 starts (one near a uniform page), each matching at most maxBucket keywords
+  const need = 16 * t.maxBucket + 2;
+  const area = 12 * t.kwLen.length + t.kwBytes.length + 64;
+  if (!k || need > CAP || area > KEYWORD_AREA) return false;
+  upload(k, buf);
+  const ids = AT.keywords;
+  const kwOff = (ids + t.ids.byteLength + 15) & ~15;
+  const kwLen = kwOff + t.kwOff.byteLength;
+  const kwBytes = kwLen + t.kwLen.byteLength;
+  if (resident.prefilter !== t) {
     const mem = new Uint8Array(k.memory.buffer);
-    mem.set(t.pair, pair);
-    mem.set(new Uint8Array(t.folded.buffer, t.folded.byteOffset, t.folded.byteLength), folded);
-    mem.set(t.uniformKeyword, uniformKeyword);
-    resident = t;
+    mem.set(t.pair, AT.pair);
+    mem.set(bytesOf(t.folded), AT.folded);
+    mem.set(t.uniformKeyword, AT.uniformKeyword);
+    mem.set(bytesOf(t.slotKey), AT.slotKey);
+    mem.set(bytesOf(t.slotFirst), AT.slotFirst);
+    mem.set(bytesOf(t.slotCount), AT.slotCount);
+    mem.set(t.lower, AT.lower);
+    mem.set(bytesOf(t.ids), ids);
+    mem.set(bytesOf(t.kwOff), kwOff);
+    mem.set(bytesOf(t.kwLen), kwLen);
+    mem.set(t.kwBytes, kwBytes);
+    resident.prefilter = t;
   }
-  // the steps read words and uniform pages inside buf[0, end) only
-  growTo(k, layout.buf + end);
-  new Uint8Array(k.memory.buffer).set(buf.subarray(0, end), layout.buf);
+  k.setKeywords(AT.slotKey, AT.slotFirst, AT.slotCount, ids, kwOff, kwLen, kwBytes, AT.lower);
   for (let from = lo; from >= 0;) {
-    from = k.steps(layout.buf, from, hi, end, skip, layout.pair, layout.folded, layout.uniformKeyword, layout.out, CAP);
-    const got = new Int32Array(k.memory.buffer, layout.out, k.written());
-    for (let j = 0; j < got.length; j++) at(got[j]);
+    from = k.find(AT.input, from, hi, end, skip, AT.pair, AT.folded, AT.uniformKeyword, AT.out, CAP, need);
+    const got = new Int32Array(k.memory.buffer, AT.out, k.written());
+    for (let j = 0; j < got.length; j += 2) {
+      kw.push(got[j]);
+      pos.push(got[j + 1]);
+    }
   }
   return true;
 }

@@ -5,7 +5,8 @@
 // with the number of keywords. Uniform pages (zero fill) are stepped over whole.
 import { PAGE, uniformPage } from '../views/uniform.js';
 import { LITTLE_ENDIAN } from '../views/bytes.js';
-import { prefilterSteps } from './prefilter-kernel.js';
+import { prefilterFind, type PrefilterTables } from './prefilter-kernel.js';
+import { KERNEL_MIN, PREFIX_SLOTS } from './text-kernel.js';
 
 const LOWER = new Uint8Array(256);
 for (let i = 0; i < 256; i++) LOWER[i] = i >= 65 && i <= 90 ? i + 32 : i;
@@ -16,10 +17,7 @@ function cases(c: number): number[] {
 }
 
 const NO_WORDS = new Int32Array(0);
-/** Bytes of steps below which copying the buffer into the WebAssembly loop costs more than it saves. */
-const KERNEL_MIN = 64 * 1024;
-/** Slots of the prefix table: at most half full, so a probe ends after a step or two. */
-const PREFIX_SLOTS = 4096;
+// the prefix table has PREFIX_SLOTS slots: at most half full, so a probe ends after a step or two
 const prefixSlot = (h: number) => Math.imul(h, 0x9e3779b1) >>> 20;
 
 interface KeywordHits {
@@ -33,9 +31,9 @@ export class KeywordIndex {
   readonly keywords: string[];
   private readonly bytes: Uint8Array[];
   /** Per raw byte pair (first byte low, every case variant): 1 if it opens a keyword, 2 if it is a keyword's 2nd+3rd byte. */
-  readonly pair = new Uint8Array(65536);
+  private readonly pair = new Uint8Array(65536);
   /** 2^18-bit hashed set of keyword first-3-byte words (bytes OR 0x20): small enough to stay in cache. */
-  readonly folded = new Int32Array(1 << 13);
+  private readonly folded = new Int32Array(1 << 13);
   /** Open-addressed table of lower-cased first-3-byte prefixes (-1: empty slot) and where their keyword ids lie in `ids`. */
   private readonly slotKey = new Int32Array(PREFIX_SLOTS).fill(-1);
   private readonly slotFirst = new Int32Array(PREFIX_SLOTS);
@@ -44,7 +42,9 @@ export class KeywordIndex {
   /** Longest keyword: one starting that far before a uniform page's end lies wholly inside it. */
   private readonly maxLen: number;
   /** Byte values a keyword is made of alone (case-folded): their uniform pages are not skipped. */
-  readonly uniformKeyword = new Uint8Array(256);
+  private readonly uniformKeyword = new Uint8Array(256);
+  /** The same tables laid out for the WebAssembly loop, made on its first use. */
+  private tables?: PrefilterTables;
 
   constructor(keywords: string[]) {
     this.keywords = [...new Set(keywords.map((k) => k.toLowerCase()))];
@@ -102,7 +102,7 @@ export class KeywordIndex {
     // a uniform page's steps whose starts keep a whole keyword inside it are skipped (steps meet page
     // starts when the buffer is 8-aligned, as chunk buffers are)
     const skip = (PAGE - this.maxLen) & ~7;
-    const ran = kernel && hi - lo >= KERNEL_MIN && prefilterSteps(this, buf, end, lo, hi, skip, (start) => this.tryAt(buf, end, start, kw, pos));
+    const ran = kernel && hi - lo >= KERNEL_MIN && prefilterFind((this.tables ??= this.kernelTables()), buf, end, lo, hi, skip, kw, pos);
     if (!ran) this.steps(buf, end, off, words, lo, hi, skip, (start) => this.tryAt(buf, end, start, kw, pos));
     for (let k = Math.max(0, hi - 1); k + 2 < end; k++) this.tryAt(buf, end, k, kw, pos);
     return { kw, pos };
@@ -144,6 +144,17 @@ export class KeywordIndex {
       // bit b of m stands for the start i - 1 + b; lowest set bit first keeps starts ascending
       for (let r = m; r !== 0; r &= r - 1) at(i + 30 - Math.clz32(r & -r));
     }
+  }
+
+  private kernelTables(): PrefilterTables {
+    const kwOff = new Int32Array(this.bytes.length);
+    const kwLen = new Int32Array(this.bytes.length);
+    this.bytes.forEach((b, id) => {
+      kwOff[id] = id > 0 ? kwOff[id - 1] + kwLen[id - 1] : 0;
+      kwLen[id] = b.length;
+    });
+    const { pair, folded, uniformKeyword, slotKey, slotFirst, slotCount, ids } = this;
+    return { pair, folded, uniformKeyword, slotKey, slotFirst, slotCount, ids, kwBytes: Buffer.concat(this.bytes), kwOff, kwLen, lower: LOWER, maxBucket: Math.max(...slotCount) };
   }
 
   /** 1 if some keyword may start with these 3 bytes (first byte low, each OR 0x20), else 0. */

@@ -5,7 +5,8 @@ import type { Detection, Detector, DetectContext, EntropyLevel, Hit } from '../t
 import type { Rule } from '../rules/schema.js';
 import type { TextView } from '../views/view.js';
 import { latin1View } from '../views/view.js';
-import { utf16View } from '../views/utf16.js';
+import { utf16ViewFast } from './utf16-kernel.js';
+import { withChunk } from './text-kernel.js';
 import { utf32Views } from '../views/utf32.js';
 import { escapedView } from '../views/decode.js';
 import { KeywordIndex } from './prefilter.js';
@@ -63,11 +64,15 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
       scanView ??= compileScan(rules, runRules, runIds);
       const mode = ctx?.entropy ?? opts.entropy;
       const hits: Hit[] = [];
-      scanView(latin1View(bytes), mode, hits);
-      const escaped = escapedView(bytes);
-      if (escaped) scanView(escaped, 'off', hits);
-      scanView(utf16View(bytes), mode, hits);
-      if (ctx?.extraViews?.includes('utf16be')) scanView(utf16View(bytes, true), mode, hits);
+      const scan = scanView;
+      // the chunk's bytes go into the WebAssembly kernels once for its latin1 and UTF-16 readings
+      withChunk(bytes, () => {
+        scan(latin1View(bytes), mode, hits);
+        const escaped = escapedView(bytes);
+        if (escaped) scan(escaped, 'off', hits);
+        scan(utf16ViewFast(bytes), mode, hits);
+        if (ctx?.extraViews?.includes('utf16be')) scan(utf16ViewFast(bytes, true), mode, hits);
+      });
       const u32 = utf32Views(bytes);
       scanView(u32.le, mode, hits);
       scanView(u32.be, mode, hits);

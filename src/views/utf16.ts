@@ -91,8 +91,8 @@ export function utf16Runs(bytes: Uint8Array, minChars = 6, bigEndian = false): U
   return { byteStart, viewStart, buf };
 }
 
-export function utf16View(bytes: Uint8Array, bigEndian = false, minChars = 6): TextView {
-  const r = utf16Runs(bytes, minChars, bigEndian);
+/** The UTF-16 view of bytes; `r` its runs when they were found elsewhere (the same runs utf16Runs finds). */
+export function utf16View(bytes: Uint8Array, bigEndian = false, minChars = 6, r: NarrowRuns = utf16Runs(bytes, minChars, bigEndian)): TextView {
   return {
     encoding: bigEndian ? 'utf16be' : 'utf16le',
     buf: r.buf,
