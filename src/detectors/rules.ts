@@ -101,7 +101,10 @@ function compileScan(rules: Rule[], runRules: Rule[], runIds: Set<string>): Scan
   compiled.forEach((c, ri) => {
     for (const k of c.rule.keywords) byKeyword[index.id(k)].push(ri);
   });
-  const contextIds = new Set(CONTEXT_KEYWORDS.map((k) => index.id(k)));
+  // per keyword, beside each of its rules: the form the rule wants it in (undefined: any)
+  const formsByKeyword = byKeyword.map((list, k) => list.map((ri) => compiled[ri].forms.get(k)));
+  const isContext = new Uint8Array(index.keywords.length);
+  for (const k of CONTEXT_KEYWORDS) isContext[index.id(k)] = 1;
   const kwLen = index.keywords.map((k) => k.length);
   // token runs as long as the entropy pass or any token-run rule needs (token-run rules' characters are token characters)
   const minTokenRun = Math.min(ALL_T.minLen, ...runRules.map((r) => r.minRun));
@@ -115,14 +118,19 @@ function compileScan(rules: Rule[], runRules: Rule[], runIds: Set<string>): Scan
     const wins: number[][] = compiled.map(() => []);
     const ctxPos: number[] = [];
     const ctxLen: number[] = [];
+    const buf = view.buf;
+    const context = mode !== 'off';
     for (let i = 0; i < kw.length; i++) {
       const p = pos[i];
       const k = kw[i];
-      if (mode !== 'off' && contextIds.has(k)) (ctxPos.push(p), ctxLen.push(kwLen[k]));
-      for (const ri of byKeyword[k]) {
+      if (context && isContext[k] === 1) (ctxPos.push(p), ctxLen.push(kwLen[k]));
+      const list = byKeyword[k];
+      const forms = formsByKeyword[k];
+      for (let j = 0; j < list.length; j++) {
+        const ri = list[j];
         const c = compiled[ri];
-        const form = c.forms.size ? c.forms.get(k) : undefined;
-        if (form && !formOk(view.buf, p, form)) continue;
+        const form = forms[j];
+        if (form !== undefined && !formOk(buf, p, form)) continue;
         if (c.sticky) {
           // candidate start positions [p - before, p], merged per rule
           const s0 = Math.max(0, p - c.before);
