@@ -216,3 +216,76 @@ export function utf16Runs(buf: usize, n: i32, minBytes: i32, bigEndian: bool, pr
   outCount = count;
   return <i32>(o - narrow);
 }
+
+// @ts-ignore: decorator
+@inline
+function printableAt(print: usize, buf: usize, p: i32): bool {
+  return load<u8>(print + <usize>load<u8>(buf + <usize>p)) != 0;
+}
+
+/** True if bytes [p, p + 3) lie inside buf[0, n) and are zero. */
+function zeros3(buf: usize, n: i32, p: i32): bool {
+  return p >= 0 && p + 3 <= n && load<u8>(buf + <usize>p) == 0 && load<u8>(buf + <usize>(p + 1)) == 0 && load<u8>(buf + <usize>(p + 2)) == 0;
+}
+
+/** One printable byte and one zero in a 16-bit value (either order). */
+function lone16(print: usize, v: u32): bool {
+  return v <= 0xff ? load<u8>(print + <usize>v) != 0 : (v & 0xff) == 0 && load<u8>(print + <usize>(v >>> 8)) != 0;
+}
+
+/**
+ * UTF-32 stretches in buf[0, n) as the reference (utf32Runs in src/views/utf32.ts) finds them, from
+ * the probe at `from` on: one aligned word per 16 bytes (runs of at least 6 characters), uniform
+ * pages skipped. Writes (start, characters, 0 for LE or 1 for BE) triples to out; stops before a
+ * stretch that could overflow `cap` and returns the probe to resume at, or -1 when done.
+ */
+export function utf32Runs(buf: usize, n: i32, minChars: i32, print: usize, out: usize, cap: i32, from: i32): i32 {
+  const stride: i32 = 16;
+  let count: i32 = 0;
+  let next = from;
+  for (let page = from & ~(PAGE - 1); page < n; page += PAGE) {
+    // a page of one byte value has no character byte next to zeros
+    if (uniform(buf, page, n)) continue;
+    const last = min(n, page + PAGE) - 4;
+    for (let q = max(page, next); q <= last; q += stride) {
+      const x = load<u32>(buf + <usize>q);
+      const lo = x & 0xffff;
+      const hi = x >>> 16;
+      // both 16-bit halves non-zero (text, pointers, random bytes) or the word is zero: no character here
+      if ((lo == 0) == (hi == 0)) continue;
+      let k: i32;
+      if (hi == 0) k = lone16(print, lo) ? (lo > 0xff ? 1 : 0) : -1;
+      else k = lone16(print, hi) ? (hi > 0xff ? 3 : 2) : -1;
+      if (k < 0) continue;
+      if (count + 3 > cap) {
+        outCount = count;
+        return q;
+      }
+      const c = q + k;
+      let f = c;
+      while (f >= 4 && printableAt(print, buf, f - 4) && zeros3(buf, n, f - 3)) f -= 4;
+      let l = c;
+      while (l + 4 < n && printableAt(print, buf, l + 4) && zeros3(buf, n, l + 1)) l += 4;
+      const chars = ((l - f) >> 2) + 1;
+      const trail: i32 = zeros3(buf, n, l + 1) ? 1 : 0;
+      const lead: i32 = zeros3(buf, n, f - 3) ? 1 : 0;
+      if (lead == 1 && trail == 0) {
+        if (chars >= minChars) {
+          store<i32>(out + (<usize>count << 2), f - 3);
+          store<i32>(out + (<usize>count << 2), chars, 4);
+          store<i32>(out + (<usize>count << 2), 1, 8);
+          count += 3;
+        }
+      } else if (chars - 1 + trail >= minChars) {
+        store<i32>(out + (<usize>count << 2), f);
+        store<i32>(out + (<usize>count << 2), chars - 1 + trail, 4);
+        store<i32>(out + (<usize>count << 2), 0, 8);
+        count += 3;
+      }
+      next = ((l + 1 + stride - 1) / stride) * stride;
+      q = next - stride;
+    }
+  }
+  outCount = count;
+  return -1;
+}

@@ -5,9 +5,8 @@ import type { Detection, Detector, DetectContext, EntropyLevel, Hit } from '../t
 import type { Rule } from '../rules/schema.js';
 import type { TextView } from '../views/view.js';
 import { latin1View } from '../views/view.js';
-import { utf16ViewFast } from './utf16-kernel.js';
+import { utf16ViewFast, utf32ViewsFast } from './wide-kernel.js';
 import { withChunk } from './text-kernel.js';
-import { utf32Views } from '../views/utf32.js';
 import { escapedView } from '../views/decode.js';
 import { KeywordIndex } from './prefilter.js';
 import { isPlaceholder, runValidator, shannon } from './validators.js';
@@ -65,17 +64,20 @@ export function rulesDetector(rules: Rule[], opts: RulesDetectorOptions): Detect
       const mode = ctx?.entropy ?? opts.entropy;
       const hits: Hit[] = [];
       const scan = scanView;
-      // the chunk's bytes go into the WebAssembly kernels once for its latin1 and UTF-16 readings
+      // the chunk's bytes go into the WebAssembly kernels once for its latin1, UTF-16 and UTF-32 readings
       withChunk(bytes, () => {
         scan(latin1View(bytes), mode, hits);
+        // the wide views are read while the chunk is still in the kernels (scanning a view copies it in)
+        const u16 = utf16ViewFast(bytes);
+        const u16be = ctx?.extraViews?.includes('utf16be') ? utf16ViewFast(bytes, true) : null;
+        const u32 = utf32ViewsFast(bytes);
         const escaped = escapedView(bytes);
         if (escaped) scan(escaped, 'off', hits);
-        scan(utf16ViewFast(bytes), mode, hits);
-        if (ctx?.extraViews?.includes('utf16be')) scan(utf16ViewFast(bytes, true), mode, hits);
+        scan(u16, mode, hits);
+        if (u16be) scan(u16be, mode, hits);
+        scan(u32.le, mode, hits);
+        scan(u32.be, mode, hits);
       });
-      const u32 = utf32Views(bytes);
-      scanView(u32.le, mode, hits);
-      scanView(u32.be, mode, hits);
       return { hits: dedupe(hits) };
     },
   };

@@ -8,6 +8,7 @@ export interface TextKernel extends KernelExports {
   find(buf: number, from: number, hi: number, end: number, skip: number, pair: number, folded: number, uniformKeyword: number, out: number, cap: number, need: number): number;
   runs(buf: number, n: number, min: number, cls: number, loTable: number, out: number, cap: number, from: number): number;
   utf16Runs(buf: number, n: number, minBytes: number, bigEndian: number, print: number, runs: number, narrow: number): number;
+  utf32Runs(buf: number, n: number, minChars: number, print: number, out: number, cap: number, from: number): number;
 }
 
 /** Numbers handed back per call of the resumable loops. */

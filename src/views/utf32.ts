@@ -63,10 +63,17 @@ class RunSink {
  * when cn is followed by three zeros, as BE when c1 is preceded by three; a stretch that reads the
  * same both ways is LE (the byte order of every common host), so one string is never two findings.
  */
-export function utf32Runs(bytes: Uint8Array, minChars = 6): { le: Utf32Runs; be: Utf32Runs } {
-  const n = bytes.length;
+export function utf32Runs(bytes: Uint8Array, minChars = 6, stretches: ArrayLike<number> = utf32Stretches(bytes, minChars)): { le: Utf32Runs; be: Utf32Runs } {
   const le = new RunSink();
   const be = new RunSink();
+  for (let j = 0; j < stretches.length; j += 3) (stretches[j + 2] === 1 ? be : le).add(stretches[j], stretches[j + 1]);
+  return { le: le.finish(bytes, 0), be: be.finish(bytes, 3) };
+}
+
+/** The runs utf32Runs reads, as (start, characters, 0 for LE or 1 for BE) triples in the order found. */
+export function utf32Stretches(bytes: Uint8Array, minChars = 6): number[] {
+  const n = bytes.length;
+  const out: number[] = [];
   const min = Math.max(2, minChars);
   /** Grows the stretch through the character byte at c; records it if long enough; returns its last character byte. */
   const grow = (c: number): number => {
@@ -78,8 +85,8 @@ export function utf32Runs(bytes: Uint8Array, minChars = 6): { le: Utf32Runs; be:
     const trail = zeros3(bytes, l + 1) ? 1 : 0;
     const lead = zeros3(bytes, f - 3) ? 1 : 0;
     if (lead === 1 && trail === 0) {
-      if (count >= min) be.add(f - 3, count);
-    } else if (count - 1 + trail >= min) le.add(f, count - 1 + trail);
+      if (count >= min) out.push(f - 3, count, 1);
+    } else if (count - 1 + trail >= min) out.push(f, count - 1 + trail, 0);
     return l;
   };
   // A run of >= 6 characters holds >= 4 consecutive aligned words that are one printable byte and
@@ -104,16 +111,16 @@ export function utf32Runs(bytes: Uint8Array, minChars = 6): { le: Utf32Runs; be:
       q = next - stride;
     }
   }
-  return { le: le.finish(bytes, 0), be: be.finish(bytes, 3) };
+  return out;
 }
 
 function viewOf(r: Utf32Runs, bigEndian: boolean): TextView {
   return { encoding: bigEndian ? 'utf32be' : 'utf32le', buf: r.buf, toBytes: (start, end) => mapNarrowRun(r, start, end, 4) };
 }
 
-/** The UTF-32LE and UTF-32BE views of a chunk (each empty when it holds no such text). */
-export function utf32Views(bytes: Uint8Array, minChars = 6): { le: TextView; be: TextView } {
-  const r = utf32Runs(bytes, minChars);
+/** The UTF-32LE and UTF-32BE views of a chunk (each empty when it holds no such text); `stretches` as utf32Stretches finds them, when found elsewhere. */
+export function utf32Views(bytes: Uint8Array, minChars = 6, stretches?: ArrayLike<number>): { le: TextView; be: TextView } {
+  const r = utf32Runs(bytes, minChars, stretches);
   return { le: viewOf(r.le, false), be: viewOf(r.be, true) };
 }
 

@@ -1,8 +1,10 @@
-// UTF-16 runs: the WebAssembly kernel against the JavaScript reference (utf16Runs), and both against
-// a byte-by-byte definition, on random and adversarial buffers at every start offset, LE and BE.
+// UTF-16 and UTF-32 runs: the WebAssembly kernels against the JavaScript references (utf16Runs,
+// utf32Stretches), the UTF-16 one against a byte-by-byte definition too, on random and adversarial
+// buffers at every start offset, LE and BE.
 import { describe, expect, it } from 'vitest';
 import { utf16Runs } from '../src/views/utf16.js';
-import { utf16RunsKernel } from '../src/detectors/utf16-kernel.js';
+import { utf32Stretches, encodeUtf32 } from '../src/views/utf32.js';
+import { utf16RunsKernel, utf32StretchesKernel } from '../src/detectors/wide-kernel.js';
 import { PRINTABLE } from '../src/views/bytes.js';
 import { seeded } from '../fixtures/gen/keys.js';
 
@@ -73,4 +75,63 @@ describe('UTF-16 run kernel', () => {
       if (name !== 'zeros' && name !== 'random') expect(runs).toBeGreaterThan(0);
     });
   }
+});
+
+/** UTF-32 text of 4..10 characters in both byte orders at every alignment, among pointers, small integers, zero and uniform pages. */
+function wide32(len: number, seed: number): Buffer {
+  const r = seeded(len, seed);
+  const b = seeded(len, seed + 1);
+  let at = 0;
+  for (let k = 0; at + 128 < len; k++) {
+    if (k % 37 === 5) {
+      // a zero page and a uniform 0x41 page: skipped whole
+      const p = (Math.floor(at / 4096) + 1) * 4096;
+      if (p + 8192 > len) break;
+      b.fill(0, p, p + 4096);
+      b.fill(0x41, p + 4096, p + 8192);
+      at = p + 8192;
+      continue;
+    }
+    const chars = 4 + (k % 7);
+    const text = encodeUtf32(Array.from({ length: chars }, (_, i) => String.fromCharCode(0x21 + (r[at + i] % 0x5e))).join(''), k % 2 === 1);
+    at += k % 4;
+    const tail = k % 3;
+    text.copy(b, at);
+    at += text.length;
+    if (tail === 0) (b.fill(0, at, at + 4), (at += 4));
+    else if (tail === 1) (b.writeUInt32LE(0x5a, at), (at += 4));
+    at += r[at] % 24;
+  }
+  return b;
+}
+
+describe('UTF-32 run kernel', () => {
+  const inputs: Array<[string, Buffer]> = [
+    ['random', seeded(80 * 1024 + 5, 11)],
+    ['text in both orders among pointers, zeros and uniform pages', wide32(200 * 1024, 12)],
+    ['one run over the whole buffer', encodeUtf32('B'.repeat(20 * 1024), false)],
+  ];
+  for (const [name, buf] of inputs) {
+    it(`kernel = reference: ${name}, every start offset`, () => {
+      let found = 0;
+      for (let off = 0; off < 8; off++) {
+        const b = buf.subarray(off);
+        for (const min of [6, 8]) {
+          const js = utf32Stretches(b, min);
+          const wasm = utf32StretchesKernel(b, min);
+          expect(wasm !== null && JSON.stringify(wasm) === JSON.stringify(js), `kernel differs: offset ${off}, min ${min}`).toBe(true);
+          found += js.length;
+        }
+      }
+      if (name !== 'random') expect(found).toBeGreaterThan(0);
+    });
+  }
+
+  it('more stretches than one kernel call hands back: the search resumes where it stopped', () => {
+    const one = Buffer.concat([encodeUtf32('abcdef', false), Buffer.alloc(4), Buffer.from([0xff, 0xff, 0xff, 0xff])]);
+    const b = Buffer.concat(Array.from({ length: 30000 }, () => one));
+    const wasm = utf32StretchesKernel(b, 6);
+    expect(wasm !== null && wasm.length > 65536).toBe(true);
+    expect(JSON.stringify(wasm) === JSON.stringify(utf32Stretches(b, 6))).toBe(true);
+  });
 });
