@@ -16,6 +16,18 @@ export interface Tagged {
 
 const MIN_LEN = 11;
 
+/**
+ * A faster run of the two sampling loops below (a WebAssembly kernel the detectors hand in): calls
+ * `visit` with each sample the reference loop would pass its filter, ascending, and returns true;
+ * false (nothing called) when it cannot run.
+ */
+export interface GramSampler {
+  /** searchAll: samples every `step` bytes whose 4-byte gram's slot is set in `slots` (64 KiB). */
+  words(hay: Uint8Array, step: number, slots: Uint8Array, visit: (i: number) => void): boolean;
+  /** RunIndex: samples every 8 bytes whose 8-byte gram hash has its bit set in `bloom` (2^20 bits). */
+  runs(hay: Uint8Array, bloom: Uint8Array, visit: (i: number) => void): boolean;
+}
+
 /** Largest sampling step every needle long enough to index still fits: step + 3 <= length. */
 function stepFor(needles: Tagged[]): number {
   let min = Infinity;
@@ -34,7 +46,7 @@ function indexOfAll(hay: Buffer, n: Tagged, out: Hit[]): void {
   }
 }
 
-export function searchAll(hay: Buffer, needles: Tagged[]): Hit[] {
+export function searchAll(hay: Buffer, needles: Tagged[], sampler?: GramSampler): Hit[] {
   const out: Hit[] = [];
   const table = new Map<number, Array<number>>();
   const bloom = new Uint8Array(1 << 16);
@@ -67,16 +79,9 @@ export function searchAll(hay: Buffer, needles: Tagged[]): Hit[] {
   const last = hay.length - 4;
   // samples are 4-byte aligned: one word load each when the buffer is
   const words = LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new Uint32Array(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
-  for (let i = 0; i <= last; i += step) {
-    // every sample of a uniform page is a degenerate gram, and those are never indexed
-    if ((i & (PAGE - 1)) === 0 && uniformPage(hay, i)) {
-      i += PAGE - step;
-      continue;
-    }
-    const g = words !== null ? words[i >> 2] : gramAt(hay, i);
-    if (!bloom[slot(g)]) continue;
-    const list = table.get(g);
-    if (!list) continue;
+  const visit = (i: number): void => {
+    const list = table.get(words !== null ? words[i >> 2] : gramAt(hay, i));
+    if (!list) return;
     for (const e of list) {
       const n = indexed[e >> 6];
       const x = i - (e & 63);
@@ -94,6 +99,15 @@ export function searchAll(hay: Buffer, needles: Tagged[]): Hit[] {
       seen.add(id);
       out.push({ start: x, end: x + len, ruleId: n.ruleId, encoding: n.encoding, secret: n.secret, note: n.note });
     }
+  };
+  if (sampler?.words(hay, step, bloom, visit)) return out;
+  for (let i = 0; i <= last; i += step) {
+    // every sample of a uniform page is a degenerate gram, and those are never indexed
+    if ((i & (PAGE - 1)) === 0 && uniformPage(hay, i)) {
+      i += PAGE - step;
+      continue;
+    }
+    if (bloom[slot(words !== null ? words[i >> 2] : gramAt(hay, i))]) visit(i);
   }
   return out;
 }
@@ -241,7 +255,11 @@ export class RunIndex {
   readonly grams: number;
   private readonly tables: GramTable[];
 
-  constructor(needles: RunNeedle[]) {
+  /** `sampler` runs the sampling loop faster (see GramSampler); the results are the same. */
+  constructor(
+    needles: RunNeedle[],
+    private readonly sampler?: GramSampler,
+  ) {
     if (needles.some((n) => n.bytes.length > MAX_RUN_NEEDLE_BYTES)) throw new RangeError('run index needle too long');
     this.needles = needles;
     this.tables = [
@@ -268,21 +286,17 @@ export class RunIndex {
       const step = STEP_OF[width];
       const last = hay.length - width;
       const bloom = t.bloom;
-      for (let i = 0; i <= last; i += step) {
-        if ((i & (PAGE - 1)) === 0 && uniformPage(hay, i)) {
-          i += PAGE - step;
-          continue;
-        }
+      const keyOf = (i: number): number => (words === 2 ? mix(w === null ? u32(hay, i) : w[i >> 2], w === null ? u32(hay, i + 4) : w[(i >> 2) + 1], 0, 0, 2) : keyAt(hay, i, words));
+      /** The sample at i, whose gram passed the filter. */
+      const visit = (i: number): void => {
         const q = i >> 2;
         const w0 = w === null ? u32(hay, i) : w[q];
         const w1 = w === null ? u32(hay, i + 4) : w[q + 1];
-        const key = words === 2 ? mix(w0, w1, 0, 0, 2) : keyAt(hay, i, words);
-        const h = key >>> (32 - BLOOM_BITS);
-        if ((bloom[h >>> 3] & (1 << (h & 7))) === 0) continue;
+        const key = keyOf(i);
         const [from, to] = t.bucket(key);
         // a gram many needles share (rotations of one repeated pattern) inside a stretch already
         // found: each would widen over the same bytes again, quadratic on hostile keyword runs
-        if (to - from > CROWDED && i + width <= coveredEnd) continue;
+        if (to - from > CROWDED && i + width <= coveredEnd) return;
         for (let j = from; j < to; j++) {
           if (t.keyOf(j) !== key || t.word0[j] !== w0 || t.word1[j] !== w1) continue;
           const n = t.needleOf[j];
@@ -309,6 +323,15 @@ export class RunIndex {
           if (z > coveredEnd) coveredEnd = z;
           out.push({ needle: n, start: a, end: z, offset: ao });
         }
+      };
+      if (width === 8 && this.sampler?.runs(hay, bloom, visit)) continue;
+      for (let i = 0; i <= last; i += step) {
+        if ((i & (PAGE - 1)) === 0 && uniformPage(hay, i)) {
+          i += PAGE - step;
+          continue;
+        }
+        const h = keyOf(i) >>> (32 - BLOOM_BITS);
+        if ((bloom[h >>> 3] & (1 << (h & 7))) !== 0) visit(i);
       }
     }
     return out;

@@ -3,6 +3,7 @@
 // know, and as pieces (freed memory loses a copy's first bytes, a buffer boundary cuts its tail).
 import type { DetectContext, Detection, Detector, Encoding, Hit, LearnedValue } from '../types.js';
 import { RunIndex } from '../codec/multi-search.js';
+import { gramSampler } from './gram-kernel.js';
 import type { RunNeedle } from '../codec/multi-search.js';
 import { base64Phases } from '../codec/base64.js';
 import { encodeUtf32 } from '../views/utf32.js';
@@ -138,7 +139,7 @@ function planOf(values: SecretValue[]): Plan {
     // a short value's form counts whole only (its context is what makes it safe), so does a long one; others from a piece
     minRun: f.skip || f.value.value.length > PIECES_UP_TO[f.value.text ? 'text' : 'binary'] ? f.bytes.length : Math.min(f.bytes.length, Math.ceil(MIN_FRAGMENT * f.scale)),
   }));
-  return { index: new RunIndex(needles), forms };
+  return { index: new RunIndex(needles, gramSampler), forms };
 }
 
 // one plan per context: chunks of one scan share their context object's learned list

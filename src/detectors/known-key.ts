@@ -7,6 +7,7 @@ import type { RsaTarget } from './factor-hunt.js';
 import { rsaTagged, scalarTagged, textNeedles, findNeedles } from '../codec/bignum.js';
 import { searchAll } from '../codec/multi-search.js';
 import type { Tagged } from '../codec/multi-search.js';
+import { gramSampler } from './gram-kernel.js';
 
 const PKCS8_PREFIX: Record<string, Buffer> = {
   Ed25519: Buffer.from('302e020100300506032b657004220420', 'hex'),
@@ -121,7 +122,7 @@ function hunt(bytes: Buffer, known: KnownKey[], learned: LearnedValue[]): Detect
     found.push({ kind: 'ec-scalar', label: k.label, curve: k.curve, scalar: f.scalar, publicKey: k.publicKey });
     hits.push(...scalarTagged(f.scalar, k.label, 'known-key'));
   }
-  return { hits: hits.length ? searchAll(bytes, hits) : [], learned: found };
+  return { hits: hits.length ? searchAll(bytes, hits, gramSampler) : [], learned: found };
 }
 
 export const knownKeyDetector: Detector = {

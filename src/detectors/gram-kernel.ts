@@ -1,0 +1,68 @@
+// The multi-needle searches' sampling loops in WebAssembly (kernels/gram-samples.ts, built into
+// dist/kernels/): the GramSampler that codec/multi-search.ts runs instead of its own loops, which
+// stay the reference and run without the built module.
+import type { GramSampler } from '../codec/multi-search.js';
+import { align16, growTo, loadKernel, type KernelExports } from './kernel-load.js';
+
+interface Exports extends KernelExports {
+  wordSamples(buf: number, len: number, step: number, slots: number, from: number, out: number, cap: number): number;
+  runSamples(buf: number, len: number, bloom: number, from: number, out: number, cap: number): number;
+}
+
+/** Samples handed back per call; the loop resumes where it stopped. */
+const CAP = 1 << 14;
+/** The larger filter (RunIndex: 2^20 bits). */
+const FILTER_BYTES = 1 << 17;
+
+let kernel: Exports | null | undefined;
+
+function instance(): Exports | null {
+  if (kernel === undefined) kernel = loadKernel<Exports>('gram-samples');
+  return kernel;
+}
+
+/** Whether the WebAssembly loops run (else the JavaScript ones). */
+export function gramKernelLoaded(): boolean {
+  return instance() !== null;
+}
+
+/** Copies the filter and the buffer into kernel memory; returns where they lie, or null without the kernel. */
+function upload(hay: Uint8Array, filter: Uint8Array): { k: Exports; filter: number; out: number; buf: number } | null {
+  const k = instance();
+  if (!k || filter.length > FILTER_BYTES) return null;
+  const at = align16(k.heapBase());
+  const out = align16(at + FILTER_BYTES);
+  const buf = align16(out + CAP * 4);
+  // the loops read whole pages and 8-byte grams inside [0, hay.length) only
+  growTo(k, buf + hay.length + 16);
+  const mem = new Uint8Array(k.memory.buffer);
+  mem.set(filter, at);
+  mem.set(hay, buf);
+  return { k, filter: at, out, buf };
+}
+
+function drain(k: Exports, out: number, visit: (i: number) => void): void {
+  const got = new Int32Array(k.memory.buffer, out, k.written());
+  for (let i = 0; i < got.length; i++) visit(got[i]);
+}
+
+export const gramSampler: GramSampler = {
+  words(hay, step, slots, visit) {
+    const m = upload(hay, slots);
+    if (!m) return false;
+    for (let from = 0; from >= 0;) {
+      from = m.k.wordSamples(m.buf, hay.length, step, m.filter, from, m.out, CAP);
+      drain(m.k, m.out, visit);
+    }
+    return true;
+  },
+  runs(hay, bloom, visit) {
+    const m = upload(hay, bloom);
+    if (!m) return false;
+    for (let from = 0; from >= 0;) {
+      from = m.k.runSamples(m.buf, hay.length, m.filter, from, m.out, CAP);
+      drain(m.k, m.out, visit);
+    }
+    return true;
+  },
+};
