@@ -405,7 +405,17 @@ function accept(rule: Rule, secret: string, buf: Uint8Array, s: number, e: numbe
   // cheapest first: keyword-dense text makes many candidates that a validator rejects at once
   for (const v of rule.validators) if (!runValidator(v, secret)) return false;
   if (rule.minEntropy !== undefined && shannon(buf, s, e) < rule.minEntropy) return false;
-  return !(rule.rejectPlaceholders && isPlaceholder(secret));
+  return !(rule.rejectPlaceholders && (isPlaceholder(secret) || maskedAfter(buf, e)));
+}
+
+/** A mask run right after the match (`xoxp-<ids>-####…`): the value's secret part was masked out. */
+function maskedAfter(buf: Uint8Array, e: number): boolean {
+  let i = e;
+  if (buf[i] === 45 || buf[i] === 95) i++;
+  const c = buf[i];
+  if (c !== 35 && c !== 42) return false;
+  for (let k = 1; k < 4; k++) if (buf[i + k] !== c) return false;
+  return true;
 }
 
 /** A hit; confidence checks that fail leave a note, never drop it. */

@@ -101,6 +101,9 @@ const VALIDATORS: Record<ValidatorName, (s: string) => boolean> = {
   // a body of a wider alphabet made only of hex digits is a digest or an id (a 32-hex page id after `ico-`)
   'body-not-hex': (s) => !/^[0-9a-fA-F]+$/.test(s.slice(s.search(/[_-]/) + 1)),
   'random-body': randomBodyOk,
+  // upper-case prose holds ASIA and AKIA (`TODAYINASIAASACKOF…`): letters only, half of them vowels; a
+  // random key id is that in 1 of 5,000 draws
+  'not-upper-text': (s) => !(/^[A-Z]+$/.test(s) && (s.match(/[AEIOU]/g)?.length ?? 0) * 2 >= s.length),
   // a mixed-case value that reads as a program name (CamelCase words) is a name, not a key; hex and
   // lower-case values are left alone (1 in 250 random hex strings holds word-like letter pairs)
   'not-identifier': (s) => !(/[a-z]/.test(s) && /[A-Z]/.test(s) && looksLikeIdentifier(Buffer.from(s, 'latin1'), 0, s.length)),
@@ -124,9 +127,25 @@ export function isReference(s: string): boolean {
   if (/^(?:\$\(|\$\{|#\{|#\/[A-Za-z])/.test(s) || /^\s*\+\s/.test(s)) return true;
   // an AWS resource name (`arn:aws:iam::aws:policy/…`, `arn:aws:secretsmanager:…`) names where a value is
   if (/^arn:aws[a-z-]{0,12}:[a-z0-9-]{2,40}:/.test(s)) return true;
+  if (NAMES_ELSEWHERE.some((re) => re.test(s))) return true;
   const m = /^[A-Za-z_$][A-Za-z0-9_$]{0,60}(?:\.[A-Za-z_$][A-Za-z0-9_$]{0,60}){1,6}$/.exec(s);
   return m !== null && /(?:pass|pwd|secret|token|key)[A-Za-z0-9_]*$/i.test(s);
 }
+
+/** Values that name something held elsewhere, or public, rather than hold a credential. */
+const NAMES_ELSEWHERE = [
+  // a string closed before the value, then concatenation: `"…_password = "+new Buffer(…)`, PHP `'.$p['pw']`
+  /^[+.][ \t]{0,4}(?:new(?![\w$])|\$|[A-Za-z_$][\w$.]{0,60}[ \t]{0,2}[([])/,
+  // a base URL variable, then a path (`$REACT_APP_BASE_URL/classroom/#/forgot_password`)
+  /^\$[A-Za-z_][A-Za-z0-9_]{0,60}\//,
+  // a path says where the password is kept (`/run/secrets/db`, a docs page for `…-password`)
+  /^\/[\w.@~-]{1,80}(?:\/[\w.@~-]{1,80}){1,20}\/?$/,
+  // a Rails route target (`"cms/sites/passwords#update"`), a CSS id (`"#add-password"`)
+  /^[a-z][a-z0-9_]{0,40}(?:\/[a-z][a-z0-9_]{0,40}){1,8}#[a-z_]{1,40}$/,
+  /^#[a-z]{1,30}(?:-[a-z]{1,30}){1,6}$/,
+  // SOPS ciphertext: the secret is encrypted under a key held elsewhere
+  /^ENC\[[A-Z0-9_]{1,20},data:/,
+];
 
 export function runValidator(name: ValidatorName, secret: string): boolean {
   return VALIDATORS[name](secret);
@@ -153,9 +172,14 @@ export function shannon(buf: Uint8Array, s = 0, e = buf.length): number {
 const TEMPLATE =
   /^(?:&lt;[^&]{1,80}&gt;|\{\d{1,2}\}|\$\{[^}]{0,80}\}|\$[A-Za-z_][A-Za-z0-9_]{0,60}|\$\([^)]{0,80}\)|%[A-Za-z_][A-Za-z0-9_]{0,60}%|\{\{[^}]{0,80}\}\}|<[^>]{1,80}>|\[[A-Za-z_ -]{1,40}\])$/;
 const WORDS =
-  /^(?:null|none|nil|undefined|true|false|string|str|bool|int|object|redacted|hidden|masked|removed|placeholder|your[_-]?[a-z_-]{0,30}|xxx+|\*+|\.\.\.|n\/a|!0|!1|(?:secret|(?:access[_-]?)?token|api[_-]?key)[=:]?)$/i;
-/** Fillers inside a value: a mask run (`########`, `XXXXXXXX`), or `YOUR_TOKEN_HERE`-style words. */
-const FILLER = /([#xX])\1{7}|your[_-]?(?:[a-z]{1,12}[_-])?(?:token|key|secret|password|api)/i;
+  /^(?:null|none|nil|undefined|true|false|string|str|bool|int|object|redacted|hidden|masked|removed|placeholder|your[_-]?[a-z_-]{0,30}|xxx+|\*+|\.\.\.|n\/a|!0|!1|&[a-z]{2,6}|(?:secret|(?:access[_-]?)?token|api[_-]?key)[=:]?|(?:password|passwd|passphrase|pass|pwd):)$/i;
+/**
+ * Fillers inside a value: a mask run (`########`, `XXXXXXXX`), `YOUR_TOKEN_HERE`-style words, a
+ * `[Redacted]` mark, or an ellipsis that says the value was cut for display (`ops_eyJzaWdu…`).
+ */
+const FILLER = /([#xX])\1{7}|your[_-]?(?:[a-z]{1,12}[_-])?(?:token|key|secret|password|api)|\[redacted\]|(?:\.\.\.|\u2026)$/i;
+/** A credential pair made of role names (`username:password`, `user:pass`, `username:token`). */
+const ROLE_PAIR = /^["']?(?:user(?:[_-]?name)?|login|name|email)["']?:["']?(?:pass(?:w(?:or)?d)?|pwd|token|secret|api[_-]?key|key)["']?$/i;
 
 /**
  * Values that cannot be a real credential: all one character (incl. a redacted `*****`), template
@@ -173,10 +197,16 @@ export function isPlaceholder(s: string): boolean {
   }
   if (same) return true;
   if (s.includes('EXAMPLE') || /\*{4}/.test(s)) return true;
-  if (TEMPLATE.test(s) || WORDS.test(s) || FILLER.test(s) || mostlyRuns(s) || (s.length >= 20 && ascendingRun(s) >= 8)) return true;
+  if (TEMPLATE.test(s) || WORDS.test(s) || FILLER.test(s) || ROLE_PAIR.test(s) || mostlyRuns(s) || (s.length >= 20 && ascendingRun(s) >= 8)) return true;
   // quotes spliced around a reference (`"'$DB_PASSWORD'"` in a shell line): the reference inside
   const quoted = /^(["'`])(.{1,200})\1$/.exec(s);
   if (quoted && isPlaceholder(quoted[2])) return true;
+  // the part after a token's prefix typed by hand: `xoxp-1234567890`, `GR1348941` then `123123123…`
+  const tail = s.slice(Math.max(s.lastIndexOf('-'), s.lastIndexOf('_')) + 1);
+  if (tail.length >= 8 && ascendingRun(tail) === tail.length) return true;
+  if (periodicRun(s) * 2 >= s.length) return true;
+  // the quote taken as opening closed a string: the value starts at the next key (`",rememberMe:`)
+  if (/^[,;)}\]]/.test(s)) return true;
   // a value that ran on into the rest of an object literal (`null, cache: null`, `!0,image:!0}`)
   const head = /^([^,;)}\]]{1,40})[,;)}\]]/.exec(s)?.[1];
   if (head !== undefined && (WORDS.test(head) || TEMPLATE.test(head))) return true;
@@ -205,6 +235,22 @@ function ascendingRun(s: string): number {
     // digits wrap from 9 to 0 (`1234567890`)
     run = d === 1 || (d === -9 && s[i] === '0') ? run + 1 : 1;
     if (run > best) best = run;
+  }
+  return best;
+}
+
+/**
+ * Longest stretch (12+ chars, else 0) of a unit of 2 to 4 characters repeated (`123123123123`,
+ * `abababab…`): typed by hand; a random token holds none (1 in 62^9 per place for a unit of 3).
+ */
+function periodicRun(s: string): number {
+  let best = 0;
+  for (let p = 2; p <= 4; p++) {
+    let run = 0;
+    for (let i = p; i < s.length; i++) {
+      run = s.charCodeAt(i) === s.charCodeAt(i - p) ? run + 1 : 0;
+      if (run + p >= 12 && run + p > best) best = run + p;
+    }
   }
   return best;
 }

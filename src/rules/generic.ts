@@ -97,6 +97,16 @@ export const genericRules: RuleInput[] = [
       "- echo 'export DATABASE_PASSWORD=\"'$CI_DB_PASSWORD'\"' >> .env",
       'IAMUserChangePassword = "arn:aws:iam::aws:policy/IAMUserChangePassword"',
       '"password": "&lt;db-admin-pw&gt;"',
+      // references, names and public values under a password key
+      '"//localhost:1337/:_password = "+new Buffer("feast").toString("base64")',
+      "echo 'password = '.$p['config']['daemon_password'].\"\\n\";",
+      'REACT_APP_LOGIN_FORGOT_PASSWORD=$REACT_APP_BASE_URL/classroom/#/forgot_password',
+      '"/en/docs/creating-a-strong-password":"/en/enterprise-server@3.0/auth"',
+      'db_password_file: /run/secrets/db_password',
+      `put '/forgot-password' => "cms/sites/passwords#update", as: 'update_password'`,
+      'this.addPassword = "#add-password";',
+      'usernameLabel:"Username or email:",passwordLabel:"Password:",rememberMeLabel:"Remember me:"',
+      'db-password: ENC[AES256_GCM,data:{{b64:8}},iv:{{b64:43}}=,tag:{{b64:22}}==,type:str]',
     ],
   },
   {
@@ -111,7 +121,14 @@ export const genericRules: RuleInput[] = [
     maxLen: 320,
     examples: ['"password": "«correct horse battery staple»"', 'DB_PASS="«my pass word 42»"'],
     validators: ['not-reference'],
-    negativeExamples: ['"password": ""', '"password": "${SECRET}"', '"password": "**** ****"', 'sb.append("MasterUserPassword: " + getMasterUserPassword() + ",");'],
+    negativeExamples: [
+      '"password": ""',
+      '"password": "${SECRET}"',
+      '"password": "**** ****"',
+      'sb.append("MasterUserPassword: " + getMasterUserPassword() + ",");',
+      `- echo 'export DATABASE_PASSWORD="'$PRECOMPILE_PASSWORD'"' >> .env`,
+      '"password": "&lt;db password here&gt;"',
+    ],
   },
   {
     id: 'password-xml-element',
@@ -210,6 +227,10 @@ export const genericRules: RuleInput[] = [
       'secretName: "database-credentials-name"',
       "credentials: 'deploy.bot@example.com'",
       'token: "#/components/schemas/AccessToken"',
+      // a value cut or marked for display, or typed by hand
+      'fn::secret: ops_eyJzaWduSW5B..[Redacted]',
+      'export OP_SERVICE_ACCOUNT_TOKEN=ops_eyJzaWduSW5BZGRyZXNzIjoiaHR0cHM6...',
+      '"token1": "xoxp-1234567890"',
     ],
   },
   {
@@ -612,6 +633,9 @@ export const contextWideRules: RuleInput[] = [
       'curl --user neo4j:[PASSWORD] http://[IP]:7474/',
       'curl --user "xxx:yyy"',
       'curl -u "${username}":"${password}"',
+      'curl -u username:token',
+      'curl http://127.0.0.1:5000/file --user user:pass --digest',
+      'curl -X GET --insecure --user "username:password" \\',
     ],
   },
   {

@@ -15,6 +15,7 @@ const VALIDATOR_NAMES = [
   'secret-like',
   'not-hex-only',
   'body-not-hex',
+  'not-upper-text',
   'url-password',
   'random-body',
   'not-identifier',

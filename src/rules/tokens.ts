@@ -51,7 +51,16 @@ export const tokenRules: RuleInput[] = [
     gen: 'glrt-{{b64u:20}}',
     maxLen: 320,
   }),
-  token({ id: 'gitlab-runner-registration', name: 'GitLab runner registration token', family: 'gitlab', prefix: 'GR1348941', body: '[A-Za-z0-9_\\-]{20,64}', gen: 'GR1348941{{b64u:20}}', maxLen: 75 }),
+  token({
+    id: 'gitlab-runner-registration',
+    name: 'GitLab runner registration token',
+    family: 'gitlab',
+    prefix: 'GR1348941',
+    body: '[A-Za-z0-9_\\-]{20,64}',
+    gen: 'GR1348941{{b64u:20}}',
+    maxLen: 75,
+    negatives: ['GR134894112312312312312312312'],
+  }),
   token({ id: 'gitlab-pipeline-trigger', name: 'GitLab pipeline trigger token', family: 'gitlab', prefix: 'glptt-', body: '[0-9a-f]{40}', gen: 'glptt-{{hex:40}}', maxLen: 46 }),
   token({ id: 'gitlab-cicd-job-token', name: 'GitLab CI/CD job token', family: 'gitlab', prefix: 'glcbt-', body: '[0-9a-zA-Z_\\-]{20,80}', gen: 'glcbt-{{b64u:28}}', maxLen: 90 }),
   token({ id: 'gitlab-incoming-mail', name: 'GitLab incoming mail token', family: 'gitlab', prefix: 'glimt-', body: '[0-9a-zA-Z_\\-]{25}', gen: 'glimt-{{b64u:25}}', maxLen: 31 }),
@@ -227,8 +236,9 @@ export const tokenRules: RuleInput[] = [
     keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'],
     // a DNA sequence holds ACCA; a random key id never has under 2.7 bits per char
     minEntropy: 2.5,
+    validators: ['not-upper-text'],
     // ACCA inside hex text (a DH group prime) is hex, not a key id
-    negatives: ['ffdhe {{HEX:24}}ACCA{{HEX:32}}', 'seq CTTCATAGGGTTCACGCTGTGTAATACCAGGGGGCGCATGTTACAGT'],
+    negatives: ['ffdhe {{HEX:24}}ACCA{{HEX:32}}', 'seq CTTCATAGGGTTCACGCTGTGTAATACCAGGGGGCGCATGTTACAGT', 'TODAYINASIAASACKOFRICEFELLOVER'],
   }),
   token({
     id: 'aws-session-token',
@@ -678,7 +688,13 @@ export const tokenRules: RuleInput[] = [
     maxLen: 270,
     validators: ['has-digit'],
     examples: ['legacy bot «xoxb-{{digit:12}}-{{b62:24}}»', '«xoxs-{{digit:12}}-{{digit:9}}-{{digit:10}}-{{hex:10}}»', '«xoxc-{{digit:11}}-{{digit:12}}-{{digit:13}}-{{hex:64}}»'],
-    negatives: ['hugs xoxo-love-you-all', 'xoxb-{{digit:12}}-****************', 'xoxp-1-SlackAppConfigurationAccessTokenHere', 'xoxb-12345-abcd234'],
+    negatives: [
+      'hugs xoxo-love-you-all',
+      'xoxb-{{digit:12}}-****************',
+      'xoxp-1-SlackAppConfigurationAccessTokenHere',
+      'xoxb-12345-abcd234',
+      '"token4": "xoxp-{{digit:12}}-{{digit:12}}-{{digit:12}}-####################"',
+    ],
   }),
   token({
     id: 'slack-config-token',
