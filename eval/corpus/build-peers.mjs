@@ -76,6 +76,7 @@ function gitleaks() {
 
 // ---- shapes -------------------------------------------------------------------------------------
 const ALPHA = new Map(); // alphabet string -> short key
+const alphabetOf = (key) => [...ALPHA].find(([, k]) => k === key)[0];
 function alphaKey(set) {
   if (!ALPHA.has(set)) ALPHA.set(set, `a${ALPHA.size}`);
   return ALPHA.get(set);
@@ -268,8 +269,17 @@ pos.forEach((item, k) => {
   if (!span || item.parts.some((p) => typeof p !== 'string')) return;
   const text = texts[k];
   const lit = literalRuns(text.slice(span[0], span[1]), item.regex);
+  // runs between literals: Dynatrace's `c01` after the literal `dt0` is a run of its own
+  const runs = [];
   for (const m of text.slice(span[0], span[1]).matchAll(/[A-Za-z0-9]+/g)) {
-    if (m[0].length > PIN_MAX || lit[m.index]) continue;
+    for (let i = m.index, j; i < m.index + m[0].length; i = j) {
+      j = i + 1;
+      while (j < m.index + m[0].length && lit[j] === lit[i]) j++;
+      if (!lit[i]) runs.push({ index: i, 0: text.slice(span[0] + i, span[0] + j) });
+    }
+  }
+  for (const m of runs) {
+    if (m[0].length > PIN_MAX) continue;
     const at = span[0] + m.index;
     const set = classOf(m[0]);
     for (let t = 0; t < PIN_TRIES; t++) {
@@ -296,6 +306,7 @@ for (const [key, fails] of failed) {
 }
 
 const examples = [];
+const exampleOf = new Map(); // positive item index -> its example
 const stats = { noseyparker: { pos: 0, neg: 0, unlocated: 0 }, gitleaks: { pos: 0, neg: 0, unlocated: 0 } };
 pos.forEach((item, k) => {
   const parts = shapeOf(item, located[k].spans, pinned.get(k));
@@ -304,8 +315,52 @@ pos.forEach((item, k) => {
     return;
   }
   stats[item.source].pos++;
+  exampleOf.set(k, examples.length);
   examples.push({ source: item.source, rule: item.rule, ...(item.identifier ? { identifier: true } : {}), parts: defang(parts) });
 });
+
+// A fill must still match the peer's own pattern: a generator's class can hold characters its
+// detection pattern refuses (gitleaks' Square sample class `[0-9A-Za-z\\-_]` is the range `\\`…`_` in
+// Go, so `\\`, `]` and `^`, none of which `[\\w-]` takes). Each punctuation character of a secret
+// placeholder is tried in the example filled with letters and digits; those the pattern refuses there
+// leave the placeholder.
+const tries = [];
+pos.forEach((item, k) => {
+  const parts = examples[exampleOf.get(k)]?.parts;
+  if (!parts) return;
+  // the example with every placeholder filled with letters and digits of its alphabet
+  const fillOf = (p, i) => {
+    const set = [...alphabetOf(p.c)].filter((ch) => /[A-Za-z0-9]/.test(ch));
+    return set.length ? set[(i * 7 + 3) % set.length] : alphabetOf(p.c)[0];
+  };
+  let text = '';
+  let span;
+  const probes = [];
+  for (const p of parts) {
+    const at = text.length;
+    text += typeof p === 'string' ? p : p.l !== undefined ? p.l : Array.from({ length: p.n }, (_, i) => fillOf(p, i)).join('');
+    if (typeof p === 'object' && p.s) span = span ? [span[0], text.length] : [at, text.length];
+    if (typeof p === 'object' && p.c !== undefined && p.s) probes.push({ p, at: at + (p.n >> 1) });
+  }
+  const job = (t) => ({ pattern: item.regex, text: t, group: item.group });
+  for (const { p, at } of probes) {
+    for (const ch of alphabetOf(p.c)) {
+      if (/[A-Za-z0-9]/.test(ch)) continue;
+      tries.push({ p, ch, span, base: job(text), job: job(text.slice(0, at) + ch + text.slice(at + 1)) });
+    }
+  }
+});
+const tried = tries.length ? py([], tries.flatMap((t) => [t.base, t.job])) : [];
+const refused = new Map(); // placeholder -> characters its pattern refused
+const exact = (r, span) => (r.spans ?? []).some((s) => s[0] === span[0] && s[1] === span[1]);
+tries.forEach((t, i) => {
+  // only where the pattern finds the plain fill exactly can a refusal be told apart
+  if (!exact(tried[2 * i], t.span) || exact(tried[2 * i + 1], t.span)) return;
+  if (!refused.has(t.p)) refused.set(t.p, new Set());
+  refused.get(t.p).add(t.ch);
+});
+for (const [p, chars] of refused) p.c = alphaKey([...alphabetOf(p.c)].filter((ch) => !chars.has(ch)).join(''));
+
 const negatives = [];
 for (const item of all.filter((x) => !x.pos)) {
   const parts = item.parts.map((p) => (typeof p === 'string' ? p : p.l ?? p)).filter((p) => typeof p === 'string');

@@ -291,12 +291,12 @@ export const protocolRules: RuleInput[] = [
     // glued on both sides in memory: no edges, the greedy signature takes the longest form
     // `eyJ` is base64 of `{"`: two such segments joined by a dot are a JOSE header and payload whether
     // or not a signature follows (a token cut before it still grants what it claims)
-    pattern: '(?<secret>eyJ[A-Za-z0-9_\\-]{8,2000}\\.eyJ[A-Za-z0-9_\\-]{4,8000}(?:\\.[A-Za-z0-9_\\-]{0,2000})?)',
+    pattern: '(?<secret>eyJ[A-Za-z0-9_\\-]{8,2000}\\.eyJ[A-Za-z0-9_\\-]{4,8000}(?:\\.[A-Za-z0-9_\\-]{0,2000}={0,2})?)',
     prefixed: true,
     before: 0,
     maxLen: 12010,
     checks: ['jwt'],
-    examples: ['token=«{{jwt}}»', '{"id_token":"«{{jwt:RS256}}»"}', '«{{jwt:none}}»', 'Authorization: Bearer «eyJ{{b64u:30}}.eyJ{{b64u:60}}»\r\n'],
+    examples: ['token=«{{jwt}}»', '{"id_token":"«{{jwt:RS256}}»"}', '«{{jwt:none}}»', 'Authorization: Bearer «eyJ{{b64u:30}}.eyJ{{b64u:60}}»\r\n', 'padded signature «eyJ{{b64u:30}}.eyJ{{b64u:60}}.{{b64u:42}}==»'],
     negativeExamples: ['***************************.**********', 'eyJ{{b64u:4}}.eyJ{{b64u:30}}', '.eyJhbGciOi.'],
   },
   {
