@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { builtinRules } from '../src/rules/index.js';
 import { expandTemplate, seededRng } from '../src/rules/template.js';
 import { rulesDetector } from '../src/detectors/rules.js';
+import { compileRules } from '../src/rules/schema.js';
 import { detectText } from './helpers/detect-text.js';
 import type { DetectContext, Hit } from '../src/types.js';
 
@@ -179,5 +180,30 @@ describe("vendor-keyed rules: the key is a word of the vendor's name, glued or n
     expect(covered('meraki-credential', `CISCO_MERAKI_API_KEY: ${hex}\n`, hex)).toBe(true);
     const v = gen('{{digit:16}}');
     expect(covered('asana-credential', `\0myasanaish = "${v}"\0`, v)).toBe(false);
+  });
+});
+
+describe('a prefixed rule scanned in a window (its keyword far inside the token)', () => {
+  // `.k1.` sits 15 characters in, past the sticky limit: the engine scans a window around it. The
+  // first token's greedy tail runs through the name into the second token's prefix.
+  const [rule] = compileRules([
+    {
+      id: 'vendor-k1',
+      name: 'n',
+      description: 'd',
+      keywords: ['.k1.'],
+      pattern: '(?<secret>vnd_[a-z0-9]{10}\\.k1\\.[A-Za-z0-9_]{30,90})',
+      maxLen: 110,
+      before: 15,
+      prefixed: true,
+    },
+  ]);
+  const det = rulesDetector([rule], { entropy: 'off' });
+  test('two tokens joined by identifier text: both wholly covered', () => {
+    const tok = (): string => expandTemplate('vnd_{{alnum:10}}.k1.{{b62:40}}', (n) => randomInt(n)).text;
+    const [t1, t2] = [tok(), tok()];
+    const text = `\0${t1}GODEBUG_x${t2}\0`;
+    const plants = [t1, t2].map((t) => ({ rule: rule.id, start: text.indexOf(t), end: text.indexOf(t) + t.length }));
+    expect(survivors(det.detect(Buffer.from(text, 'latin1'), ctx).hits, plants, 1, 0)).toEqual([]);
   });
 });

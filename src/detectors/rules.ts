@@ -338,10 +338,15 @@ function runAnchored(rule: Rule, re: RegExp, view: TextView, ranges: number[], r
   }
 }
 
-/** Run one rule's regex over view text [ws, we) and push validated hits. */
+/**
+ * Run one rule's regex over view text [ws, we) and push validated hits. A prefixed token's greedy tail
+ * may run through glued neighbours into the next token's prefix, so after each hit the search goes on
+ * from the hit's second character, and a match counts only where it reaches past the last hit.
+ */
 function runRule(rule: Rule, view: TextView, sub: string, ws: number, we: number, n: number, hits: Hit[]): void {
   const re = rule.re;
   re.lastIndex = 0;
+  let done = -1;
   let m: RegExpExecArray | null;
   while ((m = re.exec(sub)) !== null) {
     if (m[0].length === 0) {
@@ -356,9 +361,18 @@ function runRule(rule: Rule, view: TextView, sub: string, ws: number, we: number
       re.lastIndex = m.index + 1;
       continue;
     }
+    const end = m.index + m[0].length;
+    if (end <= done) {
+      re.lastIndex = m.index + 1;
+      continue;
+    }
     const secret = sub.slice(g[0], g[1]);
     if (!accept(rule, secret, view.buf, a, b)) continue;
     hits.push(hitOf(rule, view.toBytes(a, b), view, secret));
+    if (rule.prefixed) {
+      re.lastIndex = m.index + 1;
+      done = end;
+    }
   }
 }
 
