@@ -296,7 +296,13 @@ export const protocolRules: RuleInput[] = [
     before: 0,
     maxLen: 12010,
     checks: ['jwt'],
-    examples: ['token=«{{jwt}}»', '{"id_token":"«{{jwt:RS256}}»"}', '«{{jwt:none}}»', 'Authorization: Bearer «eyJ{{b64u:30}}.eyJ{{b64u:60}}»\r\n', 'padded signature «eyJ{{b64u:30}}.eyJ{{b64u:60}}.{{b64u:42}}==»'],
+    examples: [
+      'token=«{{jwt}}»',
+      '{"id_token":"«{{jwt:RS256}}»"}',
+      '«{{jwt:none}}»',
+      'Authorization: Bearer «eyJ{{b64u:30}}.eyJ{{b64u:60}}»\r\n',
+      'padded signature «eyJ{{b64u:30}}.eyJ{{b64u:60}}.{{b64u:42}}==»',
+    ],
     negativeExamples: ['***************************.**********', 'eyJ{{b64u:4}}.eyJ{{b64u:30}}', '.eyJhbGciOi.'],
   },
   {

@@ -460,7 +460,16 @@ export const tokenRules: RuleInput[] = [
   token({ id: 'duffel-token', name: 'Duffel API token', family: 'commerce', prefix: 'duffel_', body: '(?:test|live)_[A-Za-z0-9_=\\-]{43}', gen: 'duffel_live_{{b64u:43}}', maxLen: 55 }),
   // payments
   token({ id: 'stripe-live-secret-key', name: 'Stripe live secret key', family: 'payments', prefix: 'sk_live_', body: '[A-Za-z0-9]{24,247}', gen: 'sk_live_{{b62:99}}', maxLen: 255 }),
-  token({ id: 'stripe-prod-secret-key', name: 'Stripe secret key (prod)', family: 'payments', prefix: 'sk_prod_', body: '[A-Za-z0-9]{10,247}', gen: 'sk_prod_{{b62:99}}', maxLen: 255, validators: ['has-digit'] }),
+  token({
+    id: 'stripe-prod-secret-key',
+    name: 'Stripe secret key (prod)',
+    family: 'payments',
+    prefix: 'sk_prod_',
+    body: '[A-Za-z0-9]{10,247}',
+    gen: 'sk_prod_{{b62:99}}',
+    maxLen: 255,
+    validators: ['has-digit'],
+  }),
   token({ id: 'stripe-test-secret-key', name: 'Stripe test secret key', family: 'payments', prefix: 'sk_test_', body: '[A-Za-z0-9]{24,247}', gen: 'sk_test_{{b62:99}}', maxLen: 255 }),
   token({
     id: 'stripe-restricted-key',
@@ -786,7 +795,17 @@ export const tokenRules: RuleInput[] = [
   }),
   // shapes the vendor's keyword usually announces; in memory the keyword is elsewhere or gone, and the
   // prefix with the exact grammar is enough
-  token({ id: 'adafruit-io-key', name: 'Adafruit IO key', family: 'saas', prefix: 'aio_', body: '[A-Za-z0-9]{28}', gen: 'aio_{{b62:28}}', maxLen: 32, validators: ['not-identifier'], negatives: ['aio_cancelOutstandingRequestsForFd'] }),
+  token({
+    id: 'adafruit-io-key',
+    name: 'Adafruit IO key',
+    family: 'saas',
+    prefix: 'aio_',
+    body: '[A-Za-z0-9]{28}',
+    gen: 'aio_{{b62:28}}',
+    maxLen: 32,
+    validators: ['not-identifier'],
+    negatives: ['aio_cancelOutstandingRequestsForFd'],
+  }),
   token({
     id: 'authress-access-key',
     name: 'Authress service client access key',
