@@ -260,6 +260,7 @@ const located = py([], pos.map((x, k) => ({ pattern: x.regex, text: texts[k], gr
 // Short runs the pattern pins (an algorithm id such as bcrypt's `2a` in `$2a$`, a version digit) stay
 // literal: most other values of the run's class no longer match the peer's own pattern there.
 const PIN_MAX = 4;
+const PIN_EACH_MAX = 8;
 const PIN_TRIES = 16;
 let pinSeed = 4242;
 const pinRand = () => (pinSeed = (pinSeed * 16807) % 2147483647) / 2147483647;
@@ -278,32 +279,52 @@ pos.forEach((item, k) => {
       if (!lit[i]) runs.push({ index: i, 0: text.slice(span[0] + i, span[0] + j) });
     }
   }
-  for (const m of runs) {
-    if (m[0].length > PIN_MAX) continue;
-    const at = span[0] + m.index;
-    const set = classOf(m[0]);
+  const probe = (at, run, set, each) => {
     for (let t = 0; t < PIN_TRIES; t++) {
       let v;
-      do v = Array.from(m[0], () => set[Math.floor(pinRand() * set.length)]).join('');
-      while (v === m[0] && set.length ** m[0].length > 1);
-      probes.push({ k, at, n: m[0].length, span, job: { pattern: item.regex, text: text.slice(0, at) + v + text.slice(at + m[0].length), group: item.group } });
+      do v = Array.from(run, () => set[Math.floor(pinRand() * set.length)]).join('');
+      while (v === run && set.length ** run.length > 1);
+      probes.push({ k, at, n: run.length, span, each, set, text, item, job: { pattern: item.regex, text: text.slice(0, at) + v + text.slice(at + run.length), group: item.group } });
     }
-  }
+  };
+  for (const m of runs) if (m[0].length <= PIN_EACH_MAX) probe(span[0] + m.index, m[0], classOf(m[0]), m[0].length > PIN_MAX);
 });
-const probed = probes.length ? py([], probes.map((p) => p.job)) : [];
-const failed = new Map(); // `${k}:${at}` -> variants that no longer matched
-probes.forEach((p, i) => {
-  const ok = (probed[i].spans ?? []).some((s) => s[0] === p.span[0] && s[1] === p.span[1]);
-  const key = `${p.k}:${p.at}:${p.n}`;
-  failed.set(key, (failed.get(key) ?? 0) + (ok ? 0 : 1));
-});
+/** Keys `${k}:${at}:${n}` of the probed runs most of whose variants the peer's pattern refused. */
+function refusedRuns(list) {
+  const probed = list.length ? py([], list.map((p) => p.job)) : [];
+  const failed = new Map();
+  list.forEach((p, i) => {
+    const ok = (probed[i].spans ?? []).some((s) => s[0] === p.span[0] && s[1] === p.span[1]);
+    const key = `${p.k}:${p.at}:${p.n}`;
+    failed.set(key, (failed.get(key) ?? 0) + (ok ? 0 : 1));
+  });
+  return [...failed].filter(([, fails]) => fails * 4 >= PIN_TRIES * 3).map(([key]) => key);
+}
 const pinned = new Map(); // example index -> absolute positions kept literal
-for (const [key, fails] of failed) {
-  if (fails * 4 < PIN_TRIES * 3) continue;
+const pin = (key) => {
   const [k, at, n] = key.split(':').map(Number);
   if (!pinned.has(k)) pinned.set(k, new Set());
   for (let i = at; i < at + n; i++) pinned.get(k).add(i);
+};
+// a longer run the pattern refuses is pinned only where it must be, character by character (Entra's
+// `8Q` in `abc8Q~…`; its first three are any)
+const longer = [];
+for (const key of refusedRuns(probes)) {
+  const p = probes.find((q) => `${q.k}:${q.at}:${q.n}` === key);
+  if (!p.each) pin(key);
+  else for (let i = 0; i < p.n; i++) longer.push({ ...p, at: p.at + i, n: 1 });
 }
+const eachProbes = [];
+for (const p of longer) {
+  const ch = p.text[p.at];
+  for (let t = 0; t < PIN_TRIES; t++) {
+    let v;
+    do v = p.set[Math.floor(pinRand() * p.set.length)];
+    while (v === ch && p.set.length > 1);
+    eachProbes.push({ ...p, job: { pattern: p.item.regex, text: p.text.slice(0, p.at) + v + p.text.slice(p.at + 1), group: p.item.group } });
+  }
+}
+for (const key of refusedRuns(eachProbes)) pin(key);
 
 const examples = [];
 const exampleOf = new Map(); // positive item index -> its example
