@@ -493,8 +493,10 @@ export const tokenRules: RuleInput[] = [
     gen: 'EAAA{{b64u:60}}',
     maxLen: 64,
     validators: ['token-like'],
+    minEntropy: 3.5,
     examples: ['«EAAA{{b62:26}}»'],
-    negatives: ['AAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'EAAA{{b62:21}}'],
+    // base64 of a mostly-zero record in the JDK's modules image
+    negatives: ['AAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'EAAA{{b62:21}}', 'EAAAAALAAAAAABAAEAAAIBRAA7'],
   }),
   token({ id: 'square-legacy-token', name: 'Square OAuth token (legacy)', family: 'payments', prefix: 'sq0atp-', body: '[0-9A-Za-z_\\-]{22}', gen: 'sq0atp-{{b64u:22}}', maxLen: 29 }),
   token({ id: 'square-oauth-secret', name: 'Square OAuth secret', family: 'payments', prefix: 'sq0csp-', body: '[0-9A-Za-z_\\-]{43}', gen: 'sq0csp-{{b64u:43}}', maxLen: 50 }),
