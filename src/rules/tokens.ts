@@ -871,7 +871,7 @@ export const tokenRules: RuleInput[] = [
     family: 'comms',
     prefix: '',
     // 22 A's (zero bytes in base64), then URL-encoded base64; a run of A's alone is no token
-    body: 'A{20,24}[A-Za-z0-9%]{80,120}',
+    body: 'A{20,24}[B-Za-z0-9%][A-Za-z0-9%]{79,119}',
     gen: 'AAAAAAAAAAAAAAAAAAAAAA{{b62:20}}%2B{{b62:10}}%3D{{b62:50}}',
     maxLen: 144,
     before: 0,
