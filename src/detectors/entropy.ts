@@ -261,11 +261,28 @@ export function entropyNear(view: TextView, positions: number[], kwLens: number[
   const n = buf.length;
   const armorCache: ArmorCache = { start: 0, end: 0, pub: false };
   let lastEnd = -1;
+  // keywords inside one long identifier all skip to its end and read the same token: the stretch is
+  // walked once ([skipFrom, skipEnd) holds no '=' and no byte outside TOK), and a token start whose
+  // reading found nothing is not read again (what follows depends on the start alone)
+  let skipFrom = -1;
+  let skipEnd = -1;
+  let readAt = -1;
+  // [tokFrom, tokEnd): bytes in TOK up to the first one outside it, so keywords in one long run of
+  // token characters (keyword soup) find its end once
+  let tokFrom = -1;
+  let tokEnd = -1;
   for (let k = 0; k < positions.length; k++) {
     let i = positions[k] + kwLens[k];
     if (i < lastEnd) continue;
     // skip the rest of the identifier (api_key_id), then separators
-    while (i < n && TOK[buf[i]] === 1 && buf[i] !== 61) i++;
+    if (i >= skipFrom && i < skipEnd) i = skipEnd;
+    else {
+      skipFrom = i;
+      while (i < n && TOK[buf[i]] === 1 && buf[i] !== 61) i++;
+      skipEnd = i;
+    }
+    if (i === readAt) continue;
+    readAt = i;
     const stop = Math.min(n, i + 40);
     const sep = i;
     while (i < stop && TOK[buf[i]] !== 1 && buf[i] >= 0x20 && buf[i] < 0x7f) i++;
@@ -275,8 +292,20 @@ export function entropyNear(view: TextView, positions: number[], kwLens: number[
     if (i >= stop) continue;
     // a JSON/C escape's letter belongs to the break, not to the next line
     if (i > 0 && buf[i - 1] === 92 && (buf[i] === 110 || buf[i] === 114 || buf[i] === 116)) i++;
+    // the token runs to the first byte outside TOK, at most MAX_TOKEN + 1 chars
     let e = i;
-    while (e < n && e - i <= MAX_TOKEN && TOK[buf[e]] === 1) e++;
+    if (i >= tokFrom && i < tokEnd) e = tokEnd;
+    else
+      while (e < n && TOK[buf[e]] === 1) {
+        if (e === tokFrom) {
+          e = tokEnd;
+          break;
+        }
+        e++;
+      }
+    tokFrom = i;
+    tokEnd = e;
+    e = Math.min(e, i + MAX_TOKEN + 1);
     // a keyword spelt by chance inside a line of a certificate's base64
     if (isArmorLine(buf, i, e) && isPublicArmor(buf, i, e, armorCache)) continue;
     if (judge(buf, i, e, CONTEXT_T, false)) {
