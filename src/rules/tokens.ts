@@ -914,11 +914,21 @@ export const genericTokenRule: RuleInput = {
   minRun: 35,
   // the prefix opens its run of token characters (a random base64url blob holds `xY_` anywhere);
   // digests with an algorithm prefix (sha512-..., md5_...) are public. A base64 body holds + and /
-  // and ends in = padding: the match takes all of it, or the part after the first + would be left
-  pattern: '(?<![A-Za-z0-9_\\-])(?!(?:sha(?:1|224|256|384|512)|md5)[_\\-])(?<secret>[A-Za-z][A-Za-z0-9]{1,15}(?:[_\\-][A-Za-z0-9]{1,10}){0,3}[_\\-][A-Za-z0-9+/]{32,1000}={0,2})',
+  // and ends in = padding: the match takes all of it, or the part after the first + would be left.
+  // A prefix right after a / opens a path segment (a JVM package named after a platform port,
+  // `…/lin_riscv64/LinRISCV64…`; a URL path): there the body ends at the next /
+  pattern:
+    '(?<![A-Za-z0-9_\\-])(?!(?:sha(?:1|224|256|384|512)|md5)[_\\-])(?<secret>(?<!/)[A-Za-z][A-Za-z0-9]{1,15}(?:[_\\-][A-Za-z0-9]{1,10}){0,3}[_\\-][A-Za-z0-9+/]{32,1000}={0,2}|(?<=/)[A-Za-z][A-Za-z0-9]{1,15}(?:[_\\-][A-Za-z0-9]{1,10}){0,3}[_\\-][A-Za-z0-9+]{32,1000}={0,2})',
   maxLen: 1060,
   validators: ['random-body'],
-  examples: ['ACME_TOKEN=«acme_{{b62:40}}»', '{"key": "«zx-live-{{b62:48}}»"}', 'auth «nvx_k1_{{b62:36}}» ok', 'key «acme_live_{{b64:54}}==», next', 'x-api-key: «qk-{{b64:20}}+/{{b64:30}}»'],
+  examples: [
+    'ACME_TOKEN=«acme_{{b62:40}}»',
+    '{"key": "«zx-live-{{b62:48}}»"}',
+    'auth «nvx_k1_{{b62:36}}» ok',
+    'key «acme_live_{{b64:54}}==», next',
+    'x-api-key: «qk-{{b64:20}}+/{{b64:30}}»',
+    'GET /v1/keys/«nvx_k1_{{b62:40}}»/usage',
+  ],
   negativeExamples: [
     'ucnv_io_stripEBCDICForCompare_78',
     'v8dbg_parent_JSArrayBuffer__JSObject',
@@ -931,5 +941,8 @@ export const genericTokenRule: RuleInput = {
     'blob {{b64u:30}}_{{b62:40}}-{{b64u:60}}',
     'div[data-cel-widget="desktop-rhf_SponsoredProductsRemoteRHFSearchEXPSubsK2ClickPagination"]',
     'path /usr/lib/node_modules/typescript/lib/Program2/CompilerHost/lib.es2015.d.ts',
+    // class names of a platform port: the directory after its prefix, then a class of words, acronyms and digits
+    'org/vnd/monitor/probing/lin_riscv64/LinRISCV64CoreSignalVMAccess',
+    'Lorg/vnd/monitor/probing/mac64_riscv64/Mac64RISCV64CoreSignalVMAccess;',
   ],
 };
