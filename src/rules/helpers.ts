@@ -43,7 +43,8 @@ export function token(s: TokenSpec): RuleInput {
     family: s.family,
     description: s.description ?? `${s.name} (prefix ${s.prefix})`,
     keywords: s.keywords ?? [s.prefix.toLowerCase()],
-    pattern: `(?<secret>${esc(s.prefix)}${s.body})`,
+    // the body's own alternatives each follow the prefix (`ntn_` then either form, not a bare second form)
+    pattern: `(?<secret>${esc(s.prefix)}(?:${s.body}))`,
     flags: s.flags ?? '',
     maxLen: s.maxLen,
     // the prefix keyword opens the match; other keywords may sit anywhere in it

@@ -393,6 +393,7 @@ export const tokenRules: RuleInput[] = [
     body: '[0-9]{11}[A-Za-z0-9]{35}|[A-Za-z0-9]{46}',
     gen: 'ntn_{{digit:11}}{{b62:35}}',
     maxLen: 50,
+    examples: ['NOTION_TOKEN=«ntn_{{b62:46}}»'],
     negatives: ['ntn_123456789012345678901234567890123456789012345678901234567890'],
   }),
   token({
