@@ -1,20 +1,9 @@
 // The factor hunt's sliding pass in WebAssembly (kernels/factor-sieve.ts, built into
-// dist/kernels/), same output as the JavaScript reference in factor-sieve.ts. Without the built
-// module, or with DUMPSCRUB_KERNELS=js, callers run the reference; DUMPSCRUB_KERNELS=wasm makes a
-// missing module an error.
-import { existsSync, readFileSync } from 'node:fs';
+// dist/kernels/), same output as the JavaScript reference in factor-sieve.ts (run without the module).
 import type { SieveInput } from './factor-sieve.js';
+import { align16, growTo, loadKernel, type KernelExports } from './kernel-load.js';
 
-// @types/node 20 does not declare the WebAssembly global: the part used here
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-};
-
-interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  heapBase(): number;
-  written(): number;
+interface Exports extends KernelExports {
   zeroBytes(words: number, n: number, out: number): void;
   sieveWindows(
     bytes: number,
@@ -38,23 +27,9 @@ const CAP = 1 << 16;
 
 let kernel: Exports | null | undefined;
 
-// Where the module lies from this code: the bundled command (dist/cli.js), a module or the bundled
-// worker one folder down in dist/, or the sources (tests run src/ against the built dist/).
-const PLACES = ['./kernels/', '../kernels/', '../../dist/kernels/'];
-
 /** The instantiated module, or null. */
 function instance(): Exports | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
-  const want = process.env.DUMPSCRUB_KERNELS;
-  if (want === 'js') return kernel;
-  for (const place of PLACES) {
-    const url = new URL(`${place}factor-sieve.wasm`, import.meta.url);
-    if (!existsSync(url)) continue;
-    kernel = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(url)), {}).exports as Exports;
-    break;
-  }
-  if (!kernel && want === 'wasm') throw new Error('DUMPSCRUB_KERNELS=wasm but dist/kernels/factor-sieve.wasm is missing: run npm run build');
+  if (kernel === undefined) kernel = loadKernel<Exports>('factor-sieve');
   return kernel;
 }
 
@@ -66,8 +41,6 @@ export function kernelLoaded(): boolean {
 // The input whose bytes, page classes and zero counts sit in kernel memory, and where.
 let resident: SieveInput | undefined;
 let layout = { bytes: 0, zeros: 0, cls: 0, stamp: 0, out: 0 };
-
-const align16 = (n: number): number => (n + 15) & ~15;
 
 /**
  * Copies the input's bytes and page classes into kernel memory and counts zero bytes per word
@@ -83,8 +56,7 @@ export function uploadSieveInput(input: SieveInput): boolean {
   const zeros = align16(bytes + input.bytes.length);
   const cls = align16(zeros + input.words.length);
   const need = cls + input.cls.length;
-  const have = k.memory.buffer.byteLength;
-  if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+  growTo(k, need);
   const mem = new Uint8Array(k.memory.buffer);
   mem.set(input.bytes, bytes);
   mem.set(input.cls, cls);
