@@ -6,6 +6,7 @@ const PAGE: i32 = 4096;
 const PAGE_WORDS: i32 = PAGE >> 2;
 const FILL: u8 = 0;
 const NOISE: u8 = 1;
+const HEAP: u8 = 2;
 
 let outCount: i32 = 0;
 
@@ -35,6 +36,49 @@ export function zeroBytes(words: usize, n: i32, out: usize): void {
   for (; x < n; x++) {
     const v = load<u32>(words + (<usize>x << 2));
     store<u8>(out + <usize>x, <u8>(u32((v & 0xff) == 0) + u32((v & 0xff00) == 0) + u32((v & 0xff0000) == 0) + u32(v >>> 24 == 0)));
+  }
+}
+
+/**
+ * pageClasses (src/detectors/factor-hunt.ts) here: each page's class (a trailing partial page counts
+ * as structured) and the last structure word it holds up to the second (-1: none), 16 bytes a step.
+ */
+export function pageClasses(bytes: usize, nBytes: i32, cls: usize, mark: usize): void {
+  const pages = (nBytes + PAGE - 1) / PAGE;
+  const zero = i16x8.splat(0);
+  for (let g: i32 = 0; g < pages; g++) {
+    const at = g * PAGE;
+    store<i32>(mark + (<usize>g << 2), -1);
+    if (at + PAGE > nBytes) {
+      store<u8>(cls + <usize>g, HEAP);
+      continue;
+    }
+    const p = bytes + <usize>at;
+    const fill = i8x16.splat(load<i8>(p));
+    let uniform = true;
+    for (let o: i32 = 0; o < PAGE; o += 16) {
+      if (!i8x16.all_true(i8x16.eq(v128.load(p + <usize>o), fill))) {
+        uniform = false;
+        break;
+      }
+    }
+    if (uniform) {
+      store<u8>(cls + <usize>g, FILL);
+      continue;
+    }
+    // a structure word has a zero 16-bit half: most 16-byte steps hold none
+    let marks = 0;
+    for (let o: i32 = 0; o < PAGE && marks < 2; o += 16) {
+      if (!v128.any_true(i16x8.eq(v128.load(p + <usize>o), zero))) continue;
+      for (let q: i32 = 0; q < 16 && marks < 2; q += 4) {
+        const v = load<u32>(p + <usize>(o + q));
+        if (v < 0x10000 || (v & 0xffff) == 0) {
+          marks++;
+          store<i32>(mark + (<usize>g << 2), (at + o + q) >> 2);
+        }
+      }
+    }
+    store<u8>(cls + <usize>g, marks < 2 ? NOISE : HEAP);
   }
 }
 

@@ -8,7 +8,7 @@ import { runCli, tempDir } from './lead/cli-harness.js';
 import { FILL, NOISE, ORDERS, moreSieved, pageSkip, sieveWindows, windowPasses } from '../src/detectors/factor-sieve.js';
 import type { Order } from '../src/detectors/factor-sieve.js';
 import { kernelLoaded, sieveWindowsKernel } from '../src/detectors/factor-sieve-kernel.js';
-import { prepareHunt } from '../src/detectors/factor-hunt.js';
+import { pageClasses, prepareHunt } from '../src/detectors/factor-hunt.js';
 import type { HuntBuffer } from '../src/detectors/factor-hunt.js';
 import { toJava, toLE } from '../src/codec/bignum.js';
 import { beBytes, rsaKey, seeded } from '../fixtures/gen/keys.js';
@@ -124,6 +124,33 @@ describe('factor sieve', () => {
       if (name.startsWith('prime-like')) expect(sieveWindows(prepareHunt(buf), 32, 0xb505, true).flat().length).toBeGreaterThan(1 << 16);
     });
   }
+
+  it('classifies pages in the kernel as the reference does: class and structure mark of every page, every start offset', () => {
+    // pages that are uniform but for one byte, hold 0-3 structure words (low or high half zero) at page edges, then a partial page
+    const noise = seeded(48 * PAGE, 41);
+    const pages: Buffer[] = [];
+    for (let g = 0; g < 48; g++) {
+      const p = Buffer.alloc(PAGE, g % 3 === 0 ? 0 : 0x41);
+      if (g % 2) noise.copy(p, 0, g * PAGE, (g + 1) * PAGE);
+      if (g % 4 === 3) p[(g * 97) % PAGE] ^= 0x10;
+      for (let k = 0; k < g % 4; k++) p.writeUInt32LE(k % 2 ? 0x1234 : 0xabcd0000, [0, PAGE - 4, 16 * g, 4 * ((g * 31) % 1024)][k]);
+      pages.push(p);
+    }
+    const crafted = Buffer.concat([...pages, Buffer.alloc(777, 7)]);
+    let compared = 0;
+    for (const buf of [crafted, ...INPUTS.map(([, b]) => b)]) {
+      for (let off = 0; off < 8; off++) {
+        const input = prepareHunt(buf.subarray(off));
+        const ref = pageClasses(input.bytes, input.words);
+        const same = Buffer.from(input.cls).equals(Buffer.from(ref.cls)) && Buffer.from(input.mark.buffer).equals(Buffer.from(ref.mark.buffer));
+        expect(same, `page classes differ at offset ${off}`).toBe(true);
+        compared += ref.cls.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+    const ref = pageClasses(crafted, new Uint32Array(crafted.buffer, crafted.byteOffset, crafted.length >> 2));
+    expect(ref.cls.includes(FILL) && ref.cls.includes(NOISE) && ref.cls.includes(2) && ref.mark.some((m) => m >= 0)).toBe(true);
+  });
 
   it('classifies the adversarial pages as the pass expects (fill, noise and structured all occur)', () => {
     const cls = prepareHunt(mixed(80 * 1024, 3)).cls;

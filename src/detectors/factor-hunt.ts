@@ -35,7 +35,7 @@ export function targetOf(n: bigint, everywhere = true): RsaTarget | null {
  * Class of each whole page of the buffer (a trailing partial page counts as structured), and the
  * one structure word a noise page may hold (-1: none).
  */
-function pageClasses(bytes: Uint8Array, words: Uint32Array): { cls: Uint8Array; mark: Int32Array } {
+export function pageClasses(bytes: Uint8Array, words: Uint32Array): { cls: Uint8Array; mark: Int32Array } {
   const pages = Math.ceil(bytes.length / PAGE);
   const cls = new Uint8Array(pages);
   const mark = new Int32Array(pages).fill(-1);
@@ -112,8 +112,9 @@ export function prepareHunt(bytes: Buffer): HuntBuffer {
   // 32-bit words at 4-byte alignment relative to the buffer (copied once if the buffer is not aligned)
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
   const words = new Uint32Array(aligned.buffer, aligned.byteOffset, Math.floor(bytes.length / 4));
-  const input: HuntBuffer = { bytes: aligned, words, ...pageClasses(aligned, words), zeros: new Uint8Array(0) };
-  if (!uploadSieveInput(input)) input.zeros = zeroBytes(words);
+  const input: HuntBuffer = { bytes: aligned, words, cls: new Uint8Array(0), mark: new Int32Array(Math.ceil(aligned.length / PAGE)), zeros: new Uint8Array(0) };
+  // the kernel classifies the pages where it counts zero bytes; without it, the reference does both
+  if (!uploadSieveInput(input, input.mark)) Object.assign(input, pageClasses(aligned, words), { zeros: zeroBytes(words) });
   return input;
 }
 

@@ -4,6 +4,7 @@ import type { SieveInput } from './factor-sieve.js';
 import { align16, growTo, loadKernel, type KernelExports } from './kernel-load.js';
 
 interface Exports extends KernelExports {
+  pageClasses(bytes: number, nBytes: number, cls: number, mark: number): void;
   zeroBytes(words: number, n: number, out: number): void;
   sieveWindows(
     bytes: number,
@@ -43,23 +44,30 @@ let resident: SieveInput | undefined;
 let layout = { bytes: 0, zeros: 0, cls: 0, stamp: 0, out: 0 };
 
 /**
- * Copies the input's bytes and page classes into kernel memory and counts zero bytes per word
- * there, into input.zeros; false without the kernel. The input is a snapshot from here on.
+ * Copies the input's bytes into kernel memory and counts zero bytes per word there, into
+ * input.zeros; with `mark`, classifies the pages there too, into input.cls and mark (pageClasses
+ * in factor-hunt.ts is the reference), else copies input.cls in. False without the kernel. The
+ * input is a snapshot from here on.
  */
-export function uploadSieveInput(input: SieveInput): boolean {
+export function uploadSieveInput(input: SieveInput, mark?: Int32Array): boolean {
   const k = instance();
   if (!k) return false;
+  const pages = mark ? mark.length : input.cls.length;
   const base = align16(k.heapBase());
   const stamp = base;
   const out = stamp + STAMP_BYTES;
   const bytes = align16(out + CAP * 4);
   const zeros = align16(bytes + input.bytes.length);
   const cls = align16(zeros + input.words.length);
-  const need = cls + input.cls.length;
-  growTo(k, need);
+  const marks = align16(cls + pages);
+  growTo(k, marks + pages * 4);
   const mem = new Uint8Array(k.memory.buffer);
   mem.set(input.bytes, bytes);
-  mem.set(input.cls, cls);
+  if (mark) {
+    k.pageClasses(bytes, input.bytes.length, cls, marks);
+    input.cls = mem.slice(cls, cls + pages);
+    mark.set(new Int32Array(k.memory.buffer, marks, pages));
+  } else mem.set(input.cls, cls);
   k.zeroBytes(bytes, input.words.length, zeros);
   layout = { bytes, zeros, cls, stamp, out };
   input.zeros = mem.slice(zeros, zeros + input.words.length);
