@@ -46,8 +46,21 @@ function basicAuthOk(s: string): boolean {
 }
 
 /**
- * The body after a token's last `_`/`-` separator looks random, not like an identifier: a digit,
- * all three character classes, no run of 11+ lower-case letters, not camelCase words, and entropy
+ * A body that opens as an Itanium-mangled name: `Z`, nested-name codes, then two length-prefixed
+ * names in a row (`ZN4node6Buffer…`). One name alone is no proof: `Z` and a digit open 0.4 % of
+ * random bodies.
+ */
+function mangledHead(body: string): boolean {
+  const first = /^Z[NKLSTZ]{0,3}([1-9][0-9]?)/.exec(body);
+  if (!first) return false;
+  const at = first[0].length + Number(first[1]);
+  if (at > body.length || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(body.slice(first[0].length, at))) return false;
+  return /^[A-Z]{0,3}[1-9][0-9]?[A-Za-z_]/.test(body.slice(at));
+}
+
+/**
+ * The body after a token's last `_`/`-` separator looks random, not like an identifier: a digit
+ * (under 32 characters), upper and lower case, no run of 11+ lower-case letters, not camelCase words, and entropy
  * near that of uniform base62 of its length.
  */
 function randomBodyOk(token: string): boolean {
@@ -73,11 +86,12 @@ function randomBodyOk(token: string): boolean {
     if (c >= 48 && c <= 57) digits++;
     else if (c >= 65 && c <= 90) upper++;
   }
-  if (digits === 0 || upper === 0 || lower === 0) return false;
+  // 32 random base62 characters hold no digit one time in 300: then length and the checks below decide
+  if ((digits === 0 && body.length < 32) || upper === 0 || lower === 0) return false;
   if (upper >= 3 && wordStarts >= 0.6 * upper) return false;
   if (looksLikeIdentifier(Buffer.from(body, 'latin1'), 0, body.length)) return false;
   // Itanium-mangled names (`ZN4node6BufferL8NewSlice...`): length-prefixed identifiers
-  if (/^Z[NKLSTZ0-9]/.test(body) || (body.match(/[0-9][A-Z][a-z]{3}/g)?.length ?? 0) >= 3) return false;
+  if (mangledHead(body) || (body.match(/[0-9][A-Z][a-z]{3}/g)?.length ?? 0) >= 3) return false;
   // expected entropy of L uniform draws from 62 symbols, with the Miller-Madow small-sample bias
   const expected = Math.log2(62) - 61 / (2 * body.length * Math.LN2);
   return shannon(Buffer.from(body, 'latin1')) >= expected - 0.6;

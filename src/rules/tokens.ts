@@ -929,6 +929,9 @@ export const genericTokenRule: RuleInput = {
     'key «acme_live_{{b64:54}}==», next',
     'x-api-key: «qk-{{b64:20}}+/{{b64:30}}»',
     'GET /v1/keys/«nvx_k1_{{b62:40}}»/usage',
+    // random bodies that happen to hold no digit, or open with Z and a digit as a mangled name does
+    'sync «odt_{{alpha:40}}» done',
+    'auth «nvx_Z7{{b62:38}}» ok',
   ],
   negativeExamples: [
     'ucnv_io_stripEBCDICForCompare_78',
