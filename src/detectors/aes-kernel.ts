@@ -13,12 +13,7 @@ const CAP = 1 << 14;
 /** Skip bounds a block can hold (two per uniform page of a block and its margins). */
 const MAX_SKIPS = 256;
 
-let kernel: Exports | null | undefined;
-
-function instance(): Exports | null {
-  if (kernel === undefined) kernel = loadKernel<Exports>('aes-relations');
-  return kernel;
-}
+const instance = (): Exports | null => loadKernel<Exports>('aes-relations');
 
 /** Whether the WebAssembly pass runs (else the JavaScript reference). */
 export function aesKernelLoaded(): boolean {

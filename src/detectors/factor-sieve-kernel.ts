@@ -26,13 +26,7 @@ const STAMP_BYTES = 1024;
 /** Candidate windows handed back per call; the pass resumes where it stopped. */
 const CAP = 1 << 16;
 
-let kernel: Exports | null | undefined;
-
-/** The instantiated module, or null. */
-function instance(): Exports | null {
-  if (kernel === undefined) kernel = loadKernel<Exports>('factor-sieve');
-  return kernel;
-}
+const instance = (): Exports | null => loadKernel<Exports>('factor-sieve');
 
 /** Whether the WebAssembly pass runs (else the JavaScript reference). */
 export function kernelLoaded(): boolean {

@@ -14,12 +14,7 @@ const CAP = 1 << 14;
 /** The larger filter (RunIndex: 2^20 bits). */
 const FILTER_BYTES = 1 << 17;
 
-let kernel: Exports | null | undefined;
-
-function instance(): Exports | null {
-  if (kernel === undefined) kernel = loadKernel<Exports>('gram-samples');
-  return kernel;
-}
+const instance = (): Exports | null => loadKernel<Exports>('gram-samples');
 
 /** Whether the WebAssembly loops run (else the JavaScript ones). */
 export function gramKernelLoaded(): boolean {

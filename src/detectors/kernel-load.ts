@@ -20,13 +20,21 @@ export interface KernelExports {
 // worker one folder down in dist/, or the sources (tests run src/ against the built dist/).
 const PLACES = ['./kernels/', '../kernels/', '../../dist/kernels/'];
 
-/** The instantiated kernel `name` (kernels/<name>.ts), or null. */
+/** Each kernel instantiated once per thread (null: run the JavaScript reference). */
+const loaded = new Map<string, KernelExports | null>();
+
+/** The instantiated kernel `name` (kernels/<name>.ts), or null; the same instance on every call. */
 export function loadKernel<T extends KernelExports>(name: string): T | null {
+  if (!loaded.has(name)) loaded.set(name, instantiate(name));
+  return loaded.get(name) as T | null;
+}
+
+function instantiate(name: string): KernelExports | null {
   const want = process.env.DUMPSCRUB_KERNELS;
   if (want === 'js') return null;
   for (const place of PLACES) {
     const url = new URL(`${place}${name}.wasm`, import.meta.url);
-    if (existsSync(url)) return new WebAssembly.Instance(new WebAssembly.Module(readFileSync(url)), {}).exports as T;
+    if (existsSync(url)) return new WebAssembly.Instance(new WebAssembly.Module(readFileSync(url)), {}).exports as KernelExports;
   }
   if (want === 'wasm') throw new Error(`DUMPSCRUB_KERNELS=wasm but dist/kernels/${name}.wasm is missing: run npm run build`);
   return null;
