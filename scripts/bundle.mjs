@@ -44,7 +44,11 @@ async function bundle(entry, split) {
   });
   for (const o of out.output) {
     if (o.type === 'chunk' && !o.isEntry && !CHUNK.test(o.fileName)) throw new Error(`bundle of ${entry}: unexpected file ${o.fileName}`);
-    if (o.type === 'chunk') for (const id of o.moduleIds) packageOf(id) && bundledPackages.add(packageOf(id));
+    if (o.type === 'chunk')
+      for (const id of o.moduleIds) {
+        const pkg = packageOf(id);
+        if (pkg) bundledPackages.add(pkg);
+      }
     fs.writeFileSync(path.join(DIST, o.fileName), o.type === 'chunk' ? o.code : o.source);
   }
 }
