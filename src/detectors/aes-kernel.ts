@@ -2,7 +2,7 @@
 // dist/kernels/), same candidates as fusedCandidates in aes.ts, which runs without it. The block
 // is copied once into kernel memory and read there at all four byte phases, so the scan copies a
 // phase's words into an aligned buffer only when a candidate (or the chunk's edge) needs them.
-import { align16, growTo, loadKernel, type KernelExports } from './kernel-load.js';
+import { align16, drainResumable, growTo, loadKernel, type KernelExports } from './kernel-load.js';
 
 interface Exports extends KernelExports {
   fused(v: number, from: number, end: number, skips: number, nSkips: number, out: number, cap: number): number;
@@ -46,10 +46,13 @@ export function fusedKernel(at: number, from: number, end: number, skips: number
   if (!k || !layout.block || skips.length > MAX_SKIPS) return false;
   for (const c of cands) c.length = 0;
   new Int32Array(k.memory.buffer, layout.skips, skips.length).set(skips);
-  for (let j = from; j >= 0;) {
-    j = k.fused(layout.block + at, j, end, layout.skips, skips.length, layout.out, CAP);
-    const got = new Int32Array(k.memory.buffer, layout.out, k.written());
-    for (let i = 0; i < got.length; i++) cands[got[i] & 7].push(got[i] >> 3);
-  }
+  // each entry: the candidate << 3 | its relation
+  drainResumable(
+    k,
+    layout.out,
+    (j) => k.fused(layout.block + at, j, end, layout.skips, skips.length, layout.out, CAP),
+    (v) => cands[v & 7].push(v >> 3),
+    from,
+  );
   return true;
 }

@@ -1,7 +1,7 @@
 // The factor hunt's sliding pass in WebAssembly (kernels/factor-sieve.ts, built into
 // dist/kernels/), same output as the JavaScript reference in factor-sieve.ts (run without the module).
 import type { SieveInput } from './factor-sieve.js';
-import { align16, growTo, loadKernel, type KernelExports } from './kernel-load.js';
+import { align16, drainResumable, growTo, loadKernel, type KernelExports } from './kernel-load.js';
 
 interface Exports extends KernelExports {
   pageClasses(bytes: number, nBytes: number, cls: number, mark: number): void;
@@ -79,10 +79,12 @@ export function sieveWindowsKernel(input: SieveInput, nw: number, minTop16: numb
   if (resident !== input) uploadSieveInput(input);
   const out: [number[], number[], number[]] = [[], [], []];
   const nWords = input.words.length;
-  for (let from = 0; from >= 0;) {
-    from = k.sieveWindows(layout.bytes, nWords, layout.cls, input.cls.length, layout.zeros, nw, minTop16, everywhere ? 1 : 0, layout.stamp, layout.out, CAP, from);
-    const got = new Uint32Array(k.memory.buffer, layout.out, k.written());
-    for (let j = 0; j < got.length; j++) out[got[j] & 3].push(got[j] >>> 2);
-  }
+  // each entry: the window's start word << 2 | its order
+  drainResumable(
+    k,
+    layout.out,
+    (from) => k.sieveWindows(layout.bytes, nWords, layout.cls, input.cls.length, layout.zeros, nw, minTop16, everywhere ? 1 : 0, layout.stamp, layout.out, CAP, from),
+    (v) => out[v & 3].push(v >>> 2),
+  );
   return out;
 }

@@ -2,7 +2,7 @@
 // dist/kernels/): the GramSampler that codec/multi-search.ts runs instead of its own loops, which
 // stay the reference and run without the built module.
 import type { GramSampler } from '../codec/multi-search.js';
-import { align16, growTo, loadKernel, type KernelExports } from './kernel-load.js';
+import { align16, drainResumable, growTo, loadKernel, type KernelExports } from './kernel-load.js';
 
 interface Exports extends KernelExports {
   wordSamples(buf: number, len: number, step: number, slots: number, from: number, out: number, cap: number): number;
@@ -36,28 +36,17 @@ function upload(hay: Uint8Array, filter: Uint8Array): { k: Exports; filter: numb
   return { k, filter: at, out, buf };
 }
 
-function drain(k: Exports, out: number, visit: (i: number) => void): void {
-  const got = new Int32Array(k.memory.buffer, out, k.written());
-  for (let i = 0; i < got.length; i++) visit(got[i]);
-}
-
 export const gramSampler: GramSampler = {
   words(hay, step, slots, visit) {
     const m = upload(hay, slots);
     if (!m) return false;
-    for (let from = 0; from >= 0;) {
-      from = m.k.wordSamples(m.buf, hay.length, step, m.filter, from, m.out, CAP);
-      drain(m.k, m.out, visit);
-    }
+    drainResumable(m.k, m.out, (from) => m.k.wordSamples(m.buf, hay.length, step, m.filter, from, m.out, CAP), visit);
     return true;
   },
   runs(hay, bloom, visit) {
     const m = upload(hay, bloom);
     if (!m) return false;
-    for (let from = 0; from >= 0;) {
-      from = m.k.runSamples(m.buf, hay.length, m.filter, from, m.out, CAP);
-      drain(m.k, m.out, visit);
-    }
+    drainResumable(m.k, m.out, (from) => m.k.runSamples(m.buf, hay.length, m.filter, from, m.out, CAP), visit);
     return true;
   },
 };

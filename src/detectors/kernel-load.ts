@@ -40,6 +40,18 @@ function instantiate(name: string): KernelExports | null {
   return null;
 }
 
+/**
+ * Runs a resumable kernel loop from `start` to its end: `call(from)` fills the output list at `out` (written()
+ * numbers), returns where to go on, or a negative number when done; each number goes to `visit`.
+ */
+export function drainResumable(k: KernelExports, out: number, call: (from: number) => number, visit: (v: number) => void, start = 0): void {
+  for (let from = start; from >= 0;) {
+    from = call(from);
+    const got = new Int32Array(k.memory.buffer, out, k.written());
+    for (let j = 0; j < got.length; j++) visit(got[j]);
+  }
+}
+
 /** Grows kernel memory to at least `need` bytes. */
 export function growTo(k: KernelExports, need: number): void {
   const have = k.memory.buffer.byteLength;

@@ -2,6 +2,7 @@
 // start from. One search per view serves both; in WebAssembly (kernels/text-scan.ts) when the view
 // is large, a 16-byte SIMD test per block, else (and as the kernel's reference) a probe loop.
 import { AT, CAP, KERNEL_MIN, resident, textKernel, upload } from './text-kernel.js';
+import { drainResumable } from './kernel-load.js';
 
 /** The kernel finds runs of at least this many bytes only (each holds a whole aligned 16-byte block). */
 const KERNEL_MIN_RUN = 31;
@@ -60,10 +61,11 @@ export function tokenRuns(buf: Uint8Array, cls: Uint8Array, min: number, useKern
     resident.cls = cls;
   }
   const out: number[] = [];
-  for (let from = 0; from >= 0;) {
-    from = k.runs(AT.input, buf.length, min, AT.cls, AT.lo, AT.out, CAP, from);
-    const got = new Int32Array(k.memory.buffer, AT.out, k.written());
-    for (let j = 0; j < got.length; j++) out.push(got[j]);
-  }
+  drainResumable(
+    k,
+    AT.out,
+    (from) => k.runs(AT.input, buf.length, min, AT.cls, AT.lo, AT.out, CAP, from),
+    (v) => out.push(v),
+  );
   return out;
 }

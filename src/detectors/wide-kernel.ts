@@ -6,6 +6,7 @@ import { PRINTABLE } from '../views/bytes.js';
 import { utf16View } from '../views/utf16.js';
 import { utf32Views } from '../views/utf32.js';
 import { AT, CAP, KERNEL_MIN, resident, textKernel, upload } from './text-kernel.js';
+import { drainResumable } from './kernel-load.js';
 
 /** The kernels' probes see runs of at least 6 characters only (UTF-16: two whole characters in a probed word; UTF-32: four probed words). */
 const KERNEL_MIN_CHARS = 6;
@@ -52,11 +53,12 @@ export function utf32StretchesKernel(bytes: Uint8Array, minChars = 6): number[] 
   upload(k, bytes);
   printTable(k);
   const out: number[] = [];
-  for (let from = 0; from >= 0;) {
-    from = k.utf32Runs(AT.input, bytes.length, minChars, AT.print, AT.out, CAP, from);
-    const got = new Int32Array(k.memory.buffer, AT.out, k.written());
-    for (let j = 0; j < got.length; j++) out.push(got[j]);
-  }
+  drainResumable(
+    k,
+    AT.out,
+    (from) => k.utf32Runs(AT.input, bytes.length, minChars, AT.print, AT.out, CAP, from),
+    (v) => out.push(v),
+  );
   return out;
 }
 
