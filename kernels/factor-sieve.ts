@@ -102,31 +102,22 @@ function sieved(a0: u64, a1: u64, a2: u64): bool {
   return (a0 % 65537 + a1 % 65537 + a2 % 65537) % 65537 == 0;
 }
 
-/** No small prime factor in the window at word w, read in order o (0 le, 1 be, 2 java). */
-function sieveAt(words: usize, w: i32, nw: i32, o: i32): bool {
-  let a0: u64 = 0;
-  let a1: u64 = 0;
-  let a2: u64 = 0;
-  let c = 0;
-  if (o == 0) {
-    for (let k = 0; k < nw; k++) {
-      const v = <u64>load<u32>(words + (<usize>(w + k) << 2));
-      if (c == 0) a0 += v;
-      else if (c == 1) a1 += v;
-      else a2 += v;
-      c = c == 2 ? 0 : c + 1;
-    }
-  } else {
-    for (let k = 0; k < nw; k++) {
-      let v = load<u32>(words + (<usize>(w + nw - 1 - k) << 2));
-      if (o == 1) v = bswap32(v);
-      if (c == 0) a0 += <u64>v;
-      else if (c == 1) a1 += <u64>v;
-      else a2 += <u64>v;
-      c = c == 2 ? 0 : c + 1;
-    }
-  }
-  return !sieved(a0, a1, a2);
+// @ts-ignore: decorator
+@inline
+function pick(c: i32, x0: u64, x1: u64, x2: u64): u64 {
+  return c == 0 ? x0 : c == 1 ? x1 : x2;
+}
+
+/**
+ * No small prime factor in a window whose words at positions k = c (mod 3) from its start sum to
+ * xc (words as read: byte-swapped for be). le: word k has significance k; be and java: nw - 1 - k.
+ */
+// @ts-ignore: decorator
+@inline
+function passesSieve(o: i32, nw: i32, x0: u64, x1: u64, x2: u64): bool {
+  if (o == 0) return !sieved(x0, x1, x2);
+  const t = (nw - 1) % 3; // significance j is at positions k = t - j (mod 3)
+  return !sieved(pick(t, x0, x1, x2), pick((t + 2) % 3, x0, x1, x2), pick((t + 1) % 3, x0, x1, x2));
 }
 
 /** At least len/2 distinct byte values in bytes[i, i + len). */
@@ -161,14 +152,145 @@ function emit(out: usize, v: u32): void {
   outCount++;
 }
 
+// The sieve sums of window sumAt: its words summed by position mod 3, as stored (s) and
+// byte-swapped (b); the next window's follow from them in O(1).
+let sumAt: i32 = -2;
+let s0: u64 = 0;
+let s1: u64 = 0;
+let s2: u64 = 0;
+let b0: u64 = 0;
+let b1: u64 = 0;
+let b2: u64 = 0;
+
+/** Every filter after the zero-byte ones, on window w; emits it per order that passes. */
+function tryWindow(bytes: usize, w: i32, nw: i32, minTop16: i32, stamp: usize, out: usize): void {
+  const L = nw * 4;
+  if (w == sumAt + 1) {
+    // one class down for every word: the word that left was at position 0, the new one is at nw - 1
+    const gone = load<u32>(bytes + (<usize>(w - 1) << 2));
+    const v = load<u32>(bytes + (<usize>(w + nw - 1) << 2));
+    const t0 = s0;
+    s0 = s1;
+    s1 = s2;
+    s2 = t0 - <u64>gone;
+    const u0 = b0;
+    b0 = b1;
+    b1 = b2;
+    b2 = u0 - <u64>bswap32(gone);
+    const c = (nw - 1) % 3;
+    if (c == 0) (s0 += <u64>v), (b0 += <u64>bswap32(v));
+    else if (c == 1) (s1 += <u64>v), (b1 += <u64>bswap32(v));
+    else (s2 += <u64>v), (b2 += <u64>bswap32(v));
+  } else {
+    s0 = s1 = s2 = b0 = b1 = b2 = 0;
+    for (let k = 0; k < nw; k++) {
+      const v = load<u32>(bytes + (<usize>(w + k) << 2));
+      const c = k % 3;
+      if (c == 0) (s0 += <u64>v), (b0 += <u64>bswap32(v));
+      else if (c == 1) (s1 += <u64>v), (b1 += <u64>bswap32(v));
+      else (s2 += <u64>v), (b2 += <u64>bswap32(v));
+    }
+  }
+  sumAt = w;
+  const p = bytes + (<usize>w << 2);
+  let divers = 0; // 0 unknown, 1 yes, 2 no
+  // le: least significant byte first
+  if ((load<u8>(p) & 1) != 0 && load<u8>(p + <usize>(L - 1)) >= 0x80 && ((<i32>load<u8>(p + <usize>(L - 1)) << 8) | load<u8>(p + <usize>(L - 2))) >= minTop16 && passesSieve(0, nw, s0, s1, s2)) {
+    if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, nextStamp(stamp)) ? 1 : 2;
+    if (divers == 1) emit(out, <u32>w * 4);
+  }
+  // be: most significant byte first
+  if ((load<u8>(p + <usize>(L - 1)) & 1) != 0 && load<u8>(p) >= 0x80 && ((<i32>load<u8>(p) << 8) | load<u8>(p, 1)) >= minTop16 && passesSieve(1, nw, b0, b1, b2)) {
+    if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, nextStamp(stamp)) ? 1 : 2;
+    if (divers == 1) emit(out, <u32>w * 4 + 1);
+  }
+  // java: most significant word first, each word little-endian
+  if ((load<u8>(p + <usize>(L - 4)) & 1) != 0 && load<u8>(p, 3) >= 0x80 && ((<i32>load<u8>(p, 3) << 8) | load<u8>(p, 2)) >= minTop16 && passesSieve(2, nw, s0, s1, s2)) {
+    if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, nextStamp(stamp)) ? 1 : 2;
+    if (divers == 1) emit(out, <u32>w * 4 + 2);
+  }
+}
+
+/** Most words a window may have for the prefix sums of zero weights to stay below 2^16. */
+const PREFIX_WORDS: i32 = 256;
+
+/**
+ * Prefix sums mod 2^16 of each word's zero weight: its zero bytes, 255 for a zero word (more
+ * than a window of PREFIX_WORDS may hold). out[x] sums the words before x; n + 1 entries.
+ */
+export function zeroPrefix(zeros: usize, n: i32, out: usize): void {
+  let sum: u32 = 0;
+  store<u16>(out, 0);
+  for (let x = 0; x < n; x++) {
+    const z = <u32>load<u8>(zeros + <usize>x);
+    sum += z == 4 ? 255 : z;
+    store<u16>(out + (<usize>(x + 1) << 1), <u16>sum);
+  }
+}
+
 /**
  * The sliding pass for primes of nw words from window `from` on: writes (w * 4 + order) of each
  * window that passes every filter short of the division, ascending, at most `cap`; returns the
- * window to resume from when `out` is full, else -1. `cls` holds `pages` page classes; `stamp` is
- * 1 KiB of scratch that only this function writes.
+ * window to resume from when `out` is full, else -1. `cls` holds `pages` page classes; `prefix`
+ * the zero weights' prefix sums (zeroPrefix) with 16 bytes to spare; `stamp` is 1 KiB of scratch
+ * that only this function writes. Eight windows a step: the zero filters from the prefix sums.
  */
-export function sieveWindows(bytes: usize, nWords: i32, cls: usize, pages: i32, zeros: usize, nw: i32, minTop16: i32, everywhere: bool, stamp: usize, out: usize, cap: i32, from: i32): i32 {
+export function sieveWindows(
+  bytes: usize,
+  nWords: i32,
+  cls: usize,
+  pages: i32,
+  zeros: usize,
+  prefix: usize,
+  nw: i32,
+  minTop16: i32,
+  everywhere: bool,
+  stamp: usize,
+  out: usize,
+  cap: i32,
+  from: i32,
+): i32 {
+  if (nw > PREFIX_WORDS) return sieveWindowsRolling(bytes, nWords, cls, pages, zeros, nw, minTop16, everywhere, stamp, out, cap, from);
   outCount = 0;
+  sumAt = -2;
+  const L = nw * 4;
+  const lastWord = nWords - nw;
+  const limit = i16x8.splat(<i16>(L >> 4));
+  let w = from;
+  while (w <= lastWord) {
+    // the windows of this page that the page's class skips come first
+    const g = w / PAGE_WORDS;
+    const first = g * PAGE_WORDS;
+    const c = load<u8>(cls + <usize>g);
+    if (c == FILL || (c == NOISE && !everywhere)) {
+      const nextNoise = g + 1 < pages && load<u8>(cls + <usize>(g + 1)) == NOISE;
+      const skipped = first + (c == NOISE && nextNoise ? PAGE_WORDS : ((PAGE - L) >> 2) + 1);
+      if (w < skipped) {
+        w = skipped;
+        continue;
+      }
+    }
+    const end = min(first + PAGE_WORDS, lastWord + 1);
+    for (; w < end; w += 8) {
+      const zw = i16x8.sub(v128.load(prefix + (<usize>(w + nw) << 1)), v128.load(prefix + (<usize>w << 1)));
+      let mask = i16x8.bitmask(i16x8.le_u(zw, limit));
+      if (end - w < 8) mask &= (1 << (end - w)) - 1;
+      while (mask != 0) {
+        const v = w + ctz(mask);
+        mask &= mask - 1;
+        if (cap - outCount < 3) return v;
+        tryWindow(bytes, v, nw, minTop16, stamp, out);
+      }
+    }
+    w = end;
+  }
+  return -1;
+}
+
+/** sieveWindows for windows of more than PREFIX_WORDS words: the zero filters kept rolling window by window. */
+function sieveWindowsRolling(bytes: usize, nWords: i32, cls: usize, pages: i32, zeros: usize, nw: i32, minTop16: i32, everywhere: bool, stamp: usize, out: usize, cap: i32, from: i32): i32 {
+  outCount = 0;
+  sumAt = -2;
   const L = nw * 4;
   const lastWord = nWords - nw;
   const maxZeros = L >> 4;
@@ -202,24 +324,7 @@ export function sieveWindows(bytes: usize, nWords: i32, cls: usize, pages: i32, 
     at = w;
     if (lastZero >= w || zb > maxZeros) continue;
     if (cap - outCount < 3) return w;
-    const i = <usize>(w * 4);
-    const p = bytes + i;
-    let divers = 0; // 0 unknown, 1 yes, 2 no
-    // le: least significant byte first
-    if ((load<u8>(p) & 1) != 0 && load<u8>(p + <usize>(L - 1)) >= 0x80 && ((<i32>load<u8>(p + <usize>(L - 1)) << 8) | load<u8>(p + <usize>(L - 2))) >= minTop16 && sieveAt(bytes, w, nw, 0)) {
-      if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, nextStamp(stamp)) ? 1 : 2;
-      if (divers == 1) emit(out, <u32>w * 4);
-    }
-    // be: most significant byte first
-    if ((load<u8>(p + <usize>(L - 1)) & 1) != 0 && load<u8>(p) >= 0x80 && ((<i32>load<u8>(p) << 8) | load<u8>(p, 1)) >= minTop16 && sieveAt(bytes, w, nw, 1)) {
-      if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, nextStamp(stamp)) ? 1 : 2;
-      if (divers == 1) emit(out, <u32>w * 4 + 1);
-    }
-    // java: most significant word first, each word little-endian
-    if ((load<u8>(p + <usize>(L - 4)) & 1) != 0 && load<u8>(p, 3) >= 0x80 && ((<i32>load<u8>(p, 3) << 8) | load<u8>(p, 2)) >= minTop16 && sieveAt(bytes, w, nw, 2)) {
-      if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, nextStamp(stamp)) ? 1 : 2;
-      if (divers == 1) emit(out, <u32>w * 4 + 2);
-    }
+    tryWindow(bytes, w, nw, minTop16, stamp, out);
   }
   return -1;
 }

@@ -100,10 +100,13 @@ describe('factor sieve', () => {
       let windows = 0;
       for (let off = 0; off < 8; off++) {
         const input = prepareHunt(buf.subarray(off));
+        // nw - 1 = 1, 2, 0 (mod 3): each class the window's top word may have; 260 words: above the prefix sums' limit
         for (const [nw, minTop16] of [
           [32, 0xb505],
           [48, 0x8000],
           [8, 0x8000],
+          [64, 0x8000],
+          [260, 0x8000],
         ]) {
           for (const everywhere of [true, false]) {
             const js = sieveWindows(input, nw, minTop16, everywhere);

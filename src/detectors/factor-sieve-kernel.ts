@@ -6,12 +6,14 @@ import { align16, drainResumable, growTo, loadKernel, type KernelExports } from 
 interface Exports extends KernelExports {
   pageClasses(bytes: number, nBytes: number, cls: number, mark: number): void;
   zeroBytes(words: number, n: number, out: number): void;
+  zeroPrefix(zeros: number, n: number, out: number): void;
   sieveWindows(
     bytes: number,
     nWords: number,
     cls: number,
     pages: number,
     zeros: number,
+    prefix: number,
     nw: number,
     minTop16: number,
     everywhere: number,
@@ -35,7 +37,7 @@ export function kernelLoaded(): boolean {
 
 // The input whose bytes, page classes and zero counts sit in kernel memory, and where.
 let resident: SieveInput | undefined;
-let layout = { bytes: 0, zeros: 0, cls: 0, stamp: 0, out: 0 };
+let layout = { bytes: 0, zeros: 0, prefix: 0, cls: 0, stamp: 0, out: 0 };
 
 /**
  * Copies the input's bytes into kernel memory and counts zero bytes per word there, into
@@ -54,7 +56,9 @@ export function uploadSieveInput(input: SieveInput, mark?: Int32Array): boolean 
   const zeros = align16(bytes + input.bytes.length);
   const cls = align16(zeros + input.words.length);
   const marks = align16(cls + pages);
-  growTo(k, marks + pages * 4);
+  // the zero weights' prefix sums: one u16 more than words, and 16 bytes that the last step may read
+  const prefix = align16(marks + pages * 4);
+  growTo(k, prefix + (input.words.length + 1) * 2 + 16);
   const mem = new Uint8Array(k.memory.buffer);
   mem.set(input.bytes, bytes);
   if (mark) {
@@ -63,7 +67,8 @@ export function uploadSieveInput(input: SieveInput, mark?: Int32Array): boolean 
     mark.set(new Int32Array(k.memory.buffer, marks, pages));
   } else mem.set(input.cls, cls);
   k.zeroBytes(bytes, input.words.length, zeros);
-  layout = { bytes, zeros, cls, stamp, out };
+  k.zeroPrefix(zeros, input.words.length, prefix);
+  layout = { bytes, zeros, prefix, cls, stamp, out };
   input.zeros = mem.slice(zeros, zeros + input.words.length);
   resident = input;
   return true;
@@ -83,7 +88,7 @@ export function sieveWindowsKernel(input: SieveInput, nw: number, minTop16: numb
   drainResumable(
     k,
     layout.out,
-    (from) => k.sieveWindows(layout.bytes, nWords, layout.cls, input.cls.length, layout.zeros, nw, minTop16, everywhere ? 1 : 0, layout.stamp, layout.out, CAP, from),
+    (from) => k.sieveWindows(layout.bytes, nWords, layout.cls, input.cls.length, layout.zeros, layout.prefix, nw, minTop16, everywhere ? 1 : 0, layout.stamp, layout.out, CAP, from),
     (v) => out[v & 3].push(v >>> 2),
   );
   return out;
