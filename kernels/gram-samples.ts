@@ -32,23 +32,28 @@ function uniform(buf: usize, at: i32, end: i32): bool {
 }
 
 /**
- * searchAll's samples i = from, from + step, ... <= len - 4 whose 4-byte gram's slot is set in the
- * 64 KiB byte filter `slots`; a sample at a page start steps over a uniform page. Writes at most
- * `cap`; returns the sample to resume from when `out` is full, else -1.
+ * searchAll's samples i = from, from + step, ... <= len - 4 (step a multiple of 4) whose 4-byte
+ * gram's bit is set in the 2^19-bit filter at `filter`; the first sample of a uniform page jumps to
+ * the first one reading past it. Writes at most `cap`; returns the sample to resume from when `out`
+ * is full, else -1.
  */
-export function wordSamples(buf: usize, len: i32, step: i32, slots: usize, from: i32, out: usize, cap: i32): i32 {
+export function wordSamples(buf: usize, len: i32, step: i32, filter: usize, from: i32, out: usize, cap: i32): i32 {
   outCount = 0;
   const last = len - 4;
-  for (let i = from; i <= last; i += step) {
-    if ((i & (PAGE - 1)) == 0 && uniform(buf, i, len)) {
-      i += PAGE - step;
+  let i = from;
+  while (i <= last) {
+    const p = i & ~(PAGE - 1);
+    if (i - p < step && uniform(buf, p, len)) {
+      i += ((p + PAGE - 3 - i + step - 1) / step) * step;
       continue;
     }
-    const g = load<u32>(buf + <usize>i);
-    if (load<u8>(slots + <usize>((g * 0x9e3779b1) >>> 16)) == 0) continue;
-    if (outCount == cap) return i;
-    store<i32>(out + (<usize>outCount << 2), i);
-    outCount++;
+    const s = (load<u32>(buf + <usize>i) * 0x9e3779b1) >>> 13;
+    if ((load<u8>(filter + <usize>(s >>> 3)) & (1 << (s & 7))) != 0) {
+      if (outCount == cap) return i;
+      store<i32>(out + (<usize>outCount << 2), i);
+      outCount++;
+    }
+    i += step;
   }
   return -1;
 }

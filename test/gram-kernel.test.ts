@@ -1,7 +1,7 @@
 // The multi-needle searches' sampling loops: the WebAssembly kernel against the JavaScript loops
 // (the reference) on random and adversarial buffers at every start offset.
 import { describe, expect, it } from 'vitest';
-import { RunIndex, searchAll } from '../src/codec/multi-search.js';
+import { RunIndex, WORD_FILTER_BYTES, searchAll } from '../src/codec/multi-search.js';
 import type { RunNeedle, Tagged } from '../src/codec/multi-search.js';
 import { gramKernelLoaded, gramSampler } from '../src/detectors/gram-kernel.js';
 import { uniformPage } from '../src/views/uniform.js';
@@ -13,10 +13,10 @@ function tagged(bytes: Buffer): Tagged {
   return { bytes, encoding: 'binary', ruleId: 'known-key', secret: bytes, note: 'test' };
 }
 
-/** Needles of 11 to 200 bytes (sampling steps 8, 16 and 32), some with degenerate grams, and their UTF-16 forms. */
+/** Needles of 11 to 200 bytes (sampling steps 8 to 32), some with degenerate grams, and their UTF-16 forms. */
 function needleBytes(seed: number): Buffer[] {
   const out: Buffer[] = [];
-  for (const len of [11, 12, 19, 24, 35, 64, 128, 200]) {
+  for (const len of [11, 12, 16, 19, 24, 31, 35, 64, 128, 200]) {
     const b = seeded(len + 3, seed + len).subarray(0, len);
     out.push(b, Buffer.from(b.toString('hex').slice(0, len), 'utf16le'));
   }
@@ -60,15 +60,16 @@ describe('multi-needle sampling in WebAssembly', () => {
       let hits = 0;
       for (let off = 0; off < 8; off++) {
         const hay = buf.subarray(off);
-        for (const set of [needles, needles.filter((n) => n.length >= 35), needles.filter((n) => n.length >= 19)]) {
+        for (const min of [0, 16, 19, 24, 31, 35]) {
+          const set = needles.filter((n) => n.length >= min);
           const ref = JSON.stringify(searchAll(hay, set.map(tagged)).map((h) => [h.start, h.end]));
           const ker = JSON.stringify(searchAll(hay, set.map(tagged), gramSampler).map((h) => [h.start, h.end]));
-          if (ref !== ker) expect.fail(`searchAll differs: offset ${off}, ${set.length} needles`);
+          if (ref !== ker) expect.fail(`searchAll differs: offset ${off}, needles of ${min}+ bytes`);
           hits += ref.length;
         }
         if (JSON.stringify(plain.search(hay)) !== JSON.stringify(fast.search(hay))) expect.fail(`RunIndex differs: offset ${off}`);
       }
-      expect(hits).toBeGreaterThan(8 * 3 * 2);
+      expect(hits).toBeGreaterThan(8 * 6 * 2);
     });
   }
 
@@ -76,14 +77,16 @@ describe('multi-needle sampling in WebAssembly', () => {
     const buf = Buffer.concat([seeded(5 * PAGE, 3), Buffer.alloc(2 * PAGE, 7), seeded(300 * 1024, 4)]);
     for (const off of [0, 3]) {
       const hay = buf.subarray(off);
-      for (const step of [8, 16, 32]) {
+      for (const step of [8, 12, 16, 20, 28, 32]) {
+        // the first sample of a uniform page goes on at the first one that reads past it
         const want: number[] = [];
         for (let i = 0; i <= hay.length - 4; i += step) {
-          if ((i & (PAGE - 1)) === 0 && uniformPage(hay, i)) i += PAGE - step;
+          const p = i - (i % PAGE);
+          if (i - p < step && uniformPage(hay, p)) i += Math.ceil((p + PAGE - 3 - i) / step) * step - step;
           else want.push(i);
         }
         const got: number[] = [];
-        expect(gramSampler.words(hay, step, new Uint8Array(1 << 16).fill(1), (i) => got.push(i))).toBe(true);
+        expect(gramSampler.words(hay, step, new Uint8Array(WORD_FILTER_BYTES).fill(0xff), { visit: (i) => got.push(i) })).toBe(true);
         expect(got.length > 1 << 14 || step > 8).toBe(true);
         if (JSON.stringify(got) !== JSON.stringify(want)) expect.fail(`word samples differ: offset ${off}, step ${step}`);
       }

@@ -16,27 +16,38 @@ export interface Tagged {
 
 const MIN_LEN = 11;
 
+/** Called with each sample whose gram passed the filter, ascending. */
+export interface SampleSink {
+  visit(i: number): void;
+}
+
 /**
  * A faster run of the two sampling loops below (a WebAssembly kernel the detectors hand in): calls
  * `visit` with each sample the reference loop would pass its filter, ascending, and returns true;
  * false (nothing called) when it cannot run.
  */
 export interface GramSampler {
-  /** searchAll: samples every `step` bytes whose 4-byte gram's slot is set in `slots` (64 KiB). */
-  words(hay: Uint8Array, step: number, slots: Uint8Array, visit: (i: number) => void): boolean;
+  /** searchAll: the samples wordSamples (below) keeps: every `step` bytes, 4-byte gram's bit set in `filter` (2^19 bits). */
+  words(hay: Uint8Array, step: number, filter: Uint8Array, sink: SampleSink): boolean;
   /** RunIndex: samples every 8 bytes whose 8-byte gram hash has its bit set in `bloom` (2^20 bits). */
   runs(hay: Uint8Array, bloom: Uint8Array, visit: (i: number) => void): boolean;
 }
 
-/** Largest sampling step every needle long enough to index still fits: step + 3 <= length. */
+/**
+ * Sampling step: the largest multiple of 4 (samples stay word-aligned) up to 32 with step + 3 <=
+ * the shortest indexed needle, so that an occurrence always holds a whole sampled gram.
+ */
 function stepFor(needles: Tagged[]): number {
   let min = Infinity;
   for (const n of needles) if (n.bytes.length >= MIN_LEN) min = Math.min(min, n.bytes.length);
-  return min >= 35 ? 32 : min >= 19 ? 16 : 8;
+  return min >= 35 ? 32 : ((min - 3) >> 2) << 2;
 }
 
 const gramAt = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
-const slot = (g: number) => Math.imul(g, 0x9e3779b1) >>> 16;
+/** The gram filter: one bit per hash slot, 2^19 slots in 64 KiB. */
+const FILTER_SHIFT = 13;
+export const WORD_FILTER_BYTES = 1 << (32 - FILTER_SHIFT - 3);
+const slot = (g: number) => Math.imul(g, 0x9e3779b1) >>> FILTER_SHIFT;
 /** All four bytes equal (zero fill, 0xff fill, "AAAA"): too common to index. */
 const degenerate = (g: number) => (g & 0xff) * 0x01010101 === g;
 
@@ -46,28 +57,89 @@ function indexOfAll(hay: Buffer, n: Tagged, out: Hit[]): void {
   }
 }
 
+/**
+ * The reference sampling loop of searchAll: samples i = 0, step, 2 * step, ... <= hay.length - 4
+ * whose gram's bit is set in `filter`. The first sample of a uniform page jumps to the first one
+ * that reads past the page: the ones it steps over read only the fill (a degenerate gram, never indexed).
+ */
+export function wordSamples(hay: Uint8Array, step: number, filter: Uint8Array, sink: SampleSink): void {
+  const last = hay.length - 4;
+  // samples are 4-byte aligned: one word load each when the buffer is
+  const words = LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new Uint32Array(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
+  for (let i = 0; i <= last;) {
+    const p = i & ~(PAGE - 1);
+    if (i - p < step && uniformPage(hay, p)) {
+      i += Math.ceil((p + PAGE - 3 - i) / step) * step;
+      continue;
+    }
+    const s = slot(words !== null ? words[i >> 2] : gramAt(hay, i));
+    if ((filter[s >>> 3] & (1 << (s & 7))) !== 0) sink.visit(i);
+    i += step;
+  }
+}
+
+/** One searchAll call's state: the sink its samples go to (a class, so the call site stays monomorphic). */
+class NeedleSearch implements SampleSink {
+  readonly seen = new Set<number>();
+  private readonly words: Uint32Array | null;
+
+  constructor(
+    private readonly hay: Buffer,
+    private readonly table: Map<number, number[]>,
+    private readonly indexed: Tagged[],
+    private readonly out: Hit[],
+  ) {
+    this.words = LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new Uint32Array(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
+  }
+
+  visit(i: number): void {
+    const hay = this.hay;
+    const list = this.table.get(this.words !== null ? this.words[i >> 2] : gramAt(hay, i));
+    if (list === undefined) return;
+    for (let q = 0; q < list.length; q++) {
+      const e = list[q];
+      const n = this.indexed[e >> 6];
+      const x = i - (e & 63);
+      const nb = n.bytes;
+      const len = nb.length;
+      if (x < 0 || x + len > hay.length) continue;
+      // UTF-16 text shares grams with UTF-16 needles: a few byte checks here save most native compares
+      let k = 0;
+      while (k < 8 && hay[x + k] === nb[k]) k++;
+      if (k < 8) continue;
+      if (hay.compare(nb, 0, len, x, x + len) !== 0) continue;
+      // one hit per (needle, start)
+      const id = (e >> 6) * 4294967296 + x;
+      if (this.seen.has(id)) continue;
+      this.seen.add(id);
+      this.out.push({ start: x, end: x + len, ruleId: n.ruleId, encoding: n.encoding, secret: n.secret, note: n.note });
+    }
+  }
+}
+
 export function searchAll(hay: Buffer, needles: Tagged[], sampler?: GramSampler): Hit[] {
   const out: Hit[] = [];
-  const table = new Map<number, Array<number>>();
-  const bloom = new Uint8Array(1 << 16);
+  const table = new Map<number, number[]>();
+  const filter = new Uint8Array(WORD_FILTER_BYTES);
   const indexed: Tagged[] = [];
   const step = stepFor(needles);
   for (const n of needles) {
     const b = n.bytes;
     let ok = b.length >= MIN_LEN;
-    // last indexed offset: a sample at offset o reads needle bytes o..o+3
+    // every residue mod step needs a non-degenerate gram at o or o + step (an AES-128 key of 16 bytes qualifies)
     const top = Math.min(2 * step - 1, b.length - 4);
-    // every residue mod step needs a non-degenerate gram (an AES-128 key of 16 bytes qualifies)
     for (let o = 0; ok && o < step; o++) ok = !degenerate(gramAt(b, o)) || (o + step <= top && !degenerate(gramAt(b, o + step)));
     if (!ok) {
       indexOfAll(hay, n, out);
       continue;
     }
     const k = indexed.push(n) - 1;
-    for (let o = 0; o <= top; o++) {
+    // an occurrence at x is sampled first at offset (-x) mod step: one gram per residue is enough
+    for (let r = 0; r < step; r++) {
+      const o = degenerate(gramAt(b, r)) ? r + step : r;
       const g = gramAt(b, o);
-      if (degenerate(g)) continue;
-      bloom[slot(g)] = 1;
+      const s = slot(g);
+      filter[s >>> 3] |= 1 << (s & 7);
       const list = table.get(g);
       // (needle index, offset) packed; needles < 2^20, offsets < 64
       if (list) list.push(k * 64 + o);
@@ -75,40 +147,8 @@ export function searchAll(hay: Buffer, needles: Tagged[], sampler?: GramSampler)
     }
   }
   if (!indexed.length) return out;
-  const seen = new Set<number>();
-  const last = hay.length - 4;
-  // samples are 4-byte aligned: one word load each when the buffer is
-  const words = LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new Uint32Array(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
-  const visit = (i: number): void => {
-    const list = table.get(words !== null ? words[i >> 2] : gramAt(hay, i));
-    if (!list) return;
-    for (const e of list) {
-      const n = indexed[e >> 6];
-      const x = i - (e & 63);
-      const len = n.bytes.length;
-      if (x < 0 || x + len > hay.length) continue;
-      // UTF-16 text shares grams with UTF-16 needles: a few byte checks here save most native compares
-      const nb = n.bytes;
-      let k = 0;
-      while (k < 8 && hay[x + k] === nb[k]) k++;
-      if (k < 8) continue;
-      if (hay.compare(nb, 0, len, x, x + len) !== 0) continue;
-      // one hit per (needle, start): an occurrence spans two samples
-      const id = (e >> 6) * 4294967296 + x;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      out.push({ start: x, end: x + len, ruleId: n.ruleId, encoding: n.encoding, secret: n.secret, note: n.note });
-    }
-  };
-  if (sampler?.words(hay, step, bloom, visit)) return out;
-  for (let i = 0; i <= last; i += step) {
-    // every sample of a uniform page is a degenerate gram, and those are never indexed
-    if ((i & (PAGE - 1)) === 0 && uniformPage(hay, i)) {
-      i += PAGE - step;
-      continue;
-    }
-    if (bloom[slot(words !== null ? words[i >> 2] : gramAt(hay, i))]) visit(i);
-  }
+  const sink = new NeedleSearch(hay, table, indexed, out);
+  if (!sampler?.words(hay, step, filter, sink)) wordSamples(hay, step, filter, sink);
   return out;
 }
 

@@ -7,6 +7,7 @@ import { CURVES } from '../codec/curves.js';
 import { pushPublic } from '../keys/learned.js';
 import { rsaTagged, scalarTagged } from '../codec/bignum.js';
 import { findEach, searchAll } from '../codec/multi-search.js';
+import { gramSampler } from './gram-kernel.js';
 
 interface BlobFound {
   start: number;
@@ -182,8 +183,8 @@ export const cngDetector: Detector = {
       const v = f.learned;
       if (!v) continue;
       learned.push(v);
-      if (v.kind === 'rsa-factor') hits.push(...searchAll(bytes, rsaTagged(v.n, v.e, v.p, v.label)));
-      else if (v.kind === 'ec-scalar') hits.push(...searchAll(bytes, scalarTagged(v.scalar, v.label)));
+      if (v.kind === 'rsa-factor') hits.push(...searchAll(bytes, rsaTagged(v.n, v.e, v.p, v.label), gramSampler));
+      else if (v.kind === 'ec-scalar') hits.push(...searchAll(bytes, scalarTagged(v.scalar, v.label), gramSampler));
     }
     return { hits, learned };
   },

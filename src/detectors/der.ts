@@ -11,6 +11,7 @@ import { derTextNeedles, rsaTagged, scalarTagged, tag } from '../codec/bignum.js
 import { findEach, searchAll } from '../codec/multi-search.js';
 import type { Tagged } from '../codec/multi-search.js';
 import { DASHES, scanPemPublic } from '../keys/pem-scan.js';
+import { gramSampler } from './gram-kernel.js';
 import { KTY, scanJwks } from '../keys/jwk-scan.js';
 
 interface KeyFound {
@@ -372,7 +373,7 @@ export const derDetector: Detector = {
       done.add(id);
       needles.push(...(v.kind === 'rsa-factor' ? rsaTagged(v.n, v.e, v.p, v.label) : scalarTagged(v.scalar, v.label)));
     }
-    if (needles.length) hits.push(...searchAll(bytes, needles));
+    if (needles.length) hits.push(...searchAll(bytes, needles, gramSampler));
     return { hits, learned };
   },
 };

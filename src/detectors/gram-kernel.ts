@@ -1,7 +1,7 @@
 // The multi-needle searches' sampling loops in WebAssembly (kernels/gram-samples.ts, built into
 // dist/kernels/): the GramSampler that codec/multi-search.ts runs instead of its own loops, which
 // stay the reference and run without the built module.
-import type { GramSampler } from '../codec/multi-search.js';
+import { WORD_FILTER_BYTES, type GramSampler, type SampleSink } from '../codec/multi-search.js';
 import { align16, drainResumable, growTo, loadKernel, type KernelExports } from './kernel-load.js';
 
 interface Exports extends KernelExports {
@@ -37,10 +37,16 @@ function upload(hay: Uint8Array, filter: Uint8Array): { k: Exports; filter: numb
 }
 
 export const gramSampler: GramSampler = {
-  words(hay, step, slots, visit) {
-    const m = upload(hay, slots);
+  words(hay: Uint8Array, step: number, filter: Uint8Array, sink: SampleSink): boolean {
+    if (filter.length !== WORD_FILTER_BYTES) return false;
+    const m = upload(hay, filter);
     if (!m) return false;
-    drainResumable(m.k, m.out, (from) => m.k.wordSamples(m.buf, hay.length, step, m.filter, from, m.out, CAP), visit);
+    // the samples go to the sink's method (not a closure per call: one call target, no deopt)
+    for (let from = 0; from >= 0;) {
+      from = m.k.wordSamples(m.buf, hay.length, step, m.filter, from, m.out, CAP);
+      const got = new Int32Array(m.k.memory.buffer, m.out, m.k.written());
+      for (let j = 0; j < got.length; j++) sink.visit(got[j]);
+    }
     return true;
   },
   runs(hay, bloom, visit) {
