@@ -120,29 +120,46 @@ function passesSieve(o: i32, nw: i32, x0: u64, x1: u64, x2: u64): bool {
   return !sieved(pick(t, x0, x1, x2), pick((t + 2) % 3, x0, x1, x2), pick((t + 1) % 3, x0, x1, x2));
 }
 
-/** At least len/2 distinct byte values in bytes[i, i + len). */
-function diverse(bytes: usize, i: i32, len: i32, stamp: usize, id: u32): bool {
-  let distinct = 0;
-  for (let k = i; k < i + len; k++) {
-    const at = stamp + (<usize>load<u8>(bytes + <usize>k) << 2);
-    if (load<u32>(at) != id) {
-      store<u32>(at, id);
-      distinct++;
+// Byte value counts (u32 each, in the 1 KiB `stamp` scratch) of window countAt, and how many
+// values occur there: kept rolling along runs of windows, as the sieve sums are.
+let countAt: i32 = -2;
+let distinct: i32 = 0;
+
+/** Makes the counts those of window w (of L bytes): four bytes out and four in after window w - 1. */
+function countBytes(bytes: usize, w: i32, L: i32, stamp: usize): void {
+  if (w == countAt + 1) {
+    const gone = bytes + (<usize>(w - 1) << 2);
+    const come = gone + <usize>L;
+    for (let q = 0; q < 4; q++) {
+      const at = stamp + (<usize>load<u8>(gone + <usize>q) << 2);
+      const c = load<u32>(at) - 1;
+      store<u32>(at, c);
+      distinct -= i32(c == 0);
+    }
+    for (let q = 0; q < 4; q++) {
+      const at = stamp + (<usize>load<u8>(come + <usize>q) << 2);
+      const c = load<u32>(at);
+      store<u32>(at, c + 1);
+      distinct += i32(c == 0);
+    }
+  } else {
+    memory.fill(stamp, 0, 1024);
+    distinct = 0;
+    const p = bytes + (<usize>w << 2);
+    for (let k = 0; k < L; k++) {
+      const at = stamp + (<usize>load<u8>(p + <usize>k) << 2);
+      const c = load<u32>(at);
+      store<u32>(at, c + 1);
+      distinct += i32(c == 0);
     }
   }
-  return distinct >= len >> 1;
+  countAt = w;
 }
 
-let stampId: u32 = 0;
-
-/** A fresh stamp id; after 2^32 of them the stamps are cleared, so an old one never matches. */
-function nextStamp(stamp: usize): u32 {
-  stampId++;
-  if (stampId == 0) {
-    memory.fill(stamp, 0, 1024);
-    stampId = 1;
-  }
-  return stampId;
+/** At least L/2 distinct byte values in window w. */
+function diverseAt(bytes: usize, w: i32, L: i32, stamp: usize): bool {
+  if (countAt != w) countBytes(bytes, w, L, stamp);
+  return distinct >= L >> 1;
 }
 
 // @ts-ignore: decorator
@@ -150,6 +167,75 @@ function nextStamp(stamp: usize): u32 {
 function emit(out: usize, v: u32): void {
   store<u32>(out + (<usize>outCount << 2), v);
   outCount++;
+}
+
+// Primes the sieve sums miss (2^96 != 1 mod r), for the windows that pass every other filter: p mod m
+// from the window's 16-bit halves times 2^(16 h) mod m, one m per group (moreSieved in
+// src/detectors/factor-sieve.ts is the reference). Groups: 11 19 23 29, 31 37 41 43, 47 53 59,
+// 61 67 71, 73 79 83.
+const M0: u64 = 139403;
+const M1: u64 = 2022161;
+const M2: u64 = 146969;
+const M3: u64 = 290177;
+const M4: u64 = 478661;
+/** Largest prime length (words) the reference sieves this way. */
+const MORE_WORDS: i32 = 4096;
+
+// The weight table (u32 at [5 h + g], h < 2 nw) in use, and where and for which nw it was built.
+let moreTable: usize = 0;
+let moreNw: i32 = -1;
+let moreBuilt: usize = 0;
+
+/** Builds the weight table for nw words at `table` (40 nw bytes) unless it is there already. */
+function moreWeights(nw: i32, table: usize): void {
+  moreTable = table;
+  if (nw > MORE_WORDS || (nw == moreNw && table == moreBuilt)) return;
+  for (let g = 0; g < 5; g++) {
+    const m = g == 0 ? M0 : g == 1 ? M1 : g == 2 ? M2 : g == 3 ? M3 : M4;
+    let x: u64 = 1;
+    for (let h = 0; h < 2 * nw; h++) {
+      store<u32>(table + (<usize>(5 * h + g) << 2), <u32>x);
+      x = (x << 16) % m;
+    }
+  }
+  moreNw = nw;
+  moreBuilt = table;
+}
+
+/** Whether the window at word w, read in order o, is divisible by a prime of the groups above. */
+function moreSieved(bytes: usize, w: i32, nw: i32, o: i32): bool {
+  if (nw > MORE_WORDS) return false;
+  let s0: u64 = 0;
+  let s1: u64 = 0;
+  let s2: u64 = 0;
+  let s3: u64 = 0;
+  let s4: u64 = 0;
+  for (let k = 0; k < nw; k++) {
+    let v: u32;
+    if (o == 0) v = load<u32>(bytes + (<usize>(w + k) << 2));
+    else {
+      v = load<u32>(bytes + (<usize>(w + nw - 1 - k) << 2));
+      if (o == 1) v = bswap32(v);
+    }
+    const lo = <u64>(v & 0xffff);
+    const hi = <u64>(v >>> 16);
+    const at = moreTable + <usize>(k * 40);
+    s0 += lo * <u64>load<u32>(at) + hi * <u64>load<u32>(at, 20);
+    s1 += lo * <u64>load<u32>(at, 4) + hi * <u64>load<u32>(at, 24);
+    s2 += lo * <u64>load<u32>(at, 8) + hi * <u64>load<u32>(at, 28);
+    s3 += lo * <u64>load<u32>(at, 12) + hi * <u64>load<u32>(at, 32);
+    s4 += lo * <u64>load<u32>(at, 16) + hi * <u64>load<u32>(at, 36);
+  }
+  const x0 = <u32>(s0 % M0);
+  if (x0 % 11 == 0 || x0 % 19 == 0 || x0 % 23 == 0 || x0 % 29 == 0) return true;
+  const x1 = <u32>(s1 % M1);
+  if (x1 % 31 == 0 || x1 % 37 == 0 || x1 % 41 == 0 || x1 % 43 == 0) return true;
+  const x2 = <u32>(s2 % M2);
+  if (x2 % 47 == 0 || x2 % 53 == 0 || x2 % 59 == 0) return true;
+  const x3 = <u32>(s3 % M3);
+  if (x3 % 61 == 0 || x3 % 67 == 0 || x3 % 71 == 0) return true;
+  const x4 = <u32>(s4 % M4);
+  return x4 % 73 == 0 || x4 % 79 == 0 || x4 % 83 == 0;
 }
 
 // The sieve sums of window sumAt: its words summed by position mod 3, as stored (s) and
@@ -192,22 +278,24 @@ function tryWindow(bytes: usize, w: i32, nw: i32, minTop16: i32, stamp: usize, o
     }
   }
   sumAt = w;
+  // the counts follow every window of a run once they were needed in it
+  if (w == countAt + 1) countBytes(bytes, w, L, stamp);
   const p = bytes + (<usize>w << 2);
-  let divers = 0; // 0 unknown, 1 yes, 2 no
+  let divers = 0; // 0 unknown, 1 yes (at least L/2 distinct byte values), 2 no
   // le: least significant byte first
   if ((load<u8>(p) & 1) != 0 && load<u8>(p + <usize>(L - 1)) >= 0x80 && ((<i32>load<u8>(p + <usize>(L - 1)) << 8) | load<u8>(p + <usize>(L - 2))) >= minTop16 && passesSieve(0, nw, s0, s1, s2)) {
-    if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, nextStamp(stamp)) ? 1 : 2;
-    if (divers == 1) emit(out, <u32>w * 4);
+    if (divers == 0) divers = diverseAt(bytes, w, L, stamp) ? 1 : 2;
+    if (divers == 1 && !moreSieved(bytes, w, nw, 0)) emit(out, <u32>w * 4);
   }
   // be: most significant byte first
   if ((load<u8>(p + <usize>(L - 1)) & 1) != 0 && load<u8>(p) >= 0x80 && ((<i32>load<u8>(p) << 8) | load<u8>(p, 1)) >= minTop16 && passesSieve(1, nw, b0, b1, b2)) {
-    if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, nextStamp(stamp)) ? 1 : 2;
-    if (divers == 1) emit(out, <u32>w * 4 + 1);
+    if (divers == 0) divers = diverseAt(bytes, w, L, stamp) ? 1 : 2;
+    if (divers == 1 && !moreSieved(bytes, w, nw, 1)) emit(out, <u32>w * 4 + 1);
   }
   // java: most significant word first, each word little-endian
   if ((load<u8>(p + <usize>(L - 4)) & 1) != 0 && load<u8>(p, 3) >= 0x80 && ((<i32>load<u8>(p, 3) << 8) | load<u8>(p, 2)) >= minTop16 && passesSieve(2, nw, s0, s1, s2)) {
-    if (divers == 0) divers = diverse(bytes, w * 4, L, stamp, nextStamp(stamp)) ? 1 : 2;
-    if (divers == 1) emit(out, <u32>w * 4 + 2);
+    if (divers == 0) divers = diverseAt(bytes, w, L, stamp) ? 1 : 2;
+    if (divers == 1 && !moreSieved(bytes, w, nw, 2)) emit(out, <u32>w * 4 + 2);
   }
 }
 
@@ -233,7 +321,7 @@ export function zeroPrefix(zeros: usize, n: i32, out: usize): void {
  * window that passes every filter short of the division, ascending, at most `cap`; returns the
  * window to resume from when `out` is full, else -1. `cls` holds `pages` page classes; `prefix`
  * the zero weights' prefix sums (zeroPrefix) with 16 bytes to spare; `stamp` is 1 KiB of scratch
- * that only this function writes. Eight windows a step: the zero filters from the prefix sums.
+ * that only this function writes, `more` 40 nw bytes for the weights of moreSieved. Eight windows a step: the zero filters from the prefix sums.
  */
 export function sieveWindows(
   bytes: usize,
@@ -246,13 +334,16 @@ export function sieveWindows(
   minTop16: i32,
   everywhere: bool,
   stamp: usize,
+  more: usize,
   out: usize,
   cap: i32,
   from: i32,
 ): i32 {
+  moreWeights(nw, more);
   if (nw > PREFIX_WORDS) return sieveWindowsRolling(bytes, nWords, cls, pages, zeros, nw, minTop16, everywhere, stamp, out, cap, from);
   outCount = 0;
   sumAt = -2;
+  countAt = -2;
   const L = nw * 4;
   const lastWord = nWords - nw;
   const limit = i16x8.splat(<i16>(L >> 4));
@@ -291,6 +382,7 @@ export function sieveWindows(
 function sieveWindowsRolling(bytes: usize, nWords: i32, cls: usize, pages: i32, zeros: usize, nw: i32, minTop16: i32, everywhere: bool, stamp: usize, out: usize, cap: i32, from: i32): i32 {
   outCount = 0;
   sumAt = -2;
+  countAt = -2;
   const L = nw * 4;
   const lastWord = nWords - nw;
   const maxZeros = L >> 4;
@@ -324,6 +416,33 @@ function sieveWindowsRolling(bytes: usize, nWords: i32, cls: usize, pages: i32, 
     at = w;
     if (lastZero >= w || zb > maxZeros) continue;
     if (cap - outCount < 3) return w;
+    tryWindow(bytes, w, nw, minTop16, stamp, out);
+  }
+  return -1;
+}
+
+/**
+ * The same filters on the given window starts (ascending, at `starts`), from index `from` on:
+ * writes (w * 4 + order) of each that passes, at most `cap`; returns the index to resume from when
+ * `out` is full, else -1. `stamp` and `more` as for sieveWindows.
+ */
+export function filterWindows(bytes: usize, zeros: usize, starts: usize, count: i32, nw: i32, minTop16: i32, stamp: usize, more: usize, out: usize, cap: i32, from: i32): i32 {
+  moreWeights(nw, more);
+  outCount = 0;
+  sumAt = -2;
+  countAt = -2;
+  const maxZeros = nw >> 2;
+  for (let k = from; k < count; k++) {
+    const w = load<i32>(starts + (<usize>k << 2));
+    let zb = 0;
+    let zeroWord = false;
+    for (let x = w; x < w + nw; x++) {
+      const zx = <i32>load<u8>(zeros + <usize>x);
+      zb += zx;
+      zeroWord = zeroWord || zx == 4;
+    }
+    if (zeroWord || zb > maxZeros) continue;
+    if (cap - outCount < 3) return k;
     tryWindow(bytes, w, nw, minTop16, stamp, out);
   }
   return -1;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { runCli, tempDir } from './lead/cli-harness.js';
 import { FILL, NOISE, ORDERS, moreSieved, pageSkip, sieveWindows, windowPasses } from '../src/detectors/factor-sieve.js';
 import type { Order } from '../src/detectors/factor-sieve.js';
-import { kernelLoaded, sieveWindowsKernel } from '../src/detectors/factor-sieve-kernel.js';
+import { filterWindowsKernel, kernelLoaded, sieveWindowsKernel } from '../src/detectors/factor-sieve-kernel.js';
 import { pageClasses, prepareHunt } from '../src/detectors/factor-hunt.js';
 import type { HuntBuffer } from '../src/detectors/factor-hunt.js';
 import { toJava, toLE } from '../src/codec/bignum.js';
@@ -64,7 +64,7 @@ function planted(len: number, seed: number): Buffer {
 
 const INPUTS: Array<[string, Buffer]> = [
   ['random', seeded(96 * 1024, 1)],
-  ['prime-like (more candidates than one kernel call returns)', primeLike(384 * 1024, 2)],
+  ['prime-like (more candidates than one kernel call returns)', primeLike(768 * 1024, 2)],
   ['pages of pointers, code, fills and noise', mixed(80 * 1024, 3)],
   ['zero bytes and zero words at window edges', zeroEdges(64 * 1024, 4)],
   ['primes planted across page borders', planted(40 * 1024 + 6, 5)],
@@ -127,6 +127,34 @@ describe('factor sieve', () => {
       if (name.startsWith('prime-like')) expect(sieveWindows(prepareHunt(buf), 32, 0xb505, true).flat().length).toBeGreaterThan(1 << 16);
     });
   }
+
+  it('kernel = reference on given window starts (the anchored windows): runs of consecutive starts and lone ones, every order and start offset', () => {
+    let passed = 0;
+    for (const [name, buf] of INPUTS) {
+      for (let off = 0; off < 4; off++) {
+        const input = prepareHunt(buf.subarray(off));
+        for (const nw of [32, 48, 64, 260]) {
+          const last = input.words.length - nw;
+          if (last < 0) continue;
+          // runs of 1..8 consecutive starts (the sums roll along them), ascending, from the first window to the last
+          const r = seeded(4096, nw + off);
+          const starts: number[] = [];
+          for (let w = 0, k = 0; w <= last && k < r.length; k++) {
+            for (let run = (r[k] & 7) + 1; run > 0 && w <= last; run--) starts.push(w++);
+            w += r[k] * 3;
+          }
+          if (starts[starts.length - 1] !== last) starts.push(last);
+          const stamp = new Uint32Array(256);
+          let id = 0;
+          const ref = ORDERS.map((order) => starts.filter((w) => windowPasses(input, w, nw, order, 0x8000, stamp, ++id)));
+          const got = filterWindowsKernel(input, Int32Array.from(starts), nw, 0x8000);
+          expect(JSON.stringify(got) === JSON.stringify(ref), `${name}: offset ${off}, ${nw} words`).toBe(true);
+          passed += ref.flat().length;
+        }
+      }
+    }
+    expect(passed).toBeGreaterThan(1000);
+  });
 
   it('classifies pages in the kernel as the reference does: class and structure mark of every page, every start offset', () => {
     // pages that are uniform but for one byte, hold 0-3 structure words (low or high half zero) at page edges, then a partial page

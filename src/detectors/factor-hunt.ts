@@ -2,9 +2,9 @@
 // (little-endian), big-endian (DER, raw), Java int[] (big-endian words, each little-endian).
 import { bitLength } from '../codec/asn1.js';
 import { PAGE, uniformPage } from '../views/uniform.js';
-import { FILL, HEAP, NOISE, ORDERS, moreSieved, posOf, sieveWindows, structureWord, windowPasses, zeroBytes } from './factor-sieve.js';
+import { FILL, HEAP, NOISE, ORDERS, posOf, sieveWindows, structureWord, windowPasses, zeroBytes } from './factor-sieve.js';
 import type { SieveInput } from './factor-sieve.js';
-import { sieveWindowsKernel, uploadSieveInput } from './factor-sieve-kernel.js';
+import { filterWindowsKernel, sieveWindowsKernel, uploadSieveInput } from './factor-sieve-kernel.js';
 
 export interface RsaTarget {
   n: bigint;
@@ -160,9 +160,11 @@ export function huntFactors(buf: Buffer | HuntBuffer, targets: RsaTarget[], stat
 
   // every window at once, all three orders: candidates that reach a division, in the order they are tried
   const main = sieveWindowsKernel(input, nw, minTop16, everywhere) ?? sieveWindows(input, nw, minTop16, everywhere);
-  const anchored = everywhere ? new Int32Array(0) : anchoredStarts(input, nw, input.words.length - nw);
+  // windows next to structure words in noise pages, through the same filters
   const stamp = new Uint32Array(256);
   let stampId = 0;
+  const starts = everywhere ? new Int32Array(0) : anchoredStarts(input, nw, input.words.length - nw);
+  const anchored = filterWindowsKernel(input, starts, nw, minTop16) ?? ORDERS.map((order) => Array.from(starts).filter((w) => windowPasses(input, w, nw, order, minTop16, stamp, ++stampId)));
   for (let o = 0; o < ORDERS.length && active.length; o++) {
     const order = ORDERS[o];
     const msb = posOf(order, L, 0);
@@ -171,7 +173,7 @@ export function huntFactors(buf: Buffer | HuntBuffer, targets: RsaTarget[], stat
     const tryAt = (w: number): void => {
       const i = w * 4;
       const top16 = (bytes[i + msb] << 8) | bytes[i + msb2];
-      if (top16 < minTop16 || moreSieved(input.words, w, nw, order)) return;
+      if (top16 < minTop16) return;
       let hex: string;
       if (order === 'be') hex = bytes.toString('hex', i, i + L);
       else {
@@ -181,7 +183,7 @@ export function huntFactors(buf: Buffer | HuntBuffer, targets: RsaTarget[], stat
       divide(BigInt('0x' + hex), top16);
     };
     for (let k = 0; k < main[o].length && active.length; k++) tryAt(main[o][k]);
-    for (let k = 0; k < anchored.length && active.length; k++) if (windowPasses(input, anchored[k], nw, order, minTop16, stamp, ++stampId)) tryAt(anchored[k]);
+    for (let k = 0; k < anchored[o].length && active.length; k++) tryAt(anchored[o][k]);
   }
   return found;
 }

@@ -18,10 +18,12 @@ interface Exports extends KernelExports {
     minTop16: number,
     everywhere: number,
     stamp: number,
+    more: number,
     out: number,
     cap: number,
     from: number,
   ): number;
+  filterWindows(bytes: number, zeros: number, starts: number, count: number, nw: number, minTop16: number, stamp: number, more: number, out: number, cap: number, from: number): number;
 }
 
 const STAMP_BYTES = 1024;
@@ -37,7 +39,7 @@ export function kernelLoaded(): boolean {
 
 // The input whose bytes, page classes and zero counts sit in kernel memory, and where.
 let resident: SieveInput | undefined;
-let layout = { bytes: 0, zeros: 0, prefix: 0, cls: 0, stamp: 0, out: 0 };
+let layout = { bytes: 0, zeros: 0, prefix: 0, cls: 0, stamp: 0, out: 0, end: 0 };
 
 /**
  * Copies the input's bytes into kernel memory and counts zero bytes per word there, into
@@ -58,7 +60,8 @@ export function uploadSieveInput(input: SieveInput, mark?: Int32Array): boolean 
   const marks = align16(cls + pages);
   // the zero weights' prefix sums: one u16 more than words, and 16 bytes that the last step may read
   const prefix = align16(marks + pages * 4);
-  growTo(k, prefix + (input.words.length + 1) * 2 + 16);
+  const end = align16(prefix + (input.words.length + 1) * 2 + 16);
+  growTo(k, end);
   const mem = new Uint8Array(k.memory.buffer);
   mem.set(input.bytes, bytes);
   if (mark) {
@@ -68,7 +71,7 @@ export function uploadSieveInput(input: SieveInput, mark?: Int32Array): boolean 
   } else mem.set(input.cls, cls);
   k.zeroBytes(bytes, input.words.length, zeros);
   k.zeroPrefix(zeros, input.words.length, prefix);
-  layout = { bytes, zeros, prefix, cls, stamp, out };
+  layout = { bytes, zeros, prefix, cls, stamp, out, end };
   input.zeros = mem.slice(zeros, zeros + input.words.length);
   resident = input;
   return true;
@@ -84,11 +87,36 @@ export function sieveWindowsKernel(input: SieveInput, nw: number, minTop16: numb
   if (resident !== input) uploadSieveInput(input);
   const out: [number[], number[], number[]] = [[], [], []];
   const nWords = input.words.length;
+  // the weights of moreSieved past the resident input
+  const more = layout.end;
+  growTo(k, more + 40 * nw);
   // each entry: the window's start word << 2 | its order
   drainResumable(
     k,
     layout.out,
-    (from) => k.sieveWindows(layout.bytes, nWords, layout.cls, input.cls.length, layout.zeros, layout.prefix, nw, minTop16, everywhere ? 1 : 0, layout.stamp, layout.out, CAP, from),
+    (from) => k.sieveWindows(layout.bytes, nWords, layout.cls, input.cls.length, layout.zeros, layout.prefix, nw, minTop16, everywhere ? 1 : 0, layout.stamp, more, layout.out, CAP, from),
+    (v) => out[v & 3].push(v >>> 2),
+  );
+  return out;
+}
+
+/**
+ * The windows among `starts` (ascending word indices) that pass windowPasses (factor-sieve.ts), per
+ * order, or undefined without the kernel.
+ */
+export function filterWindowsKernel(input: SieveInput, starts: Int32Array, nw: number, minTop16: number): [number[], number[], number[]] | undefined {
+  const k = instance();
+  if (!k) return undefined;
+  if (resident !== input) uploadSieveInput(input);
+  const out: [number[], number[], number[]] = [[], [], []];
+  const more = layout.end;
+  const at = align16(more + 40 * nw);
+  growTo(k, at + starts.length * 4);
+  new Int32Array(k.memory.buffer, at, starts.length).set(starts);
+  drainResumable(
+    k,
+    layout.out,
+    (from) => k.filterWindows(layout.bytes, layout.zeros, at, starts.length, nw, minTop16, layout.stamp, more, layout.out, CAP, from),
     (v) => out[v & 3].push(v >>> 2),
   );
   return out;

@@ -184,7 +184,8 @@ export function diverse(bytes: Uint8Array, i: number, len: number, stamp: Uint32
  * that pass every filter short of the division. Windows in fill pages are skipped, and those
  * wholly in noise pages unless `everywhere`. A window needs: an odd last byte, a top byte >= 0x80
  * and top 16 bits >= minTop16 (p > n / 2^k), no zero word and at most len/16 zero bytes (kept
- * rolling, so each window costs O(1) until it passes them), no small prime factor, and byte diversity.
+ * rolling, so each window costs O(1) until it passes them), no small prime factor, byte diversity,
+ * and no factor among the primes of moreSieved.
  */
 export function sieveWindows(input: SieveInput, nw: number, minTop16: number, everywhere: boolean): [number[], number[], number[]] {
   const { bytes, words, cls, zeros } = input;
@@ -232,7 +233,7 @@ export function sieveWindows(input: SieveInput, nw: number, minTop16: number, ev
       if (top < 0x80 || ((top << 8) | bytes[i + msb2]) < minTop16) continue;
       if (!sieveAt(words, w, nw, ORDERS[o])) continue;
       if (divers === 0) divers = diverse(bytes, i, L, stamp, ++stampId) ? 1 : 2;
-      if (divers === 1) out[o].push(w);
+      if (divers === 1 && !moreSieved(words, w, nw, ORDERS[o])) out[o].push(w);
     }
   }
   return out;
@@ -252,5 +253,5 @@ export function windowPasses(input: SieveInput, w: number, nw: number, order: Or
     zb += zeros[x];
   }
   if (zb > maxZeroBytes(L)) return false;
-  return sieveAt(words, w, nw, order) && diverse(bytes, i, L, stamp, stampId);
+  return sieveAt(words, w, nw, order) && diverse(bytes, i, L, stamp, stampId) && !moreSieved(words, w, nw, order);
 }
