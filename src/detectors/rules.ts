@@ -2,7 +2,7 @@
 // on every text view of the chunk (latin1, UTF-16LE both alignments, UTF-16BE on request, UTF-32LE/BE
 // at all four alignments).
 import type { Detection, Detector, DetectContext, EntropyLevel, Hit } from '../types.js';
-import type { Rule } from '../rules/schema.js';
+import type { Rule, ValidatorName } from '../rules/schema.js';
 import type { TextView } from '../views/view.js';
 import { latin1View } from '../views/view.js';
 import { utf16ViewFast, utf32ViewsFast } from './wide-kernel.js';
@@ -18,18 +18,53 @@ const PAD = 64;
 /** Most start positions tried one by one (sticky) per keyword occurrence. */
 const STICKY_MAX = 8;
 
-interface Compiled {
-  rule: Rule;
+/**
+ * One rule as the hot loops read it: a class, so every plan has one shape whatever fields the rule
+ * left out, and the window lists kept from view to view (emptied, not reallocated).
+ */
+class Plan {
+  readonly id: string;
+  /** The pattern, global, without match indices: a search asks for them only once it found a match (they slow every try). */
+  readonly re: RegExp;
   /** Same pattern, sticky: tried only at the start positions a keyword allows. */
-  sticky?: RegExp;
+  readonly sticky: RegExp | null;
+  /** Same pattern, sticky, with match indices: run again where a match was found, for its groups' spans. */
+  readonly spans: RegExp;
   /** How far after the keyword a match may end. */
-  reach: number;
+  readonly reach: number;
   /** How far before the keyword a match may start. */
-  before: number;
+  readonly before: number;
   /** Sticky rules: text read past a start position (longest keyword + reach + PAD). */
-  after: number;
+  readonly after: number;
+  readonly prefixed: boolean;
+  readonly hexToken: boolean;
+  readonly validators: ValidatorName[];
+  readonly checks: ValidatorName[];
+  /** -1: no minimum. */
+  readonly minEntropy: number;
+  readonly rejectPlaceholders: boolean;
+  /** Token-run rules: the shortest run tried. */
+  readonly minRun: number;
   /** Keyword id -> the form it must have where it was found (case, word edges). */
-  forms: Map<number, KeywordForm>;
+  readonly forms = new Map<number, KeywordForm>();
+
+  constructor(rule: Rule) {
+    this.id = rule.id;
+    this.re = new RegExp(rule.pattern, 'g' + rule.flags);
+    this.spans = new RegExp(rule.pattern, 'dy' + rule.flags);
+    this.reach = Math.max(rule.window ?? 0, rule.maxLen);
+    this.before = Math.min(rule.before ?? this.reach, this.reach);
+    // a few sticky tries per keyword beat a window scan; beyond STICKY_MAX tries, scan the window
+    this.sticky = rule.before !== undefined && rule.before <= STICKY_MAX ? new RegExp(rule.pattern, 'y' + rule.flags) : null;
+    this.after = Math.max(0, ...rule.keywords.map((k) => k.length)) + this.reach + PAD;
+    this.prefixed = rule.prefixed;
+    this.hexToken = rule.hexToken;
+    this.validators = rule.validators;
+    this.checks = rule.checks;
+    this.minEntropy = rule.minEntropy ?? -1;
+    this.rejectPlaceholders = rule.rejectPlaceholders;
+    this.minRun = rule.minRun;
+  }
 }
 
 interface KeywordForm {
@@ -87,84 +122,106 @@ type ScanView = (view: TextView, mode: EntropyLevel, hits: Hit[]) => void;
 
 /** The keyword index and per-rule plans, and the scan of one view with them. */
 function compileScan(rules: Rule[], runRules: Rule[], runIds: Set<string>): ScanView {
-  const compiled: Compiled[] = rules.map((rule) => {
-    const reach = Math.max(rule.window ?? 0, rule.maxLen);
-    const before = Math.min(rule.before ?? reach, reach);
-    // a few sticky tries per keyword beat a window scan; beyond STICKY_MAX tries, scan the window
-    const sticky = rule.before !== undefined && rule.before <= STICKY_MAX ? new RegExp(rule.pattern, 'dy' + rule.flags) : undefined;
-    const after = Math.max(...rule.keywords.map((k) => k.length)) + reach + PAD;
-    return { rule, reach, before, sticky, after, forms: new Map<number, KeywordForm>() };
-  });
+  const plans = rules.map((rule) => new Plan(rule));
+  const runPlans = runRules.map((rule) => new Plan(rule));
   const index = new KeywordIndex([...rules.flatMap((r) => r.keywords), ...CONTEXT_KEYWORDS]);
-  for (const c of compiled) {
-    for (const f of c.rule.keywordForms) c.forms.set(index.id(f.keyword), { bytes: Buffer.from(f.keyword, 'latin1'), exact: f.exact, word: f.word });
-  }
-  const byKeyword: number[][] = index.keywords.map(() => []);
-  compiled.forEach((c, ri) => {
-    for (const k of c.rule.keywords) byKeyword[index.id(k)].push(ri);
+  rules.forEach((rule, ri) => {
+    for (const f of rule.keywordForms) plans[ri].forms.set(index.id(f.keyword), { bytes: Buffer.from(f.keyword, 'latin1'), exact: f.exact, word: f.word });
   });
-  // per keyword, beside each of its rules: the form the rule wants it in (undefined: any)
-  const formsByKeyword = byKeyword.map((list, k) => list.map((ri) => compiled[ri].forms.get(k)));
+  const byKeyword: number[][] = index.keywords.map(() => []);
+  rules.forEach((rule, ri) => {
+    for (const k of rule.keywords) byKeyword[index.id(k)].push(ri);
+  });
+  // per keyword, beside each of its rules: the form the rule wants it in (null: any)
+  const formsByKeyword = byKeyword.map((list, k) => list.map((ri) => plans[ri].forms.get(k) ?? null));
   const isContext = new Uint8Array(index.keywords.length);
   for (const k of CONTEXT_KEYWORDS) isContext[index.id(k)] = 1;
   const kwLen = index.keywords.map((k) => k.length);
   // token runs as long as the entropy pass or any token-run rule needs (token-run rules' characters are token characters)
   const minTokenRun = Math.min(ALL_T.minLen, ...runRules.map((r) => r.minRun));
+  const minRun = Math.min(Infinity, ...runRules.map((r) => r.minRun));
 
   return function scanView(view: TextView, mode: EntropyLevel, hits: Hit[]): void {
-    const n = view.buf.length;
+    const buf = view.buf;
+    const n = buf.length;
     if (n === 0) return;
     const mark = hits.length;
-    const { kw, pos } = index.scan(view.buf);
-    // per rule: merged windows [start, end) as a flat list
-    const wins: number[][] = compiled.map(() => []);
+    const { kw, pos } = index.scan(buf);
+    // per rule: merged windows [start, end) as a flat list (made in a loop: one elements kind for all)
+    const wins: number[][] = [];
+    for (let ri = 0; ri < plans.length; ri++) wins.push([]);
     const ctxPos: number[] = [];
     const ctxLen: number[] = [];
-    const buf = view.buf;
-    const context = mode !== 'off';
-    for (let i = 0; i < kw.length; i++) {
-      const p = pos[i];
-      const k = kw[i];
-      if (context && isContext[k] === 1) (ctxPos.push(p), ctxLen.push(kwLen[k]));
-      const list = byKeyword[k];
-      const forms = formsByKeyword[k];
-      for (let j = 0; j < list.length; j++) {
-        const ri = list[j];
-        const c = compiled[ri];
-        const form = forms[j];
-        if (form !== undefined && !formOk(buf, p, form)) continue;
-        if (c.sticky) {
-          // candidate start positions [p - before, p], merged per rule
-          const s0 = Math.max(0, p - c.before);
-          const w = wins[ri];
-          if (w.length && s0 <= w[w.length - 1] + 1) w[w.length - 1] = Math.max(w[w.length - 1], p);
-          else w.push(s0, p);
-          continue;
-        }
-        const ws = Math.max(0, p - c.before - PAD);
-        const we = Math.min(n, p + kwLen[k] + c.reach + PAD);
-        const w = wins[ri];
-        if (w.length && ws <= w[w.length - 1]) w[w.length - 1] = Math.max(w[w.length - 1], we);
-        else w.push(ws, we);
-      }
-    }
+    windows(buf, kw, pos, mode !== 'off', isContext, kwLen, byKeyword, formsByKeyword, plans, wins, ctxPos, ctxLen);
     // the text each rule reads: its windows; for a sticky rule, its start ranges with context around
-    const reads = compiled.map((c, ri) => (c.sticky ? around(wins[ri], PAD, c.after, n) : wins[ri]));
-    const text = pagedText(view.buf, reads);
-    for (let ri = 0; ri < compiled.length; ri++) {
-      const w = wins[ri];
-      const c = compiled[ri];
-      if (c.sticky) {
-        if (w.length) runAnchored(c.rule, c.sticky, view, w, reads[ri], text, hits);
-        continue;
-      }
-      for (let j = 0; j < w.length; j += 2) runRule(c.rule, view, text(w[j], w[j + 1]), w[j], w[j + 1], n, hits);
+    const reads: number[][] = [];
+    const text = new PagedText(buf);
+    for (let ri = 0; ri < plans.length; ri++) {
+      const c = plans[ri];
+      const r = c.sticky !== null && wins[ri].length > 0 ? around(wins[ri], PAD, c.after, n) : wins[ri];
+      reads.push(r);
+      text.mark(r);
     }
-    const runs = runRules.length || mode === 'all' ? tokenRuns(view.buf, TOK, minTokenRun) : [];
-    if (runRules.length) scanRuns(view, runRules, runIds, mark, hits, runs);
+    text.link();
+    for (let ri = 0; ri < plans.length; ri++) {
+      const w = wins[ri];
+      if (w.length === 0) continue;
+      const c = plans[ri];
+      if (c.sticky !== null) runAnchored(c, c.sticky, view, w, reads[ri], text, hits);
+      else for (let j = 0; j < w.length; j += 2) runRule(c, view, text.get(w[j], w[j + 1]), w[j], w[j + 1], n, hits);
+    }
+    const runs = runPlans.length || mode === 'all' ? tokenRuns(buf, TOK, minTokenRun) : [];
+    if (runPlans.length) scanRuns(view, runPlans, minRun, runIds, mark, hits, runs);
     if (mode !== 'off') entropyNear(view, ctxPos, ctxLen, hits);
     if (mode === 'all') entropyAll(view, hits, runs);
   };
+}
+
+/**
+ * Each keyword occurrence in the form its rules want opens a window for each, merged per rule into
+ * wins[rule]; context keywords go to ctxPos and ctxLen when `context`.
+ */
+function windows(
+  buf: Buffer,
+  kw: number[],
+  pos: number[],
+  context: boolean,
+  isContext: Uint8Array,
+  kwLen: number[],
+  byKeyword: number[][],
+  formsByKeyword: (KeywordForm | null)[][],
+  plans: Plan[],
+  wins: number[][],
+  ctxPos: number[],
+  ctxLen: number[],
+): void {
+  const n = buf.length;
+  for (let i = 0; i < kw.length; i++) {
+    const p = pos[i];
+    const k = kw[i];
+    if (context && isContext[k] === 1) (ctxPos.push(p), ctxLen.push(kwLen[k]));
+    const list = byKeyword[k];
+    const forms = formsByKeyword[k];
+    for (let j = 0; j < list.length; j++) {
+      const ri = list[j];
+      const c = plans[ri];
+      const form = forms[j];
+      if (form !== null && !formOk(buf, p, form)) continue;
+      const w = wins[ri];
+      const last = w.length - 1;
+      if (c.sticky !== null) {
+        // candidate start positions [p - before, p], merged per rule
+        const s0 = Math.max(0, p - c.before);
+        if (last >= 0 && s0 <= w[last] + 1) w[last] = Math.max(w[last], p);
+        else w.push(s0, p);
+        continue;
+      }
+      const ws = Math.max(0, p - c.before - PAD);
+      const we = Math.min(n, p + kwLen[k] + c.reach + PAD);
+      if (last >= 0 && ws <= w[last]) w[last] = Math.max(w[last], we);
+      else w.push(ws, we);
+    }
+  }
 }
 
 const isUpper = (c: number) => c >= 65 && c <= 90;
@@ -226,10 +283,9 @@ for (let c = 0; c < 256; c++) TOKCH[c] = (c >= 48 && c <= 57) || (c >= 65 && c <
  * the smallest minRun listed), and the rule's regex runs over it. A hit overlapping a keyword rule's
  * hit in this view is that rule's alone.
  */
-function scanRuns(view: TextView, runRules: Rule[], runIds: Set<string>, mark: number, hits: Hit[], tokRuns: number[]): void {
+function scanRuns(view: TextView, runPlans: Plan[], minRun: number, runIds: Set<string>, mark: number, hits: Hit[], tokRuns: number[]): void {
   const buf = view.buf;
   const n = buf.length;
-  const minRun = Math.min(...runRules.map((r) => r.minRun));
   const found: Hit[] = [];
   for (let j = 0; j < tokRuns.length; j += 2) {
     const end = tokRuns[j + 1];
@@ -248,7 +304,7 @@ function scanRuns(view: TextView, runRules: Rule[], runIds: Set<string>, mark: n
         const ws = Math.max(0, s - PAD);
         const we = Math.min(n, pad + PAD);
         const sub = buf.toString('latin1', ws, we);
-        for (const rule of runRules) if (e - s >= rule.minRun) runRule(rule, view, sub, ws, we, n, found);
+        for (const plan of runPlans) if (e - s >= plan.minRun) runRule(plan, view, sub, ws, we, n, found);
       }
       s = e;
     }
@@ -280,31 +336,45 @@ function around(ranges: number[], before: number, after: number, n: number): num
 }
 
 /**
- * Text of buf[a, b) for any range listed in `reads`: each run of 4 KiB pages the ranges touch becomes
- * one latin1 string, made on first use, so dense keyword text costs one conversion and the binary
- * pages between keywords none.
+ * Text of buf[a, b) for any range marked: each run of 4 KiB pages the ranges touch becomes one
+ * latin1 string, made on first use, so dense keyword text costs one conversion and the binary pages
+ * between keywords none.
  */
-function pagedText(buf: Buffer, reads: number[][]): (a: number, b: number) => string {
-  const pages = (buf.length + 4095) >>> 12;
-  const first = new Int32Array(pages).fill(-1);
-  for (const r of reads) {
+class PagedText {
+  private readonly pages: number;
+  /** Per page: -1 unread, else the first page of its run. */
+  private readonly first: Int32Array;
+  private readonly runs = new Map<number, string>();
+
+  constructor(private readonly buf: Buffer) {
+    this.pages = (buf.length + 4095) >>> 12;
+    this.first = new Int32Array(this.pages).fill(-1);
+  }
+
+  /** Marks the pages ranges [s, e) (pairs) touch. */
+  mark(r: number[]): void {
+    const first = this.first;
     for (let j = 0; j < r.length; j += 2) if (r[j] < r[j + 1]) for (let p = r[j] >>> 12; p <= (r[j + 1] - 1) >>> 12; p++) first[p] = 0;
   }
-  // each marked page points at the first page of its run
-  for (let p = 0; p < pages; p++) if (first[p] === 0) first[p] = p > 0 && first[p - 1] >= 0 ? first[p - 1] : p;
-  const runs = new Map<number, string>();
-  return (a, b) => {
+
+  /** After marking: each marked page points at the first page of its run. */
+  link(): void {
+    const first = this.first;
+    for (let p = 0; p < this.pages; p++) if (first[p] === 0) first[p] = p > 0 && first[p - 1] >= 0 ? first[p - 1] : p;
+  }
+
+  get(a: number, b: number): string {
     if (a >= b) return '';
-    const p0 = first[a >>> 12];
-    let s = runs.get(p0);
+    const p0 = this.first[a >>> 12];
+    let s = this.runs.get(p0);
     if (s === undefined) {
       let p1 = p0;
-      while (p1 < pages && first[p1] === p0) p1++;
-      s = buf.toString('latin1', p0 << 12, Math.min(buf.length, p1 << 12));
-      runs.set(p0, s);
+      while (p1 < this.pages && this.first[p1] === p0) p1++;
+      s = this.buf.toString('latin1', p0 << 12, Math.min(this.buf.length, p1 << 12));
+      this.runs.set(p0, s);
     }
     return s.slice(a - (p0 << 12), b - (p0 << 12));
-  };
+  }
 }
 
 /**
@@ -314,19 +384,19 @@ function pagedText(buf: Buffer, reads: number[][]): (a: number, b: number) => st
  * token, while a JWT's second eyJ adds nothing. A match taken from inside another skips to its end,
  * so keywords back to back give two matches per match length, not one per keyword.
  */
-function runAnchored(rule: Rule, re: RegExp, view: TextView, ranges: number[], reads: number[], text: (a: number, b: number) => string, hits: Hit[]): void {
+function runAnchored(rule: Plan, re: RegExp, view: TextView, ranges: number[], reads: number[], text: PagedText, hits: Hit[]): void {
   let done = -1;
   let skip = -1;
   for (let j = 0; j < ranges.length; j += 2) {
     const a = reads[j];
-    const sub = text(a, reads[j + 1]);
+    const sub = text.get(a, reads[j + 1]);
     for (let q = Math.max(ranges[j], skip); q <= ranges[j + 1]; q++) {
       re.lastIndex = q - a;
       const m = re.exec(sub);
       if (m === null || m[0].length === 0) continue;
       const end = a + m.index + m[0].length;
       if (end <= done) continue;
-      const g = m.indices?.groups?.secret ?? m.indices![0];
+      const g = secretSpan(rule, sub, m.index);
       const secret = sub.slice(g[0], g[1]);
       if (!accept(rule, secret, view.buf, a + g[0], a + g[1])) continue;
       const span = view.toBytes(a + g[0], a + g[1]);
@@ -338,12 +408,20 @@ function runAnchored(rule: Rule, re: RegExp, view: TextView, ranges: number[], r
   }
 }
 
+/** Span of the secret (group `secret`, else the whole match) in the match the pattern makes at `at` of `sub`. */
+function secretSpan(rule: Plan, sub: string, at: number): [number, number] {
+  const re = rule.spans;
+  re.lastIndex = at;
+  const m = re.exec(sub)!;
+  return m.indices!.groups?.secret ?? m.indices![0];
+}
+
 /**
  * Run one rule's regex over view text [ws, we) and push validated hits. A prefixed token's greedy tail
  * may run through glued neighbours into the next token's prefix, so after each hit the search goes on
  * from the hit's second character, and a match counts only where it reaches past the last hit.
  */
-function runRule(rule: Rule, view: TextView, sub: string, ws: number, we: number, n: number, hits: Hit[]): void {
+function runRule(rule: Plan, view: TextView, sub: string, ws: number, we: number, n: number, hits: Hit[]): void {
   const re = rule.re;
   re.lastIndex = 0;
   let done = -1;
@@ -353,9 +431,6 @@ function runRule(rule: Rule, view: TextView, sub: string, ws: number, we: number
       re.lastIndex++;
       continue;
     }
-    const g = m.indices?.groups?.secret ?? m.indices![0];
-    const a = ws + g[0];
-    const b = ws + g[1];
     // a match reaching into the padding belongs to a neighbouring window (or is cut short)
     if ((ws > 0 && ws + m.index < ws + PAD) || (we < n && ws + m.index + m[0].length > we - PAD)) {
       re.lastIndex = m.index + 1;
@@ -366,6 +441,9 @@ function runRule(rule: Rule, view: TextView, sub: string, ws: number, we: number
       re.lastIndex = m.index + 1;
       continue;
     }
+    const g = secretSpan(rule, sub, m.index);
+    const a = ws + g[0];
+    const b = ws + g[1];
     const secret = sub.slice(g[0], g[1]);
     if (!accept(rule, secret, view.buf, a, b)) continue;
     hits.push(hitOf(rule, view.toBytes(a, b), view, secret));
@@ -387,7 +465,7 @@ for (const c of '0123456789abcdefABCDEF') HEXCH[c.charCodeAt(0)] = 1;
  * run on must hold a letter. Not for rules marked `hexToken` (the hex of a PEM key is hex throughout,
  * and glued to more hex it is still a key).
  */
-function insideHexText(rule: Rule, buf: Uint8Array, s: number, e: number): boolean {
+function insideHexText(rule: Plan, buf: Uint8Array, s: number, e: number): boolean {
   if (rule.hexToken) return false;
   return hexAmongHex(buf, s, e) || hexBodyRunsOn(buf, s, e);
 }
@@ -413,12 +491,12 @@ function hexBodyRunsOn(buf: Uint8Array, s: number, e: number): boolean {
 }
 
 /** Validators on the secret; entropy straight from the view's bytes [s, e) (the same characters). */
-function accept(rule: Rule, secret: string, buf: Uint8Array, s: number, e: number): boolean {
+function accept(rule: Plan, secret: string, buf: Uint8Array, s: number, e: number): boolean {
   if (secret.length === 0) return false;
   if (rule.prefixed && insideHexText(rule, buf, s, e)) return false;
   // cheapest first: keyword-dense text makes many candidates that a validator rejects at once
   for (const v of rule.validators) if (!runValidator(v, secret)) return false;
-  if (rule.minEntropy !== undefined && shannon(buf, s, e) < rule.minEntropy) return false;
+  if (rule.minEntropy >= 0 && shannon(buf, s, e) < rule.minEntropy) return false;
   return !(rule.rejectPlaceholders && (isPlaceholder(secret) || maskedAfter(buf, e)));
 }
 
@@ -433,7 +511,7 @@ function maskedAfter(buf: Uint8Array, e: number): boolean {
 }
 
 /** A hit; confidence checks that fail leave a note, never drop it. */
-function hitOf(rule: Rule, span: { start: number; end: number }, view: TextView, secret: string): Hit {
+function hitOf(rule: Plan, span: { start: number; end: number }, view: TextView, secret: string): Hit {
   const hit: Hit = { start: span.start, end: span.end, ruleId: rule.id, encoding: view.encoding, secret: Buffer.from(secret, 'latin1') };
   const failed = rule.checks.filter((v) => !runValidator(v, secret));
   if (failed.length) hit.note = `low confidence: ${failed.join(', ')} check failed`;
