@@ -71,31 +71,40 @@ function invMixColumn(w: number): number {
   );
 }
 
-/** FIPS-197 key expansion; key words big-endian. */
-export function expandKey(key: Uint32Array | number[]): Uint32Array {
-  const nk = key.length;
-  const nr = nk + 6;
-  const w = new Uint32Array(4 * (nr + 1));
+/** FIPS-197 key expansion into `w` (4 * (nk + 7) words); key words big-endian. */
+function expandInto(key: ArrayLike<number>, nk: number, w: Uint32Array): void {
+  const total = 4 * (nk + 7);
   for (let i = 0; i < nk; i++) w[i] = key[i] >>> 0;
-  for (let i = nk; i < w.length; i++) {
+  for (let i = nk; i < total; i++) {
     let t = w[i - 1];
     if (i % nk === 0) t = (rotSub(t) ^ (RCON[i / nk] << 24)) >>> 0;
     else if (nk > 6 && i % nk === 4) t = subWord(t);
     w[i] = (w[i - nk] ^ t) >>> 0;
   }
+}
+
+/** FIPS-197 key expansion; key words big-endian. */
+export function expandKey(key: Uint32Array | number[]): Uint32Array {
+  const w = new Uint32Array(4 * (key.length + 7));
+  expandInto(key, key.length, w);
   return w;
 }
 
-/** The equivalent-inverse-cipher schedule: rounds reversed, InvMixColumns on the middle rounds. */
-export function decryptSchedule(enc: Uint32Array): Uint32Array {
-  const nr = enc.length / 4 - 1;
-  const d = new Uint32Array(enc.length);
+/** The equivalent-inverse-cipher schedule of the `total` words of `enc`, into `d`. */
+function decryptInto(enc: Uint32Array, total: number, d: Uint32Array): void {
+  const nr = total / 4 - 1;
   for (let r = 0; r <= nr; r++) {
     for (let c = 0; c < 4; c++) {
       const v = enc[4 * (nr - r) + c];
       d[4 * r + c] = r === 0 || r === nr ? v : invMixColumn(v);
     }
   }
+}
+
+/** The equivalent-inverse-cipher schedule: rounds reversed, InvMixColumns on the middle rounds. */
+export function decryptSchedule(enc: Uint32Array): Uint32Array {
+  const d = new Uint32Array(enc.length);
+  decryptInto(enc, enc.length, d);
   return d;
 }
 
@@ -136,64 +145,66 @@ function isAllowlistedKey(key: Buffer): boolean {
 /** Reads word j of a phase view as a schedule word. */
 type View = Int32Array;
 
-function errorsAgainst(v: View, s: number, expected: Uint32Array, swap: boolean, limit: number): number {
+/** Word i of a phase view as a schedule word: big-endian in standard byte order, as stored when swapped. */
+function rd(v: View, i: number, swap: boolean): number {
+  return swap ? v[i] >>> 0 : bswap(v[i]);
+}
+
+function errorsAgainst(v: View, s: number, expected: Uint32Array, count: number, swap: boolean, limit: number): number {
   let err = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const got = swap ? v[s + i] >>> 0 : bswap(v[s + i]);
-    err += popcount((got ^ expected[i]) >>> 0);
+  for (let i = 0; i < count; i++) {
+    err += popcount((rd(v, s + i, swap) ^ expected[i]) >>> 0);
     if (err > limit) return err;
   }
   return err;
 }
 
-function keyBytes(words: Uint32Array | number[], nk: number): Buffer {
+function keyBytes(words: Uint32Array, nk: number): Buffer {
   const b = Buffer.allocUnsafe(nk * 4);
   for (let i = 0; i < nk; i++) b.writeUInt32BE(words[i] >>> 0, i * 4);
   return b;
 }
 
-/** Tries an encryption schedule of nk key words starting at word s. */
-function tryEnc(v: View, s: number, nk: number, swap: boolean): { key: Buffer; errors: number } | null {
+// Scratch of the schedule checks (one thread, never re-entered): a candidate allocates nothing
+// until it is a schedule.
+const KEY = new Uint32Array(8);
+const EXPANDED = new Uint32Array(60);
+const INVERSE = new Uint32Array(60);
+
+/** Tries an encryption schedule of nk key words starting at word s: its bit errors, key in KEY; -1 if none. */
+function tryEnc(v: View, s: number, nk: number, swap: boolean): number {
   const total = 4 * (nk + 7);
-  if (s < 0 || s + total > v.length) return null;
-  const rd = (i: number) => (swap ? v[s + i] >>> 0 : bswap(v[s + i]));
+  if (s < 0 || s + total > v.length) return -1;
   let nonzero = 0;
   for (let i = 0; i < nk; i++) nonzero |= v[s + i];
-  if (!nonzero) return null;
+  if (!nonzero) return -1;
   // first expansion word, tolerant to a couple of flips
-  const w = (rd(0) ^ rotSub(rd(nk - 1)) ^ (RCON[1] << 24)) >>> 0;
-  if (popcount((w ^ rd(nk)) >>> 0) > 4) return null;
-  const key: number[] = [];
-  for (let i = 0; i < nk; i++) key.push(rd(i));
-  const exp = expandKey(key);
-  const errors = errorsAgainst(v, s, exp, swap, MAX_BIT_ERRORS);
-  return errors <= MAX_BIT_ERRORS ? { key: keyBytes(key, nk), errors } : null;
+  const w = (rd(v, s, swap) ^ rotSub(rd(v, s + nk - 1, swap)) ^ (RCON[1] << 24)) >>> 0;
+  if (popcount((w ^ rd(v, s + nk, swap)) >>> 0) > 4) return -1;
+  for (let i = 0; i < nk; i++) KEY[i] = rd(v, s + i, swap);
+  expandInto(KEY, nk, EXPANDED);
+  const errors = errorsAgainst(v, s, EXPANDED, total, swap, MAX_BIT_ERRORS);
+  return errors <= MAX_BIT_ERRORS ? errors : -1;
 }
 
-/** Tries a decryption schedule of nk key words starting at word s. */
-function tryDec(v: View, s: number, nk: number, swap: boolean): { key: Buffer; errors: number } | null {
-  const nr = nk + 6;
-  const total = 4 * (nr + 1);
-  if (s < 0 || s + total > v.length) return null;
-  const rd = (i: number) => (swap ? v[s + i] >>> 0 : bswap(v[s + i]));
-  const last = 4 * nr;
-  const key: number[] = [rd(last), rd(last + 1), rd(last + 2), rd(last + 3)];
-  if (!(key[0] | key[1] | key[2] | key[3])) return null;
+/** Word distance back from the last round key to the one holding the first expansion word, per nk. */
+const FIRST_EXPANDED_BACK = [0, 0, 0, 0, 4, 0, 2, 0, 8];
+
+/** Tries a decryption schedule of nk key words starting at word s: its bit errors, key in KEY; -1 if none. */
+function tryDec(v: View, s: number, nk: number, swap: boolean): number {
+  const total = 4 * (nk + 7);
+  if (s < 0 || s + total > v.length) return -1;
+  const last = s + total - 4;
+  for (let i = 0; i < 4; i++) KEY[i] = rd(v, last + i, swap);
+  if (!(KEY[0] | KEY[1] | KEY[2] | KEY[3])) return -1;
   // key words 4.. come from the previous round keys, un-InvMixColumn-ed
-  for (let i = 4; i < nk; i++) key.push(mixColumn(rd(last - 4 + (i - 4))));
-  if (nk === 4) {
-    const w4 = (key[0] ^ rotSub(key[3]) ^ (RCON[1] << 24)) >>> 0;
-    if (popcount((w4 ^ mixColumn(rd(last - 4))) >>> 0) > 4) return null;
-  } else if (nk === 6) {
-    const w6 = (key[0] ^ rotSub(key[5]) ^ (RCON[1] << 24)) >>> 0;
-    if (popcount((w6 ^ mixColumn(rd(last - 2))) >>> 0) > 4) return null;
-  } else if (nk === 8) {
-    const w8 = (key[0] ^ rotSub(key[7]) ^ (RCON[1] << 24)) >>> 0;
-    if (popcount((w8 ^ mixColumn(rd(last - 8))) >>> 0) > 4) return null;
-  }
-  const exp = decryptSchedule(expandKey(key));
-  const errors = errorsAgainst(v, s, exp, swap, MAX_BIT_ERRORS);
-  return errors <= MAX_BIT_ERRORS ? { key: keyBytes(key, nk), errors } : null;
+  for (let i = 4; i < nk; i++) KEY[i] = mixColumn(rd(v, last - 4 + (i - 4), swap));
+  const w = (KEY[0] ^ rotSub(KEY[nk - 1]) ^ (RCON[1] << 24)) >>> 0;
+  if (popcount((w ^ mixColumn(rd(v, last - FIRST_EXPANDED_BACK[nk], swap))) >>> 0) > 4) return -1;
+  expandInto(KEY, nk, EXPANDED);
+  decryptInto(EXPANDED, total, INVERSE);
+  const errors = errorsAgainst(v, s, INVERSE, total, swap, MAX_BIT_ERRORS);
+  return errors <= MAX_BIT_ERRORS ? errors : -1;
 }
 
 interface Scan {
@@ -220,6 +231,16 @@ const SCANS: Scan[] = [
   { nk: 8, decrypt: true, back: 0, fwd: 8, stride: 7, period: 8 },
 ];
 
+/** The schedule tried at word s, or null (a schedule of an allowlisted key counts as none). */
+function tryAt(v: View, s: number, sc: Scan, swap: boolean, base: number): ScheduleFound | null {
+  const errors = sc.decrypt ? tryDec(v, s, sc.nk, swap) : tryEnc(v, s, sc.nk, swap);
+  if (errors < 0) return null;
+  const key = keyBytes(KEY, sc.nk);
+  if (isAllowlistedKey(key)) return null;
+  const total = 4 * (sc.nk + 7);
+  return { start: base + 4 * s, end: base + 4 * (s + total), bits: (sc.nk * 32) as 128 | 192 | 256, decrypt: sc.decrypt, swapped: swap, key, bitErrors: errors };
+}
+
 /** Full check around a relation hit at word j: confirm, then find the schedule's start. */
 function locate(v: View, j: number, sc: Scan, base: number): ScheduleFound | null {
   const n = v.length;
@@ -233,20 +254,8 @@ function locate(v: View, j: number, sc: Scan, base: number): ScheduleFound | nul
   if (!ok2 && !ok3) return null;
   const total = 4 * (sc.nk + 7);
   for (let s = Math.max(0, j - total + 1); s <= j - 1; s++) {
-    for (const swap of [false, true]) {
-      const r = sc.decrypt ? tryDec(v, s, sc.nk, swap) : tryEnc(v, s, sc.nk, swap);
-      if (r && !isAllowlistedKey(r.key)) {
-        return {
-          start: base + 4 * s,
-          end: base + 4 * (s + total),
-          bits: (sc.nk * 32) as 128 | 192 | 256,
-          decrypt: sc.decrypt,
-          swapped: swap,
-          key: r.key,
-          bitErrors: r.errors,
-        };
-      }
-    }
+    const hit = tryAt(v, s, sc, false, base) ?? tryAt(v, s, sc, true, base);
+    if (hit !== null) return hit;
   }
   return null;
 }
@@ -257,13 +266,39 @@ const STRIDE = 7;
 if (SCANS.some((sc) => sc.stride !== STRIDE)) throw new Error('aes: the fused relation pass needs one stride');
 /** Candidate positions per scan, reused across calls (the fused pass fills them). */
 const CANDS: number[][] = SCANS.map(() => []);
+/** Last relation position per scan in the current phase, reused. */
+const HIS = new Int32Array(SCANS.length);
 
-/** One phase's words: how many, and (copied into an aligned buffer on first use) the words themselves. */
-interface PhaseWords {
-  n: number;
-  view(): View;
-  /** Byte offset of word 0 in the block uploaded to the WebAssembly pass; -1 without it. */
-  at: number;
+/**
+ * One phase of a block: how many words, where the WebAssembly pass has them (byte offset of word 0
+ * in the uploaded block; -1 without it), and the words themselves, copied into an aligned buffer
+ * on first use. One instance, reset per phase: a stable shape and no closure per phase.
+ */
+class PhaseWords {
+  n = 0;
+  at = -1;
+  private from = 0;
+  // fields start with values of the types they keep (chunks are Buffers): the map never changes
+  private bytes: Uint8Array = Buffer.alloc(0);
+  private v = new Int32Array(0);
+  private copied = false;
+
+  reset(bytes: Uint8Array, from: number, n: number, at: number): void {
+    this.bytes = bytes;
+    this.from = from;
+    this.n = n;
+    this.at = at;
+    this.copied = false;
+  }
+
+  view(): View {
+    if (!this.copied) {
+      SCRATCH.set(this.bytes.subarray(this.from, this.from + this.n * 4));
+      this.v = new Int32Array(SCRATCH.buffer, 0, this.n);
+      this.copied = true;
+    }
+    return this.v;
+  }
 }
 
 /**
@@ -272,36 +307,46 @@ interface PhaseWords {
  */
 function scanRange(words: PhaseWords, from: number, to: number, base: number, skips: number[], out: ScheduleFound[]): void {
   const n = words.n;
-  const his = SCANS.map((sc) => Math.min(to, n - sc.fwd - (sc.back || sc.fwd)) | 0);
+  let end = to;
+  for (let i = 0; i < SCANS.length; i++) {
+    const sc = SCANS[i];
+    const hi = Math.min(to, n - sc.fwd - (sc.back || sc.fwd)) | 0;
+    HIS[i] = hi;
+    if (hi < end) end = hi;
+  }
   // scans start at max(from, back, 1): only from >= 8 gives all six the same grid
   if (from < 8) {
     const v = words.view();
-    SCANS.forEach((sc, i) => scanOne(v, sc, Math.max(from, sc.back, 1) | 0, his[i], base, skips, out));
+    for (let i = 0; i < SCANS.length; i++) scanOne(v, SCANS[i], Math.max(from, SCANS[i].back, 1) | 0, HIS[i], base, skips, out);
     return;
   }
-  const end = Math.min(...his);
   const grid = (from + Math.ceil((end - from) / STRIDE) * STRIDE) | 0;
   if (words.at < 0 || !fusedKernel(words.at, from | 0, end, skips, CANDS)) fusedCandidates(words.view(), from | 0, end, skips);
-  // replay each scan's candidates in its own order: a hit moves that scan's j off the shared grid
-  SCANS.forEach((sc, i) => {
-    let j = from;
-    let onGrid = true;
-    for (const c of CANDS[i]) {
-      if (c < j) continue;
-      const hit = locate(words.view(), c, sc, base);
-      if (hit) {
-        out.push(hit);
-        j = Math.max(c + STRIDE, (hit.end - base) / 4);
-        if ((j - from) % STRIDE !== 0) {
-          onGrid = false;
-          break;
-        }
-      } else j = c + STRIDE;
-    }
-    // the grid's last position is at or past every scan's end unless the view ends first
-    const rest = (onGrid ? Math.max(j, grid) : j) | 0;
-    if (rest < his[i]) scanOne(words.view(), sc, rest, his[i], base, skips, out);
-  });
+  for (let i = 0; i < SCANS.length; i++) replay(words, i, from, grid, base, skips, out);
+}
+
+/** Scan i's candidates in its own order (a hit moves its j off the shared grid), then its positions past the grid. */
+function replay(words: PhaseWords, i: number, from: number, grid: number, base: number, skips: number[], out: ScheduleFound[]): void {
+  const sc = SCANS[i];
+  const cands = CANDS[i];
+  let j = from;
+  let onGrid = true;
+  for (let q = 0; q < cands.length; q++) {
+    const c = cands[q];
+    if (c < j) continue;
+    const hit = locate(words.view(), c, sc, base);
+    if (hit !== null) {
+      out.push(hit);
+      j = Math.max(c + STRIDE, (hit.end - base) / 4);
+      if ((j - from) % STRIDE !== 0) {
+        onGrid = false;
+        break;
+      }
+    } else j = c + STRIDE;
+  }
+  // the grid's last position is at or past every scan's end unless the view ends first
+  const rest = (onGrid ? Math.max(j, grid) : j) | 0;
+  if (rest < HIS[i]) scanOne(words.view(), sc, rest, HIS[i], base, skips, out);
 }
 
 /**
@@ -374,48 +419,59 @@ function nextCandidate(v: View, j: number, hi: number, off: number, stride: numb
 /** Bytes kept clear of a uniform page's edges: the relation reads words up to 8 away from j. */
 const EDGE = 40;
 
-/** Byte ranges [start, end) in [lo, hi) where every relation read stays inside a uniform page. */
-function uniformRanges(bytes: Uint8Array, lo: number, hi: number): number[] {
-  const out: number[] = [];
+/** Fills `out` with the byte ranges [start, end) in [lo, hi) where every relation read stays inside a uniform page. */
+function uniformRanges(bytes: Uint8Array, lo: number, hi: number, out: number[]): void {
+  out.length = 0;
   for (let p = Math.ceil(lo / PAGE) * PAGE; p + PAGE <= hi; p += PAGE) {
     // pages are not merged: across two fills (zero, then 0xff) the relation can hold
     if (uniformPage(bytes, p, hi)) out.push(p + EDGE, p + PAGE - EDGE);
   }
-  return out;
 }
 
 const BLOCK = 1 << 16;
 const MARGIN = 256;
+/** The aligned copy of one phase's words (one thread: shared by every call). */
+const SCRATCH = new Uint8Array(BLOCK + 2 * MARGIN + 4);
+const PHASE = new PhaseWords();
+const RANGES: number[] = [];
+const SKIPS: number[] = [];
+/** Every call's hits, one list: a fresh [] changes its elements kind at its first hit (a deopt); this one starts generic. */
+const FOUND: ScheduleFound[] = [Object.create(null) as ScheduleFound];
+FOUND.length = 0;
+
+/** The relation positions of block [bs, bs + BLOCK), at all four byte phases. */
+function scanBlock(bytes: Uint8Array, bs: number, out: ScheduleFound[]): void {
+  const lo = Math.max(0, bs - MARGIN);
+  const hi = Math.min(bytes.length, bs + BLOCK + MARGIN);
+  uniformRanges(bytes, lo, hi, RANGES);
+  // the WebAssembly pass reads the block at all four phases from one copy
+  const uploaded = uploadBlock(bytes, lo, hi);
+  for (let phase = 0; phase < 4; phase++) {
+    const from = lo + phase;
+    const nw = (hi - from) >> 2;
+    if (nw < 44) continue;
+    // relation positions owned by this block: byte offsets [bs, bs + BLOCK); ceil(x / 4) as
+    // floor((x + 3) / 4) in integers (no -0 or double in the arrays: their shape stays one)
+    const j0 = Math.max(0, (bs - from + 3) >> 2);
+    const j1 = (bs + BLOCK - from + 3) >> 2;
+    // j reads bytes from + 4j - 32 .. from + 4j + 36: inside [a, b) for from + 4j in [a + 40, b - 40)
+    SKIPS.length = 0;
+    for (let r = 0; r < RANGES.length; r++) SKIPS.push((RANGES[r] - from + 3) >> 2);
+    PHASE.reset(bytes, from, nw, uploaded ? from - lo : -1);
+    scanRange(PHASE, j0, j1, from, SKIPS, out);
+  }
+}
 
 /**
  * All AES schedules in `bytes`, at every byte alignment. Works block by block so that the five
  * relation scans of the four alignments read a block from memory once, not twenty times.
  */
 export function findSchedules(bytes: Uint8Array): ScheduleFound[] {
-  const out: ScheduleFound[] = [];
-  if (bytes.length < 176) return out;
-  const scratch = new Uint8Array(BLOCK + 2 * MARGIN + 4);
-  for (let bs = 0; bs < bytes.length; bs += BLOCK) {
-    const lo = Math.max(0, bs - MARGIN);
-    const hi = Math.min(bytes.length, bs + BLOCK + MARGIN);
-    const ranges = uniformRanges(bytes, lo, hi);
-    // the WebAssembly pass reads the block at all four phases from one copy
-    const uploaded = uploadBlock(bytes, lo, hi);
-    for (let phase = 0; phase < 4; phase++) {
-      const from = Math.max(0, bs - MARGIN) + phase;
-      const to = Math.min(bytes.length, bs + BLOCK + MARGIN);
-      const nw = Math.floor((to - from) / 4);
-      if (nw < 44) continue;
-      let v: View | undefined;
-      const view = (): View => (v ??= (scratch.set(bytes.subarray(from, from + nw * 4)), new Int32Array(scratch.buffer, 0, nw)));
-      // relation positions owned by this block: byte offsets [bs, bs + BLOCK)
-      const j0 = Math.max(0, Math.ceil((bs - from) / 4));
-      const j1 = Math.ceil((bs + BLOCK - from) / 4);
-      // j reads bytes from + 4j - 32 .. from + 4j + 36: inside [a, b) for from + 4j in [a + 40, b - 40)
-      const skips = ranges.map((x) => Math.ceil((x - from) / 4));
-      scanRange({ n: nw, view, at: uploaded ? from - lo : -1 }, j0, j1, from, skips, out);
-    }
-  }
+  if (bytes.length < 176) return [];
+  FOUND.length = 0;
+  for (let bs = 0; bs < bytes.length; bs += BLOCK) scanBlock(bytes, bs, FOUND);
+  const out = FOUND.slice();
+  FOUND.length = 0;
   // a schedule can be reached from two blocks' relation positions
   const seen = new Set<string>();
   return out
