@@ -200,7 +200,6 @@ function headerOk(b: Uint8Array, i: number, n: number): boolean {
 const MAX_SPAN = 1 << 16;
 
 const INT1 = Buffer.from([TAG.INTEGER, 0x01]);
-const PKCS_OID = Buffer.from('2a864886f70d01', 'hex');
 
 function headerLen(b: Uint8Array, s: number): number {
   const l = b[s + 1];
@@ -263,6 +262,8 @@ const OID_RSA_EC = Buffer.from('2a8648', 'hex');
 const RSA_TAIL = Buffer.from('86f70d010101', 'hex');
 const EC_TAIL = Buffer.from('ce3d0201', 'hex');
 const OKP = Buffer.from('2b65', 'hex');
+/** 2a8648 86f70d01: the PKCS arc 1.2.840.113549.1 (PBES2, PKCS#12 PBE, PKCS#5 PBES1). */
+const PKCS_TAIL = Buffer.from('86f70d01', 'hex');
 
 /** Where each anchor the DER, SPKI, PEM and JWK finders start from occurs: one pass over the chunk. */
 interface Anchors {
@@ -275,7 +276,9 @@ interface Anchors {
 }
 
 function anchorsOf(bytes: Buffer): Anchors {
-  const [int1, pkcs, oid, okp, kty, dashes] = findEach(bytes, [INT1, PKCS_OID, OID_RSA_EC, OKP, KTY, DASHES]);
+  const [int1, oid, okp, kty, dashes] = findEach(bytes, [INT1, OID_RSA_EC, OKP, KTY, DASHES]);
+  // the PKCS arc 2a864886f70d01 starts with 2a8648: its places are among those, no search of its own
+  const pkcs = oid.filter((at) => matchAt(bytes, at + OID_RSA_EC.length, PKCS_TAIL));
   return { int1, pkcs, oid, okp, kty, dashes };
 }
 
