@@ -52,4 +52,23 @@ describe('multi-needle search', () => {
     const got = new Set(searchAll(hay, needles).map((h) => `${h.note}@${h.start}`));
     expect([...got].sort()).toEqual([...expected].sort());
   });
+  it('reuses its index for the same needle list only: each haystack gets its own hits, a needle given new bytes is searched anew', () => {
+    const needles: Tagged[] = [0, 1, 2].map((i) => {
+      const b = seeded(24, 40 + i);
+      return { bytes: b, encoding: 'binary', ruleId: 'r', secret: b, note: String(i) };
+    });
+    const hayOf = (b: Buffer, at: number) => {
+      const h = seeded(1 << 14, 7);
+      b.copy(h, at);
+      return h;
+    };
+    const notes = (hay: Buffer, list: Tagged[]) => searchAll(hay, list).map((h) => `${h.note}@${h.start}`);
+    expect(notes(hayOf(needles[0].bytes, 100), needles)).toEqual(['0@100']);
+    expect(notes(hayOf(needles[1].bytes, 333), [...needles])).toEqual(['1@333']);
+    const other = seeded(30, 50);
+    const changed = [{ ...needles[0], bytes: other, note: 'x' }, needles[1], needles[2]];
+    expect(notes(hayOf(other, 1001), changed)).toEqual(['x@1001']);
+    needles[2].bytes = seeded(40, 51);
+    expect(notes(hayOf(needles[2].bytes, 77), needles)).toEqual(['2@77']);
+  });
 });

@@ -117,11 +117,24 @@ class NeedleSearch implements SampleSink {
   }
 }
 
-export function searchAll(hay: Buffer, needles: Tagged[], sampler?: GramSampler): Hit[] {
-  const out: Hit[] = [];
+/** The sampling index of one needle list: what searchAll builds before it reads the haystack. */
+interface NeedleIndex {
+  needles: Tagged[];
+  /** Each needle's bytes when the index was built. */
+  bytes: Buffer[];
+  step: number;
+  table: Map<number, number[]>;
+  filter: Uint8Array;
+  indexed: Tagged[];
+  /** Needles without a gram at every residue, searched one by one (in list order). */
+  unindexed: Tagged[];
+}
+
+function buildIndex(needles: Tagged[]): NeedleIndex {
   const table = new Map<number, number[]>();
   const filter = new Uint8Array(WORD_FILTER_BYTES);
   const indexed: Tagged[] = [];
+  const unindexed: Tagged[] = [];
   const step = stepFor(needles);
   for (const n of needles) {
     const b = n.bytes;
@@ -130,7 +143,7 @@ export function searchAll(hay: Buffer, needles: Tagged[], sampler?: GramSampler)
     const top = Math.min(2 * step - 1, b.length - 4);
     for (let o = 0; ok && o < step; o++) ok = !degenerate(gramAt(b, o)) || (o + step <= top && !degenerate(gramAt(b, o + step)));
     if (!ok) {
-      indexOfAll(hay, n, out);
+      unindexed.push(n);
       continue;
     }
     const k = indexed.push(n) - 1;
@@ -146,9 +159,29 @@ export function searchAll(hay: Buffer, needles: Tagged[], sampler?: GramSampler)
       else table.set(g, [k * 64 + o]);
     }
   }
-  if (!indexed.length) return out;
-  const sink = new NeedleSearch(hay, table, indexed, out);
-  if (!sampler?.words(hay, step, filter, sink)) wordSamples(hay, step, filter, sink);
+  return { needles: needles.slice(), bytes: needles.map((n) => n.bytes), step, table, filter, indexed, unindexed };
+}
+
+/** The last index built: the self-hunt searches every chunk for the same (memoized) needle objects. */
+let lastIndex: NeedleIndex | null = null;
+
+function indexFor(needles: Tagged[]): NeedleIndex {
+  const last = lastIndex;
+  if (last !== null && last.needles.length === needles.length) {
+    let same = true;
+    for (let i = 0; same && i < needles.length; i++) same = last.needles[i] === needles[i] && last.bytes[i] === needles[i].bytes;
+    if (same) return last;
+  }
+  return (lastIndex = buildIndex(needles));
+}
+
+export function searchAll(hay: Buffer, needles: Tagged[], sampler?: GramSampler): Hit[] {
+  const out: Hit[] = [];
+  const ix = indexFor(needles);
+  for (const n of ix.unindexed) indexOfAll(hay, n, out);
+  if (!ix.indexed.length) return out;
+  const sink = new NeedleSearch(hay, ix.table, ix.indexed, out);
+  if (!sampler?.words(hay, ix.step, ix.filter, sink)) wordSamples(hay, ix.step, ix.filter, sink);
   return out;
 }
 
