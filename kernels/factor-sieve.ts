@@ -307,9 +307,31 @@ const PREFIX_WORDS: i32 = 256;
  * than a window of PREFIX_WORDS may hold). out[x] sums the words before x; n + 1 entries.
  */
 export function zeroPrefix(zeros: usize, n: i32, out: usize): void {
-  let sum: u32 = 0;
+  const zero = i8x16.splat(0);
+  const four = i8x16.splat(4);
+  let carry = i16x8.splat(0);
   store<u16>(out, 0);
-  for (let x = 0; x < n; x++) {
+  let x: i32 = 0;
+  // sixteen words a step: weights (a zero word's 4 becomes 255), then sums within eight lanes by shifts of 1, 2 and 4 lanes
+  for (; x + 16 <= n; x += 16) {
+    const z = v128.load(zeros + <usize>x);
+    const weight = v128.or(z, i8x16.eq(z, four));
+    let lo = i16x8.extend_low_i8x16_u(weight);
+    let hi = i16x8.extend_high_i8x16_u(weight);
+    lo = i16x8.add(lo, i8x16.shuffle(zero, lo, 0, 1, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29));
+    hi = i16x8.add(hi, i8x16.shuffle(zero, hi, 0, 1, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29));
+    lo = i16x8.add(lo, i8x16.shuffle(zero, lo, 0, 1, 2, 3, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27));
+    hi = i16x8.add(hi, i8x16.shuffle(zero, hi, 0, 1, 2, 3, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27));
+    lo = i16x8.add(lo, i8x16.shuffle(zero, lo, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+    hi = i16x8.add(hi, i8x16.shuffle(zero, hi, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+    lo = i16x8.add(lo, carry);
+    hi = i16x8.add(hi, i8x16.shuffle(lo, lo, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15));
+    v128.store(out + (<usize>(x + 1) << 1), lo);
+    v128.store(out + (<usize>(x + 9) << 1), hi);
+    carry = i8x16.shuffle(hi, hi, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15, 14, 15);
+  }
+  let sum: u32 = <u32>i16x8.extract_lane_u(carry, 0);
+  for (; x < n; x++) {
     const z = <u32>load<u8>(zeros + <usize>x);
     sum += z == 4 ? 255 : z;
     store<u16>(out + (<usize>(x + 1) << 1), <u16>sum);
@@ -424,9 +446,9 @@ function sieveWindowsRolling(bytes: usize, nWords: i32, cls: usize, pages: i32, 
 /**
  * The same filters on the given window starts (ascending, at `starts`), from index `from` on:
  * writes (w * 4 + order) of each that passes, at most `cap`; returns the index to resume from when
- * `out` is full, else -1. `stamp` and `more` as for sieveWindows.
+ * `out` is full, else -1. `prefix`, `stamp` and `more` as for sieveWindows.
  */
-export function filterWindows(bytes: usize, zeros: usize, starts: usize, count: i32, nw: i32, minTop16: i32, stamp: usize, more: usize, out: usize, cap: i32, from: i32): i32 {
+export function filterWindows(bytes: usize, zeros: usize, prefix: usize, starts: usize, count: i32, nw: i32, minTop16: i32, stamp: usize, more: usize, out: usize, cap: i32, from: i32): i32 {
   moreWeights(nw, more);
   outCount = 0;
   sumAt = -2;
@@ -434,16 +456,39 @@ export function filterWindows(bytes: usize, zeros: usize, starts: usize, count: 
   const maxZeros = nw >> 2;
   for (let k = from; k < count; k++) {
     const w = load<i32>(starts + (<usize>k << 2));
-    let zb = 0;
-    let zeroWord = false;
-    for (let x = w; x < w + nw; x++) {
-      const zx = <i32>load<u8>(zeros + <usize>x);
-      zb += zx;
-      zeroWord = zeroWord || zx == 4;
+    if (nw <= PREFIX_WORDS) {
+      if (<i32>(<u16>(load<u16>(prefix + (<usize>(w + nw) << 1)) - load<u16>(prefix + (<usize>w << 1)))) > maxZeros) continue;
+    } else {
+      let zb = 0;
+      let zeroWord = false;
+      for (let x = w; x < w + nw; x++) {
+        const zx = <i32>load<u8>(zeros + <usize>x);
+        zb += zx;
+        zeroWord = zeroWord || zx == 4;
+      }
+      if (zeroWord || zb > maxZeros) continue;
     }
-    if (zeroWord || zb > maxZeros) continue;
     if (cap - outCount < 3) return k;
     tryWindow(bytes, w, nw, minTop16, stamp, out);
   }
   return -1;
+}
+
+/**
+ * Writes "0x" and the window at word w read in order o (0 le, 1 be, 2 java) as lowercase hex, most
+ * significant byte first, at dst (2 + 8 nw bytes): the text a BigInt is parsed from.
+ */
+export function hexWindow(bytes: usize, w: i32, nw: i32, o: i32, dst: usize): void {
+  const L = nw * 4;
+  const p = bytes + (<usize>w << 2);
+  store<u16>(dst, 0x7830); // "0x"
+  for (let k = 0; k < L; k++) {
+    const at = o == 1 ? k : o == 0 ? L - 1 - k : (k & ~3) + 3 - (k & 3);
+    const b = <u32>load<u8>(p + <usize>at);
+    const hi = b >> 4;
+    const lo = b & 15;
+    const c0 = hi < 10 ? 48 + hi : 87 + hi;
+    const c1 = lo < 10 ? 48 + lo : 87 + lo;
+    store<u16>(dst + <usize>(2 + 2 * k), <u16>(c0 | (c1 << 8)));
+  }
 }

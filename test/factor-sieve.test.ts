@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { runCli, tempDir } from './lead/cli-harness.js';
 import { FILL, NOISE, ORDERS, moreSieved, pageSkip, sieveWindows, windowPasses } from '../src/detectors/factor-sieve.js';
 import type { Order } from '../src/detectors/factor-sieve.js';
-import { filterWindowsKernel, kernelLoaded, sieveWindowsKernel } from '../src/detectors/factor-sieve-kernel.js';
-import { pageClasses, prepareHunt } from '../src/detectors/factor-hunt.js';
+import { filterWindowsKernel, kernelLoaded, sieveWindowsKernel, windowHexKernel } from '../src/detectors/factor-sieve-kernel.js';
+import { pageClasses, prepareHunt, windowHex } from '../src/detectors/factor-hunt.js';
 import type { HuntBuffer } from '../src/detectors/factor-hunt.js';
 import { toJava, toLE } from '../src/codec/bignum.js';
 import { beBytes, rsaKey, seeded } from '../fixtures/gen/keys.js';
@@ -154,6 +154,30 @@ describe('factor sieve', () => {
       }
     }
     expect(passed).toBeGreaterThan(1000);
+  });
+
+  it('kernel = reference on the text a candidate is parsed from: every window, order and start offset, every byte value', () => {
+    let compared = 0;
+    for (const nw of [8, 32, 64]) {
+      for (let off = 0; off < 4; off++) {
+        // every byte value at every position of a window over the first pages
+        const buf = Buffer.concat([Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7 + (i >> 8)) & 255)), seeded(4096, nw)]).subarray(off);
+        const input = prepareHunt(buf);
+        const hex = windowHexKernel(input, nw)!;
+        const scratch = Buffer.alloc(nw * 4);
+        for (let w = 0; w + nw <= input.words.length; w++) {
+          for (let o = 0; o < 3; o++) {
+            if (hex(w, o) !== windowHex(input.bytes, w, nw * 4, ORDERS[o], scratch)) expect.fail(`differs: word ${w}, ${nw} words, order ${ORDERS[o]}, offset ${off}`);
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(10000);
+    // the reference is the window's value
+    const input = prepareHunt(planted(40 * 1024 + 6, 5));
+    expect(BigInt(windowHex(input.bytes, (3 * PAGE - 64) / 4, 128, 'le', Buffer.alloc(128))) === rsa.p).toBe(true);
+    expect(BigInt(windowHex(input.bytes, (2 * PAGE - 128) / 4, 128, 'java', Buffer.alloc(128))) === rsa.p).toBe(true);
   });
 
   it('classifies pages in the kernel as the reference does: class and structure mark of every page, every start offset', () => {

@@ -3,8 +3,8 @@
 import { bitLength } from '../codec/asn1.js';
 import { PAGE, uniformPage } from '../views/uniform.js';
 import { FILL, HEAP, NOISE, ORDERS, posOf, sieveWindows, structureWord, windowPasses, zeroBytes } from './factor-sieve.js';
-import type { SieveInput } from './factor-sieve.js';
-import { filterWindowsKernel, sieveWindowsKernel, uploadSieveInput } from './factor-sieve-kernel.js';
+import type { Order, SieveInput } from './factor-sieve.js';
+import { filterWindowsKernel, sieveWindowsKernel, uploadSieveInput, windowHexKernel } from './factor-sieve-kernel.js';
 
 export interface RsaTarget {
   n: bigint;
@@ -93,6 +93,14 @@ function anchoredStarts(input: HuntBuffer, nw: number, lastWord: number): Int32A
   return sorted.subarray(0, n);
 }
 
+/** "0x" and the hex digits of the window at word w read in `order`, most significant first (`scratch`: L bytes). */
+export function windowHex(bytes: Buffer, w: number, L: number, order: Order, scratch: Buffer): string {
+  const i = w * 4;
+  if (order === 'be') return '0x' + bytes.toString('hex', i, i + L);
+  bytes.copy(scratch, 0, i, i + L);
+  return '0x' + (order === 'le' ? scratch.reverse() : scratch.swap32()).toString('hex');
+}
+
 /** DER INTEGER header of a positive integer with `len` content bytes after its leading zero. */
 function derIntegerHeader(len: number): Buffer {
   const c = len + 1;
@@ -165,6 +173,8 @@ export function huntFactors(buf: Buffer | HuntBuffer, targets: RsaTarget[], stat
   let stampId = 0;
   const starts = everywhere ? new Int32Array(0) : anchoredStarts(input, nw, input.words.length - nw);
   const anchored = filterWindowsKernel(input, starts, nw, minTop16) ?? ORDERS.map((order) => Array.from(starts).filter((w) => windowPasses(input, w, nw, order, minTop16, stamp, ++stampId)));
+  // the candidates' text for BigInt, written in WebAssembly where it runs
+  const hexOf = windowHexKernel(input, nw);
   for (let o = 0; o < ORDERS.length && active.length; o++) {
     const order = ORDERS[o];
     const msb = posOf(order, L, 0);
@@ -174,13 +184,7 @@ export function huntFactors(buf: Buffer | HuntBuffer, targets: RsaTarget[], stat
       const i = w * 4;
       const top16 = (bytes[i + msb] << 8) | bytes[i + msb2];
       if (top16 < minTop16) return;
-      let hex: string;
-      if (order === 'be') hex = bytes.toString('hex', i, i + L);
-      else {
-        bytes.copy(scratch, 0, i, i + L);
-        hex = (order === 'le' ? scratch.reverse() : scratch.swap32()).toString('hex');
-      }
-      divide(BigInt('0x' + hex), top16);
+      divide(BigInt(hexOf ? hexOf(w, o) : windowHex(bytes, w, L, order, scratch)), top16);
     };
     for (let k = 0; k < main[o].length && active.length; k++) tryAt(main[o][k]);
     for (let k = 0; k < anchored[o].length && active.length; k++) tryAt(anchored[o][k]);

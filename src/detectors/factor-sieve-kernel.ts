@@ -23,7 +23,8 @@ interface Exports extends KernelExports {
     cap: number,
     from: number,
   ): number;
-  filterWindows(bytes: number, zeros: number, starts: number, count: number, nw: number, minTop16: number, stamp: number, more: number, out: number, cap: number, from: number): number;
+  hexWindow(bytes: number, w: number, nw: number, o: number, dst: number): void;
+  filterWindows(bytes: number, zeros: number, prefix: number, starts: number, count: number, nw: number, minTop16: number, stamp: number, more: number, out: number, cap: number, from: number): number;
 }
 
 const STAMP_BYTES = 1024;
@@ -116,8 +117,28 @@ export function filterWindowsKernel(input: SieveInput, starts: Int32Array, nw: n
   drainResumable(
     k,
     layout.out,
-    (from) => k.filterWindows(layout.bytes, layout.zeros, at, starts.length, nw, minTop16, layout.stamp, more, layout.out, CAP, from),
+    (from) => k.filterWindows(layout.bytes, layout.zeros, layout.prefix, at, starts.length, nw, minTop16, layout.stamp, more, layout.out, CAP, from),
     (v) => out[v & 3].push(v >>> 2),
   );
   return out;
+}
+
+/**
+ * The window at word w of the input read in order o (0 le, 1 be, 2 java) as "0x" and hex digits,
+ * written by the kernel (windowHex in factor-hunt.ts is the reference), or undefined without it.
+ * Valid until the next call into this module that may grow its memory.
+ */
+export function windowHexKernel(input: SieveInput, nw: number): ((w: number, o: number) => string) | undefined {
+  const k = instance();
+  if (!k) return undefined;
+  if (resident !== input) uploadSieveInput(input);
+  const at = layout.end;
+  const end = at + 2 + 8 * nw;
+  growTo(k, end);
+  const text = Buffer.from(k.memory.buffer);
+  const { bytes } = layout;
+  return (w, o) => {
+    k.hexWindow(bytes, w, nw, o, at);
+    return text.toString('latin1', at, end);
+  };
 }
