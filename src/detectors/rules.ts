@@ -40,7 +40,8 @@ class Plan {
   readonly hexToken: boolean;
   readonly validators: ValidatorName[];
   readonly checks: ValidatorName[];
-  /** -1: no minimum. */
+  /** Whether minEntropy applies (a flag, not a -1 that makes the comparison's feedback integer until a rule with 3.5 deopts it). */
+  readonly checkEntropy: boolean;
   readonly minEntropy: number;
   readonly rejectPlaceholders: boolean;
   /** Token-run rules: the shortest run tried. */
@@ -61,7 +62,8 @@ class Plan {
     this.hexToken = rule.hexToken;
     this.validators = rule.validators;
     this.checks = rule.checks;
-    this.minEntropy = rule.minEntropy ?? -1;
+    this.checkEntropy = rule.minEntropy !== undefined;
+    this.minEntropy = rule.minEntropy ?? 0;
     this.rejectPlaceholders = rule.rejectPlaceholders;
     this.minRun = rule.minRun;
   }
@@ -496,7 +498,7 @@ function accept(rule: Plan, secret: string, buf: Uint8Array, s: number, e: numbe
   if (rule.prefixed && insideHexText(rule, buf, s, e)) return false;
   // cheapest first: keyword-dense text makes many candidates that a validator rejects at once
   for (const v of rule.validators) if (!runValidator(v, secret)) return false;
-  if (rule.minEntropy >= 0 && shannon(buf, s, e) < rule.minEntropy) return false;
+  if (rule.checkEntropy && shannon(buf, s, e) < rule.minEntropy) return false;
   return !(rule.rejectPlaceholders && (isPlaceholder(secret) || maskedAfter(buf, e)));
 }
 

@@ -3,6 +3,7 @@
 // password inside double-encoded JSON in a log line ({\"password\":\"...\"}) or a form body is
 // matched like plain text and redacted where it sits.
 import type { TextView } from './view.js';
+import { decodedView } from './view.js';
 import { PRINTABLE } from './bytes.js';
 
 /** Bytes of context kept around each escape. */
@@ -103,9 +104,5 @@ export function escapedView(bytes: Buffer): TextView | null {
     o++;
   }
   const buf = out.subarray(0, o);
-  return {
-    encoding: 'ascii',
-    buf,
-    toBytes: (start, end) => ({ start: from[start], end: to[end - 1] }),
-  };
+  return decodedView(buf, from, to);
 }

@@ -1,6 +1,6 @@
 // UTF-16 text runs (LE at even AND odd offsets; BE on request), narrowed to one byte per char.
 import type { NarrowRuns, TextView } from './view.js';
-import { mapNarrowRun } from './view.js';
+import { narrowView } from './view.js';
 import { LITTLE_ENDIAN, PRINTABLE as PRINT } from './bytes.js';
 
 /** Per 16-bit value (first byte low): 1 if the two bytes are one UTF-16LE (or BE) character of PRINT. */
@@ -93,9 +93,5 @@ export function utf16Runs(bytes: Uint8Array, minChars = 6, bigEndian = false): U
 
 /** The UTF-16 view of bytes; `r` its runs when they were found elsewhere (the same runs utf16Runs finds). */
 export function utf16View(bytes: Uint8Array, bigEndian = false, minChars = 6, r: NarrowRuns = utf16Runs(bytes, minChars, bigEndian)): TextView {
-  return {
-    encoding: bigEndian ? 'utf16be' : 'utf16le',
-    buf: r.buf,
-    toBytes: (start, end) => mapNarrowRun(r, start, end, 2),
-  };
+  return narrowView(bigEndian ? 'utf16be' : 'utf16le', r, 2);
 }

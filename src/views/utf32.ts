@@ -2,7 +2,7 @@
 // to one byte per char. One pass finds both byte orders: a UTF-32LE character is c,0,0,0 and a
 // UTF-32BE one 0,0,0,c, so both are a printable byte every 4 bytes with zeros between.
 import type { NarrowRuns, TextView } from './view.js';
-import { mapNarrowRun } from './view.js';
+import { narrowView } from './view.js';
 import { LITTLE_ENDIAN, PRINTABLE as PRINT } from './bytes.js';
 import { PAGE, uniformPage } from './uniform.js';
 
@@ -115,7 +115,7 @@ export function utf32Stretches(bytes: Uint8Array, minChars = 6): number[] {
 }
 
 function viewOf(r: Utf32Runs, bigEndian: boolean): TextView {
-  return { encoding: bigEndian ? 'utf32be' : 'utf32le', buf: r.buf, toBytes: (start, end) => mapNarrowRun(r, start, end, 4) };
+  return narrowView(bigEndian ? 'utf32be' : 'utf32le', r, 4);
 }
 
 /** The UTF-32LE and UTF-32BE views of a chunk (each empty when it holds no such text); `stretches` as utf32Stretches finds them, when found elsewhere. */

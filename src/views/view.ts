@@ -32,11 +32,40 @@ export function mapNarrowRun(r: NarrowRuns, start: number, end: number, unit: nu
   return { start: b, end: b + unit * (end - start) };
 }
 
+/**
+ * Every view is one class whatever its map back to bytes (identity, narrowed runs, decoded escapes),
+ * so the scan loops calling toBytes see one shape and one target.
+ */
+class MappedView implements TextView {
+  constructor(
+    readonly encoding: Encoding,
+    readonly buf: Buffer,
+    /** Narrowed runs, `unit` bytes per character; null for the other maps. */
+    private readonly runs: NarrowRuns | null,
+    private readonly unit: number,
+    /** Decoded views: the source bytes [from[i], to[i]) of each character; null for the other maps. */
+    private readonly from: Int32Array | null,
+    private readonly to: Int32Array | null,
+  ) {}
+
+  toBytes(start: number, end: number): Span {
+    if (this.runs !== null) return mapNarrowRun(this.runs, start, end, this.unit);
+    if (this.from !== null && this.to !== null) return { start: this.from[start], end: this.to[end - 1] };
+    return { start, end };
+  }
+}
+
 /** The chunk itself read as latin1: string index == byte offset. */
 export function latin1View(bytes: Buffer): TextView {
-  return {
-    encoding: 'ascii',
-    buf: bytes,
-    toBytes: (start, end) => ({ start, end }),
-  };
+  return new MappedView('ascii', bytes, null, 0, null, null);
+}
+
+/** Narrowed wide runs read as text, `unit` bytes per character. */
+export function narrowView(encoding: Encoding, r: NarrowRuns, unit: number): TextView {
+  return new MappedView(encoding, r.buf, r, unit, null, null);
+}
+
+/** Decoded text whose character i came from source bytes [from[i], to[i]). */
+export function decodedView(buf: Buffer, from: Int32Array, to: Int32Array): TextView {
+  return new MappedView('ascii', buf, null, 0, from, to);
 }
