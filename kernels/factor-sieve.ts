@@ -181,15 +181,14 @@ const M4: u64 = 478661;
 /** Largest prime length (words) the reference sieves this way. */
 const MORE_WORDS: i32 = 4096;
 
-// The weight table (u32 at [5 h + g], h < 2 nw) in use, and where and for which nw it was built.
+// The weight table (u32 at [5 h + g], h < 2 nw) in use: built at every call that uses it (the
+// caller may have written over it since).
 let moreTable: usize = 0;
-let moreNw: i32 = -1;
-let moreBuilt: usize = 0;
 
-/** Builds the weight table for nw words at `table` (40 nw bytes) unless it is there already. */
+/** Builds the weight table for nw words at `table` (40 nw bytes). */
 function moreWeights(nw: i32, table: usize): void {
   moreTable = table;
-  if (nw > MORE_WORDS || (nw == moreNw && table == moreBuilt)) return;
+  if (nw > MORE_WORDS) return;
   for (let g = 0; g < 5; g++) {
     const m = g == 0 ? M0 : g == 1 ? M1 : g == 2 ? M2 : g == 3 ? M3 : M4;
     let x: u64 = 1;
@@ -198,8 +197,6 @@ function moreWeights(nw: i32, table: usize): void {
       x = (x << 16) % m;
     }
   }
-  moreNw = nw;
-  moreBuilt = table;
 }
 
 /** Whether the window at word w, read in order o, is divisible by a prime of the groups above. */

@@ -132,7 +132,8 @@ export function windowHexKernel(input: SieveInput, nw: number): ((w: number, o: 
   const k = instance();
   if (!k) return undefined;
   if (resident !== input) uploadSieveInput(input);
-  const at = layout.end;
+  // past the weights of moreSieved
+  const at = align16(layout.end + 40 * nw);
   const end = at + 2 + 8 * nw;
   growTo(k, end);
   const text = Buffer.from(k.memory.buffer);
