@@ -96,7 +96,7 @@ describe('multi-needle sampling in WebAssembly', () => {
         else want.push(i);
       }
       const got: number[] = [];
-      expect(gramSampler.runs(hay, new Uint8Array(1 << 17).fill(0xff), (i) => got.push(i))).toBe(true);
+      expect(gramSampler.runs(hay, new Uint8Array(1 << 17).fill(0xff), { visit: (i) => got.push(i) })).toBe(true);
       if (JSON.stringify(got) !== JSON.stringify(want)) expect.fail(`run samples differ: offset ${off}`);
     }
   });

@@ -16,6 +16,17 @@ export interface Tagged {
 
 const MIN_LEN = 11;
 
+/**
+ * An empty list whose elements kind is already "objects": a fresh [] changes it at its first
+ * push, and the optimized visit() that pushes would deopt on the new map.
+ */
+function objectList<T>(): T[] {
+  const list = [EMPTY_OBJECT] as T[];
+  list.length = 0;
+  return list;
+}
+const EMPTY_OBJECT = Object.freeze({});
+
 /** Called with each sample whose gram passed the filter, ascending. */
 export interface SampleSink {
   visit(i: number): void;
@@ -30,7 +41,7 @@ export interface GramSampler {
   /** searchAll: the samples wordSamples (below) keeps: every `step` bytes, 4-byte gram's bit set in `filter` (2^19 bits). */
   words(hay: Uint8Array, step: number, filter: Uint8Array, sink: SampleSink): boolean;
   /** RunIndex: samples every 8 bytes whose 8-byte gram hash has its bit set in `bloom` (2^20 bits). */
-  runs(hay: Uint8Array, bloom: Uint8Array, visit: (i: number) => void): boolean;
+  runs(hay: Uint8Array, bloom: Uint8Array, sink: SampleSink): boolean;
 }
 
 /**
@@ -109,7 +120,8 @@ class NeedleSearch implements SampleSink {
       if (k < 8) continue;
       if (hay.compare(nb, 0, len, x, x + len) !== 0) continue;
       // one hit per (needle, start)
-      const id = (e >> 6) * 4294967296 + x;
+      // never a small integer (needle 0 too): the id stays one number type, no deopt at the second needle
+      const id = ((e >> 6) + 1) * 4294967296 + x;
       if (this.seen.has(id)) continue;
       this.seen.add(id);
       this.out.push({ start: x, end: x + len, ruleId: n.ruleId, encoding: n.encoding, secret: n.secret, note: n.note });
@@ -176,7 +188,7 @@ function indexFor(needles: Tagged[]): NeedleIndex {
 }
 
 export function searchAll(hay: Buffer, needles: Tagged[], sampler?: GramSampler): Hit[] {
-  const out: Hit[] = [];
+  const out = objectList<Hit>();
   const ix = indexFor(needles);
   for (const n of ix.unindexed) indexOfAll(hay, n, out);
   if (!ix.indexed.length) return out;
@@ -250,7 +262,8 @@ class GramTable {
   readonly count: number;
   readonly bloom = new Uint8Array(1 << (BLOOM_BITS - 3));
   private readonly bits: number;
-  private readonly head: Int32Array;
+  /** Table entries of slot s: [head[s], head[s + 1]). */
+  readonly head: Int32Array;
   private readonly key: Int32Array;
   readonly needleOf: Uint32Array;
   readonly offsetOf: Uint16Array;
@@ -308,12 +321,6 @@ class GramTable {
     return Math.imul(key, 0x9e3779b1) >>> (32 - this.bits);
   }
 
-  /** Table entries [from, to) whose key may equal `key`. */
-  bucket(key: number): [number, number] {
-    const s = this.slotOf(key);
-    return [this.head[s], this.head[s + 1]];
-  }
-
   keyOf(j: number): number {
     return this.key[j];
   }
@@ -347,66 +354,97 @@ export class RunIndex {
 
   /** Runs of needles in `hay`, each widened to the longest stretch that still matches its needle. */
   search(hay: Buffer): Run[] {
-    const out: Run[] = [];
+    const out = objectList<Run>();
     if (!this.grams) return out;
-    const seen = new Set<number>();
-    let coveredEnd = 0;
-    // one word load per gram word when the buffer is 4-byte aligned (chunk buffers are)
-    const w = LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new Int32Array(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
+    const run = new RunSearch(hay, this.needles, out);
     for (const t of this.tables) {
-      const width = t.width;
-      const words = width / 4;
-      const step = STEP_OF[width];
-      const last = hay.length - width;
+      run.table = t;
+      if (t.width === 8 && this.sampler?.runs(hay, t.bloom, run)) continue;
+      const step = STEP_OF[t.width];
+      const last = hay.length - t.width;
       const bloom = t.bloom;
-      const keyOf = (i: number): number => (words === 2 ? mix(w === null ? u32(hay, i) : w[i >> 2], w === null ? u32(hay, i + 4) : w[(i >> 2) + 1], 0, 0, 2) : keyAt(hay, i, words));
-      /** The sample at i, whose gram passed the filter. */
-      const visit = (i: number): void => {
-        const q = i >> 2;
-        const w0 = w === null ? u32(hay, i) : w[q];
-        const w1 = w === null ? u32(hay, i + 4) : w[q + 1];
-        const key = keyOf(i);
-        const [from, to] = t.bucket(key);
-        // a gram many needles share (rotations of one repeated pattern) inside a stretch already
-        // found: each would widen over the same bytes again, quadratic on hostile keyword runs
-        if (to - from > CROWDED && i + width <= coveredEnd) return;
-        for (let j = from; j < to; j++) {
-          if (t.keyOf(j) !== key || t.word0[j] !== w0 || t.word1[j] !== w1) continue;
-          const n = t.needleOf[j];
-          const o = t.offsetOf[j];
-          const nb = this.needles[n].bytes;
-          if (width > 8 && hay.compare(nb, o + 8, o + width, i + 8, i + width) !== 0) continue;
-          let a = i;
-          let ao = o;
-          while (a > 0 && ao > 0 && hay[a - 1] === nb[ao - 1]) (a--, ao--);
-          let z = i + width;
-          let zo = o + width;
-          while (z < hay.length && zo < nb.length && hay[z] === nb[zo]) (z++, zo++);
-          const unit = this.needles[n].unit;
-          if (unit > 1) {
-            const skip = (unit - (ao % unit)) % unit;
-            a += skip;
-            ao += skip;
-            z -= (z - a) % unit;
-          }
-          if (z - a < Math.min(this.needles[n].minRun, nb.length)) continue;
-          const id = n * 4294967296 + a;
-          if (seen.has(id)) continue;
-          seen.add(id);
-          if (z > coveredEnd) coveredEnd = z;
-          out.push({ needle: n, start: a, end: z, offset: ao });
-        }
-      };
-      if (width === 8 && this.sampler?.runs(hay, bloom, visit)) continue;
       for (let i = 0; i <= last; i += step) {
         if ((i & (PAGE - 1)) === 0 && uniformPage(hay, i)) {
           i += PAGE - step;
           continue;
         }
-        const h = keyOf(i) >>> (32 - BLOOM_BITS);
-        if ((bloom[h >>> 3] & (1 << (h & 7))) !== 0) visit(i);
+        const h = run.keyOf(i) >>> (32 - BLOOM_BITS);
+        if ((bloom[h >>> 3] & (1 << (h & 7))) !== 0) run.visit(i);
       }
     }
     return out;
   }
 }
+
+/** One RunIndex.search call's state: the sink its samples go to (a class: one shape, one call target). */
+class RunSearch implements SampleSink {
+  /** The table whose samples are visited now. */
+  table: GramTable = EMPTY_TABLE;
+  private readonly seen = new Set<number>();
+  private coveredEnd = 0;
+  /** One word load per gram word when the buffer is 4-byte aligned (chunk buffers are). */
+  private readonly w: Int32Array | null;
+
+  constructor(
+    private readonly hay: Buffer,
+    private readonly needles: RunNeedle[],
+    private readonly out: Run[],
+  ) {
+    this.w = LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new Int32Array(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
+  }
+
+  private word(i: number): number {
+    return this.w === null ? u32(this.hay, i) : this.w[i >> 2];
+  }
+
+  /** Hash of the gram at byte i (at the table's width). */
+  keyOf(i: number): number {
+    return this.table.width === 8 ? mix(this.word(i), this.word(i + 4), 0, 0, 2) : keyAt(this.hay, i, this.table.width / 4);
+  }
+
+  /** The sample at i, whose gram passed the filter. */
+  visit(i: number): void {
+    const t = this.table;
+    const hay = this.hay;
+    const width = t.width;
+    const w0 = this.word(i);
+    const w1 = this.word(i + 4);
+    const key = this.keyOf(i);
+    const slot = t.slotOf(key);
+    const from = t.head[slot];
+    const to = t.head[slot + 1];
+    // a gram many needles share (rotations of one repeated pattern) inside a stretch already
+    // found: each would widen over the same bytes again, quadratic on hostile keyword runs
+    if (to - from > CROWDED && i + width <= this.coveredEnd) return;
+    for (let j = from; j < to; j++) {
+      if (t.keyOf(j) !== key || t.word0[j] !== w0 || t.word1[j] !== w1) continue;
+      const n = t.needleOf[j];
+      const o = t.offsetOf[j];
+      const needle = this.needles[n];
+      const nb = needle.bytes;
+      if (width > 8 && hay.compare(nb, o + 8, o + width, i + 8, i + width) !== 0) continue;
+      let a = i;
+      let ao = o;
+      while (a > 0 && ao > 0 && hay[a - 1] === nb[ao - 1]) (a--, ao--);
+      let z = i + width;
+      let zo = o + width;
+      while (z < hay.length && zo < nb.length && hay[z] === nb[zo]) (z++, zo++);
+      const unit = needle.unit;
+      if (unit > 1) {
+        const skip = (unit - (ao % unit)) % unit;
+        a += skip;
+        ao += skip;
+        z -= (z - a) % unit;
+      }
+      if (z - a < Math.min(needle.minRun, nb.length)) continue;
+      const id = (n + 1) * 4294967296 + a;
+      if (this.seen.has(id)) continue;
+      this.seen.add(id);
+      if (z > this.coveredEnd) this.coveredEnd = z;
+      this.out.push({ needle: n, start: a, end: z, offset: ao });
+    }
+  }
+}
+
+/** The table a RunSearch starts with (replaced before its first sample). */
+const EMPTY_TABLE = new GramTable([], [], 8);

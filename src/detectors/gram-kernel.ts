@@ -2,7 +2,7 @@
 // dist/kernels/): the GramSampler that codec/multi-search.ts runs instead of its own loops, which
 // stay the reference and run without the built module.
 import { WORD_FILTER_BYTES, type GramSampler, type SampleSink } from '../codec/multi-search.js';
-import { align16, drainResumable, growTo, loadKernel, type KernelExports } from './kernel-load.js';
+import { align16, growTo, loadKernel, type KernelExports } from './kernel-load.js';
 
 interface Exports extends KernelExports {
   wordSamples(buf: number, len: number, step: number, slots: number, from: number, out: number, cap: number): number;
@@ -49,10 +49,14 @@ export const gramSampler: GramSampler = {
     }
     return true;
   },
-  runs(hay, bloom, visit) {
+  runs(hay: Uint8Array, bloom: Uint8Array, sink: SampleSink): boolean {
     const m = upload(hay, bloom);
     if (!m) return false;
-    drainResumable(m.k, m.out, (from) => m.k.runSamples(m.buf, hay.length, m.filter, from, m.out, CAP), visit);
+    for (let from = 0; from >= 0;) {
+      from = m.k.runSamples(m.buf, hay.length, m.filter, from, m.out, CAP);
+      const got = new Int32Array(m.k.memory.buffer, m.out, m.k.written());
+      for (let j = 0; j < got.length; j++) sink.visit(got[j]);
+    }
     return true;
   },
 };
