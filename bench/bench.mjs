@@ -140,15 +140,15 @@ function cliArgs(cmd, file, jobs, out) {
   return a;
 }
 
-async function runDumpscrub(cmd, file, jobs, o) {
+async function runDumpscrub(cmd, file, jobs, o, threads = false) {
   const out = path.join(o.tmp, `scrubbed-${process.pid}.bin`);
-  const r = await measure(process.execPath, cliArgs(cmd, file, jobs, out), { timeoutS: o.timeout, keepStdout: true });
+  const r = await measure(process.execPath, cliArgs(cmd, file, jobs, out), { timeoutS: o.timeout, keepStdout: true, threads });
   fs.rmSync(out, { force: true });
   // scan exits 1 when it finds the planted secrets; scrub exits 0 once the copy verified clean, and 1
   // when a finding survived verification (it still did all the work: timed, but flagged)
   // a crash exits 1 too: it has no report
   const ok = r.code === 0 || (r.code === 1 && findingsOf(r) !== undefined);
-  const res = { tool: `dumpscrub ${cmd} --jobs ${jobs}`, ok, code: r.code, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMiB: r.peakRssMiB, found: findingsOf(r) };
+  const res = { tool: `dumpscrub ${cmd} --jobs ${jobs}`, ok, code: r.code, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMiB: r.peakRssMiB, found: findingsOf(r), threadCpu: r.threadCpu };
   if (!ok) res.error = (r.stderrTail || '').slice(-400);
   if (cmd === 'scrub' && r.code === 1) res.warning = 'a finding survived verification: nothing published (exit 1)';
   return res;
@@ -174,6 +174,36 @@ async function runPeer(name, file, o) {
   if (name === 'aeskeyfind') found = `${r.stdoutLines} key line(s)`;
   if (name === 'rsakeyfind') found = `${r.stdoutLines} output line(s)`;
   return { tool: name, ok, code: r.code, seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMiB: r.peakRssMiB, found };
+}
+
+/**
+ * What the scan runs would take on `cores` free cores, from CPU per thread (wall time on a shared
+ * machine depends on the neighbours): at least the busiest scan thread, and at least all CPU spread
+ * over the cores. The scan threads are the main thread with --jobs 1, else the N busiest threads
+ * besides it; the rest is V8 (compile, GC) and I/O. Prints one line per run.
+ */
+function threadScaling(runs, cores = os.availableParallelism()) {
+  if (!runs.length) return [];
+  console.log(`\nCPU by thread (scan, s; the speed-up is what ${cores} free cores would give, from these figures):`);
+  const rows = runs.map((r) => {
+    const jobs = Number(/--jobs (\d+)/.exec(r.tool)[1]);
+    const t = r.threadCpu;
+    const workers = jobs > 1 ? t.others.slice(0, jobs) : [];
+    const rest = (jobs > 1 ? t.others.slice(jobs) : t.others).reduce((a, b) => a + b, 0);
+    const total = t.main + workers.reduce((a, b) => a + b, 0) + rest;
+    const busiest = Math.max(jobs > 1 ? 0 : t.main, ...workers);
+    const ideal = Math.max(busiest, total / cores);
+    return { jobs, main: t.main, workers, rest, total, ideal };
+  });
+  const one = rows.find((x) => x.jobs === 1);
+  for (const x of rows) {
+    x.speedup = one ? one.ideal / x.ideal : undefined;
+    const w = x.workers.length ? `, workers ${x.workers.map((v) => v.toFixed(2)).join(' + ')}` : '';
+    console.log(
+      `  jobs ${String(x.jobs).padStart(3)}: main ${x.main.toFixed(2)}${w}, other threads ${x.rest.toFixed(2)}, total ${x.total.toFixed(2)}${x.speedup ? `; speed-up ${x.speedup.toFixed(2)}x` : ''}`,
+    );
+  }
+  return rows;
 }
 
 function mbps(size, r) {
@@ -221,7 +251,7 @@ async function main() {
   const results = [];
   const record = (r) => (results.push(r), console.log(row(size, r)));
   const jobsList = o.jobsList ?? [...new Set([1, all])];
-  for (const j of jobsList) record(await runDumpscrub('scan', file, j, o));
+  for (const j of jobsList) record(await runDumpscrub('scan', file, j, o, true));
   if (o.scrub) for (const j of [...new Set([1, all])]) record(await runDumpscrub('scrub', file, j, o));
   if (o.peers) for (const p of ['yara', 'rg', 'aeskeyfind', 'rsakeyfind', 'secretlint']) record(await runPeer(p, file, o));
 
@@ -249,6 +279,7 @@ async function main() {
       console.log(`  dumpscrub scan (jobs 1) / ${p}: ${(pc / scan1.cpuSeconds).toFixed(2)}x by CPU time per byte`);
     }
   }
+  const byThread = threadScaling(jobsList.map((j) => get(`dumpscrub scan --jobs ${j}`)).filter((r) => r?.ok && r.threadCpu));
   const targets = [];
   const target = (name, value, ok) => {
     if (value === undefined || Number.isNaN(value)) return;
@@ -265,6 +296,8 @@ async function main() {
   }
   const scan2 = get('dumpscrub scan --jobs 2');
   if (scan1?.ok && scan2?.ok) target('2 workers / 1 worker >= 1.6x', scan1.seconds / scan2.seconds, scan1.seconds / scan2.seconds >= 1.6);
+  const cpu2 = byThread.find((t) => t.jobs === 2);
+  if (cpu2 && byThread[0]?.jobs === 1) target(`2 workers / 1 worker >= 1.6x, by CPU per thread on ${os.availableParallelism()} free cores`, cpu2.speedup, cpu2.speedup >= 1.6);
   for (const r of startup?.rows.filter((x) => x.target) ?? []) target(`${r.name} <= ${r.target}x node -e 0 (CPU, same run)`, r.cpuRatio, r.cpuRatio <= r.target);
   const peak = Math.max(...results.filter((r) => r.tool.startsWith('dumpscrub') && r.ok).map((r) => r.peakRssMiB));
   if (Number.isFinite(peak)) target('peak RSS of any dumpscrub run <= 512 MiB', peak, peak <= 512);
@@ -373,6 +406,7 @@ async function main() {
         rules,
         shares,
         cliff,
+        byThread,
       },
       null,
       2,

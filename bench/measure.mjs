@@ -47,11 +47,44 @@ function pollHwm(pid, state) {
   }
 }
 
+/** Clock ticks a second in /proc/<pid>/task/<tid>/stat (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/** The measured process: GNU time's child when it runs under GNU time. */
+function measuredPid(child) {
+  if (!hasGnuTime) return child.pid;
+  try {
+    return Number(fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Latest CPU ticks (user + sys) of every thread of `pid` into `seen` (tid → ticks); threads that ended keep their last value. */
+function pollThreads(pid, seen) {
+  let tids;
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return; // not started yet, or gone
+  }
+  for (const tid of tids) {
+    try {
+      const s = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      seen.set(Number(tid), Number(f[11]) + Number(f[12]));
+    } catch {
+      // thread ended between the listing and the read
+    }
+  }
+}
+
 /**
  * Run `cmd args`; resolves { code, seconds, cpuSeconds (user + sys, with GNU time), peakRssMiB, stdoutLines, stdout (first 4 MiB, kept
- * in memory for parsing only), stderrTail }.
+ * in memory for parsing only), stderrTail, and with `threads` threadCpu: { main, others (descending) } in CPU seconds, sampled
+ * every 50 ms from /proc (the last 50 ms of each thread can be missed) }.
  */
-export function measure(cmd, args, { timeoutS = 1800, keepStdout = false, env } = {}) {
+export function measure(cmd, args, { timeoutS = 1800, keepStdout = false, env, threads = false } = {}) {
   const rssFile = path.join(os.tmpdir(), `dumpscrub-bench-rss-${process.pid}-${Date.now()}`);
   const argv = hasGnuTime ? [TIME, '-f', '%M %U %S', '-o', rssFile, cmd, ...args] : [cmd, ...args];
   return new Promise((resolve) => {
@@ -60,6 +93,14 @@ export function measure(cmd, args, { timeoutS = 1800, keepStdout = false, env } 
     running.add(child);
     const hwm = { kb: 0 };
     const poll = hasGnuTime ? undefined : setInterval(() => pollHwm(child.pid, hwm), 50);
+    const ticks = new Map();
+    let pid;
+    const threadPoll = threads
+      ? setInterval(() => {
+          pid ??= measuredPid(child);
+          if (pid) pollThreads(pid, ticks);
+        }, 50)
+      : undefined;
     let lines = 0;
     const kept = [];
     let keptBytes = 0;
@@ -79,6 +120,7 @@ export function measure(cmd, args, { timeoutS = 1800, keepStdout = false, env } 
       clearTimeout(timer);
       running.delete(child);
       if (poll) clearInterval(poll);
+      if (threadPoll) clearInterval(threadPoll);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       let kb = hwm.kb;
       let cpu;
@@ -102,9 +144,16 @@ export function measure(cmd, args, { timeoutS = 1800, keepStdout = false, env } 
         stdoutLines: lines,
         stdout: keepStdout ? Buffer.concat(kept).toString('utf8') : undefined,
         stderrTail: errTail,
+        threadCpu: threads && pid ? threadSplit(pid, ticks) : undefined,
       });
     });
   });
+}
+
+/** CPU seconds of the main thread (tid = pid) and of every other thread, largest first. */
+function threadSplit(pid, ticks) {
+  const others = [...ticks].filter(([tid]) => tid !== pid).map(([, t]) => t / TICKS);
+  return { main: (ticks.get(pid) ?? 0) / TICKS, others: others.sort((a, b) => b - a) };
 }
 
 /** The first `mib` MiB of `file` as 16 MiB buffers (what the pipeline scans a chunk at a time). */
