@@ -257,21 +257,37 @@ function qualifierOnly(buf: Uint8Array, s: number, e: number): boolean {
 
 /** Context pass: the first token within 40 chars after a credential keyword. */
 export function entropyNear(view: TextView, positions: number[], kwLens: number[], hits: Hit[]): void {
-  const buf = view.buf;
-  const n = buf.length;
-  const armorCache: ArmorCache = { start: 0, end: 0, pub: false };
-  let lastEnd = -1;
+  const st = new NearState();
+  // in batches: a short loop the optimiser compiles once as a function, instead of an on-stack
+  // replacement of one long loop per view redone at each deopt
+  for (let k = 0; k < positions.length; k += NEAR_BATCH) nearBatch(view, positions, kwLens, k, Math.min(positions.length, k + NEAR_BATCH), st, hits);
+}
+
+const NEAR_BATCH = 256;
+
+/** entropyNear's walk, carried from batch to batch. */
+class NearState {
+  lastEnd = -1;
   // keywords inside one long identifier all skip to its end and read the same token: the stretch is
   // walked once ([skipFrom, skipEnd) holds no '=' and no byte outside TOK), and a token start whose
   // reading found nothing is not read again (what follows depends on the start alone)
-  let skipFrom = -1;
-  let skipEnd = -1;
-  let readAt = -1;
+  skipFrom = -1;
+  skipEnd = -1;
+  readAt = -1;
   // [tokFrom, tokEnd): bytes in TOK up to the first one outside it, so keywords in one long run of
   // token characters (keyword soup) find its end once
-  let tokFrom = -1;
-  let tokEnd = -1;
-  for (let k = 0; k < positions.length; k++) {
+  tokFrom = -1;
+  tokEnd = -1;
+  readonly armorCache: ArmorCache = { start: 0, end: 0, pub: false };
+}
+
+/** Keywords [from, to) of entropyNear. */
+function nearBatch(view: TextView, positions: number[], kwLens: number[], from: number, to: number, st: NearState, hits: Hit[]): void {
+  const buf = view.buf;
+  const n = buf.length;
+  const armorCache = st.armorCache;
+  let { lastEnd, skipFrom, skipEnd, readAt, tokFrom, tokEnd } = st;
+  for (let k = from; k < to; k++) {
     let i = positions[k] + kwLens[k];
     if (i < lastEnd) continue;
     // skip the rest of the identifier (api_key_id), then separators
@@ -313,4 +329,10 @@ export function entropyNear(view: TextView, positions: number[], kwLens: number[
       lastEnd = e;
     }
   }
+  st.lastEnd = lastEnd;
+  st.skipFrom = skipFrom;
+  st.skipEnd = skipEnd;
+  st.readAt = readAt;
+  st.tokFrom = tokFrom;
+  st.tokEnd = tokEnd;
 }
