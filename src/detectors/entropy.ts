@@ -263,7 +263,7 @@ export function entropyNear(view: TextView, positions: number[], kwLens: number[
   for (let k = 0; k < positions.length; k += NEAR_BATCH) nearBatch(view, positions, kwLens, k, Math.min(positions.length, k + NEAR_BATCH), st, hits);
 }
 
-const NEAR_BATCH = 256;
+const NEAR_BATCH = 32;
 
 /** entropyNear's walk, carried from batch to batch. */
 class NearState {
