@@ -3,7 +3,7 @@ import type { Hit, Encoding } from '../types.js';
 import { bigIntToBytes } from './asn1.js';
 import { rsaComponents, rsaPrivateDers } from './rsa-math.js';
 import { searchAll } from './multi-search.js';
-import type { Tagged } from './multi-search.js';
+import type { GramSampler, Tagged } from './multi-search.js';
 import { base64Phases } from './base64.js';
 
 export interface Needle {
@@ -63,9 +63,9 @@ export function bignumNeedles(be: Buffer): Needle[] {
   return out.concat(textNeedles(be));
 }
 
-/** Literal occurrences of every needle; spans relative to `bytes`. */
-export function findNeedles(bytes: Buffer, needles: Needle[], ruleId: string, secret: Buffer, what: string): Hit[] {
-  return searchAll(bytes, tag(needles, ruleId, secret, what));
+/** Literal occurrences of every needle; spans relative to `bytes` (`sampler`: see searchAll). */
+export function findNeedles(bytes: Buffer, needles: Needle[], ruleId: string, secret: Buffer, what: string, sampler?: GramSampler): Hit[] {
+  return searchAll(bytes, tag(needles, ruleId, secret, what), sampler);
 }
 
 export function tag(needles: Needle[], ruleId: string, secret: Buffer, what: string): Tagged[] {

@@ -1,8 +1,7 @@
 // Expanded AES key schedules (as aeskeyfind finds them), encryption and decryption, in the
 // standard byte order (AES-NI, most libraries) and in native-u32 order (OpenSSL's C code, Java int[]).
 import type { Detection, Detector, Hit, LearnedValue } from '../types.js';
-import { tag } from '../codec/bignum.js';
-import { searchAll } from '../codec/multi-search.js';
+import { findNeedles } from '../codec/bignum.js';
 import { fp } from '../codec/asn1.js';
 import { PAGE, uniformPage } from '../views/uniform.js';
 import { fusedKernel, uploadBlock } from './aes-kernel.js';
@@ -506,7 +505,7 @@ export const aesDetector: Detector = {
       swapped.swap32();
       const needles = [{ bytes: key, encoding: 'binary' as const, form: 'raw' }];
       if (!swapped.equals(key)) needles.push({ bytes: swapped, encoding: 'binary' as const, form: 'native u32 words' });
-      hits.push(...searchAll(bytes, tag(needles, 'aes-key', key, `AES-${key.length * 8} key`), gramSampler));
+      hits.push(...findNeedles(bytes, needles, 'aes-key', key, `AES-${key.length * 8} key`, gramSampler));
     }
     return { hits, learned };
   },
