@@ -18,10 +18,7 @@ const PAD = 64;
 /** Most start positions tried one by one (sticky) per keyword occurrence. */
 const STICKY_MAX = 8;
 
-/**
- * One rule as the hot loops read it: a class, so every plan has one shape whatever fields the rule
- * left out, and the window lists kept from view to view (emptied, not reallocated).
- */
+/** One rule as the hot loops read it: a class, so every plan has one shape whatever fields the rule left out. */
 class Plan {
   readonly id: string;
   /** The pattern, global, without match indices: a search asks for them only once it found a match (they slow every try). */
