@@ -36,27 +36,30 @@ function upload(hay: Uint8Array, filter: Uint8Array): { k: Exports; filter: numb
   return { k, filter: at, out, buf };
 }
 
+/**
+ * drainResumable (kernel-load.ts) with each sample handed to the sink's method rather than to a
+ * closure made per call: one call target per sink class, no deopt.
+ */
+function drainToSink(k: Exports, out: number, call: (from: number) => number, sink: SampleSink): void {
+  for (let from = 0; from >= 0;) {
+    from = call(from);
+    const got = new Int32Array(k.memory.buffer, out, k.written());
+    for (let j = 0; j < got.length; j++) sink.visit(got[j]);
+  }
+}
+
 export const gramSampler: GramSampler = {
   words(hay: Uint8Array, step: number, filter: Uint8Array, sink: SampleSink): boolean {
     if (filter.length !== WORD_FILTER_BYTES) return false;
     const m = upload(hay, filter);
     if (!m) return false;
-    // the samples go to the sink's method (not a closure per call: one call target, no deopt)
-    for (let from = 0; from >= 0;) {
-      from = m.k.wordSamples(m.buf, hay.length, step, m.filter, from, m.out, CAP);
-      const got = new Int32Array(m.k.memory.buffer, m.out, m.k.written());
-      for (let j = 0; j < got.length; j++) sink.visit(got[j]);
-    }
+    drainToSink(m.k, m.out, (from) => m.k.wordSamples(m.buf, hay.length, step, m.filter, from, m.out, CAP), sink);
     return true;
   },
   runs(hay: Uint8Array, bloom: Uint8Array, sink: SampleSink): boolean {
     const m = upload(hay, bloom);
     if (!m) return false;
-    for (let from = 0; from >= 0;) {
-      from = m.k.runSamples(m.buf, hay.length, m.filter, from, m.out, CAP);
-      const got = new Int32Array(m.k.memory.buffer, m.out, m.k.written());
-      for (let j = 0; j < got.length; j++) sink.visit(got[j]);
-    }
+    drainToSink(m.k, m.out, (from) => m.k.runSamples(m.buf, hay.length, m.filter, from, m.out, CAP), sink);
     return true;
   },
 };
