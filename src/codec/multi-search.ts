@@ -20,7 +20,7 @@ const MIN_LEN = 11;
  * An empty list whose elements kind is already "objects": a fresh [] changes it at its first
  * push, and the optimized visit() that pushes would deopt on the new map.
  */
-function objectList<T>(): T[] {
+export function objectList<T>(): T[] {
   const list = [EMPTY_OBJECT] as T[];
   list.length = 0;
   return list;
@@ -54,6 +54,11 @@ function stepFor(needles: Tagged[]): number {
   return min >= 35 ? 32 : ((min - 3) >> 2) << 2;
 }
 
+/** The buffer as little-endian 32-bit words (one load per gram word) when it is 4-byte aligned, else null: read byte by byte. */
+function wordView<T>(hay: Uint8Array, View: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T): T | null {
+  return LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new View(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
+}
+
 const gramAt = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
 /** The gram filter: one bit per hash slot, 2^19 slots in 64 KiB. */
 const FILTER_SHIFT = 13;
@@ -75,8 +80,8 @@ function indexOfAll(hay: Buffer, n: Tagged, out: Hit[]): void {
  */
 export function wordSamples(hay: Uint8Array, step: number, filter: Uint8Array, sink: SampleSink): void {
   const last = hay.length - 4;
-  // samples are 4-byte aligned: one word load each when the buffer is
-  const words = LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new Uint32Array(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
+  // samples are 4-byte aligned
+  const words = wordView(hay, Uint32Array);
   for (let i = 0; i <= last;) {
     const p = i & ~(PAGE - 1);
     if (i - p < step && uniformPage(hay, p)) {
@@ -100,7 +105,7 @@ class NeedleSearch implements SampleSink {
     private readonly indexed: Tagged[],
     private readonly out: Hit[],
   ) {
-    this.words = LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new Uint32Array(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
+    this.words = wordView(hay, Uint32Array);
   }
 
   visit(i: number): void {
@@ -382,7 +387,7 @@ class RunSearch implements SampleSink {
   table: GramTable = EMPTY_TABLE;
   private readonly seen = new Set<number>();
   private coveredEnd = 0;
-  /** One word load per gram word when the buffer is 4-byte aligned (chunk buffers are). */
+  /** The haystack's words when it is 4-byte aligned (chunk buffers are). */
   private readonly w: Int32Array | null;
 
   constructor(
@@ -390,7 +395,7 @@ class RunSearch implements SampleSink {
     private readonly needles: RunNeedle[],
     private readonly out: Run[],
   ) {
-    this.w = LITTLE_ENDIAN && hay.byteOffset % 4 === 0 ? new Int32Array(hay.buffer, hay.byteOffset, hay.length >>> 2) : null;
+    this.w = wordView(hay, Int32Array);
   }
 
   private word(i: number): number {

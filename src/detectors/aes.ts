@@ -2,6 +2,7 @@
 // standard byte order (AES-NI, most libraries) and in native-u32 order (OpenSSL's C code, Java int[]).
 import type { Detection, Detector, Hit, LearnedValue } from '../types.js';
 import { findNeedles } from '../codec/bignum.js';
+import { objectList } from '../codec/multi-search.js';
 import { fp } from '../codec/asn1.js';
 import { PAGE, uniformPage } from '../views/uniform.js';
 import { fusedKernel, uploadBlock } from './aes-kernel.js';
@@ -434,9 +435,8 @@ const SCRATCH = new Uint8Array(BLOCK + 2 * MARGIN + 4);
 const PHASE = new PhaseWords();
 const RANGES: number[] = [];
 const SKIPS: number[] = [];
-/** Every call's hits, one list: a fresh [] changes its elements kind at its first hit (a deopt); this one starts generic. */
-const FOUND: ScheduleFound[] = [Object.create(null) as ScheduleFound];
-FOUND.length = 0;
+/** Every call's hits, one list (whose elements kind is objects from the start: no deopt at its first hit). */
+const FOUND = objectList<ScheduleFound>();
 
 /** The relation positions of block [bs, bs + BLOCK), at all four byte phases. */
 function scanBlock(bytes: Uint8Array, bs: number, out: ScheduleFound[]): void {
